@@ -1,0 +1,68 @@
+"""Human Security Lab: interactive widgets and data for teaching human security.
+
+``import widgets`` sets up Altair for offline use (no CDN: charts render with
+the network cut) and the lab's colour-blind-safe theme. Widgets are imported
+lazily, so a lesson only pays for the ones it uses.
+
+>>> import widgets
+>>> widgets.data.indicator_info("hdi").short_label != ""
+True
+
+Layout (see ``docs/ARCHITECTURE.md``): ``widgets.data`` loads the curated
+tables; ``widgets.<concept>`` holds pure calculations; ``widgets.charts.*``
+builds Altair charts; ``widgets.ui.*`` holds the thin ipywidgets classes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from widgets import data
+from widgets._offline import enable_offline_charts
+from widgets.charts import enable_theme
+from widgets.errors import LabInputError
+
+__version__ = "0.1.0"
+
+#: Public widget classes and the module each lives in (imported on first use).
+_LAZY: dict[str, str] = {
+    "KnowledgeCheck": "widgets.quiz",
+    "IndicatorExplorer": "widgets.ui.explorer",
+    "DataCoverage": "widgets.ui.coverage",
+    "CountryProfile": "widgets.ui.profile",
+    "IndexBuilder": "widgets.ui.index_builder",
+    "RiskAssessment": "widgets.ui.risk_assessment",
+    "SpendingTradeoffs": "widgets.ui.spending",
+    "PolicyPortfolio": "widgets.ui.policy_portfolio",
+    "InstrumentScreening": "widgets.ui.screening",
+    "ScenarioSimulator": "widgets.ui.scenario",
+    "Consultation": "widgets.ui.consultation",
+    "CaseExplorer": "widgets.ui.cases",
+    "Scorecard": "widgets.ui.scorecard",
+    "Portfolio": "widgets.portfolio",
+}
+
+__all__ = ["LabInputError", "data", "setup", "__version__", *_LAZY]
+
+
+def setup() -> None:
+    """Offline charts and the lab theme. Called on import; safe to call again."""
+    enable_offline_charts()
+    enable_theme()
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module = importlib.import_module(_LAZY[name])
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'widgets' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+setup()

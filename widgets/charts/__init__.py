@@ -1,0 +1,145 @@
+"""Shared chart vocabulary: the lab's theme, colour-blind-safe palettes, helpers.
+
+Every chart builder in the package returns an ``alt.Chart`` (or layered /
+concatenated chart) built with these helpers, so colours mean the same thing
+in every lesson:
+
+* **darker / warmer = worse** for the people concerned, whatever the
+  indicator's direction (see :func:`colour_scale`);
+* categories use the Okabe–Ito palette, safe for the common forms of colour
+  blindness;
+* every chart carries a text ``description`` (read by screen readers and shown
+  under the chart by :class:`widgets.ui.ChartPanel`).
+
+>>> import pandas as pd
+>>> c = describe(alt.Chart(pd.DataFrame({"x": [1]})).mark_point(), "One point.")
+>>> c.to_dict()["description"]
+'One point.'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+__all__ = [
+    "NO_DATA_COLOUR",
+    "OKABE_ITO",
+    "SCHEME_NEUTRAL",
+    "SCHEME_WORSE",
+    "colour_scale",
+    "describe",
+    "enable_theme",
+    "format_value",
+    "world_map_data",
+]
+
+#: Okabe & Ito (2008) colour-blind-safe categorical palette (black moved last).
+OKABE_ITO = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+]
+#: Sequential scheme for "how bad": light yellow (better) → dark red (worse).
+SCHEME_WORSE = "orangered"
+#: Sequential scheme for indicators with no better/worse reading (e.g. population).
+SCHEME_NEUTRAL = "blues"
+#: Fill for countries without data: a light grey with a hatch-like outline.
+NO_DATA_COLOUR = "#d9d9d9"
+#: Colours for "state security" vs "human security" when both appear side by side.
+STATE_COLOUR, HUMAN_COLOUR = "#0072B2", "#E69F00"
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+def _theme() -> dict[str, Any]:
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 300},
+            "range": {"category": OKABE_ITO},
+            "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#e6e6e6"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "titleLimit": 320},
+            "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555"},
+            "header": {"labelFontSize": 12, "titleFontSize": 13},
+        }
+    }
+
+
+def enable_theme() -> None:
+    """Register and enable the lab's Altair theme (idempotent)."""
+    alt.theme.register("human_security_lab", enable=True)(_theme)
+    # Charts embed their data; lift Altair's 5,000-row guard but keep a limit
+    # far above anything the lab draws (the biggest map is ~8,000 rows).
+    alt.data_transformers.disable_max_rows()
+
+
+def colour_scale(direction: str, domain: list[float] | None = None, **kwargs: Any) -> alt.Scale:
+    """A sequential colour scale where darker always means worse.
+
+    ``direction`` is the catalogue's ``higher_is_better`` / ``higher_is_worse``
+    / ``neutral``.
+
+    >>> colour_scale("higher_is_better").to_dict()["reverse"]
+    True
+    >>> colour_scale("higher_is_worse").to_dict()["scheme"]
+    'orangered'
+    """
+    scheme = SCHEME_NEUTRAL if direction == "neutral" else SCHEME_WORSE
+    args: dict[str, Any] = {"scheme": scheme, "reverse": direction == "higher_is_better"}
+    if domain is not None:
+        args["domain"] = domain
+    args.update(kwargs)
+    return alt.Scale(**args)
+
+
+def describe(chart, text: str):
+    """Attach a text description (for screen readers and the caption).
+
+    Works on single, layered and concatenated charts.
+    """
+    return chart.properties(description=text)
+
+
+def format_value(value: float | None, unit: str = "", digits: int = 3) -> str:
+    """Format a number for a sentence: ``format_value(12345.6, "people")``.
+
+    >>> format_value(12345.6, "people")
+    '12,346 people'
+    >>> format_value(0.4567)
+    '0.457'
+    >>> format_value(None, "%")
+    'no data'
+    """
+    if value is None or pd.isna(value):
+        return "no data"
+    v = float(value)
+    if abs(v) >= 1000:
+        text = f"{v:,.0f}"
+    elif abs(v) >= 100:
+        text = f"{v:,.1f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{v:.{digits}g}"
+    if unit in ("%", "% of GDP") or unit.startswith("%"):
+        return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+    return f"{text} {unit}".strip()
+
+
+def world_map_data(values: pd.DataFrame | None = None) -> alt.Data:
+    """The lab's world map as inline TopoJSON features, ready for ``mark_geoshape``.
+
+    Each feature has ``properties.iso3`` and ``properties.name``. Join values
+    with ``transform_lookup(lookup="properties.iso3", from_=alt.LookupData(...))``.
+    The map is embedded (never fetched from a URL), so it renders offline.
+    """
+    from widgets.data import load_world_map
+
+    return alt.Data(values=load_world_map(), format=alt.DataFormat(type="topojson",
+                                                                   feature="countries"))

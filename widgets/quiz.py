@@ -1,0 +1,366 @@
+"""Knowledge checks: short quizzes with feedback that explains *why*.
+
+Questions live in a YAML file beside the lessons (``lessons/quizzes/NN.yml``),
+so the answers are not visible in the notebook a learner reads. Format::
+
+    title: Check your understanding
+    questions:
+      - id: freedoms                     # unique within the file
+        type: single                     # single | multiple | numeric
+        prompt: Which freedom is *not* one of the three in UNGA resolution 66/290?
+        options:
+          - text: Freedom from fear
+            feedback: It is one of the three.
+          - text: Freedom to bear arms
+            correct: true
+            feedback: Right - the three are freedom from fear, from want, and to live in dignity.
+      - id: u5
+        type: numeric
+        prompt: What was Kenya's under-5 mortality in 2022 (per 1,000 live births)?
+        answer_from: {indicator: under5_mortality, country: KEN, year: 2022}
+        tolerance: 1          # absolute; or relative_tolerance: 0.05
+        unit: deaths per 1,000 live births
+        feedback_correct: Yes ...
+        feedback_incorrect: Look at the explorer above ...
+
+``answer_from`` takes the right answer from the lab's data, so no number is
+typed into a quiz by hand; ``answer`` may be used for numbers that are not
+data (for example a weight in a worked example).
+
+>>> q = Question.from_dict({"id": "a", "type": "single", "prompt": "2+2?",
+...     "options": [{"text": "4", "correct": True, "feedback": "Yes."},
+...                 {"text": "5", "feedback": "No: 2+2=4."}]})
+>>> grade(q, "4").correct
+True
+>>> grade(q, "5").feedback
+'No: 2+2=4.'
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as W
+import yaml
+
+from widgets._paths import QUIZ_DIR
+from widgets.errors import LabInputError
+from widgets.ui import LabWidget
+
+__all__ = ["Grade", "KnowledgeCheck", "Option", "Question", "grade", "load_questions"]
+
+QUESTION_TYPES = ("single", "multiple", "numeric")
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    correct: bool = False
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question; build it with :meth:`from_dict` from the YAML data."""
+
+    id: str
+    type: str
+    prompt: str
+    options: tuple[Option, ...] = ()
+    answer: float | None = None
+    tolerance: float = 0.0
+    relative_tolerance: float = 0.0
+    unit: str = ""
+    feedback_correct: str = ""
+    feedback_incorrect: str = ""
+    explanation: str = ""
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Question:
+        qid = str(d.get("id", "")).strip()
+        qtype = str(d.get("type", "single")).strip()
+        if not qid:
+            raise LabInputError("A quiz question has no 'id'.")
+        if qtype not in QUESTION_TYPES:
+            raise LabInputError(
+                f"Question {qid!r} has type {qtype!r}; use one of {', '.join(QUESTION_TYPES)}."
+            )
+        options = tuple(
+            Option(str(o["text"]), bool(o.get("correct", False)), str(o.get("feedback", "")))
+            for o in d.get("options", []) or []
+        )
+        answer = d.get("answer")
+        if qtype == "numeric":
+            if "answer_from" in d:
+                answer = _answer_from_data(qid, d["answer_from"])
+            if answer is None:
+                raise LabInputError(f"Numeric question {qid!r} needs 'answer' or 'answer_from'.")
+            answer = float(answer)
+        else:
+            if len(options) < 2:
+                raise LabInputError(f"Question {qid!r} needs at least two options.")
+            n_correct = sum(o.correct for o in options)
+            if n_correct == 0 or (qtype == "single" and n_correct != 1):
+                raise LabInputError(
+                    f"Question {qid!r} ({qtype}) has {n_correct} correct options; "
+                    "a single-choice question needs exactly one, multiple-choice at least one."
+                )
+        return cls(
+            id=qid,
+            type=qtype,
+            prompt=str(d.get("prompt", "")),
+            options=options,
+            answer=answer,
+            tolerance=float(d.get("tolerance", 0.0)),
+            relative_tolerance=float(d.get("relative_tolerance", 0.0)),
+            unit=str(d.get("unit", "")),
+            feedback_correct=str(d.get("feedback_correct", "")),
+            feedback_incorrect=str(d.get("feedback_incorrect", "")),
+            explanation=str(d.get("explanation", "")),
+        )
+
+
+def _answer_from_data(qid: str, spec: dict[str, Any]) -> float:
+    """Look the right answer up in the lab's panel (never typed in by hand)."""
+    from widgets import data
+
+    try:
+        indicator, country, year = spec["indicator"], spec["country"], int(spec["year"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise LabInputError(
+            f"Question {qid!r}: answer_from needs indicator, country and year."
+        ) from err
+    s = data.indicator_series(indicator, year=year, countries=country)
+    if s.empty:
+        raise LabInputError(f"Question {qid!r}: no data for {indicator} in {country}, {year}.")
+    value = float(s["value"].iloc[0])
+    digits = spec.get("round")
+    return round(value, int(digits)) if digits is not None else value
+
+
+@dataclass(frozen=True)
+class Grade:
+    correct: bool
+    feedback: str
+    partial: float = 0.0  # share of credit, 0..1 (multiple choice)
+
+
+def grade(question: Question, response: Any) -> Grade:
+    """Mark one response and say why.
+
+    ``response`` is the option text (single), a collection of option texts
+    (multiple) or a number (numeric).
+
+    >>> q = Question.from_dict({"id": "n", "type": "numeric", "prompt": "pi?",
+    ...                         "answer": 3.14159, "tolerance": 0.01})
+    >>> grade(q, 3.14).correct, grade(q, 3.2).correct
+    (True, False)
+    """
+    if question.type == "numeric":
+        try:
+            value = float(str(response).replace(",", "").strip())
+        except (TypeError, ValueError):
+            return Grade(False, "Type a number (use a dot for decimals, e.g. 12.5).")
+        if math.isnan(value):
+            return Grade(False, "Type a number first.")
+        target = float(question.answer)  # type: ignore[arg-type]
+        tol = max(question.tolerance, abs(target) * question.relative_tolerance)
+        ok = abs(value - target) <= tol + 1e-12
+        shown = f"{target:,.4g}" + (f" {question.unit}" if question.unit else "")
+        if ok:
+            text = question.feedback_correct or f"Correct: the value is {shown}."
+        else:
+            direction = "too high" if value > target else "too low"
+            text = (question.feedback_incorrect or "Not quite.") + f" Your answer is {direction}."
+        return Grade(ok, _with_explanation(text, question), 1.0 if ok else 0.0)
+
+    by_text = {o.text: o for o in question.options}
+    if question.type == "single":
+        option = by_text.get(str(response)) if response is not None else None
+        if option is None:
+            return Grade(False, "Choose one of the options first.")
+        return Grade(option.correct, _with_explanation(option.feedback, question),
+                     1.0 if option.correct else 0.0)
+
+    chosen = {str(r) for r in (response or ())}
+    if not chosen:
+        return Grade(False, "Tick at least one option first.")
+    unknown = chosen - set(by_text)
+    if unknown:
+        return Grade(False, f"Unknown option(s): {', '.join(sorted(unknown))}.")
+    right = {o.text for o in question.options if o.correct}
+    notes = [f"• {by_text[t].text}: {by_text[t].feedback}" for t in sorted(chosen) if by_text[t].feedback]
+    missed = right - chosen
+    if missed:
+        notes.append(f"You missed {len(missed)} correct option(s).")
+    ok = chosen == right
+    hits = len(chosen & right) - len(chosen - right)
+    return Grade(ok, _with_explanation("\n".join(notes), question), max(0.0, hits / len(right)))
+
+
+def _with_explanation(text: str, question: Question) -> str:
+    return f"{text}\n{question.explanation}".strip() if question.explanation else text
+
+
+def load_questions(path: str | Path) -> tuple[str, list[Question]]:
+    """Read and validate a quiz file; returns ``(title, questions)``."""
+    path = Path(path)
+    if not path.exists():
+        raise LabInputError(f"No quiz file at {path}.")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        raise LabInputError(f"The quiz file {path.name} is not valid YAML: {err}") from err
+    questions = [Question.from_dict(q) for q in raw.get("questions", [])]
+    ids = [q.id for q in questions]
+    if len(set(ids)) != len(ids):
+        raise LabInputError(f"The quiz file {path.name} repeats a question id.")
+    if not questions:
+        raise LabInputError(f"The quiz file {path.name} has no questions.")
+    return str(raw.get("title", "Check your understanding")), questions
+
+
+@dataclass
+class _QuestionView:
+    question: Question
+    control: W.Widget
+    button: W.Button
+    feedback: W.HTML
+    result: Grade | None = field(default=None)
+
+
+class KnowledgeCheck(LabWidget):
+    """A quiz widget: one card per question, a *Check* button, feedback and a score.
+
+    >>> quiz = KnowledgeCheck.from_dicts([{"id": "a", "type": "single", "prompt": "2+2?",
+    ...     "options": [{"text": "4", "correct": True}, {"text": "5"}]}])
+    >>> quiz.answer("a", "4").correct
+    True
+    >>> quiz.score
+    (1, 1)
+    """
+
+    state_name = "quiz"
+
+    def __init__(self, questions: list[Question], title: str = "Check your understanding",
+                 lesson: str = "") -> None:
+        self.lesson = lesson
+        self.title = title
+        self._views: dict[str, _QuestionView] = {}
+        cards: list[W.Widget] = [W.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>")]
+        for number, q in enumerate(questions, start=1):
+            view = self._make_view(q)
+            self._views[q.id] = view
+            cards.append(
+                W.VBox(
+                    [W.HTML(f"<p><b>{number}.</b> {html.escape(q.prompt)}</p>"),
+                     view.control, view.button, view.feedback],
+                    layout=W.Layout(border="1px solid #ddd", padding="6px 10px", margin="4px 0"),
+                )
+            )
+        self.score_label = W.HTML()
+        super().__init__([*cards, self.score_label])
+        self._update_score()
+
+    # -- construction -----------------------------------------------------
+    @classmethod
+    def for_lesson(cls, lesson: str) -> KnowledgeCheck:
+        """The knowledge check of a lesson, from ``lessons/quizzes/<lesson>.yml``."""
+        title, questions = load_questions(QUIZ_DIR / f"{lesson}.yml")
+        return cls(questions, title=title, lesson=lesson)
+
+    @classmethod
+    def from_dicts(cls, questions: list[dict[str, Any]], title: str = "Check your understanding"
+                   ) -> KnowledgeCheck:
+        return cls([Question.from_dict(q) for q in questions], title=title)
+
+    def _make_view(self, q: Question) -> _QuestionView:
+        if q.type == "single":
+            control: W.Widget = W.RadioButtons(
+                options=[o.text for o in q.options], value=None,
+                layout=W.Layout(width="auto"), description="", style={"description_width": "0"},
+            )
+        elif q.type == "multiple":
+            control = W.VBox([W.Checkbox(value=False, description=o.text, indent=False)
+                              for o in q.options])
+        else:
+            control = W.Text(value="", placeholder="type a number", description="Answer:",
+                             layout=W.Layout(width="260px"))
+        button = W.Button(description="Check", tooltip="Check this answer", icon="check",
+                          layout=W.Layout(width="100px"))
+        feedback = W.HTML()
+        view = _QuestionView(q, control, button, feedback)
+        button.on_click(self.safe(lambda _b, qid=q.id: self.check(qid)))
+        return view
+
+    # -- answering --------------------------------------------------------
+    def _response(self, view: _QuestionView) -> Any:
+        if view.question.type == "multiple":
+            return [c.description for c in view.control.children if c.value]
+        return view.control.value
+
+    def answer(self, question_id: str, response: Any) -> Grade:
+        """Set a response (as a learner would) and check it."""
+        view = self._view(question_id)
+        if view.question.type == "multiple":
+            chosen = set(response)
+            for box in view.control.children:
+                box.value = box.description in chosen
+        elif view.question.type == "numeric":
+            view.control.value = "" if response is None else str(response)
+        else:
+            view.control.value = response
+        return self.check(question_id)
+
+    def check(self, question_id: str) -> Grade:
+        view = self._view(question_id)
+        result = grade(view.question, self._response(view))
+        view.result = result
+        colour = "#1b5e20" if result.correct else "#7a1c00"
+        mark = "✔ Correct." if result.correct else "✘ Not yet."
+        body = "<br>".join(html.escape(line) for line in result.feedback.split("\n"))
+        view.feedback.value = (f'<div role="status" style="color:{colour}"><b>{mark}</b> '
+                               f"{body}</div>")
+        self._update_score()
+        return result
+
+    def _view(self, question_id: str) -> _QuestionView:
+        if question_id not in self._views:
+            raise LabInputError(f"No question {question_id!r} in this knowledge check.")
+        return self._views[question_id]
+
+    @property
+    def score(self) -> tuple[int, int]:
+        """(correct answers, questions)."""
+        right = sum(1 for v in self._views.values() if v.result and v.result.correct)
+        return right, len(self._views)
+
+    def _update_score(self) -> None:
+        right, total = self.score
+        tried = sum(1 for v in self._views.values() if v.result is not None)
+        self.score_label.value = (f'<p role="status"><b>Score: {right} / {total}</b> '
+                                  f"({tried} answered)</p>")
+
+    # -- saving -----------------------------------------------------------
+    def get_state(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for qid, view in self._views.items():
+            resp = self._response(view)
+            out[qid] = None if resp in ("", None) else resp
+        return {"lesson": self.lesson, "answers": out}
+
+    def set_state(self, state: dict[str, Any]) -> list[str]:
+        skipped = []
+        for qid, resp in (state.get("answers") or {}).items():
+            if qid not in self._views or resp is None:
+                skipped.append(qid)
+                continue
+            try:
+                self.answer(qid, resp)
+            except Exception:  # noqa: BLE001 - an old answer that no longer fits
+                skipped.append(qid)
+        return skipped

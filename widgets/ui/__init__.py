@@ -1,0 +1,286 @@
+"""Building blocks every lab widget is made of.
+
+* :class:`ChartPanel` — an ``alt.JupyterChart`` updated in place, its text
+  description under it, and a "Show the data" toggle with the exact numbers.
+* :class:`LabWidget` — the base class: a message area for clear errors,
+  callbacks that never show a traceback, and ``get_state``/``set_state`` so a
+  learner's choices can be saved (see :mod:`widgets.portfolio`).
+
+A widget subclass keeps calculations out: it reads controls, calls the pure
+functions of its concept module and the chart builders, and hands the results
+to its panels.
+
+>>> import pandas as pd, altair as alt
+>>> df = pd.DataFrame({"x": [1, 2], "y": [3, 4]})
+>>> panel = ChartPanel(alt.Chart(df).mark_line().encode(x="x", y="y"), "A rising line.", df)
+>>> panel.description.value.startswith("<p")
+True
+>>> panel.show_table.value = True
+>>> "<table" in panel.table.value
+True
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import altair as alt
+import ipywidgets as W
+import pandas as pd
+
+from widgets.errors import LabInputError
+
+__all__ = ["ChartPanel", "LabWidget", "data_table_html", "safe_callback"]
+
+log = logging.getLogger("widgets")
+
+_MESSAGE_STYLE = {
+    "error": ("#7a1c00", "#fde8e1", "Problem"),
+    "warning": ("#5c4400", "#fff4d6", "Note"),
+    "info": ("#123c5c", "#e6f1fa", "Info"),
+}
+
+
+def data_table_html(df: pd.DataFrame, caption: str = "", max_rows: int = 300) -> str:
+    """An accessible HTML table (caption, header row) of ``df``.
+
+    >>> "<caption>Two rows</caption>" in data_table_html(pd.DataFrame({"a": [1, 2]}), "Two rows")
+    True
+    """
+    shown = df.head(max_rows)
+    table = shown.to_html(index=False, na_rep="no data", border=0, classes="hsl-table",
+                          float_format=lambda v: f"{v:,.4g}")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    table = re.sub(r"<table[^>]*>", f'<table class="hsl-table">{cap}', table, count=1)
+    more = ""
+    if len(df) > max_rows:
+        more = f"<p>Showing the first {max_rows} of {len(df)} rows.</p>"
+    style = (
+        "<style>.hsl-table{border-collapse:collapse;font-size:12px}"
+        ".hsl-table caption{text-align:left;font-weight:600;padding:4px 0}"
+        ".hsl-table th,.hsl-table td{border-bottom:1px solid #ddd;padding:2px 8px;"
+        "text-align:right}.hsl-table th:first-child,.hsl-table td:first-child"
+        "{text-align:left}</style>"
+    )
+    return (f'{style}<div style="max-height:320px;overflow:auto" tabindex="0" '
+            f'role="region" aria-label="{html.escape(caption or "data table")}">'
+            f"{table}</div>{more}")
+
+
+class ChartPanel(W.VBox):
+    """A chart that updates in place, with its description and its data.
+
+    Parameters
+    ----------
+    chart : the Altair chart to show.
+    description : plain-English sentence(s) saying what the chart shows.
+    table : the exact numbers behind the chart (shown on demand).
+    caption : caption for the table (defaults to the description).
+    source : a source/licence line shown under the chart.
+    """
+
+    def __init__(
+        self,
+        chart: alt.TopLevelMixin,
+        description: str,
+        table: pd.DataFrame | None = None,
+        caption: str = "",
+        source: str = "",
+        debounce_wait: int = 10,
+    ) -> None:
+        self.chart = alt.JupyterChart(chart, debounce_wait=debounce_wait)
+        self.description = W.HTML(layout=W.Layout(margin="0 0 4px 0"))
+        self.source = W.HTML()
+        self.show_table = W.ToggleButton(
+            value=False,
+            description="Show the data",
+            icon="table",
+            tooltip="Show the exact numbers behind this chart as a table",
+            layout=W.Layout(width="150px"),
+        )
+        self.table = W.HTML(layout=W.Layout(display="none"))
+        self._table_df = table
+        self._caption = caption
+        self.show_table.observe(self._render_table, names="value")
+        super().__init__(
+            [self.chart, self.description, self.source, self.show_table, self.table],
+            layout=W.Layout(width="100%"),
+        )
+        self.set_description(description)
+        self.set_source(source)
+        self._render_table()
+
+    # -- updates -----------------------------------------------------------
+    def update(
+        self,
+        chart: alt.TopLevelMixin | None = None,
+        description: str | None = None,
+        table: pd.DataFrame | None = None,
+        caption: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        """Replace any of chart / description / table; only what is given changes."""
+        if chart is not None:
+            self.chart.chart = chart
+        if description is not None:
+            self.set_description(description)
+        if caption is not None:
+            self._caption = caption
+        if table is not None:
+            self._table_df = table
+            self._render_table()
+        if source is not None:
+            self.set_source(source)
+
+    def set_params(self, **values: Any) -> None:
+        """Change chart parameters (e.g. the selected year) without re-sending data."""
+        for name, value in values.items():
+            setattr(self.chart.params, name, value)
+
+    def set_description(self, text: str) -> None:
+        self._description_text = text
+        self.description.value = (
+            f'<p role="note" aria-live="polite" style="margin:2px 0;color:#333">'
+            f"{html.escape(text)}</p>"
+        )
+
+    def set_source(self, text: str) -> None:
+        self.source.value = (
+            f'<p style="margin:0;font-size:11px;color:#555">{html.escape(text)}</p>' if text else ""
+        )
+
+    @property
+    def description_text(self) -> str:
+        return self._description_text
+
+    @property
+    def table_data(self) -> pd.DataFrame | None:
+        return self._table_df
+
+    def _render_table(self, change: dict | None = None) -> None:
+        if not self.show_table.value or self._table_df is None:
+            self.table.layout.display = "none"
+            self.show_table.description = "Show the data"
+            return
+        self.table.value = data_table_html(self._table_df, self._caption or self._description_text)
+        self.table.layout.display = ""
+        self.show_table.description = "Hide the data"
+
+
+def safe_callback(owner: LabWidget, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a callback so errors go to ``owner``'s message area, not a traceback.
+
+    A :class:`LabInputError` shows its own text; anything else shows a short
+    apology and is logged. The widget keeps its last valid result on screen.
+    """
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            result = fn(*args, **kwargs)
+        except LabInputError as err:
+            owner.show_message(str(err), "error")
+            return None
+        except Exception as err:  # noqa: BLE001 - a learner must never see a traceback
+            log.exception("Unexpected error in %s", getattr(fn, "__name__", fn))
+            owner.show_message(
+                f"Something unexpected went wrong ({type(err).__name__}: {err}). "
+                "The last valid result is still shown; try another setting.",
+                "error",
+            )
+            return None
+        owner.last_callback_ms = (time.perf_counter() - start) * 1000
+        return result
+
+    wrapper.__name__ = getattr(fn, "__name__", "callback")
+    wrapper.__doc__ = getattr(fn, "__doc__", None)
+    return wrapper
+
+
+class LabWidget(W.VBox):
+    """Base class for the lab's widgets.
+
+    Subclasses build their controls, then call ``super().__init__(children)``
+    and wire controls with :meth:`on_change`. Bad input should raise
+    :class:`LabInputError`; the base class shows it in :attr:`message`.
+
+    ``state_controls`` maps names to the controls whose values make up the
+    learner's choices; :meth:`get_state` / :meth:`set_state` save and restore them.
+    """
+
+    #: Names of controls (attributes) whose ``value`` forms the saved state.
+    state_controls: tuple[str, ...] = ()
+    #: Short name used in save files, e.g. ``"index_builder"``.
+    state_name: str = "widget"
+
+    def __init__(self, children: list[W.Widget] | None = None, **kwargs: Any) -> None:
+        self.message = W.HTML(layout=W.Layout(margin="4px 0"))
+        self.last_callback_ms: float | None = None
+        super().__init__([self.message, *(children or [])], **kwargs)
+
+    # -- messages ---------------------------------------------------------
+    def show_message(self, text: str, kind: str = "error") -> None:
+        """Show ``text`` above the widget (``kind``: error, warning, info)."""
+        fg, bg, label = _MESSAGE_STYLE.get(kind, _MESSAGE_STYLE["info"])
+        role = "alert" if kind == "error" else "status"
+        self.message.value = (
+            f'<div role="{role}" style="color:{fg};background:{bg};padding:6px 10px;'
+            f'border-radius:4px;border-left:4px solid {fg}"><b>{label}:</b> '
+            f"{html.escape(text)}</div>"
+        )
+        self.message_text = text
+        self.message_kind = kind
+
+    def clear_message(self) -> None:
+        self.message.value = ""
+        self.message_text = ""
+        self.message_kind = ""
+
+    message_text: str = ""
+    message_kind: str = ""
+
+    # -- wiring -----------------------------------------------------------
+    def safe(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """``fn`` wrapped so that errors become messages (see :func:`safe_callback`)."""
+        return safe_callback(self, fn)
+
+    def on_change(self, controls: list[W.Widget] | W.Widget, fn: Callable[..., Any],
+                  names: str = "value") -> None:
+        """Call ``fn(change)`` safely whenever any of ``controls`` changes ``names``."""
+        if isinstance(controls, W.Widget):
+            controls = [controls]
+        handler = self.safe(fn)
+        for control in controls:
+            control.observe(handler, names=names)
+
+    # -- saving -----------------------------------------------------------
+    def get_state(self) -> dict[str, Any]:
+        """The learner's current choices, as plain JSON-able data."""
+        state: dict[str, Any] = {}
+        for name in self.state_controls:
+            value = getattr(self, name).value
+            state[name] = list(value) if isinstance(value, tuple) else value
+        return state
+
+    def set_state(self, state: dict[str, Any]) -> list[str]:
+        """Restore choices saved by :meth:`get_state`; returns what could not be restored.
+
+        Unknown keys and values a control no longer accepts are skipped (and
+        reported), never fatal: an older save file restores what it can.
+        """
+        skipped: list[str] = []
+        for name, value in state.items():
+            if name not in self.state_controls:
+                skipped.append(name)
+                continue
+            control = getattr(self, name)
+            try:
+                control.value = tuple(value) if isinstance(value, list) else value
+            except Exception:  # noqa: BLE001 - traitlets raises several kinds
+                skipped.append(name)
+        return skipped
