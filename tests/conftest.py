@@ -1,0 +1,38 @@
+"""Shared test set-up.
+
+* Learner files written by tests (saved work, exports) go to a temporary folder,
+  never into the repository: ``HSL_WORK_DIR`` is set before any kernel starts,
+  so notebooks run by nbval inherit it too.
+* ``raw_dir`` gives the publishers' raw files (``../shared/data-raw``) or skips
+  with a clear reason when they are not on this machine.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("HSL_WORK_DIR", tempfile.mkdtemp(prefix="hsl-work-"))
+
+
+def _raw_dir() -> Path:
+    return Path(os.environ.get("HSL_RAW_DIR", REPO_ROOT.parent / "shared" / "data-raw"))
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    path = _raw_dir()
+    if not (path / "PROVENANCE.md").exists():
+        pytest.skip(f"publishers' raw files not found at {path} (set HSL_RAW_DIR to test the build)")
+    return path
+
+
+@pytest.fixture()
+def work_dir(tmp_path, monkeypatch) -> Path:
+    """A fresh, empty folder for a learner's saved work."""
+    monkeypatch.setenv("HSL_WORK_DIR", str(tmp_path))
+    return tmp_path

@@ -1,0 +1,82 @@
+"""The set-up promises: one list of pins, Binder in step with it, offline charts."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import altair as alt
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _lock() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.strip().split("==")
+            pins[_norm(name)] = version
+    return pins
+
+
+def test_environment_yml_pins_equal_the_lock_file():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    env_pins = {_norm(p.split("==")[0]): p.split("==")[1] for p in pip_section}
+    assert env_pins == _lock(), "run: .venv/bin/python tools/sync_environment.py"
+    assert "conda-forge" in env["channels"]
+    assert any(str(d).startswith("python=3.1") for d in env["dependencies"])
+
+
+def test_every_dependency_is_pinned_in_the_lock():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    deps = project["dependencies"] + project["optional-dependencies"]["test"]
+    lock = _lock()
+    missing = [d for d in deps if _norm(re.split(r"[<>=!~ \[]", d)[0]) not in lock]
+    assert not missing, f"not pinned in requirements.lock: {missing}"
+
+
+def test_jupyterlab_and_widgets_are_pinned_together():
+    lock = _lock()
+    for name in ("jupyterlab", "ipywidgets", "jupyterlab-widgets", "widgetsnbextension", "voila"):
+        assert name in lock, name
+    assert lock["ipywidgets"].startswith("8.") and lock["jupyterlab-widgets"].startswith("3.")
+
+
+def test_binder_files_at_repository_root():
+    # Binder ignores root files if a binder/ folder exists.
+    assert not (ROOT / "binder").exists()
+    post = (ROOT / "postBuild").read_text()
+    assert "set -e" in post and "pip install" in post and "-e ." in post
+
+
+def test_importing_the_package_switches_charts_offline():
+    import widgets  # noqa: F401
+
+    assert alt.JupyterChart._is_offline is True
+    # The offline bundle must not point at a CDN.
+    esm = alt.JupyterChart._esm
+    assert "cdn.jsdelivr.net" not in esm and "unpkg.com" not in esm
+    assert alt.renderers.active == "jupyter"
+
+
+def test_lessons_are_committed_without_outputs():
+    for nb_path in sorted((ROOT / "lessons").rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in nb_path.parts:
+            continue
+        nb = yaml.safe_load(nb_path.read_text())  # JSON is YAML
+        assert "widgets" not in nb.get("metadata", {}), f"{nb_path.name}: widget state saved"
+        for cell in nb["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            tags = cell.get("metadata", {}).get("tags", [])
+            if "nbval-check-output" in tags:
+                continue
+            assert not cell.get("outputs"), f"{nb_path.name}: outputs committed (run make strip)"
+        assert nb_path.stat().st_size <= 200_000, f"{nb_path.name} is over 200 KB"
