@@ -1,0 +1,656 @@
+"""The learner's portfolio: save, restore and export the work done in the lessons.
+
+A portfolio is one JSON file in the learner's own folder
+(:func:`widgets._paths.work_dir`, by default ``./my-work/portfolio.json``),
+never the notebook's metadata. It holds
+
+* ``widgets`` — the choices made in each widget (``LabWidget.get_state()``),
+  keyed ``"<lesson>/<state_name>"``;
+* ``quizzes`` — knowledge-check answers, keyed by lesson;
+* ``notes`` — free text, keyed by lesson;
+
+and is exported as a self-contained brief (HTML or Markdown) with the charts
+as inline SVG pictures, their descriptions, the data sources and the notes.
+
+Files are never lost: saving writes a temporary file and renames it over the
+old one (atomic), after copying the previous version to ``*.bak.json``. A save
+file that cannot be read is renamed ``*.corrupt-<timestamp>.json`` (never
+overwritten) and the backup is tried; a file from an older or newer version
+of the lab restores what it can and keeps what it does not understand.
+
+>>> doc = new_document(learner="Ada")
+>>> doc["widgets"]["09/case_explorer"] = {"case": "ebola"}
+>>> clean, notes = normalise_document(json.loads(json.dumps(doc)))
+>>> clean["widgets"]["09/case_explorer"]["case"], notes
+('ebola', [])
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import html
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as W
+
+from widgets._paths import work_dir
+from widgets.errors import LabInputError
+
+__all__ = [
+    "FORMAT",
+    "SCHEMA_VERSION",
+    "Portfolio",
+    "PortfolioPanel",
+    "ChartSnapshot",
+    "normalise_document",
+    "new_document",
+    "read_document",
+    "render_html",
+    "render_markdown",
+    "save_document",
+]
+
+#: Marks a file as a Human Security Lab portfolio.
+FORMAT = "human-security-lab-portfolio"
+#: Version of the file layout written by this code. Version 0 (the first
+#: release) stored ``widget_states`` and a single ``notes`` string.
+SCHEMA_VERSION = 1
+DEFAULT_NAME = "portfolio.json"
+_KNOWN_KEYS = ("format", "version", "saved_at", "learner", "widgets", "quizzes", "notes",
+               "extra")
+
+
+# ============================================================== pure document layer
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def new_document(learner: str = "") -> dict[str, Any]:
+    """An empty portfolio document.
+
+    >>> sorted(new_document())
+    ['extra', 'format', 'learner', 'notes', 'quizzes', 'saved_at', 'version', 'widgets']
+    """
+    return {"format": FORMAT, "version": SCHEMA_VERSION, "saved_at": "", "learner": learner,
+            "widgets": {}, "quizzes": {}, "notes": {}, "extra": {}}
+
+
+def normalise_document(raw: Any) -> tuple[dict[str, Any], list[str]]:
+    """Turn whatever was read from a file into a current document, keeping all data.
+
+    Returns ``(document, notes)``: ``notes`` says, in plain English, what was
+    migrated or could not be used. Unknown top-level keys are kept under
+    ``extra`` (so saving again never drops them); entries of the wrong type
+    are kept under ``extra`` too and reported.
+
+    >>> old = {"version": 0, "widget_states": {"05/spending": {"year": 2020}},
+    ...        "notes": "my thoughts", "colour": "blue"}
+    >>> doc, notes = normalise_document(old)
+    >>> doc["widgets"], doc["notes"], doc["extra"]
+    ({'05/spending': {'year': 2020}}, {'general': 'my thoughts'}, {'colour': 'blue'})
+    >>> len(notes)
+    2
+    """
+    notes: list[str] = []
+    doc = new_document()
+    if not isinstance(raw, dict):
+        doc["extra"]["unreadable"] = raw
+        notes.append("The file did not contain a portfolio (it is not a JSON object); "
+                     "its content is kept under 'extra'.")
+        return doc, notes
+    raw = copy.deepcopy(raw)
+    version = raw.get("version", 0)
+    if not isinstance(version, int):
+        notes.append(f"The file's version {version!r} is not a number; read it as version 0.")
+        version = 0
+    if raw.get("format", FORMAT) != FORMAT:
+        notes.append(f"The file says it is a {raw.get('format')!r}, not a lab portfolio; "
+                     "reading what looks familiar.")
+    if version > SCHEMA_VERSION:
+        notes.append(f"This file was written by a newer version of the lab (version {version}); "
+                     "parts this version does not know are kept but not used.")
+    if version < 1:
+        # Version 0: 'widget_states' instead of 'widgets'; 'notes' a single string.
+        if "widget_states" in raw and "widgets" not in raw:
+            raw["widgets"] = raw.pop("widget_states")
+        if isinstance(raw.get("notes"), str):
+            raw["notes"] = {"general": raw["notes"]}
+        notes.append("Updated a save file from an older version of the lab (version 0).")
+    doc["saved_at"] = str(raw.get("saved_at", ""))
+    doc["learner"] = str(raw.get("learner", "") or "")
+    extra = raw.get("extra") if isinstance(raw.get("extra"), dict) else {}
+    doc["extra"].update(extra)
+    for section in ("widgets", "quizzes"):
+        value = raw.get(section, {})
+        if not isinstance(value, dict):
+            doc["extra"][section] = value
+            notes.append(f"The '{section}' part of the file could not be read; it is kept "
+                         "under 'extra'.")
+            continue
+        for key, state in value.items():
+            if isinstance(state, dict):
+                doc[section][str(key)] = state
+            else:
+                doc["extra"].setdefault(section, {})[str(key)] = state
+                notes.append(f"The saved {section[:-1]} {key!r} could not be read; it is kept "
+                             "under 'extra'.")
+    value = raw.get("notes", {})
+    if isinstance(value, dict):
+        for key, text in value.items():
+            doc["notes"][str(key)] = text if isinstance(text, str) else json.dumps(text)
+    else:
+        doc["extra"]["notes"] = value
+        notes.append("The notes in the file could not be read; they are kept under 'extra'.")
+    for key, value in raw.items():
+        if key not in _KNOWN_KEYS and key not in ("widget_states",):
+            doc["extra"][key] = value
+    return doc, notes
+
+
+def _backup_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".bak.json")
+
+
+def _corrupt_path(path: Path) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.stem}.corrupt-{stamp}.json")
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}.corrupt-{stamp}-{n}.json")
+    return candidate
+
+
+def save_document(doc: dict[str, Any], path: str | Path) -> Path:
+    """Write ``doc`` to ``path`` atomically, keeping the previous version as ``*.bak.json``.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = save_document(new_document("A"), folder / "p.json")
+    >>> _ = save_document(new_document("B"), folder / "p.json")
+    >>> json.loads((folder / "p.bak.json").read_text())["learner"]
+    'A'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = dict(doc)
+    out["format"], out["version"], out["saved_at"] = FORMAT, SCHEMA_VERSION, _now()
+    text = json.dumps(out, indent=2, ensure_ascii=False, default=_json_default)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            shutil.copy2(path, _backup_path(path))
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    doc["saved_at"] = out["saved_at"]
+    return path
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, set | tuple):
+        return list(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return str(value)
+
+
+def read_document(path: str | Path) -> tuple[dict[str, Any], list[str]]:
+    """Read a portfolio file; never loses data, never raises for a bad file.
+
+    A file that is not valid JSON is renamed ``<name>.corrupt-<timestamp>.json``
+    and the backup (``<name>.bak.json``) is read instead, if there is one.
+    Returns ``(document, notes)`` where ``notes`` explain what happened.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "p.json"
+    >>> _ = p.write_text("{not json")
+    >>> doc, notes = read_document(p)
+    >>> doc["widgets"], "corrupt" in notes[0]
+    ({}, True)
+    """
+    path = Path(path)
+    notes: list[str] = []
+    if not path.exists():
+        return new_document(), [f"No saved work yet at {path}; a new portfolio was started."]
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        kept = _corrupt_path(path)
+        os.replace(path, kept)
+        notes.append(f"Your save file could not be read ({type(err).__name__}). It was kept as "
+                     f"{kept.name} (corrupt copy, nothing deleted).")
+        backup = _backup_path(path)
+        if backup.exists():
+            try:
+                raw = json.loads(backup.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                notes.append(f"The backup {backup.name} could not be read either; "
+                             "a new portfolio was started.")
+                return new_document(), notes
+            doc, more = normalise_document(raw)
+            notes.append(f"Restored the previous save from the backup {backup.name}.")
+            return doc, notes + more
+        notes.append("There is no backup; a new portfolio was started.")
+        return new_document(), notes
+    doc, more = normalise_document(raw)
+    return doc, notes + more
+
+
+# ============================================================== export
+class ChartSnapshot(dict):
+    """A chart captured for export: ``title``, ``svg``, ``description``, ``source``."""
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text))
+
+
+def render_markdown(doc: dict[str, Any], charts: Iterable[dict[str, str]] = (),
+                    sources: Iterable[str] = (), title: str = "My human-security brief") -> str:
+    """A Markdown brief: notes, charts (inline SVG data URIs), choices, sources.
+
+    >>> doc = new_document("Ada"); doc["notes"]["09"] = "Ebola: prevention pays."
+    >>> md = render_markdown(doc, sources=["Source: WHO."])
+    >>> "Ebola: prevention pays." in md and "Source: WHO." in md
+    True
+    """
+    lines = [f"# {title}", ""]
+    if doc.get("learner"):
+        lines += [f"*Prepared by {doc['learner']}*", ""]
+    lines += [f"*Exported {_now()} from the Human Security Lab.*", ""]
+    notes = {k: v for k, v in doc.get("notes", {}).items() if str(v).strip()}
+    if notes:
+        lines += ["## Notes", ""]
+        for key, text in sorted(notes.items()):
+            lines += [f"### {_lesson_label(key)}", "", str(text).strip(), ""]
+    charts = list(charts)
+    if charts:
+        lines += ["## Charts", ""]
+        for c in charts:
+            uri = "data:image/svg+xml;base64," + base64.b64encode(
+                c["svg"].encode("utf-8")).decode("ascii")
+            lines += [f"### {c.get('title', 'Chart')}", "",
+                      f"![{c.get('description', '')}]({uri})", "",
+                      c.get("description", ""), ""]
+            if c.get("source"):
+                lines += [f"*{c['source']}*", ""]
+    if doc.get("widgets"):
+        lines += ["## Choices made in the widgets", ""]
+        for key, state in sorted(doc["widgets"].items()):
+            shown = ", ".join(f"{k} = {_short(v)}" for k, v in state.items())
+            lines += [f"- **{key}**: {shown}"]
+        lines += [""]
+    if doc.get("quizzes"):
+        lines += ["## Knowledge checks", ""]
+        for key, state in sorted(doc["quizzes"].items()):
+            answered = sum(1 for v in (state.get("answers") or {}).values() if v is not None)
+            lines += [f"- {_lesson_label(key)}: {answered} question(s) answered"]
+        lines += [""]
+    sources = list(dict.fromkeys(s for s in sources if s))
+    if sources:
+        lines += ["## Data sources", ""] + [f"- {s}" for s in sources] + [""]
+    return "\n".join(lines)
+
+
+def render_html(doc: dict[str, Any], charts: Iterable[dict[str, str]] = (),
+                sources: Iterable[str] = (), title: str = "My human-security brief") -> str:
+    """A self-contained, printable HTML brief (inline SVG; no scripts, no links to load).
+
+    >>> page = render_html(new_document(), charts=[{"title": "T", "svg": "<svg></svg>",
+    ...                    "description": "A chart.", "source": "Source: UN."}])
+    >>> "<svg></svg>" in page and "http" not in page.split("<body>")[1].split("Source")[0]
+    True
+    """
+    parts = [f"<h1>{_esc(title)}</h1>"]
+    if doc.get("learner"):
+        parts.append(f"<p><em>Prepared by {_esc(doc['learner'])}</em></p>")
+    parts.append(f"<p class='meta'>Exported {_esc(_now())} from the Human Security Lab.</p>")
+    notes = {k: v for k, v in doc.get("notes", {}).items() if str(v).strip()}
+    if notes:
+        parts.append("<h2>Notes</h2>")
+        for key, text in sorted(notes.items()):
+            paras = "".join(f"<p>{_esc(p)}</p>" for p in str(text).strip().split("\n") if p)
+            parts.append(f"<h3>{_esc(_lesson_label(key))}</h3>{paras}")
+    charts = list(charts)
+    if charts:
+        parts.append("<h2>Charts</h2>")
+        for c in charts:
+            parts.append(
+                f"<figure><figcaption><b>{_esc(c.get('title', 'Chart'))}</b></figcaption>"
+                f"<div role='img' aria-label='{_esc(c.get('description', ''))}'>{c['svg']}</div>"
+                f"<p>{_esc(c.get('description', ''))}</p>"
+                + (f"<p class='src'>{_esc(c['source'])}</p>" if c.get("source") else "")
+                + "</figure>")
+    if doc.get("widgets"):
+        parts.append("<h2>Choices made in the widgets</h2><ul>")
+        for key, state in sorted(doc["widgets"].items()):
+            shown = ", ".join(f"{_esc(k)} = {_esc(_short(v))}" for k, v in state.items())
+            parts.append(f"<li><b>{_esc(key)}</b>: {shown}</li>")
+        parts.append("</ul>")
+    if doc.get("quizzes"):
+        parts.append("<h2>Knowledge checks</h2><ul>")
+        for key, state in sorted(doc["quizzes"].items()):
+            answered = sum(1 for v in (state.get("answers") or {}).values() if v is not None)
+            parts.append(f"<li>{_esc(_lesson_label(key))}: {answered} question(s) answered</li>")
+        parts.append("</ul>")
+    sources = list(dict.fromkeys(s for s in sources if s))
+    if sources:
+        parts.append("<h2>Data sources</h2><ul>" + "".join(f"<li>{_esc(s)}</li>" for s in sources)
+                     + "</ul>")
+    style = ("body{font-family:system-ui,Segoe UI,Arial,sans-serif;max-width:820px;margin:2em auto;"
+             "padding:0 1em;color:#222;line-height:1.45}h1{font-size:1.6em}"
+             "figure{margin:1.2em 0;page-break-inside:avoid}svg{max-width:100%;height:auto}"
+             ".meta,.src{color:#555;font-size:.85em}@media print{body{margin:0}}")
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_esc(title)}"
+            f"</title><style>{style}</style></head><body>{''.join(parts)}</body></html>")
+
+
+def _lesson_label(key: str) -> str:
+    return f"Lesson {key}" if str(key).isdigit() else str(key).capitalize()
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def chart_to_svg(chart: Any, params: dict[str, Any] | None = None) -> str:
+    """Render an Altair chart to SVG offline (vl-convert), with current parameter values."""
+    import vl_convert
+
+    spec = chart.to_dict() if hasattr(chart, "to_dict") else dict(chart)
+    if params:
+        for p in spec.get("params", []):
+            if p.get("name") in params and "select" not in p:
+                p["value"] = params[p["name"]]
+    return vl_convert.vegalite_to_svg(spec)
+
+
+def _chart_panels(widget: Any) -> list[Any]:
+    """All ChartPanels inside a widget (depth-first), each once."""
+    from widgets.ui import ChartPanel
+
+    found: list[Any] = []
+    stack = [widget]
+    seen: set[int] = set()
+    while stack:
+        w = stack.pop(0)
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        if isinstance(w, ChartPanel):
+            found.append(w)
+            continue
+        stack.extend(getattr(w, "children", ()) or ())
+    return found
+
+
+# ============================================================== the Portfolio
+class Portfolio:
+    """A learner's saved work: widget choices, quiz answers, notes; save, load, export.
+
+    Parameters
+    ----------
+    path : the JSON file (default ``work_dir() / "portfolio.json"``).
+    lesson : the current lesson ("00"–"11"), used to key notes and widgets.
+    learner : optional name printed on exported briefs.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> p = Portfolio(folder / "work.json", lesson="09")
+    >>> p.set_note("Colombia: homicides fell after 2016.")
+    >>> _ = p.save()
+    >>> Portfolio.load(folder / "work.json", lesson="09").note()
+    'Colombia: homicides fell after 2016.'
+    """
+
+    def __init__(self, path: str | Path | None = None, lesson: str = "", learner: str = "",
+                 document: dict[str, Any] | None = None) -> None:
+        self.path = Path(path) if path is not None else work_dir() / DEFAULT_NAME
+        self.lesson = str(lesson)
+        self.document = document if document is not None else new_document(learner)
+        if learner:
+            self.document["learner"] = learner
+        self.messages: list[str] = []
+        self.widgets: list[Any] = []
+
+    # -- construction -----------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path | None = None, lesson: str = "") -> Portfolio:
+        """Read a saved portfolio (a missing or damaged file gives a message, not an error)."""
+        p = cls(path, lesson=lesson)
+        p.document, p.messages = read_document(p.path)
+        return p
+
+    @classmethod
+    def for_lesson(cls, lesson: str, widgets: Iterable[Any] = (),
+                   path: str | Path | None = None) -> Portfolio:
+        """The portfolio for a lesson, with that lesson's widgets attached (nothing restored yet)."""
+        p = cls.load(path, lesson=lesson)
+        p.attach(*widgets)
+        return p
+
+    def attach(self, *widgets: Any) -> None:
+        """Remember widgets whose state is saved by :meth:`capture_all` and charts exported."""
+        for w in widgets:
+            if not hasattr(w, "get_state") or not hasattr(w, "set_state"):
+                raise LabInputError(f"{type(w).__name__} cannot be saved in a portfolio "
+                                    "(it has no get_state/set_state).")
+            if w not in self.widgets:
+                self.widgets.append(w)
+
+    # -- keys -------------------------------------------------------------
+    def key_for(self, widget: Any) -> str:
+        """``"<lesson>/<state_name>"`` (quizzes: the lesson number)."""
+        name = getattr(widget, "state_name", type(widget).__name__.lower())
+        if name == "quiz":
+            return str(getattr(widget, "lesson", "") or self.lesson or "general")
+        return f"{self.lesson or 'general'}/{name}"
+
+    def _section(self, widget: Any) -> str:
+        return "quizzes" if getattr(widget, "state_name", "") == "quiz" else "widgets"
+
+    # -- widget state ------------------------------------------------------
+    def capture(self, widget: Any) -> str:
+        """Store a widget's current choices in the portfolio (not yet on disk); returns the key."""
+        key = self.key_for(widget)
+        state = widget.get_state()
+        self.document[self._section(widget)][key] = json.loads(
+            json.dumps(state, default=_json_default))
+        return key
+
+    def capture_all(self) -> list[str]:
+        return [self.capture(w) for w in self.widgets]
+
+    def restore(self, widget: Any) -> list[str]:
+        """Put saved choices back into ``widget``; returns what could not be restored."""
+        key = self.key_for(widget)
+        state = self.document[self._section(widget)].get(key)
+        if state is None:
+            return []
+        return list(widget.set_state(state) or [])
+
+    def restore_all(self) -> dict[str, list[str]]:
+        return {self.key_for(w): self.restore(w) for w in self.widgets}
+
+    def has_saved(self, widget: Any) -> bool:
+        return self.key_for(widget) in self.document[self._section(widget)]
+
+    # -- notes --------------------------------------------------------------
+    def note(self, lesson: str | None = None) -> str:
+        return str(self.document["notes"].get(lesson or self.lesson or "general", ""))
+
+    def set_note(self, text: str, lesson: str | None = None) -> None:
+        self.document["notes"][lesson or self.lesson or "general"] = str(text)
+
+    # -- files --------------------------------------------------------------
+    def save(self) -> Path:
+        """Capture the attached widgets and write the file (atomic, with a backup)."""
+        self.capture_all()
+        try:
+            return save_document(self.document, self.path)
+        except OSError as err:
+            raise LabInputError(f"Could not save to {self.path}: {err.strerror or err}. "
+                                "Check that the folder exists and you may write to it.") from err
+
+    def reload(self) -> list[str]:
+        """Read the file again (e.g. after a restart) and restore the attached widgets."""
+        self.document, self.messages = read_document(self.path)
+        skipped = self.restore_all()
+        notes = list(self.messages)
+        for key, names in skipped.items():
+            if names:
+                notes.append(f"{key}: could not restore {', '.join(map(str, names))} "
+                             "(no longer available); the rest was restored.")
+        return notes
+
+    # -- export ---------------------------------------------------------------
+    def snapshots(self) -> tuple[list[dict[str, str]], list[str]]:
+        """Static pictures of the attached widgets' charts, and their source lines."""
+        charts: list[dict[str, str]] = []
+        sources: list[str] = []
+        for w in self.widgets:
+            for panel in _chart_panels(w):
+                jc = panel.chart
+                params = {}
+                for name in jc.params.trait_names():
+                    if not name.startswith("_") and name not in ("comm", "keys", "log"):
+                        try:
+                            params[name] = getattr(jc.params, name)
+                        except Exception:  # noqa: BLE001 - trait without value
+                            continue
+                svg = chart_to_svg(jc.chart, params)
+                source = panel.source.value and _strip_tags(panel.source.value)
+                charts.append(ChartSnapshot(title=_chart_title(jc.chart, w), svg=svg,
+                                            description=panel.description_text,
+                                            source=source or ""))
+                if source:
+                    sources.extend(s.strip() for s in source.split(" | ") if s.strip())
+        return charts, sources
+
+    def export(self, fmt: str = "html", path: str | Path | None = None,
+               title: str = "My human-security brief") -> Path:
+        """Write a brief (``fmt`` = ``"html"`` or ``"md"``) next to the save file."""
+        if fmt not in ("html", "md"):
+            raise LabInputError("Export as 'html' or 'md' (Markdown).")
+        self.capture_all()
+        charts, sources = self.snapshots()
+        text = (render_html if fmt == "html" else render_markdown)(
+            self.document, charts, sources, title=title)
+        stem = f"brief-{self.lesson}" if self.lesson else "brief"
+        out = Path(path) if path is not None else self.path.parent / f"{stem}.{fmt}"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+        return out
+
+    def panel(self) -> PortfolioPanel:
+        """A small widget with a notes box and Save / Load / Export buttons."""
+        return PortfolioPanel(self)
+
+
+def _strip_tags(text: str) -> str:
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+
+
+def _chart_title(chart: Any, widget: Any) -> str:
+    title = getattr(chart, "title", None)
+    if isinstance(title, str) and title:
+        return title
+    text = getattr(title, "text", None)
+    if isinstance(text, str) and text:
+        return text
+    return type(widget).__name__
+
+
+class PortfolioPanel(W.VBox):
+    """Notes box + Save / Load / Export buttons for one lesson's portfolio."""
+
+    def __init__(self, portfolio: Portfolio) -> None:
+        from widgets.ui import LabWidget
+
+        self.portfolio = portfolio
+        self.notes = W.Textarea(value=portfolio.note(), placeholder="Your notes for this lesson…",
+                                description="My notes", layout=W.Layout(width="95%", height="90px"),
+                                style={"description_width": "80px"})
+        self.learner = W.Text(value=portfolio.document.get("learner", ""),
+                              description="My name", placeholder="optional, printed on the brief",
+                              style={"description_width": "80px"}, layout=W.Layout(width="420px"))
+        self.save_button = W.Button(description="Save", icon="save",
+                                    tooltip="Save your choices, answers and notes to my-work/")
+        self.load_button = W.Button(description="Load", icon="folder-open",
+                                    tooltip="Restore what you saved last time")
+        self.export_html_button = W.Button(description="Export HTML brief", icon="file",
+                                           tooltip="A printable page with your charts and notes",
+                                           layout=W.Layout(width="170px"))
+        self.export_md_button = W.Button(description="Export Markdown", icon="file-text",
+                                         tooltip="The same brief as a Markdown file",
+                                         layout=W.Layout(width="170px"))
+        self._status = LabWidget()
+        self.save_button.on_click(self._status.safe(lambda _b: self.save()))
+        self.load_button.on_click(self._status.safe(lambda _b: self.load()))
+        self.export_html_button.on_click(self._status.safe(lambda _b: self.export("html")))
+        self.export_md_button.on_click(self._status.safe(lambda _b: self.export("md")))
+        buttons = W.HBox([self.save_button, self.load_button, self.export_html_button,
+                          self.export_md_button], layout=W.Layout(flex_flow="row wrap"))
+        super().__init__([W.HTML("<b>My portfolio</b> "
+                                 f"<span style='color:#555;font-size:12px'>(saved in "
+                                 f"{_esc(portfolio.path)})</span>"),
+                          self.learner, self.notes, buttons, self._status],
+                         layout=W.Layout(border="1px solid #ddd", padding="6px 10px"))
+        for m in portfolio.messages:
+            if not m.startswith("No saved work yet"):
+                self._status.show_message(m, "warning")
+
+    @property
+    def message_text(self) -> str:
+        return self._status.message_text
+
+    def _pull(self) -> None:
+        self.portfolio.set_note(self.notes.value)
+        self.portfolio.document["learner"] = self.learner.value
+
+    def save(self) -> Path:
+        self._pull()
+        path = self.portfolio.save()
+        n = len(self.portfolio.widgets)
+        self._status.show_message(
+            f"Saved {n} widget(s) and your notes to {path} at "
+            f"{self.portfolio.document['saved_at']} (UTC).", "info")
+        return path
+
+    def load(self) -> list[str]:
+        notes = self.portfolio.reload()
+        self.notes.value = self.portfolio.note()
+        self.learner.value = self.portfolio.document.get("learner", "")
+        if notes and not all(n.startswith("No saved work yet") for n in notes):
+            self._status.show_message(" ".join(notes), "warning")
+        else:
+            self._status.show_message("Restored your saved choices and notes.", "info")
+        return notes
+
+    def export(self, fmt: str) -> Path:
+        self._pull()
+        path = self.portfolio.export(fmt)
+        self._status.show_message(f"Exported your brief to {path}. Open it in a browser to "
+                                  "read or print it.", "info")
+        return path
