@@ -1,14 +1,18 @@
 """Readers for each publisher's own file format.
 
 Every reader returns tidy pandas objects keyed by ISO 3166-1 alpha-3 codes
-(``iso3``) and integer ``year``. Filtering to the curated country set and year
+(``iso3``) and integer ``year``. Readers used more than once are cached per
+raw directory; callers must not modify the returned frames in place. Filtering to the curated country set and year
 range happens in ``build_all.py``.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
+import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +34,7 @@ UNHCR_PSEUDO_CODES: frozenset[str] = frozenset({"UNK", "XXA", "TIB"})
 """UNHCR codes that are not countries: Unknown, Stateless, Tibetan."""
 
 
+@functools.cache
 def read_country_codes(raw: Path) -> pd.DataFrame:
     """Read ``country-codes.csv`` keeping Namibia's alpha-2 code ``"NA"``.
 
@@ -51,6 +56,7 @@ def read_country_codes(raw: Path) -> pd.DataFrame:
     )
 
 
+@functools.cache
 def read_wb_economies(raw: Path) -> pd.DataFrame:
     """Read the World Bank "List of economies" (rows with a Region only).
 
@@ -190,6 +196,7 @@ def read_gapminder(raw: Path, concept: str, geo_map: dict[str, str]) -> pd.Serie
     return series
 
 
+@functools.cache
 def read_hdr(raw: Path) -> pd.DataFrame:
     """Read the HDR 2023/24 composite-indices time series (Latin-1, wide).
 
@@ -230,6 +237,67 @@ def hdr_series(hdr: pd.DataFrame, var: str) -> pd.Series:
     return long.set_index(["iso3", "year"])["value"].astype(float)
 
 
+_XLSX_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _column_letters(ref: str) -> str:
+    """Return the column part of a cell reference (``"AB12"`` -> ``"AB"``)."""
+    return ref.rstrip("0123456789")
+
+
+def read_xlsx_first_sheet(path: Path, columns: list[str]) -> pd.DataFrame:
+    """Read selected columns of the first sheet of an .xlsx file quickly.
+
+    A streaming reader for large, plain single-sheet workbooks (about five
+    times faster than ``pandas.read_excel`` on the 15 MB WGI sheet). Values are
+    returned as text (shared strings resolved, numbers as written in the XML).
+
+    Parameters
+    ----------
+    path : Path
+        Workbook path.
+    columns : list of str
+        Header names (first row) of the columns to keep.
+
+    Returns
+    -------
+    pandas.DataFrame
+        String columns in the requested order; empty cells are None.
+    """
+    with zipfile.ZipFile(path) as zf:
+        shared: list[str] = []
+        if "xl/sharedStrings.xml" in zf.namelist():
+            with zf.open("xl/sharedStrings.xml") as fh:
+                for _, el in ET.iterparse(fh):
+                    if el.tag == _XLSX_NS + "si":
+                        shared.append("".join(t.text or "" for t in el.iter(_XLSX_NS + "t")))
+                        el.clear()
+        rows: list[dict[str, str | None]] = []
+        with zf.open("xl/worksheets/sheet1.xml") as fh:
+            for _, el in ET.iterparse(fh):
+                if el.tag != _XLSX_NS + "row":
+                    continue
+                row: dict[str, str | None] = {}
+                for c in el.iter(_XLSX_NS + "c"):
+                    kind = c.get("t")
+                    if kind == "inlineStr":
+                        value = "".join(t.text or "" for t in c.iter(_XLSX_NS + "t"))
+                    else:
+                        v = c.find(_XLSX_NS + "v")
+                        value = None if v is None else v.text
+                        if kind == "s" and value is not None:
+                            value = shared[int(value)]
+                    row[_column_letters(c.get("r", ""))] = value
+                rows.append(row)
+                el.clear()
+    header = rows[0]
+    letters = {name: col for col, name in header.items() if name in columns}
+    missing = set(columns) - set(letters)
+    if missing:
+        raise KeyError(f"{path.name}: columns not found: {sorted(missing)}")
+    return pd.DataFrame({name: [r.get(letters[name]) for r in rows[1:]] for name in columns})
+
+
 def read_wgi(raw: Path) -> pd.DataFrame:
     """Read the WGI long-format workbook and map legacy codes to ISO3.
 
@@ -243,13 +311,9 @@ def read_wgi(raw: Path) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``iso3, year, indicator, estimate``; ``".."`` becomes NaN.
     """
-    df = pd.read_excel(
-        raw / "worldbank-wgi" / "wgidataset.xlsx",
-        usecols=["code", "year", "indicator", "estimate"],
-        dtype={"code": str, "indicator": str},
-    )
+    df = read_xlsx_first_sheet(raw / "worldbank-wgi" / "wgidataset.xlsx", ["code", "year", "indicator", "estimate"])
     df["iso3"] = df["code"].replace(WGI_CODE_TO_ISO3)
-    df["estimate"] = pd.to_numeric(df["estimate"].replace("..", None), errors="raise")
+    df["estimate"] = pd.to_numeric(df["estimate"].replace("..", None), errors="raise").astype(float)
     df["year"] = df["year"].astype(int)
     return df[["iso3", "year", "indicator", "estimate"]]
 
@@ -281,6 +345,7 @@ def read_owid(raw: Path, filename: str) -> pd.Series:
     return df.set_index(["iso3", "year"])[value_col].astype(float)
 
 
+@functools.cache
 def read_unhcr_population(raw: Path) -> pd.DataFrame:
     """Read UNHCR ``population.rda`` (pyreadr), else the csv.gz conversion.
 
