@@ -361,13 +361,13 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     _hdr(
         "labour_part_f", "lfpr_f",
-        "Labour force participation rate, women 15+ (%)", "Labour participation, women", "% of female population 15+",
+        "Labour force participation rate, women 15+ (%)", "Women in labour force", "% of female population 15+",
         "economic", "higher_is_better",
         "Share of women aged 15 and older who work or are looking for work.",
     ),
     _hdr(
         "labour_part_m", "lfpr_m",
-        "Labour force participation rate, men 15+ (%)", "Labour participation, men", "% of male population 15+",
+        "Labour force participation rate, men 15+ (%)", "Men in labour force", "% of male population 15+",
         "economic", "neutral",
         "Share of men aged 15 and older who work or are looking for work.",
     ),
