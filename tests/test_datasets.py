@@ -221,6 +221,7 @@ def test_spot_hdr(panel: pd.DataFrame) -> None:
 
 
 @needs_raw
+@pytest.mark.slow
 def test_spot_wgi_legacy_code(panel: pd.DataFrame) -> None:
     sys.path.insert(0, str(BUILD))
     try:
