@@ -1,0 +1,627 @@
+"""Voice: stakeholder maps and consultation synthesis (lesson 08).
+
+Two tools for bringing affected people into a decision:
+
+* **Stakeholder map** — who has influence over a decision and who is affected by
+  it (:func:`stakeholder_quadrants`), and which typical groups are missing from
+  the table (:func:`missing_groups`, checked against :data:`STAKEHOLDER_CHECKLIST`).
+* **Consultation synthesiser** — participants rank policy options (1 = first
+  choice). The same rankings give different "winners" under different
+  aggregation rules: plurality (count first choices), the Borda count (Borda
+  1781: an option ranked r-th of k gets k − r points), the Borda count weighted
+  by how affected each participant is, and the Condorcet winner (the option
+  that beats every other in a head-to-head majority, if there is one). The rule
+  is a political choice, not a technicality (Saari 2001).
+
+Rankings come as a table: ``participant, group, affected`` and one column per
+option holding that participant's rank for it. :func:`parse_rankings` checks
+a table typed in or read from a class's CSV file and says exactly which line,
+which column and what was expected when something is wrong.
+
+A textbook profile where the rules disagree (9 voters, options A, B, C):
+
+>>> r = textbook_profile("plurality_vs_borda")
+>>> plurality(r).idxmax(), borda(r).idxmax(), condorcet_winner(r)
+('A', 'B', 'B')
+>>> condorcet_winner(textbook_profile("condorcet_cycle")) is None
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from widgets.errors import LabInputError
+
+__all__ = [
+    "QUADRANTS",
+    "RULES",
+    "STAKEHOLDER_CHECKLIST",
+    "Rankings",
+    "aggregate",
+    "borda",
+    "check_stakeholders",
+    "condorcet_winner",
+    "disagreement",
+    "example_rankings",
+    "example_stakeholders",
+    "group_winners",
+    "missing_groups",
+    "pairwise_matrix",
+    "parse_rankings",
+    "plurality",
+    "rankings_from_orders",
+    "rankings_table",
+    "read_rankings_csv",
+    "stakeholder_quadrants",
+    "textbook_profile",
+    "weighted_borda",
+    "winners",
+]
+
+#: Typical groups to look for around a human-security decision, with why they matter.
+STAKEHOLDER_CHECKLIST: dict[str, str] = {
+    "Affected communities": "the people whose security is at stake, in their own words",
+    "Women's groups": "risks and needs differ by gender and are often unheard",
+    "Youth": "the largest group in many crisis settings; future of any settlement",
+    "Older people": "often less mobile, more exposed, rarely consulted",
+    "Persons with disabilities": "left behind in evacuations and aid distributions",
+    "Refugees and displaced people": "affected by decisions taken far away",
+    "Host communities": "share scarce services and land with displaced people",
+    "Minorities and Indigenous peoples": "exposed to discrimination and land loss",
+    "Local authorities": "deliver services and know the ground",
+    "National ministries": "hold the budget and the mandate",
+    "Civil society and NGOs": "advocates, service providers, watchdogs",
+    "Faith and traditional leaders": "trusted intermediaries in many communities",
+    "Diaspora": "send remittances and shape opinion at home",
+    "Private sector": "jobs, markets, supply chains",
+    "Security forces": "can protect or threaten people",
+    "Donors and international organisations": "money, norms and coordination",
+}
+
+#: Quadrants of the influence × affected map (threshold at the midpoint).
+QUADRANTS: dict[tuple[bool, bool], str] = {
+    (True, True): "Affected and influential: involve as partners",
+    (True, False): "Affected, little influence: empower and protect",
+    (False, True): "Influential, little affected: engage and hold to account",
+    (False, False): "Less affected, little influence: keep informed",
+}
+
+#: Aggregation rules: id -> plain-English label.
+RULES: dict[str, str] = {
+    "plurality": "Plurality (most first choices)",
+    "borda": "Borda count (points for every position)",
+    "weighted_borda": "Borda weighted by how affected people are",
+    "condorcet": "Condorcet (wins every head-to-head)",
+}
+
+_EXAMPLE_DIR = Path(__file__).resolve().parent.parent / "lessons" / "data"
+
+
+# --------------------------------------------------------------------------- stakeholders
+def check_stakeholders(df: pd.DataFrame) -> pd.DataFrame:
+    """Check a stakeholder table: ``name, group, influence (0–10), affected (0–10)``.
+
+    >>> check_stakeholders(pd.DataFrame({"name": ["Farmers"], "group": ["Affected communities"],
+    ...     "influence": [2], "affected": [9]}))["affected"].tolist()
+    [9.0]
+    >>> check_stakeholders(pd.DataFrame({"name": ["X"], "group": ["Youth"],
+    ...     "influence": [12], "affected": [1]}))
+    Traceback (most recent call last):
+    ...
+    widgets.errors.LabInputError: Stakeholder 'X': influence must be between 0 and 10 (found 12).
+    """
+    need = ["name", "group", "influence", "affected"]
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise LabInputError(f"The stakeholder table needs the column(s): {', '.join(missing)}.")
+    out = df[need].copy()
+    out["name"] = out["name"].astype(str).str.strip()
+    if (out["name"] == "").any():
+        raise LabInputError("Every stakeholder needs a name.")
+    dup = out["name"].str.lower().duplicated()
+    if dup.any():
+        raise LabInputError(f"Stakeholder {out.loc[dup, 'name'].iloc[0]!r} is listed twice.")
+    for col in ("influence", "affected"):
+        values = pd.to_numeric(out[col], errors="coerce")
+        bad = values.isna() | (values < 0) | (values > 10)
+        if bad.any():
+            i = bad.to_numpy().nonzero()[0][0]
+            raise LabInputError(
+                f"Stakeholder {out['name'].iloc[i]!r}: {col} must be between 0 and 10 "
+                f"(found {out[col].iloc[i]})."
+            )
+        out[col] = values.astype(float)
+    return out.reset_index(drop=True)
+
+
+def stakeholder_quadrants(df: pd.DataFrame, midpoint: float = 5.0) -> pd.DataFrame:
+    """Add the map's quadrant to each stakeholder (``affected``/``influence`` ≥ ``midpoint`` = high).
+
+    >>> df = pd.DataFrame({"name": ["Farmers", "Ministry"], "group": ["Affected communities",
+    ...     "National ministries"], "influence": [2, 9], "affected": [9, 3]})
+    >>> stakeholder_quadrants(df)["quadrant"].tolist()
+    ['Affected, little influence: empower and protect', 'Influential, little affected: engage and hold to account']
+    """
+    out = check_stakeholders(df)
+    high_a = out["affected"] >= midpoint
+    high_i = out["influence"] >= midpoint
+    out["quadrant"] = [QUADRANTS[(bool(a), bool(i))] for a, i in zip(high_a, high_i, strict=True)]
+    return out
+
+
+def missing_groups(df: pd.DataFrame, checklist: Iterable[str] | None = None) -> list[str]:
+    """Groups from the checklist with nobody on the map yet (in checklist order).
+
+    >>> df = pd.DataFrame({"name": ["A"], "group": ["Youth"], "influence": [1], "affected": [5]})
+    >>> missing_groups(df, ["Youth", "Diaspora", "Host communities"])
+    ['Diaspora', 'Host communities']
+    """
+    wanted = list(STAKEHOLDER_CHECKLIST if checklist is None else checklist)
+    present = {str(g).strip().lower() for g in df.get("group", pd.Series(dtype=str))}
+    return [g for g in wanted if g.lower() not in present]
+
+
+def example_stakeholders() -> pd.DataFrame:
+    """A worked stakeholder map for a drought-response decision (used in lesson 08).
+
+    The positions are illustrative judgements for teaching, not data.
+
+    >>> len(example_stakeholders()) > 5
+    True
+    """
+    rows = [
+        ("Pastoralist communities", "Affected communities", 2, 9),
+        ("Women farmers' cooperative", "Women's groups", 2, 8),
+        ("District council", "Local authorities", 6, 6),
+        ("Ministry of Finance", "National ministries", 9, 2),
+        ("Ministry of Agriculture", "National ministries", 8, 4),
+        ("Red Crescent branch", "Civil society and NGOs", 5, 4),
+        ("World Food Programme", "Donors and international organisations", 7, 2),
+        ("Grain traders", "Private sector", 6, 3),
+    ]
+    return pd.DataFrame(rows, columns=["name", "group", "influence", "affected"])
+
+
+# --------------------------------------------------------------------------- rankings
+@dataclass(frozen=True)
+class Rankings:
+    """Checked rankings: ``table`` has ``participant, group, affected`` + one rank column per option."""
+
+    options: tuple[str, ...]
+    table: pd.DataFrame
+
+    @property
+    def ranks(self) -> np.ndarray:
+        """Rank matrix, shape (participants, options); 1 = first choice."""
+        return self.table[list(self.options)].to_numpy(dtype=int)
+
+    @property
+    def weights(self) -> np.ndarray:
+        return self.table["affected"].to_numpy(dtype=float)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+_META = ("participant", "group", "affected")
+
+
+def _line(i: int, numbers: Sequence[int] | None = None) -> str:
+    """The file line of data row ``i`` (the header is line 1; blank lines counted if known)."""
+    return f"line {numbers[i] if numbers is not None else i + 2}"
+
+
+def parse_rankings(df: pd.DataFrame, options: Sequence[str] | None = None,
+                   where: str = "the file", line_numbers: Sequence[int] | None = None
+                   ) -> Rankings:
+    """Check a rankings table and return :class:`Rankings`, or say precisely what is wrong.
+
+    Expected columns: ``participant`` (a name or code), optional ``group`` and
+    ``affected`` (how affected the person is, 1 = a little … 5 = very; default
+    1), then one column per option with a rank from 1 (first choice) to the
+    number of options, each rank used once per row. ``options`` (if given) are
+    the columns to use, in order; otherwise every other column is an option.
+
+    >>> df = pd.DataFrame({"participant": ["Ana", "Ben"], "Cash": [1, 2], "Clinics": [2, 1]})
+    >>> parse_rankings(df).options
+    ('Cash', 'Clinics')
+    >>> bad = pd.DataFrame({"participant": ["Ana", "Ben"], "Cash": [1, 1], "Clinics": [2, "x"]})
+    >>> parse_rankings(bad)
+    Traceback (most recent call last):
+    ...
+    widgets.errors.LabInputError: In the file, line 3 (participant 'Ben'), column 'Clinics': expected a whole number from 1 to 2 (1 = first choice), found 'x'.
+    """
+    if not isinstance(df, pd.DataFrame) or df.shape[1] == 0:
+        raise LabInputError(f"{where.capitalize()} is empty. Expected a header row: "
+                            "participant, group, affected, then one column per option.")
+    df = df.copy()
+    df.columns = [str(c).strip() for c in df.columns]
+    lower = {c.lower(): c for c in df.columns}
+    if "participant" not in lower:
+        raise LabInputError(
+            f"{where.capitalize()} has no 'participant' column (its columns are: "
+            f"{', '.join(df.columns)}). Expected: participant, group, affected, then one "
+            "column per policy option holding each person's rank."
+        )
+    df = df.rename(columns={lower[m]: m for m in _META if m in lower})
+    if options is None:
+        options = [c for c in df.columns if c not in _META]
+    options = [str(o).strip() for o in options]
+    missing = [o for o in options if o not in df.columns]
+    if missing:
+        raise LabInputError(f"{where.capitalize()} has no column for the option(s): "
+                            f"{', '.join(missing)}.")
+    if len(options) < 2:
+        raise LabInputError(
+            f"{where.capitalize()} has {len(options)} option column(s); a ranking needs at "
+            "least two options (one column each, after participant, group, affected)."
+        )
+    if len(set(o.lower() for o in options)) < len(options):
+        raise LabInputError("Two options have the same name; give each option its own column.")
+    keep = ~df.isna().all(axis=1).to_numpy()
+    if line_numbers is not None:
+        line_numbers = [n for n, k in zip(line_numbers, keep, strict=True) if k]
+    df = df[keep].reset_index(drop=True)
+    if df.empty:
+        raise LabInputError(f"{where.capitalize()} has a header but no participants.")
+    k = len(options)
+    participants, groups, affected = [], [], []
+    rank_rows = []
+    for i, row in df.iterrows():
+        name = row["participant"]
+        line = _line(i, line_numbers)
+        name = f"participant on {line}" if pd.isna(name) or not str(name).strip() \
+            else str(name).strip()
+        who = f"{line} (participant {name!r})"
+        group = row.get("group", "")
+        groups.append("" if pd.isna(group) else str(group).strip())
+        a = row.get("affected", 1)
+        if pd.isna(a) or str(a).strip() == "":
+            a = 1
+        try:
+            a = float(a)
+        except (TypeError, ValueError):
+            a = float("nan")
+        if not 1 <= a <= 5:
+            raise LabInputError(
+                f"In {where}, {who}, column 'affected': expected a number from 1 (a little) "
+                f"to 5 (very), found {row.get('affected')!r}."
+            )
+        ranks = []
+        for opt in options:
+            value = row[opt]
+            text = "" if pd.isna(value) else str(value).strip()
+            try:
+                r = float(text)
+                ok = r.is_integer() and 1 <= r <= k
+            except ValueError:
+                ok = False
+            if not ok:
+                found = "nothing (the cell is empty)" if text == "" else repr(text)
+                raise LabInputError(
+                    f"In {where}, {who}, column {opt!r}: expected a whole number from 1 to {k} "
+                    f"(1 = first choice), found {found}."
+                )
+            ranks.append(int(r))
+        seen: dict[int, str] = {}
+        for opt, r in zip(options, ranks, strict=True):
+            if r in seen:
+                raise LabInputError(
+                    f"In {where}, {who}: rank {r} is given to both {seen[r]!r} and {opt!r}. "
+                    f"Each option needs a different rank from 1 to {k}."
+                )
+            seen[r] = opt
+        participants.append(name)
+        affected.append(a)
+        rank_rows.append(ranks)
+    table = pd.DataFrame(rank_rows, columns=options)
+    table.insert(0, "affected", affected)
+    table.insert(0, "group", groups)
+    table.insert(0, "participant", participants)
+    return Rankings(tuple(options), table)
+
+
+def read_rankings_csv(source: str | bytes | Path, options: Sequence[str] | None = None
+                      ) -> Rankings:
+    """Read and check a class's rankings CSV (a path, the file's bytes, or its text).
+
+    >>> text = "participant,group,affected,Cash,Clinics\\nAna,Youth,3,1,2\\n"
+    >>> read_rankings_csv(text).table["affected"].tolist()
+    [3.0]
+    >>> read_rankings_csv("participant,Cash,Clinics\\nAna,1\\n")
+    Traceback (most recent call last):
+    ...
+    widgets.errors.LabInputError: In the file, line 2 (participant 'Ana'), column 'Clinics': expected a whole number from 1 to 2 (1 = first choice), found nothing (the cell is empty).
+    """
+    where = "the file"
+    if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source
+                                    and source.strip().lower().endswith(".csv")):
+        path = Path(source).expanduser()
+        where = f"the file {path.name}"
+        if not path.is_file():
+            raise LabInputError(f"There is no file {path}. Check the path and the file name.")
+        raw = path.read_bytes()
+    elif isinstance(source, bytes | bytearray | memoryview):
+        raw = bytes(source)
+    else:
+        raw = str(source).encode("utf-8")
+    if not raw.strip():
+        raise LabInputError(f"{where.capitalize()} is empty.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    lines, numbers = [], []
+    try:
+        reader = csv.reader(io.StringIO(text), skipinitialspace=True)
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                lines.append(row)
+                numbers.append(reader.line_num)
+    except csv.Error as err:
+        raise LabInputError(f"{where.capitalize()} is not a well-formed CSV table ({err}).") from err
+    if not lines:
+        raise LabInputError(f"{where.capitalize()} is empty.")
+    header = [c.strip() for c in lines[0]]
+    for i, row in enumerate(lines[1:]):
+        if len(row) > len(header):
+            raise LabInputError(
+                f"{where.capitalize()} is not a well-formed CSV table: line {numbers[i + 1]} has "
+                f"{len(row)} values but the header has {len(header)} columns. Check for an "
+                "extra comma (a comma inside a name needs quotes)."
+            )
+    body = [row + [""] * (len(header) - len(row)) for row in lines[1:]]
+    df = pd.DataFrame(body, columns=header).replace("", np.nan)
+    return parse_rankings(df, options, where, line_numbers=numbers[1:])
+
+
+def rankings_from_orders(orders: Sequence[Sequence[str]], options: Sequence[str] | None = None,
+                         participants: Sequence[str] | None = None,
+                         groups: Sequence[str] | None = None,
+                         affected: Sequence[float] | None = None) -> Rankings:
+    """Rankings from orders written best first, e.g. ``["B", "A", "C"]``.
+
+    >>> r = rankings_from_orders([["B", "A"], ["A", "B"]], participants=["x", "y"])
+    >>> r.table[["participant", "A", "B"]].values.tolist()
+    [['x', 2, 1], ['y', 1, 2]]
+    """
+    if not orders:
+        raise LabInputError("There are no rankings yet. Add at least one participant's ranking.")
+    options = tuple(options or sorted({o for order in orders for o in order}))
+    rows = []
+    for i, order in enumerate(orders):
+        order = [str(o).strip() for o in order]
+        if sorted(order) != sorted(options):
+            missing = [o for o in options if o not in order]
+            extra = [o for o in order if o not in options]
+            raise LabInputError(
+                f"Ranking {i + 1} must list every option exactly once ({', '.join(options)})."
+                + (f" Missing: {', '.join(missing)}." if missing else "")
+                + (f" Not an option: {', '.join(extra)}." if extra else "")
+            )
+        rows.append({o: order.index(o) + 1 for o in options})
+    table = pd.DataFrame(rows, columns=list(options))
+    n = len(orders)
+    table.insert(0, "affected", list(affected) if affected is not None else [1.0] * n)
+    table.insert(0, "group", list(groups) if groups is not None else [""] * n)
+    table.insert(0, "participant",
+                 list(participants) if participants is not None else [f"P{i + 1}" for i in range(n)])
+    return parse_rankings(table, options, "the rankings")
+
+
+def textbook_profile(name: str) -> Rankings:
+    """Known voting profiles from the textbooks.
+
+    * ``plurality_vs_borda``: 4 voters A>B>C, 3 voters B>C>A, 2 voters C>B>A.
+      Plurality picks A; Borda and Condorcet pick B (A is the Condorcet loser).
+    * ``condorcet_cycle``: A>B>C, B>C>A, C>A>B — every option loses a
+      head-to-head: no Condorcet winner (Condorcet's paradox).
+
+    >>> len(textbook_profile("plurality_vs_borda"))
+    9
+    """
+    profiles = {
+        "plurality_vs_borda": [["A", "B", "C"]] * 4 + [["B", "C", "A"]] * 3
+        + [["C", "B", "A"]] * 2,
+        "condorcet_cycle": [["A", "B", "C"], ["B", "C", "A"], ["C", "A", "B"]],
+    }
+    if name not in profiles:
+        raise LabInputError(f"Unknown profile {name!r}. Choose: {', '.join(profiles)}.")
+    return rankings_from_orders(profiles[name], options=("A", "B", "C"))
+
+
+def example_rankings() -> Rankings:
+    """The example class consultation shipped with the lessons (``lessons/data``).
+
+    >>> example_rankings().options[:2]
+    ('Cash transfers', 'Mobile clinics')
+    """
+    return read_rankings_csv(_EXAMPLE_DIR / "consultation-example.csv")
+
+
+# --------------------------------------------------------------------------- rules
+def plurality(rankings: Rankings) -> pd.Series:
+    """Number of first choices per option.
+
+    >>> plurality(textbook_profile("plurality_vs_borda")).tolist()
+    [4.0, 3.0, 2.0]
+    """
+    first = rankings.ranks == 1
+    return pd.Series(first.sum(axis=0).astype(float), index=list(rankings.options),
+                     name="plurality")
+
+
+def borda(rankings: Rankings, weights: Sequence[float] | np.ndarray | None = None) -> pd.Series:
+    """Borda count: an option ranked r-th of k gets k − r points (optionally weighted).
+
+    >>> borda(textbook_profile("plurality_vs_borda")).tolist()
+    [8.0, 12.0, 7.0]
+    """
+    k = len(rankings.options)
+    points = k - rankings.ranks
+    w = np.ones(len(rankings)) if weights is None else np.asarray(weights, dtype=float)
+    if w.shape != (len(rankings),):
+        raise LabInputError("Give one weight per participant.")
+    if (w < 0).any() or w.sum() == 0:
+        raise LabInputError("Weights must be non-negative and not all zero.")
+    return pd.Series((w[:, None] * points).sum(axis=0), index=list(rankings.options),
+                     name="borda")
+
+
+def weighted_borda(rankings: Rankings) -> pd.Series:
+    """Borda count where each participant counts as much as they are affected (1–5).
+
+    >>> r = rankings_from_orders([["A", "B"], ["B", "A"]], affected=[1, 4])
+    >>> weighted_borda(r).tolist()
+    [1.0, 4.0]
+    """
+    return borda(rankings, rankings.weights).rename("weighted_borda")
+
+
+def pairwise_matrix(rankings: Rankings) -> pd.DataFrame:
+    """``M[a, b]`` = number of participants who rank ``a`` above ``b``.
+
+    >>> int(pairwise_matrix(textbook_profile("plurality_vs_borda")).loc["B", "A"])
+    5
+    """
+    r = rankings.ranks
+    m = (r[:, :, None] < r[:, None, :]).sum(axis=0)
+    return pd.DataFrame(m, index=list(rankings.options), columns=list(rankings.options))
+
+
+def condorcet_winner(rankings: Rankings) -> str | None:
+    """The option that a majority prefers to each other option, or ``None`` if there is none.
+
+    >>> condorcet_winner(textbook_profile("plurality_vs_borda"))
+    'B'
+    """
+    m = pairwise_matrix(rankings).to_numpy()
+    beats = m > m.T
+    np.fill_diagonal(beats, True)
+    winners = [o for o, row in zip(rankings.options, beats, strict=True) if row.all()]
+    return winners[0] if winners else None
+
+
+def aggregate(rankings: Rankings) -> pd.DataFrame:
+    """Every rule side by side: option, rule, score, share of the top score, winner.
+
+    The Condorcet "score" is the number of head-to-head contests an option wins.
+
+    >>> t = aggregate(textbook_profile("plurality_vs_borda"))
+    >>> t[t["winner"]].set_index("rule")["option"].to_dict()
+    {'plurality': 'A', 'borda': 'B', 'weighted_borda': 'B', 'condorcet': 'B'}
+    """
+    m = pairwise_matrix(rankings).to_numpy()
+    wins = pd.Series((m > m.T).sum(axis=1).astype(float), index=list(rankings.options))
+    cw = condorcet_winner(rankings)
+    scores = {"plurality": plurality(rankings), "borda": borda(rankings),
+              "weighted_borda": weighted_borda(rankings), "condorcet": wins}
+    rows = []
+    for rule, s in scores.items():
+        top = s.max()
+        for opt, v in s.items():
+            if rule == "condorcet":
+                winner = opt == cw
+            else:
+                winner = bool(v == top and top > 0)
+            rows.append({"option": opt, "rule": rule, "rule_label": RULES[rule],
+                         "score": float(v), "share_of_top": float(v / top) if top > 0 else 0.0,
+                         "winner": winner})
+    return pd.DataFrame(rows)
+
+
+def winners(rankings: Rankings) -> dict[str, list[str]]:
+    """Winner(s) under each rule (several if tied; empty for Condorcet if there is none).
+
+    >>> winners(textbook_profile("condorcet_cycle"))["condorcet"]
+    []
+    """
+    t = aggregate(rankings)
+    return {rule: t.loc[(t["rule"] == rule) & t["winner"], "option"].tolist() for rule in RULES}
+
+
+def disagreement(rankings: Rankings) -> pd.DataFrame:
+    """How much participants disagree about each option.
+
+    Columns: mean rank, standard deviation of ranks, number and share of
+    first choices and of last choices; sorted by mean rank.
+
+    >>> d = disagreement(textbook_profile("plurality_vs_borda"))
+    >>> d.loc["A", ["first_choices", "last_choices"]].tolist()
+    [4, 5]
+    """
+    r = rankings.ranks
+    k = len(rankings.options)
+    n = len(rankings)
+    out = pd.DataFrame({
+        "mean_rank": r.mean(axis=0), "rank_sd": r.std(axis=0),
+        "first_choices": (r == 1).sum(axis=0), "last_choices": (r == k).sum(axis=0),
+    }, index=pd.Index(list(rankings.options), name="option"))
+    out["share_first"] = out["first_choices"] / n
+    out["share_last"] = out["last_choices"] / n
+    return out.sort_values("mean_rank")
+
+
+def group_winners(rankings: Rankings) -> pd.DataFrame:
+    """Each participant group's Borda winner, and whether it differs from the overall winner.
+
+    These are the minority views a decision-maker should hear.
+
+    >>> r = rankings_from_orders([["A", "B"], ["A", "B"], ["B", "A"]],
+    ...                          groups=["Host", "Host", "Refugees"])
+    >>> group_winners(r)[["group", "favourite", "differs_from_overall"]].values.tolist()
+    [['Host', 'A', False], ['Refugees', 'B', True]]
+    """
+    overall = borda(rankings)
+    best = overall[overall == overall.max()].index.tolist()
+    rows = []
+    table = rankings.table
+    for group, sub in table.groupby(table["group"].replace("", "(no group given)"), sort=True):
+        part = Rankings(rankings.options, sub)
+        s = borda(part)
+        fav = s[s == s.max()].index.tolist()
+        rows.append({"group": group, "participants": len(sub), "favourite": " / ".join(fav),
+                     "differs_from_overall": not set(fav) & set(best)})
+    return pd.DataFrame(rows)
+
+
+def rankings_table(entries: Sequence[Mapping[str, object]], options: Sequence[str]) -> pd.DataFrame:
+    """A rankings table from typed entries ``{participant, group, affected, order}``.
+
+    ``order`` lists the options best first (a list, or text separated by commas or ``>``).
+
+    >>> rankings_table([{"participant": "Ana", "group": "Youth", "affected": 2,
+    ...                  "order": "B > A"}], ["A", "B"])[["participant", "A", "B"]].values.tolist()
+    [['Ana', 2, 1]]
+    """
+    rows = []
+    for e in entries:
+        order = e["order"]
+        if isinstance(order, str):
+            sep = ">" if ">" in order else ","
+            order = [o.strip() for o in order.split(sep) if o.strip()]
+        lookup = {o.lower(): o for o in options}
+        order = [lookup.get(str(o).strip().lower(), str(o).strip()) for o in order]
+        who = e.get("participant") or "a participant"
+        unknown = [o for o in order if o not in options]
+        if unknown:
+            raise LabInputError(f"{who}: {unknown[0]!r} is not one of the options "
+                                f"({', '.join(options)}).")
+        if sorted(order) != sorted(options):
+            missing = [o for o in options if o not in order]
+            raise LabInputError(f"{who}: rank every option exactly once (best first). "
+                                + (f"Missing: {', '.join(missing)}." if missing else
+                                   "An option appears twice."))
+        row = {"participant": e.get("participant", ""), "group": e.get("group", ""),
+               "affected": e.get("affected", 1)}
+        row |= {o: order.index(o) + 1 for o in options}
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["participant", "group", "affected", *options])
