@@ -25,17 +25,40 @@ BUILD = DATA / "build"
 RAW = Path(os.environ.get("HSL_RAW_DIR") or REPO.parent / "shared" / "data-raw")
 
 DIMENSIONS = {
-    "economic", "food", "health", "environmental", "personal", "community", "political",
-    "state_security", "summary", "context",
+    "economic",
+    "food",
+    "health",
+    "environmental",
+    "personal",
+    "community",
+    "political",
+    "state_security",
+    "summary",
+    "context",
 }
-HUMAN_SECURITY = {"economic", "food", "health", "environmental", "personal", "community", "political"}
+HUMAN_SECURITY = {
+    "economic",
+    "food",
+    "health",
+    "environmental",
+    "personal",
+    "community",
+    "political",
+}
 DIRECTIONS = {"higher_is_better", "higher_is_worse", "neutral"}
 OPTIONAL_META = {"caveats", "derived_from"}
 BUILT_FILES = (
-    "countries.csv", "panel.csv", "indicators.csv", "displacement.csv", "world-50m.topojson", "datapackage.json",
+    "countries.csv",
+    "panel.csv",
+    "indicators.csv",
+    "displacement.csv",
+    "world-50m.topojson",
+    "datapackage.json",
 )
 
-needs_raw = pytest.mark.skipif(not RAW.is_dir(), reason=f"raw publisher files not found at {RAW} (set HSL_RAW_DIR)")
+needs_raw = pytest.mark.skipif(
+    not RAW.is_dir(), reason=f"raw publisher files not found at {RAW} (set HSL_RAW_DIR)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +104,10 @@ def test_countries_have_no_aggregates(countries: pd.DataFrame) -> None:
     assert countries.loc[countries["iso3"] == "AFG", "iso_numeric"].item() == "004"
     assert set(countries["ldc"]) <= {"true", "false"}
     assert set(countries["income_group"].dropna()) == {
-        "Low income", "Lower middle income", "Upper middle income", "High income",
+        "Low income",
+        "Lower middle income",
+        "Upper middle income",
+        "High income",
     }
     assert len(countries) >= 210
 
@@ -131,12 +157,22 @@ def test_derived_indicators(panel: pd.DataFrame) -> None:
     pd.testing.assert_series_equal(panel["battle_deaths_per_100k"], expected, check_names=False)
     expected = (panel["refugees_origin"] / panel["population"] * 1e3).round(4)
     pd.testing.assert_series_equal(panel["refugees_origin_per_1000"], expected, check_names=False)
-    assert panel["milex_per_capita_usd"].isna().equals(panel["milex_usd"].isna() | panel["population"].isna())
+    assert (
+        panel["milex_per_capita_usd"]
+        .isna()
+        .equals(panel["milex_usd"].isna() | panel["population"].isna())
+    )
 
 
 def test_displacement(countries: pd.DataFrame) -> None:
     disp = pd.read_csv(DATA / "displacement.csv")
-    assert list(disp.columns) == ["year", "origin_iso3", "asylum_iso3", "refugees", "asylum_seekers"]
+    assert list(disp.columns) == [
+        "year",
+        "origin_iso3",
+        "asylum_iso3",
+        "refugees",
+        "asylum_seekers",
+    ]
     assert disp["year"].between(1990, 2024).all()
     assert (disp["origin_iso3"] != disp["asylum_iso3"]).all()
     assert ((disp["refugees"] + disp["asylum_seekers"]) > 0).all()
@@ -176,9 +212,20 @@ def test_datapackage_hashes() -> None:
         data = (DATA / res["path"]).read_bytes()
         assert res["bytes"] == len(data), res["path"]
         assert res["hash"] == "sha256:" + hashlib.sha256(data).hexdigest(), res["path"]
-    panel_fields = next(r for r in descriptor["resources"] if r["name"] == "panel")["schema"]["fields"]
+    panel_fields = next(r for r in descriptor["resources"] if r["name"] == "panel")["schema"][
+        "fields"
+    ]
     for field in panel_fields[2:]:
-        for key in ("unit", "dimension", "direction", "source", "licence", "vintage", "title", "description"):
+        for key in (
+            "unit",
+            "dimension",
+            "direction",
+            "source",
+            "licence",
+            "vintage",
+            "title",
+            "description",
+        ):
             assert field.get(key), (field["name"], key)
 
 
@@ -213,7 +260,9 @@ def test_spot_wdi(panel: pd.DataFrame) -> None:
 
 @needs_raw
 def test_spot_hdr(panel: pd.DataFrame) -> None:
-    hdr = pd.read_csv(RAW / "undp-hdr" / "HDR23-24_Composite_indices_complete_time_series.csv", encoding="latin1")
+    hdr = pd.read_csv(
+        RAW / "undp-hdr" / "HDR23-24_Composite_indices_complete_time_series.csv", encoding="latin1"
+    )
     assert value(panel, "AFG", 1990, "hdi") == 0.284
     row = hdr[hdr["iso3"] == "NOR"].iloc[0]
     assert value(panel, "NOR", 2022, "hdi") == row["hdi_2022"]
@@ -228,9 +277,13 @@ def test_spot_wgi_legacy_code(panel: pd.DataFrame) -> None:
         import sources
     finally:
         sys.path.remove(str(BUILD))
-    wgi = sources.read_xlsx_first_sheet(RAW / "worldbank-wgi" / "wgidataset.xlsx", ["code", "year", "indicator", "estimate"])
+    wgi = sources.read_xlsx_first_sheet(
+        RAW / "worldbank-wgi" / "wgidataset.xlsx", ["code", "year", "indicator", "estimate"]
+    )
     assert "ROU" not in set(wgi["code"])
-    raw = wgi[(wgi["code"] == "ROM") & (wgi["indicator"] == "rl") & (wgi["year"] == "2023")]["estimate"].item()
+    raw = wgi[(wgi["code"] == "ROM") & (wgi["indicator"] == "rl") & (wgi["year"] == "2023")][
+        "estimate"
+    ].item()
     assert value(panel, "ROU", 2023, "wgi_rule_of_law") == float(raw)
 
 
@@ -259,4 +312,6 @@ def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
         timeout=300,
     )
     for name in BUILT_FILES:
-        assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), f"{name} differs after rebuild"
+        assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), (
+            f"{name} differs after rebuild"
+        )

@@ -50,7 +50,12 @@ GAPMINDER_CONCEPTS = {
     "water_basic": "at_least_basic_water_source_overall_access_percent",
     "sanitation_basic": "at_least_basic_sanitation_overall_access_percent",
 }
-WGI_INDICATORS = {"wgi_voice": "va", "wgi_stability": "pv", "wgi_rule_of_law": "rl", "wgi_gov_effectiveness": "ge"}
+WGI_INDICATORS = {
+    "wgi_voice": "va",
+    "wgi_stability": "pv",
+    "wgi_rule_of_law": "rl",
+    "wgi_gov_effectiveness": "ge",
+}
 ZERO_MEANS_MISSING = ("milex_usd", "battle_deaths", "phdi", "edu_spending_gdp")
 """Series where a publisher's explicit 0 is a placeholder, not a value:
 MS.MIL.XPND.CD writes 0 for "no data / no army" (e.g. Costa Rica); VC.BTL.DETH
@@ -96,7 +101,9 @@ def build_countries(raw: Path) -> pd.DataFrame:
     extra = hdr_countries[~hdr_countries["iso3"].isin(wb["Code"])]
     base = pd.concat(
         [
-            wb.rename(columns={"Code": "iso3", "Economy": "wb_name"})[["iso3", "wb_name", "Region", "Income group"]],
+            wb.rename(columns={"Code": "iso3", "Economy": "wb_name"})[
+                ["iso3", "wb_name", "Region", "Income group"]
+            ],
             extra.rename(columns={"country": "wb_name"})[["iso3", "wb_name"]],
         ],
         ignore_index=True,
@@ -111,8 +118,12 @@ def build_countries(raw: Path) -> pd.DataFrame:
         {
             "iso3": base["iso3"].to_numpy(),
             "iso2": cc["ISO3166-1-Alpha-2"].to_numpy(),
-            "iso_numeric": [v.zfill(3) if isinstance(v, str) else np.nan for v in cc["ISO3166-1-numeric"]],
-            "name": cc["CLDR display name"].fillna(pd.Series(base["wb_name"].to_numpy(), index=cc.index)).to_numpy(),
+            "iso_numeric": [
+                v.zfill(3) if isinstance(v, str) else np.nan for v in cc["ISO3166-1-numeric"]
+            ],
+            "name": cc["CLDR display name"]
+            .fillna(pd.Series(base["wb_name"].to_numpy(), index=cc.index))
+            .to_numpy(),
             "un_region": cc["Region Name"].to_numpy(),
             "un_subregion": cc["Sub-region Name"].to_numpy(),
             "wb_region": base["Region"].to_numpy(),
@@ -136,9 +147,15 @@ def _unhcr_indicators(raw: Path) -> dict[str, pd.Series]:
     cross["ref_asy"] = cross["refugees"].fillna(0) + cross["asylum_seekers"].fillna(0)
     own = pop[pop["coo_iso"] == pop["coa_iso"]]
     return {
-        "refugees_origin": cross.groupby(["coo_iso", "year"])["ref_asy"].sum().rename_axis(["iso3", "year"]),
-        "refugees_hosted": cross.groupby(["coa_iso", "year"])["ref_asy"].sum().rename_axis(["iso3", "year"]),
-        "idps": own.groupby(["coo_iso", "year"])["idps"].sum(min_count=1).rename_axis(["iso3", "year"]),
+        "refugees_origin": cross.groupby(["coo_iso", "year"])["ref_asy"]
+        .sum()
+        .rename_axis(["iso3", "year"]),
+        "refugees_hosted": cross.groupby(["coa_iso", "year"])["ref_asy"]
+        .sum()
+        .rename_axis(["iso3", "year"]),
+        "idps": own.groupby(["coo_iso", "year"])["idps"]
+        .sum(min_count=1)
+        .rename_axis(["iso3", "year"]),
     }
 
 
@@ -341,7 +358,9 @@ def build_all(raw: Path, out: Path) -> dict[str, Path]:
     write_csv(indicators, paths["indicators"])
     write_csv(displacement, paths["displacement"])
     world = topo.build_world_topojson(raw, cc)
-    paths["world-50m"].write_text(json.dumps(world, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
+    paths["world-50m"].write_text(
+        json.dumps(world, separators=(",", ":"), ensure_ascii=False), encoding="utf-8"
+    )
     descriptor = package.build_descriptor(out, paths, indicators)
     (out / "datapackage.json").write_text(
         json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -353,11 +372,15 @@ def build_all(raw: Path, out: Path) -> dict[str, Path]:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--raw", help="raw publisher files (default: $HSL_RAW_DIR or ../shared/data-raw)")
+    parser.add_argument(
+        "--raw", help="raw publisher files (default: $HSL_RAW_DIR or ../shared/data-raw)"
+    )
     parser.add_argument("--out", help="output directory (default: datasets/)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    paths = build_all(resolve_raw_dir(args.raw), Path(args.out).resolve() if args.out else DEFAULT_OUT)
+    paths = build_all(
+        resolve_raw_dir(args.raw), Path(args.out).resolve() if args.out else DEFAULT_OUT
+    )
     print(f"built {len(paths)} files in {time.perf_counter() - start:.1f} s")
     return 0
 

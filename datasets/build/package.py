@@ -11,35 +11,85 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import pandas as pd
-
 import catalogue as cat
+import pandas as pd
 
 CREATED = "2026-11-27T00:00:00Z"
 """Fixed creation date so the build is byte-identical on rerun."""
 
 PACKAGE_LICENCES = [
-    {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0"},
-    {"name": "CC-BY-SA-4.0", "path": "https://creativecommons.org/licenses/by-sa/4.0/", "title": "Creative Commons Attribution-ShareAlike 4.0 (V-Dem democracy index)"},
-    {"name": "CC-BY-3.0-IGO", "path": "https://creativecommons.org/licenses/by/3.0/igo/", "title": "Creative Commons Attribution 3.0 IGO (UNDP HDR)"},
-    {"name": "PDDL-1.0", "path": "https://opendatacommons.org/licenses/pddl/", "title": "Open Data Commons Public Domain Dedication and License (country codes)"},
-    {"name": "ISC", "path": "https://github.com/topojson/world-atlas/blob/master/LICENSE.md", "title": "ISC licence (world-atlas); Natural Earth is public domain"},
+    {
+        "name": "CC-BY-4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+        "title": "Creative Commons Attribution 4.0",
+    },
+    {
+        "name": "CC-BY-SA-4.0",
+        "path": "https://creativecommons.org/licenses/by-sa/4.0/",
+        "title": "Creative Commons Attribution-ShareAlike 4.0 (V-Dem democracy index)",
+    },
+    {
+        "name": "CC-BY-3.0-IGO",
+        "path": "https://creativecommons.org/licenses/by/3.0/igo/",
+        "title": "Creative Commons Attribution 3.0 IGO (UNDP HDR)",
+    },
+    {
+        "name": "PDDL-1.0",
+        "path": "https://opendatacommons.org/licenses/pddl/",
+        "title": "Open Data Commons Public Domain Dedication and License (country codes)",
+    },
+    {
+        "name": "ISC",
+        "path": "https://github.com/topojson/world-atlas/blob/master/LICENSE.md",
+        "title": "ISC licence (world-atlas); Natural Earth is public domain",
+    },
 ]
 
 SOURCES = {
-    "wdi": {"title": "World Bank, World Development Indicators", "path": "https://databank.worldbank.org/source/world-development-indicators"},
-    "class": {"title": "World Bank country and lending groups (FY26)", "path": "https://datahelpdesk.worldbank.org/knowledgebase/articles/906519"},
-    "wgi": {"title": "World Bank, Worldwide Governance Indicators (2024 update)", "path": cat.WGI_URL},
-    "hdr": {"title": "UNDP Human Development Report 2023/24, composite indices time series", "path": cat.HDR_URL},
-    "unhcr": {"title": "UNHCR Refugee Population Statistics (R package refugees 2025.12.1)", "path": cat.UNHCR_URL},
-    "gapminder": {"title": "Gapminder Systema Globalis (copies of WDI and FAOSTAT series)", "path": "https://github.com/open-numbers/ddf--gapminder--systema_globalis"},
-    "vdem": {"title": "V-Dem electoral democracy index via Our World in Data", "path": "https://ourworldindata.org/grapher/electoral-democracy-index"},
-    "countrycodes": {"title": "datasets/country-codes (UNSD M49, ISO 3166, CLDR)", "path": "https://github.com/datasets/country-codes"},
-    "worldatlas": {"title": "world-atlas 2.0.2 (Natural Earth 1:50m admin 0)", "path": "https://github.com/topojson/world-atlas"},
+    "wdi": {
+        "title": "World Bank, World Development Indicators",
+        "path": "https://databank.worldbank.org/source/world-development-indicators",
+    },
+    "class": {
+        "title": "World Bank country and lending groups (FY26)",
+        "path": "https://datahelpdesk.worldbank.org/knowledgebase/articles/906519",
+    },
+    "wgi": {
+        "title": "World Bank, Worldwide Governance Indicators (2024 update)",
+        "path": cat.WGI_URL,
+    },
+    "hdr": {
+        "title": "UNDP Human Development Report 2023/24, composite indices time series",
+        "path": cat.HDR_URL,
+    },
+    "unhcr": {
+        "title": "UNHCR Refugee Population Statistics (R package refugees 2025.12.1)",
+        "path": cat.UNHCR_URL,
+    },
+    "gapminder": {
+        "title": "Gapminder Systema Globalis (copies of WDI and FAOSTAT series)",
+        "path": "https://github.com/open-numbers/ddf--gapminder--systema_globalis",
+    },
+    "vdem": {
+        "title": "V-Dem electoral democracy index via Our World in Data",
+        "path": "https://ourworldindata.org/grapher/electoral-democracy-index",
+    },
+    "countrycodes": {
+        "title": "datasets/country-codes (UNSD M49, ISO 3166, CLDR)",
+        "path": "https://github.com/datasets/country-codes",
+    },
+    "worldatlas": {
+        "title": "world-atlas 2.0.2 (Natural Earth 1:50m admin 0)",
+        "path": "https://github.com/topojson/world-atlas",
+    },
 }
 
 LICENCE_BY_NAME = {lic["name"]: lic for lic in PACKAGE_LICENCES}
-_CAT_TO_SPDX = {cat.CC_BY_4[0]: "CC-BY-4.0", cat.CC_BY_3_IGO[0]: "CC-BY-3.0-IGO", cat.CC_BY_SA_4[0]: "CC-BY-SA-4.0"}
+_CAT_TO_SPDX = {
+    cat.CC_BY_4[0]: "CC-BY-4.0",
+    cat.CC_BY_3_IGO[0]: "CC-BY-3.0-IGO",
+    cat.CC_BY_SA_4[0]: "CC-BY-SA-4.0",
+}
 
 
 def file_stats(path: Path) -> dict[str, object]:
@@ -48,8 +98,15 @@ def file_stats(path: Path) -> dict[str, object]:
     return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
 
 
-def _field(name: str, type_: str, title: str, description: str, unit: str = "", **extra: object) -> dict:
-    field: dict[str, object] = {"name": name, "type": type_, "title": title, "description": description}
+def _field(
+    name: str, type_: str, title: str, description: str, unit: str = "", **extra: object
+) -> dict:
+    field: dict[str, object] = {
+        "name": name,
+        "type": type_,
+        "title": title,
+        "description": description,
+    }
     if unit:
         field["unit"] = unit
     field.update(extra)
@@ -64,17 +121,68 @@ def countries_schema() -> dict:
     """Table schema of ``countries.csv``."""
     return {
         "fields": [
-            _field("iso3", "string", "ISO3 code", "ISO 3166-1 alpha-3 code; XKX for Kosovo (World Bank code, not ISO).", constraints={"required": True, "unique": True}),
-            _field("iso2", "string", "ISO2 code", "ISO 3166-1 alpha-2 code (XK for Kosovo). Namibia is 'NA': read with keep_default_na=False."),
-            _field("iso_numeric", "string", "ISO numeric code", "ISO 3166-1 numeric code, zero-padded to 3 characters (joins world-50m ids of the original world-atlas); empty for Kosovo."),
-            _field("name", "string", "Name", "Short English name (CLDR display name, else World Bank name)."),
-            _field("un_region", "string", "UN region", "UN M49 region (Kosovo assigned to Europe by us)."),
+            _field(
+                "iso3",
+                "string",
+                "ISO3 code",
+                "ISO 3166-1 alpha-3 code; XKX for Kosovo (World Bank code, not ISO).",
+                constraints={"required": True, "unique": True},
+            ),
+            _field(
+                "iso2",
+                "string",
+                "ISO2 code",
+                "ISO 3166-1 alpha-2 code (XK for Kosovo). Namibia is 'NA': read with keep_default_na=False.",
+            ),
+            _field(
+                "iso_numeric",
+                "string",
+                "ISO numeric code",
+                "ISO 3166-1 numeric code, zero-padded to 3 characters (joins world-50m ids of the original world-atlas); empty for Kosovo.",
+            ),
+            _field(
+                "name",
+                "string",
+                "Name",
+                "Short English name (CLDR display name, else World Bank name).",
+            ),
+            _field(
+                "un_region",
+                "string",
+                "UN region",
+                "UN M49 region (Kosovo assigned to Europe by us).",
+            ),
             _field("un_subregion", "string", "UN sub-region", "UN M49 sub-region."),
-            _field("wb_region", "string", "World Bank region", "World Bank region, FY26 classification."),
-            _field("income_group", "string", "World Bank income group", "Low / Lower middle / Upper middle / High income, FY26 (based on 2024 GNI per capita); empty if unclassified."),
-            _field("ldc", "boolean", "Least developed country", "On the UN list of least developed countries."),
-            _field("lldc", "boolean", "Landlocked developing country", "On the UN list of landlocked developing countries."),
-            _field("sids", "boolean", "Small island developing state", "On the UN list of small island developing states."),
+            _field(
+                "wb_region",
+                "string",
+                "World Bank region",
+                "World Bank region, FY26 classification.",
+            ),
+            _field(
+                "income_group",
+                "string",
+                "World Bank income group",
+                "Low / Lower middle / Upper middle / High income, FY26 (based on 2024 GNI per capita); empty if unclassified.",
+            ),
+            _field(
+                "ldc",
+                "boolean",
+                "Least developed country",
+                "On the UN list of least developed countries.",
+            ),
+            _field(
+                "lldc",
+                "boolean",
+                "Landlocked developing country",
+                "On the UN list of landlocked developing countries.",
+            ),
+            _field(
+                "sids",
+                "boolean",
+                "Small island developing state",
+                "On the UN list of small island developing states.",
+            ),
         ],
         "primaryKey": ["iso3"],
     }
@@ -83,8 +191,20 @@ def countries_schema() -> dict:
 def panel_schema(indicators: pd.DataFrame) -> dict:
     """Table schema of ``panel.csv`` with catalogue metadata per indicator field."""
     fields = [
-        _field("iso3", "string", "ISO3 code", "Country code, see countries.csv.", constraints={"required": True}),
-        _field("year", "integer", "Year", "Calendar year.", constraints={"required": True, "minimum": cat.FIRST_YEAR, "maximum": cat.LAST_YEAR}),
+        _field(
+            "iso3",
+            "string",
+            "ISO3 code",
+            "Country code, see countries.csv.",
+            constraints={"required": True},
+        ),
+        _field(
+            "year",
+            "integer",
+            "Year",
+            "Calendar year.",
+            constraints={"required": True, "minimum": cat.FIRST_YEAR, "maximum": cat.LAST_YEAR},
+        ),
     ]
     for row in indicators.itertuples(index=False):
         ind = cat.INDICATOR_BY_ID[row.id]
@@ -106,7 +226,9 @@ def panel_schema(indicators: pd.DataFrame) -> dict:
         "fields": fields,
         "missingValues": [""],
         "primaryKey": ["iso3", "year"],
-        "foreignKeys": [{"fields": "iso3", "reference": {"resource": "countries", "fields": "iso3"}}],
+        "foreignKeys": [
+            {"fields": "iso3", "reference": {"resource": "countries", "fields": "iso3"}}
+        ],
     }
 
 
@@ -134,7 +256,10 @@ def indicators_schema() -> dict:
         "n_countries": "Countries with at least one value in panel.csv.",
     }
     types = {"first_year": "integer", "last_year": "integer", "n_countries": "integer"}
-    fields = [_field(c, types.get(c, "string"), c.replace("_", " ").capitalize(), desc[c]) for c in cat.INDICATOR_COLUMNS]
+    fields = [
+        _field(c, types.get(c, "string"), c.replace("_", " ").capitalize(), desc[c])
+        for c in cat.INDICATOR_COLUMNS
+    ]
     fields[0]["constraints"] = {"required": True, "unique": True}
     fields[4]["constraints"] = {"enum": list(cat.DIMENSIONS)}
     fields[5]["constraints"] = {"enum": list(cat.DIRECTIONS)}
@@ -145,11 +270,37 @@ def displacement_schema() -> dict:
     """Table schema of ``displacement.csv``."""
     return {
         "fields": [
-            _field("year", "integer", "Year", "End of calendar year.", constraints={"required": True}),
-            _field("origin_iso3", "string", "Country of origin", "ISO3 code of the country people fled.", constraints={"required": True}),
-            _field("asylum_iso3", "string", "Country of asylum", "ISO3 code of the country hosting them.", constraints={"required": True}),
-            _field("refugees", "integer", "Refugees", "Refugees under UNHCR's mandate (incl. refugee-like situations).", unit="people"),
-            _field("asylum_seekers", "integer", "Asylum seekers", "People whose asylum claim is pending.", unit="people"),
+            _field(
+                "year", "integer", "Year", "End of calendar year.", constraints={"required": True}
+            ),
+            _field(
+                "origin_iso3",
+                "string",
+                "Country of origin",
+                "ISO3 code of the country people fled.",
+                constraints={"required": True},
+            ),
+            _field(
+                "asylum_iso3",
+                "string",
+                "Country of asylum",
+                "ISO3 code of the country hosting them.",
+                constraints={"required": True},
+            ),
+            _field(
+                "refugees",
+                "integer",
+                "Refugees",
+                "Refugees under UNHCR's mandate (incl. refugee-like situations).",
+                unit="people",
+            ),
+            _field(
+                "asylum_seekers",
+                "integer",
+                "Asylum seekers",
+                "People whose asylum claim is pending.",
+                unit="people",
+            ),
         ],
         "primaryKey": ["year", "origin_iso3", "asylum_iso3"],
     }
@@ -174,7 +325,14 @@ def build_descriptor(out: Path, paths: dict[str, Path], indicators: pd.DataFrame
     """
     panel_licences = sorted({_CAT_TO_SPDX[lic] for lic in indicators["licence"]})
 
-    def csv_resource(name: str, title: str, description: str, sources: list[str], licences: list[str], schema: dict) -> dict:
+    def csv_resource(
+        name: str,
+        title: str,
+        description: str,
+        sources: list[str],
+        licences: list[str],
+        schema: dict,
+    ) -> dict:
         path = paths[name]
         return {
             "name": name,
@@ -194,24 +352,36 @@ def build_descriptor(out: Path, paths: dict[str, Path], indicators: pd.DataFrame
 
     resources = [
         csv_resource(
-            "countries", "Countries and territories",
+            "countries",
+            "Countries and territories",
             "One row per country or territory (World Bank economies without the Channel Islands, plus any HDR country), no aggregates: codes, names, UN and World Bank regions, income group, LDC/LLDC/SIDS flags.",
-            ["class", "countrycodes", "hdr"], ["CC-BY-4.0", "PDDL-1.0"], countries_schema(),
+            ["class", "countrycodes", "hdr"],
+            ["CC-BY-4.0", "PDDL-1.0"],
+            countries_schema(),
         ),
         csv_resource(
-            "panel", "Human-security country-year panel",
+            "panel",
+            "Human-security country-year panel",
             f"Wide country-year panel {cat.FIRST_YEAR}-{cat.LAST_YEAR}: one row per country and year, one column per indicator (see indicators.csv). Empty cell = no data, never 0.",
-            ["wdi", "hdr", "wgi", "unhcr", "gapminder", "vdem"], panel_licences, panel_schema(indicators),
+            ["wdi", "hdr", "wgi", "unhcr", "gapminder", "vdem"],
+            panel_licences,
+            panel_schema(indicators),
         ),
         csv_resource(
-            "indicators", "Indicator catalogue",
+            "indicators",
+            "Indicator catalogue",
             "One row per panel indicator: label, unit, dimension, direction, description, publisher, source, licence, vintage, caveats and coverage.",
-            ["wdi", "hdr", "wgi", "unhcr", "gapminder", "vdem"], panel_licences, indicators_schema(),
+            ["wdi", "hdr", "wgi", "unhcr", "gapminder", "vdem"],
+            panel_licences,
+            indicators_schema(),
         ),
         csv_resource(
-            "displacement", "Refugees and asylum seekers by origin and asylum country",
+            "displacement",
+            "Refugees and asylum seekers by origin and asylum country",
             "UNHCR bilateral stocks at the end of each year 1990-2024; only pairs with at least one refugee or asylum seeker; Unknown, stateless and Tibetan origins dropped.",
-            ["unhcr"], ["CC-BY-4.0"], displacement_schema(),
+            ["unhcr"],
+            ["CC-BY-4.0"],
+            displacement_schema(),
         ),
     ]
     topo_path = paths["world-50m"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import functools
 import gzip
+import itertools
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -70,7 +71,9 @@ def read_wb_economies(raw: Path) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``Economy, Code, Region, Income group, Lending category``.
     """
-    df = pd.read_excel(raw / WDI_DIR / "country_classifications.xlsx", sheet_name="List of economies")
+    df = pd.read_excel(
+        raw / WDI_DIR / "country_classifications.xlsx", sheet_name="List of economies"
+    )
     return df[df["Region"].notna()].reset_index(drop=True)
 
 
@@ -91,7 +94,9 @@ def find_wdi_file(raw: Path, code: str) -> Path:
     """
     matches = sorted((raw / WDI_DIR).glob(f"API_{code}_DS2_*.csv"))
     if len(matches) != 1:
-        raise FileNotFoundError(f"expected one WDI file for {code} in {raw / WDI_DIR}, found {len(matches)}")
+        raise FileNotFoundError(
+            f"expected one WDI file for {code} in {raw / WDI_DIR}, found {len(matches)}"
+        )
     return matches[0]
 
 
@@ -109,7 +114,7 @@ def read_wdi_last_updated(path: Path) -> str:
         The date as written, e.g. ``"2025-10-07"``.
     """
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = [row for _, row in zip(range(4), csv.reader(fh))]
+        rows = list(itertools.islice(csv.reader(fh), 4))
     row = rows[2]
     if not row or row[0] != "Last Updated Date":
         raise ValueError(f"{path.name}: line 3 is not 'Last Updated Date': {row}")
@@ -160,7 +165,12 @@ def read_gapminder_geo_map(raw: Path) -> dict[str, str]:
     dict
         ``{geo: iso3}``.
     """
-    ent = pd.read_csv(raw / SG_DIR / "ddf--entities--geo--country.csv", dtype=str, keep_default_na=False, na_values=[""])
+    ent = pd.read_csv(
+        raw / SG_DIR / "ddf--entities--geo--country.csv",
+        dtype=str,
+        keep_default_na=False,
+        na_values=[""],
+    )
     ent = ent[ent["iso3166_1_alpha3"].notna()]
     mapping = dict(zip(ent["country"], ent["iso3166_1_alpha3"].str.upper(), strict=True))
     mapping.setdefault("kos", "XKX")
@@ -232,7 +242,9 @@ def hdr_series(hdr: pd.DataFrame, var: str) -> pd.Series:
     cols = [c for c in hdr.columns if c.startswith(var + "_") and c[len(var) + 1 :].isdigit()]
     if not cols:
         raise KeyError(f"HDR variable {var!r} not found")
-    long = hdr.melt(id_vars="iso3", value_vars=cols, var_name="col", value_name="value").dropna(subset=["value"])
+    long = hdr.melt(id_vars="iso3", value_vars=cols, var_name="col", value_name="value").dropna(
+        subset=["value"]
+    )
     long["year"] = long["col"].str[len(var) + 1 :].astype(int)
     return long.set_index(["iso3", "year"])["value"].astype(float)
 
@@ -311,7 +323,9 @@ def read_wgi(raw: Path) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``iso3, year, indicator, estimate``; ``".."`` becomes NaN.
     """
-    df = read_xlsx_first_sheet(raw / "worldbank-wgi" / "wgidataset.xlsx", ["code", "year", "indicator", "estimate"])
+    df = read_xlsx_first_sheet(
+        raw / "worldbank-wgi" / "wgidataset.xlsx", ["code", "year", "indicator", "estimate"]
+    )
     df["iso3"] = df["code"].replace(WGI_CODE_TO_ISO3)
     df["estimate"] = pd.to_numeric(df["estimate"].replace("..", None), errors="raise").astype(float)
     df["year"] = df["year"].astype(int)
