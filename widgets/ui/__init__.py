@@ -223,6 +223,55 @@ class LabWidget(W.VBox):
         self.last_callback_ms: float | None = None
         super().__init__([self.message, *(children or [])], **kwargs)
 
+    # -- syncing with the browser -------------------------------------------
+    # ipywidgets sends a widget to the browser through ``self.get_state()`` and
+    # applies browser updates through ``self.set_state()``. In the lab those two
+    # names mean "the learner's choices" (see below), so without these three
+    # overrides a LabWidget opens its comm with an EMPTY state: JupyterLab and
+    # Voilà then cannot build the widget (Voilà fails the cell with
+    # ``KeyError: '_model_module'``). Syncing therefore calls ipywidgets' own
+    # methods explicitly. (Found by the browser tests, tests/browser/.)
+    def open(self) -> None:
+        if self.comm is None:
+            from ipywidgets.widgets.widget import __protocol_version__, _remove_buffers
+            from ipywidgets.widgets.widget import comm as _comm
+
+            state, buffer_paths, buffers = _remove_buffers(W.Widget.get_state(self))
+            args: dict[str, Any] = dict(
+                target_name="jupyter.widget",
+                data={"state": state, "buffer_paths": buffer_paths},
+                buffers=buffers,
+                metadata={"version": __protocol_version__},
+            )
+            if self._model_id is not None:
+                args["comm_id"] = self._model_id
+            self.comm = _comm.create_comm(**args)
+
+    def send_state(self, key: Any = None) -> None:
+        from ipywidgets.widgets.widget import _remove_buffers
+
+        state = W.Widget.get_state(self, key=key)
+        if state:
+            if self._property_lock:
+                for name, value in state.items():
+                    if name in self._property_lock:
+                        self._property_lock[name] = value
+            state, buffer_paths, buffers = _remove_buffers(state)
+            self._send({"method": "update", "state": state, "buffer_paths": buffer_paths},
+                       buffers=buffers)
+
+    def _handle_msg(self, msg: dict[str, Any]) -> None:
+        data = msg["content"]["data"]
+        if data.get("method") == "update" and "state" in data:
+            from ipywidgets.widgets.widget import _put_buffers
+
+            state = data["state"]
+            if "buffer_paths" in data:
+                _put_buffers(state, data["buffer_paths"], msg["buffers"])
+            W.Widget.set_state(self, state)
+        else:
+            super()._handle_msg(msg)
+
     # -- messages ---------------------------------------------------------
     def show_message(self, text: str, kind: str = "error") -> None:
         """Show ``text`` above the widget (``kind``: error, warning, info)."""
