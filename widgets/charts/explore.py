@@ -1,0 +1,454 @@
+"""Charts for exploring one indicator: a world map with a year slider, a linked
+line chart of chosen countries, and the data-coverage heat-maps.
+
+The map chart embeds the indicator for *all* years once, one row per country
+(``iso3, name, region, income`` and one column ``y1990``, ``y1991``... per
+year), and picks the shown year with the Vega parameter ``year``. Moving the
+year slider therefore only changes a parameter: no data travel to the browser.
+The region and income-group filters (``region``, ``income``) and the
+countries in the line chart (``picked``) are parameters too. Ranks are
+computed inside Vega among the countries in view, so the tooltip's "rank 3 of
+12" is right for a filtered map as well.
+
+>>> import pandas as pd
+>>> wide = pd.DataFrame({"iso3": ["KEN", "FRA"], "name": ["Kenya", "France"],
+...                      "region": ["Africa", "Europe"], "income": ["Lower middle income", "High income"],
+...                      "y2020": [41.0, 4.4], "y2021": [39.0, None]})
+>>> spec = explorer_chart(wide, years=[2020, 2021], label="Under-5 mortality",
+...                       unit="deaths per 1,000 live births", direction="higher_is_worse",
+...                       year=2021, description="A map.", world=None).to_dict()
+>>> sorted(p["name"] for p in spec["params"])
+['income', 'pick', 'picked', 'region', 'year']
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from widgets.charts import NO_DATA_COLOUR, OKABE_ITO, colour_scale, describe
+from widgets.explore import ALL, colour_domain
+
+__all__ = ["coverage_country_chart", "coverage_year_chart", "explorer_chart", "explorer_spec", "wide_by_year",
+           "year_column"]
+
+MAP_WIDTH, MAP_HEIGHT = 640, 330
+#: Name of the embedded dataset of values (one row per country, one column per year).
+VALUES_NAME = "indicator_by_year"
+#: Fill for countries outside the current region / income filter.
+OUTSIDE_COLOUR = "#f7f7f7"
+#: Most countries the line chart compares at once (one Okabe–Ito colour each).
+MAX_COMPARED = len(OKABE_ITO)
+
+
+@lru_cache(maxsize=1)
+def _world_map_text() -> str:
+    from widgets.data import load_world_map
+
+    return json.dumps(load_world_map(), separators=(",", ":"))
+
+
+def world_map_text_data() -> alt.Data:
+    """The lab's world map, embedded as one JSON *string* (parsed by Vega).
+
+    Same map as :func:`widgets.charts.world_map_data`, but Altair copies and
+    validates a string in microseconds, whereas the nested TopoJSON objects
+    cost seconds on every chart operation.
+    """
+    return alt.Data(values=_world_map_text(),
+                    format=alt.DataFormat(type="topojson", feature="countries"))
+
+
+def _json_data(df: pd.DataFrame) -> alt.Data:
+    """A table embedded as a JSON string (cheap for Altair to copy)."""
+    return alt.Data(values=df.to_json(orient="records", double_precision=6),
+                    format=alt.DataFormat(type="json"))
+
+
+def year_column(year: int) -> str:
+    """Name of the column holding one year in the wide table: ``y2020``.
+
+    >>> year_column(2020)
+    'y2020'
+    """
+    return f"y{int(year)}"
+
+
+def _round_sig(values: pd.Series, digits: int = 4) -> pd.Series:
+    """Round to ``digits`` significant figures (keeps the embedded data small).
+
+    >>> _round_sig(pd.Series([123456.0, 0.0123456, 0.0, None])).tolist()
+    [123500.0, 0.01235, 0.0, nan]
+    """
+    arr = values.to_numpy(dtype=float, na_value=np.nan)
+    return pd.Series(_round_sig_array(arr, digits), index=values.index, name=values.name)
+
+
+def _round_sig_array(arr: np.ndarray, digits: int = 4) -> np.ndarray:
+    out = arr.copy()
+    ok = np.isfinite(arr) & (arr != 0)
+    exps = digits - 1 - np.floor(np.log10(np.abs(arr[ok]))).astype(int)
+    vals = arr[ok]
+    up = exps >= 0
+    res = np.empty_like(vals)
+    res[up] = np.round(vals[up] * 10.0 ** exps[up]) / 10.0 ** exps[up]
+    res[~up] = np.round(vals[~up] / 10.0 ** -exps[~up]) * 10.0 ** -exps[~up]
+    out[ok] = res
+    return out
+
+
+def wide_by_year(long: pd.DataFrame, countries: pd.DataFrame, years: Sequence[int],
+                 region_column: str = "un_region") -> pd.DataFrame:
+    """One row per country, one column per year: the data the map chart embeds.
+
+    Parameters
+    ----------
+    long : ``iso3, year, value`` for one indicator.
+    countries : ``iso3, name`` plus the region column and ``income_group``.
+    years : the years to embed (columns ``y<year>``; missing = NaN).
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"iso3": ["KEN", "KEN"], "year": [2020, 2021], "value": [41.04, 39.2]})
+    >>> c = pd.DataFrame({"iso3": ["KEN", "FRA"], "name": ["Kenya", "France"],
+    ...                   "un_region": ["Africa", "Europe"], "income_group": ["Lower middle income", None]})
+    >>> wide_by_year(long, c, [2020, 2021]).fillna("-").values.tolist()
+    [['FRA', 'France', 'Europe', '-', '-', '-'], ['KEN', 'Kenya', 'Africa', 'Lower middle income', 41.04, 39.2]]
+    """
+    base = countries[["iso3", "name", region_column, "income_group"]].rename(
+        columns={region_column: "region", "income_group": "income"})
+    if long.empty:
+        table = pd.DataFrame(index=pd.Index([], name="iso3"))
+    else:
+        table = long.drop_duplicates(["iso3", "year"]).pivot(index="iso3", columns="year",
+                                                             values="value")
+    table = table.reindex(columns=list(years))
+    table = pd.DataFrame(_round_sig_array(table.to_numpy(dtype=float)), index=table.index,
+                         columns=[year_column(y) for y in table.columns])
+    out = base.merge(table, left_on="iso3", right_index=True, how="left")
+    return out.sort_values("iso3").reset_index(drop=True)
+
+
+def _legend_title(label: str, unit: str) -> str:
+    return f"{label} ({unit})" if unit else label
+
+
+def explorer_chart(
+    wide: pd.DataFrame,
+    years: Sequence[int],
+    label: str,
+    unit: str,
+    direction: str,
+    year: int,
+    description: str,
+    region: str = ALL,
+    income: str = ALL,
+    picked: Sequence[str] = (),
+    world: alt.Data | None | bool = True,
+    year_range: Sequence[int] | None = None,
+) -> alt.VConcatChart:
+    """The world map of one indicator (year chosen by a parameter) above a line
+    chart comparing the picked countries over time.
+
+    Parameters
+    ----------
+    wide : from :func:`wide_by_year`.
+    years : the years embedded (the ``y<year>`` columns of ``wide``).
+    label, unit, direction : from the indicator's catalogue entry.
+    year, region, income, picked : initial values of the parameters.
+    description : text description of the current view.
+    world : the map data (``True`` = the lab's world map; ``None`` = a tiny
+        stand-in, for tests that do not load the map).
+    year_range : first and last year of the line chart's axis (default: ``years``).
+
+    Parameters in the spec: ``year`` (number), ``region``, ``income`` (strings,
+    ``"All"`` = no filter), ``picked`` (list of ISO3 codes in the line chart)
+    and ``pick`` (point selection: a click on the map).
+    """
+    if world is True:
+        world = world_map_text_data()
+    elif world is None or world is False:
+        world = alt.Data(values=[{"properties": {"iso3": r, "name": n}}
+                                 for r, n in zip(wide["iso3"], wide["name"], strict=True)])
+    year_cols = [year_column(y) for y in years if year_column(y) in wide]
+    values = pd.Series(wide[year_cols].to_numpy(dtype=float).ravel()).dropna()
+    domain, kind = colour_domain(values if not values.empty else pd.Series([0.0, 1.0]))
+    title = _legend_title(label, unit)
+    wide_data = alt.NamedData(name=VALUES_NAME, format=alt.DataFormat(type="json"))
+    pick = alt.selection_point(name="pick", fields=["iso3"], on="click", toggle="true",
+                               clear="dblclick")
+    tip_country = alt.Tooltip("country:N", title="Country")
+    tip_year = alt.Tooltip("shown_year:Q", title="Year", format="d")
+
+    outside = alt.Chart(
+        mark=alt.MarkDef(type="geoshape", fill=OUTSIDE_COLOUR, stroke="#d0d0d0", strokeWidth=0.4),
+        transform=[alt.FilterTransform(filter="!datum.in_view"),
+                   alt.CalculateTransform(calculate="'not in the current filter'", **{"as": "outside"})],
+    ).encode(tooltip=[tip_country, alt.Tooltip("outside:N", title="Shown")])
+    nodata = alt.Chart(
+        mark=alt.MarkDef(type="geoshape", stroke="white", strokeWidth=0.4),
+        transform=[alt.FilterTransform(filter="datum.in_view && !isValid(datum.value)"),
+                   alt.CalculateTransform(calculate="'no data'", **{"as": "status"})],
+    ).encode(
+        color=alt.Color("status:N", title=None,
+                        scale=alt.Scale(domain=["no data"], range=[NO_DATA_COLOUR]),
+                        legend=alt.Legend(orient="bottom", symbolType="square")),
+        tooltip=[tip_country, alt.Tooltip("status:N", title=label), tip_year],
+    )
+    rank_order = "ascending" if direction == "higher_is_worse" else "descending"
+    rank_title = "Rank (1 = best-off)" if direction != "neutral" else "Rank (1 = highest)"
+    has_data = alt.Chart(
+        name="explorer_map",
+        mark=alt.MarkDef(type="geoshape"),
+        transform=[
+            alt.FilterTransform(filter="datum.in_view && isValid(datum.value)"),
+            alt.WindowTransform(window=[alt.WindowFieldDef(op="rank", **{"as": "rank"})],
+                                sort=[alt.SortField("value", order=rank_order)]),
+            alt.JoinAggregateTransform(joinaggregate=[
+                alt.JoinAggregateFieldDef(op="count", **{"as": "n"})]),
+            alt.CalculateTransform(
+                calculate="datum.rank + ' of ' + datum.n + ' countries with data'",
+                **{"as": "rank_text"}),
+        ],
+    ).encode(
+        color=alt.Color("value:Q", title=title,
+                        scale=colour_scale(direction, domain=domain, type=kind, clamp=True),
+                        legend=alt.Legend(orient="bottom", direction="horizontal",
+                                          gradientLength=220, titleLimit=420)),
+        tooltip=[tip_country, alt.Tooltip("value:Q", title=title, format=",.4~g"), tip_year,
+                 alt.Tooltip("rank_text:N", title=rank_title)],
+        strokeWidth=alt.when(pick, empty=False).then(alt.value(1.8)).otherwise(alt.value(0.4)),
+        stroke=alt.when(pick, empty=False).then(alt.value("black")).otherwise(alt.value("white")),
+    ).add_params(pick)
+    lookup_fields = ["name", "region", "income", *year_cols]
+    the_map = alt.LayerChart(
+        layer=[outside, nodata, has_data],
+        data=world,
+        transform=[
+            alt.FilterTransform(filter="datum.properties.iso3 != 'ATA'"),
+            alt.CalculateTransform(calculate="datum.properties.name", **{"as": "map_name"}),
+            # Natural Earth draws these apart; the statistics count them in SOM / CYP.
+            alt.CalculateTransform(
+                calculate=("datum.properties.iso3 ? datum.properties.iso3 : "
+                           "(datum.properties.name == 'Somaliland' ? 'SOM' : "
+                           "(datum.properties.name == 'N. Cyprus' ? 'CYP' : ''))"),
+                **{"as": "iso3"}),
+            alt.LookupTransform(lookup="iso3", **{"from": alt.LookupData(
+                data=wide_data, key="iso3", fields=lookup_fields)}),
+            alt.CalculateTransform(calculate="datum.name ? datum.name : datum.map_name",
+                                   **{"as": "country"}),
+            alt.CalculateTransform(
+                calculate="isValid(datum['y' + year]) ? datum['y' + year] : null",
+                **{"as": "value"}),
+            alt.CalculateTransform(
+                calculate=("(region == 'All' || datum.region == region)"
+                           " && (income == 'All' || datum.income == income)"),
+                **{"as": "in_view"}),
+            alt.CalculateTransform(calculate="year", **{"as": "shown_year"}),
+        ],
+        projection=alt.Projection(type="equalEarth"),
+        width=MAP_WIDTH, height=MAP_HEIGHT,
+    ).resolve_scale(color="independent")
+
+    colour = alt.Color("name:N", title="Country", scale=alt.Scale(range=OKABE_ITO),
+                       legend=alt.Legend(orient="right"))
+    x_domain = [min(years), max(years)] if year_range is None else [int(v) for v in year_range]
+    x = alt.X("when:Q", title="Year", scale=alt.Scale(domain=x_domain),
+              axis=alt.Axis(format="d", tickMinStep=1))
+    lines = alt.Chart(mark=alt.MarkDef(type="line", strokeWidth=2)).encode(
+        x=x, y=alt.Y("value:Q", title=unit or label, scale=alt.Scale(zero=False)), color=colour)
+    points = alt.Chart(mark=alt.MarkDef(type="point", filled=True, size=30)).encode(
+        x=x, y="value:Q", color=colour,
+        tooltip=[alt.Tooltip("name:N", title="Country"),
+                 alt.Tooltip("when:Q", title="Year", format="d"),
+                 alt.Tooltip("value:Q", title=title, format=",.4~g")])
+    series = alt.LayerChart(
+        layer=[lines, points],
+        data=wide_data,
+        transform=[
+            alt.FilterTransform(filter="indexof(picked, datum.iso3) >= 0"),
+            alt.FoldTransform(fold=year_cols, **{"as": ["year_key", "value"]}),
+            alt.FilterTransform(filter="isValid(datum.value)"),
+            alt.CalculateTransform(calculate="toNumber(substring(datum.year_key, 1))",
+                                   **{"as": "when"}),
+        ],
+    )
+    one_row = alt.Data(values=[{"_": 0}])
+    year_x = alt.X(datum=alt.ExprRef("year"), type="quantitative")
+    rule = alt.Chart(one_row, mark=alt.MarkDef(type="rule", color="#333", strokeDash=[4, 3])
+                     ).encode(x=year_x)
+    rule_label = alt.Chart(one_row, mark=alt.MarkDef(type="text", align="left", dx=4, dy=-4,
+                                                     baseline="top", color="#333")).encode(
+        x=year_x, y=alt.value(0), text=alt.Text(value=alt.ExprRef("'' + year")))
+    hint = alt.Chart(
+        one_row, mark=alt.MarkDef(type="text", color="#555", fontSize=13),
+        transform=[alt.FilterTransform(filter="length(picked) == 0")],
+    ).encode(
+        x=alt.value((MAP_WIDTH - 120) / 2), y=alt.value(60),
+        text=alt.value("Click countries on the map, or choose them in the list, to compare them here."),
+    )
+    line_chart = alt.LayerChart(
+        layer=[series, rule, rule_label, hint], width=MAP_WIDTH - 120, height=200,
+        title=alt.Title(f"{label} over time, selected countries",
+                        subtitle="Dashed line: the year shown on the map"))
+    chart = alt.VConcatChart(
+        vconcat=[the_map, line_chart],
+        params=[pick_param for pick_param in the_map.params] if False else alt.Undefined,
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
+        datasets={VALUES_NAME: wide.to_json(orient="records", double_precision=6)},
+        description=description,
+    )
+    return chart.add_params(
+        alt.param(name="year", value=int(year)),
+        alt.param(name="region", value=str(region)),
+        alt.param(name="income", value=str(income)),
+        alt.param(name="picked", value=list(picked)),
+    )
+
+
+_LABEL, _UNIT, _DESC = "\u0000label\u0000", "\u0000unit\u0000", "\u0000description\u0000"
+_X_DOMAIN = [1111, 9999]
+
+
+@lru_cache(maxsize=4)
+def _explorer_template(year_cols: tuple[str, ...]) -> str:
+    """The explorer spec with placeholders, as JSON text (built once with Altair)."""
+    dummy = pd.DataFrame({"iso3": ["AAA", "BBB"], "name": ["A", "B"], "region": ["r", "r"],
+                          "income": ["i", "i"]})
+    for i, col in enumerate(year_cols):
+        dummy[col] = [float(i), float(i + 1)]
+    chart = explorer_chart(dummy, [int(c[1:]) for c in year_cols], _LABEL, _UNIT,
+                           "higher_is_better", int(year_cols[0][1:]), _DESC, world=True,
+                           year_range=_X_DOMAIN)
+    spec = chart.to_dict()
+    return json.dumps(spec)
+
+
+def explorer_spec(
+    wide: pd.DataFrame,
+    years: Sequence[int],
+    label: str,
+    unit: str,
+    direction: str,
+    year: int,
+    description: str,
+    region: str = ALL,
+    income: str = ALL,
+    picked: Sequence[str] = (),
+    year_range: Sequence[int] | None = None,
+) -> dict:
+    """Exactly ``explorer_chart(...).to_dict()``, but in milliseconds.
+
+    Building the map chart with Altair costs about a second of Python (the
+    library copies and validates the whole spec at every step). The spec only
+    differs between indicators in its data, labels, colour scale and rank
+    order, so the widget fills those into a template built once. The test
+    suite checks that the result equals the Altair build.
+    """
+    year_cols = tuple(year_column(y) for y in years)
+    spec = json.loads(_explorer_template(year_cols))
+
+    def fill(node):
+        if isinstance(node, dict):
+            return {k: fill(v) for k, v in node.items()}
+        if isinstance(node, list):
+            if node == _X_DOMAIN:
+                return [min(years), max(years)] if year_range is None else [
+                    int(v) for v in year_range]
+            return [fill(v) for v in node]
+        if isinstance(node, str) and "\u0000" in node:
+            return node.replace(_LABEL, label).replace(_UNIT, unit).replace(_DESC, description)
+        return node
+
+    datasets = spec.pop("datasets")
+    spec = fill(spec)
+    datasets[VALUES_NAME] = wide.to_json(orient="records", double_precision=6)
+    spec["datasets"] = datasets
+    values = pd.Series(wide[list(year_cols)].to_numpy(dtype=float).ravel()).dropna()
+    domain, kind = colour_domain(values if not values.empty else pd.Series([0.0, 1.0]))
+    has_data = spec["vconcat"][0]["layer"][2]
+    has_data["encoding"]["color"]["scale"] = colour_scale(
+        direction, domain=domain, type=kind, clamp=True).to_dict()
+    has_data["transform"][1]["sort"][0]["order"] = (
+        "ascending" if direction == "higher_is_worse" else "descending")
+    if direction == "neutral":
+        has_data["encoding"]["tooltip"][3]["title"] = "Rank (1 = highest)"
+    if not unit:
+        spec["vconcat"][1]["layer"][0]["layer"][0]["encoding"]["y"]["title"] = label
+    for param in spec["params"]:
+        value = {"year": int(year), "region": str(region), "income": str(income),
+                 "picked": list(picked)}.get(param["name"], param.get("value"))
+        if "value" in param:
+            param["value"] = value
+    return spec
+
+
+def coverage_year_chart(coverage: pd.DataFrame, labels: dict[str, str], description: str,
+                        title: str) -> alt.Chart:
+    """Heat-map: indicator (rows) × year (columns), colour = % of countries with data.
+
+    ``coverage`` comes from :func:`widgets.explore.coverage_by_year`; ``labels``
+    maps indicator ids to the row labels shown.
+
+    >>> cov = pd.DataFrame({"indicator": ["hdi", "hdi"], "year": [2000, 2001],
+    ...                     "n_with_data": [1, 2], "n_countries": [2, 2], "share": [50.0, 100.0]})
+    >>> coverage_year_chart(cov, {"hdi": "HDI"}, "HDI coverage.", "Coverage").to_dict()["mark"]["type"]
+    'rect'
+    """
+    df = coverage.assign(label=coverage["indicator"].map(labels).fillna(coverage["indicator"]))
+    order = list(dict.fromkeys(df["label"]))
+    chart = alt.Chart(df[["label", "year", "share", "n_with_data", "n_countries"]]).mark_rect(
+        stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=-90, labelOverlap=True)),
+        y=alt.Y("label:N", title=None, sort=order),
+        color=alt.Color("share:Q", title="Countries with data (%)",
+                        scale=colour_scale("higher_is_better", domain=[0, 100]),
+                        legend=alt.Legend(orient="top", gradientLength=200)),
+        tooltip=[alt.Tooltip("label:N", title="Indicator"),
+                 alt.Tooltip("year:O", title="Year"),
+                 alt.Tooltip("share:Q", title="Countries with data (%)", format=".0f"),
+                 alt.Tooltip("n_with_data:Q", title="Countries with data"),
+                 alt.Tooltip("n_countries:Q", title="Countries in view")],
+    ).properties(width=560, height=alt.Step(14), title=title)
+    return describe(chart, description)
+
+
+def coverage_country_chart(coverage: pd.DataFrame, labels: dict[str, str],
+                           names: dict[str, str], description: str, title: str) -> alt.Chart:
+    """Heat-map: country (rows) × indicator (columns), colour = % of years with data.
+
+    ``coverage`` comes from :func:`widgets.explore.coverage_by_country`.
+
+    >>> cov = pd.DataFrame({"iso3": ["A"], "indicator": ["gini"], "n_years": [1],
+    ...                     "years_in_range": [2], "share": [50.0], "latest_year": [2000.0]})
+    >>> spec = coverage_country_chart(cov, {"gini": "Gini"}, {"A": "Aland"}, "d", "t").to_dict()
+    >>> spec["encoding"]["color"]["title"]
+    'Years with data (%)'
+    """
+    df = coverage.assign(
+        label=coverage["indicator"].map(labels).fillna(coverage["indicator"]),
+        country=coverage["iso3"].map(names).fillna(coverage["iso3"]),
+        latest=coverage["latest_year"].map(lambda v: "none" if pd.isna(v) else str(int(v))),
+    )
+    order = list(dict.fromkeys(df["label"]))
+    chart = alt.Chart(df[["country", "label", "share", "n_years", "years_in_range", "latest"]]
+                      ).mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("label:N", title=None, sort=order,
+                axis=alt.Axis(labelAngle=-50, labelLimit=160, orient="top")),
+        y=alt.Y("country:N", title=None, sort="ascending"),
+        color=alt.Color("share:Q", title="Years with data (%)",
+                        scale=colour_scale("higher_is_better", domain=[0, 100]),
+                        legend=alt.Legend(orient="bottom", gradientLength=200)),
+        tooltip=[alt.Tooltip("country:N", title="Country"),
+                 alt.Tooltip("label:N", title="Indicator"),
+                 alt.Tooltip("share:Q", title="Years with data (%)", format=".0f"),
+                 alt.Tooltip("n_years:Q", title="Years with data"),
+                 alt.Tooltip("years_in_range:Q", title="Years in range"),
+                 alt.Tooltip("latest:N", title="Latest year with data")],
+    ).properties(width=alt.Step(16), height=alt.Step(13), title=title)
+    return describe(chart, description)

@@ -1,0 +1,349 @@
+"""IndicatorExplorer: a world map of one indicator, a year slider that plays,
+filters by region and income group, and a linked chart comparing countries.
+
+>>> ex = IndicatorExplorer("life_expectancy", year=2015, countries=["JPN", "NGA"])
+>>> ex.year.value = 2020
+>>> ex.panel.chart.params.year
+2020.0
+>>> "2020" in ex.panel.description_text
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import altair as alt
+import ipywidgets as W
+import numpy as np
+import pandas as pd
+
+from widgets import data
+from widgets.charts import format_value
+from widgets.charts.explore import (
+    MAX_COMPARED,
+    explorer_spec,
+    wide_by_year,
+)
+from widgets.errors import LabInputError
+from widgets.explore import ALL, countries_in, rank_year, ranked_years, split_by_year
+from widgets.ui import ChartPanel, LabWidget
+
+__all__ = ["IndicatorExplorer", "indicator_options"]
+
+#: Short names of the dimensions, for the indicator menu ("Health — Under-5 mortality").
+DIMENSION_SHORT = {
+    "economic": "Economic", "food": "Food", "health": "Health",
+    "environmental": "Environment", "personal": "Personal", "community": "Community",
+    "political": "Political", "state_security": "State security", "summary": "Summary",
+    "context": "Context",
+}
+INCOME_ORDER = ["Low income", "Lower middle income", "Upper middle income", "High income"]
+
+
+def indicator_options(exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """Menu entries ``("Health — Under-5 mortality", "under5_mortality")``, grouped by dimension.
+
+    >>> ("Health — Under-5 mortality", "under5_mortality") in indicator_options()
+    True
+    """
+    out = []
+    for dim, ids in data.indicators_by_dimension().items():
+        for ind in ids:
+            if ind in exclude:
+                continue
+            out.append((f"{DIMENSION_SHORT.get(dim, dim)} — {data.indicator_info(ind).short_label}",
+                        ind))
+    return out
+
+
+def _params_stub() -> alt.TopLevelMixin:
+    """A tiny chart with the explorer's parameters and selection.
+
+    The panel starts from it so that the parameter traits exist; the real spec
+    (built in milliseconds by :func:`explorer_spec`) is then set directly.
+    """
+    pick = alt.selection_point(name="pick", fields=["iso3"], on="click", toggle="true",
+                               clear="dblclick")
+    stub = alt.Chart(pd.DataFrame({"iso3": ["AAA"]})).mark_point().encode(x="iso3:N")
+    return stub.add_params(pick, alt.param(name="year", value=2000),
+                           alt.param(name="region", value=ALL),
+                           alt.param(name="income", value=ALL), alt.param(name="picked", value=[]))
+
+
+class IndicatorExplorer(LabWidget):
+    """Explore one indicator on a world map, year by year, and compare countries.
+
+    Parameters
+    ----------
+    indicator : catalogue id (default under-5 mortality).
+    year : year shown first (default: the latest with data).
+    countries : ISO3 codes or names to compare in the line chart.
+    region, income : initial filters (``"All"`` = no filter).
+
+    Controls: ``indicator`` (dropdown grouped by dimension), ``year`` (slider)
+    with ``play`` (animates the years), ``region``, ``income``, ``countries``
+    (a list; clicking a country on the map adds or removes it too).
+    """
+
+    state_name = "indicator_explorer"
+    state_controls = ("indicator", "year", "region", "income", "countries")
+
+    def __init__(self, indicator: str = "under5_mortality", year: int | None = None,
+                 countries: Iterable[str] = (), region: str = ALL, income: str = ALL) -> None:
+        self._countries = data.load_countries()
+        self._names = dict(zip(self._countries["iso3"], self._countries["name"], strict=True))
+        self._panel = data.load_panel()
+        self._all_years = sorted(self._panel["year"].unique().tolist())
+        self._cache: dict[str, dict[str, Any]] = {}
+        self._clicked: set[str] = set()
+        self._filter_cache: dict[tuple[str, str], set[str]] = {}
+        self.spec: dict[str, Any] = {}
+
+        indicator = data.check_indicator(indicator)
+        self.indicator = W.Dropdown(options=indicator_options(), value=indicator,
+                                    description="Indicator",
+                                    layout=W.Layout(width="440px"),
+                                    style={"description_width": "80px"})
+        self.year = W.IntSlider(description="Year", min=self._all_years[0],
+                                max=self._all_years[-1], value=self._all_years[-1],
+                                continuous_update=True, layout=W.Layout(width="440px"),
+                                style={"description_width": "80px"})
+        self.play = W.Play(interval=800, min=self._all_years[0], max=self._all_years[-1],
+                           value=self._all_years[-1], description="Play through the years",
+                           tooltip="Play: step through the years on the map")
+        W.link((self.play, "value"), (self.year, "value"))
+        regions = sorted(self._countries["un_region"].dropna().unique())
+        incomes = [g for g in INCOME_ORDER if g in set(self._countries["income_group"])]
+        self.region = W.Dropdown(options=[ALL, *regions], value=ALL, description="Region",
+                                 style={"description_width": "80px"})
+        self.income = W.Dropdown(options=[ALL, *incomes], value=ALL, description="Income group",
+                                 style={"description_width": "90px"})
+        self.countries = W.SelectMultiple(
+            options=sorted(((n, c) for c, n in self._names.items()), key=lambda t: t[0]),
+            value=(), rows=7, description="Compare",
+            tooltip="Choose up to eight countries (Ctrl/Cmd or Shift for several)",
+            style={"description_width": "80px"}, layout=W.Layout(width="330px"))
+        self.hint = W.HTML(
+            "<small>Click a country on the map to add or remove it; double-click the sea "
+            "to clear the map selection.</small>")
+
+        self.panel = ChartPanel(_params_stub(), "")
+        controls = W.HBox([
+            W.VBox([self.indicator, W.HBox([self.year, self.play]), self.region, self.income]),
+            W.VBox([self.countries, self.hint]),
+        ], layout=W.Layout(flex_flow="row wrap", gap="12px"))
+        super().__init__([controls, self.panel])
+
+        self.on_change(self.indicator, self._on_indicator)
+        self.on_change(self.year, self._on_year)
+        self.on_change([self.region, self.income], self._on_filter)
+        self.on_change(self.countries, self._on_countries)
+        self.panel.chart.selections.observe(self.safe(self._on_map_click), names="pick")
+
+        self._show_indicator(indicator, year)
+        self.region.value = region if region in self.region.options else ALL
+        self.income.value = income if income in self.income.options else ALL
+        if region not in self.region.options or income not in self.income.options:
+            self.show_message(f"Unknown region or income group ({region!r}, {income!r}); "
+                              "showing all countries.", "warning")
+        codes = list(countries)
+        if codes:
+            self.compare(codes)
+
+    # -- public helpers -----------------------------------------------------
+    def compare(self, countries: Iterable[str]) -> None:
+        """Put these countries (codes or names) in the line chart; unknown ones get a message."""
+        good, bad = [], []
+        for c in countries:
+            try:
+                good.append(data.check_country(c))
+            except LabInputError as err:
+                bad.append(str(err))
+        self.countries.value = tuple(dict.fromkeys(good))[:MAX_COMPARED]
+        if bad:
+            self.show_message(" ".join(bad), "error")
+
+    @property
+    def view_table(self) -> pd.DataFrame:
+        """The numbers in the current view (same as the "Show the data" table)."""
+        return self.panel.table_data
+
+    # -- precomputation -----------------------------------------------------
+    def _indicator_data(self, indicator: str) -> dict[str, Any]:
+        if indicator not in self._cache:
+            info = data.indicator_info(indicator)
+            long = self._panel.loc[self._panel[indicator].notna(), ["iso3", "year", indicator]]
+            long = long.rename(columns={indicator: "value"})
+            years_with = sorted(long["year"].unique().tolist())
+            wide = wide_by_year(long, self._countries, self._all_years)
+            self._cache[indicator] = {
+                "info": info,
+                "by_year": split_by_year(ranked_years(long, info.direction), info.direction),
+                "years": years_with,
+                "wide": wide,
+                "spec": None,
+            }
+        return self._cache[indicator]
+
+    # -- callbacks ----------------------------------------------------------
+    def _show_indicator(self, indicator: str, year: int | None = None) -> None:
+        d = self._indicator_data(indicator)
+        info, years = d["info"], d["years"]
+        if not years:
+            raise LabInputError(f"{info.short_label} has no data in the lab's datasets.")
+        wanted = years[-1] if year is None else int(year)
+        if year is not None and wanted not in years:
+            self.show_message(
+                f"{info.short_label} has no data for {wanted}; showing {years[-1]}, the latest "
+                "year with data.", "warning")
+            wanted = years[-1]
+        self._clicked = set()
+        self._current = indicator
+        with self.year.hold_trait_notifications(), self.play.hold_trait_notifications():
+            self.year.min, self.year.max = self._all_years[0], self._all_years[-1]
+            self.play.min, self.play.max = self._all_years[0], self._all_years[-1]
+            self.year.max, self.play.max = years[-1], years[-1]
+            self.year.min, self.play.min = years[0], years[0]
+        spec = explorer_spec(d["wide"], self._all_years, info.short_label, info.unit,
+                             info.direction, wanted, "", region=self.region.value,
+                             income=self.income.value, picked=list(self.countries.value),
+                             year_range=(years[0], years[-1]))
+        spec["description"] = self._describe(wanted)
+        self.spec = spec
+        self.panel.chart.spec = spec
+        self.panel.set_params(year=wanted)
+        self.panel.set_source(info.source_line())
+        if self.year.value != wanted:
+            self.year.value = wanted  # triggers _on_year, which refreshes text and table
+        else:
+            self._refresh()
+
+    def _on_indicator(self, change: dict) -> None:
+        self.clear_message()
+        self._show_indicator(change["new"], self.year.value)
+
+    def _on_year(self, change: dict) -> None:
+        self.panel.set_params(year=int(change["new"]))
+        self._refresh()
+
+    def _on_filter(self, change: dict) -> None:
+        self.panel.set_params(region=self.region.value, income=self.income.value)
+        self._refresh()
+
+    def _on_countries(self, change: dict) -> None:
+        chosen = list(change["new"])
+        if len(chosen) > MAX_COMPARED:
+            self.show_message(f"The line chart compares up to {MAX_COMPARED} countries; "
+                              f"keeping the first {MAX_COMPARED}.", "warning")
+            self.countries.value = tuple(chosen[:MAX_COMPARED])
+            return
+        self.panel.set_params(picked=chosen)
+        self._refresh()
+
+    def _on_map_click(self, change: dict) -> None:
+        selection = change["new"]
+        clicked = {row.get("iso3") for row in (selection.value or []) if row.get("iso3")}
+        added, removed = clicked - self._clicked, self._clicked - clicked
+        self._clicked = clicked
+        current = [c for c in self.countries.value if c not in removed]
+        known = set(self._names)
+        for code in sorted(added):
+            if code in known and code not in current:
+                current.append(code)
+        self.countries.value = tuple(current[:MAX_COMPARED])
+
+    # -- text and table -----------------------------------------------------
+    def _in_view(self) -> set[str] | None:
+        if self.region.value == ALL and self.income.value == ALL:
+            return None
+        key = (self.region.value, self.income.value)
+        if key not in self._filter_cache:
+            self._filter_cache[key] = set(
+                countries_in(self._countries, self.region.value, self.income.value))
+        return self._filter_cache[key]
+
+    def _year_view(self, year: int, keep: set[str] | None) -> pd.DataFrame:
+        d = self._indicator_data(self._current)
+        if year not in d["by_year"]:
+            return pd.DataFrame({"iso3": [], "value": [], "rank": []})
+        codes, values = d["by_year"][year]
+        return rank_year(codes, values, d["info"].direction, keep)
+
+    def _refresh(self) -> None:
+        d = self._indicator_data(self._current)
+        info, year = d["info"], int(self.year.value)
+        keep = self._in_view()
+        view = self._year_view(year, keep)
+        value_col = f"{info.short_label} ({info.unit})"
+        table = pd.DataFrame({"Country": [self._names.get(c, c) for c in view["iso3"]],
+                              value_col: view["value"].to_numpy(), "Year": year,
+                              "Rank": view["rank"].to_numpy()})
+        description = self._describe(year, view, keep)
+        self.panel.update(description=description, table=table,
+                          caption=f"{info.short_label} in {year}, countries in view with data")
+        if view.empty:
+            self.show_message(
+                f"{info.short_label} has no data for {year} in the countries shown. "
+                f"Data exist for {year_span(d['years'])}; the map shows every country as "
+                "'no data'.", "warning")
+        elif self.message_kind == "warning" and "has no data for" in self.message_text:
+            self.clear_message()
+
+    def _describe(self, year: int, view: pd.DataFrame | None = None,
+                  keep: set[str] | None = None) -> str:
+        d = self._indicator_data(self._current)
+        info = d["info"]
+        if view is None:
+            view = self._year_view(year, keep)
+        n_view = len(self._names) if keep is None else len(keep)
+        where = self._where()
+        label, unit = info.short_label, info.unit
+        if view.empty:
+            text = f"Map of {label} in {year}{where}: no country in view has data for this year."
+        else:
+            codes, vals = view["iso3"].to_numpy(), view["value"].to_numpy()
+            best, worst = (codes[0], vals[0]), (codes[-1], vals[-1])
+            words = ("Highest", "lowest") if info.direction == "neutral" else (
+                "Best-off", "worst-off")
+            text = (
+                f"Map of {label} ({unit}) in {year}{where}: {len(view)} of {n_view} countries "
+                f"have data; {n_view - len(view)} without data are shown in grey as 'no data', "
+                f"not as zero. {words[0]}: {self._names.get(best[0], best[0])} "
+                f"({format_value(best[1], unit)}); {words[1]}: "
+                f"{self._names.get(worst[0], worst[0])} ({format_value(worst[1], unit)}); "
+                f"median {format_value(float(np.median(vals)), unit)}."
+            )
+        picked = list(self.countries.value)
+        if picked:
+            position = {c: i for i, c in enumerate(view["iso3"])}
+            ranks, vals = view["rank"].to_numpy(), view["value"].to_numpy()
+            parts = []
+            for code in picked:
+                name = self._names.get(code, code)
+                if code in position:
+                    i = position[code]
+                    parts.append(f"{name} {format_value(vals[i], unit)} (rank {int(ranks[i])} "
+                                 f"of {len(view)})")
+                elif keep is not None and code not in keep:
+                    parts.append(f"{name} is outside the current filter")
+                else:
+                    parts.append(f"{name} no data in {year}")
+            text += " Compared in the line chart: " + "; ".join(parts) + "."
+        else:
+            text += " No countries are selected for the line chart yet."
+        return text
+
+    def _where(self) -> str:
+        bits = [b for b in (self.region.value, self.income.value) if b != ALL]
+        return f" ({', '.join(bits)})" if bits else ""
+
+
+def year_span(years: list[int]) -> str:
+    """``"1990–2023"`` for a list of years (first–last).
+
+    >>> year_span([2000, 2001, 2005])
+    '2000–2005'
+    """
+    return f"{years[0]}–{years[-1]}" if years else "no years"
