@@ -182,7 +182,7 @@ def example_stakeholders() -> pd.DataFrame:
         ("Women farmers' cooperative", "Women's groups", 2, 8),
         ("District council", "Local authorities", 6, 6),
         ("Ministry of Finance", "National ministries", 9, 2),
-        ("Ministry of Agriculture", "National ministries", 8, 4),
+        ("Ministry of Agriculture", "National ministries", 8, 4.5),
         ("Red Crescent branch", "Civil society and NGOs", 5, 4),
         ("World Food Programme", "Donors and international organisations", 7, 2),
         ("Grain traders", "Private sector", 6, 3),

@@ -77,15 +77,21 @@ __all__ = [
     "Response",
     "ScenarioResult",
     "Shock",
+    "VARIANTS",
+    "METRICS",
     "after_action_report",
+    "budget_message",
     "compare_teams",
     "country_profile",
     "coping_capacity",
     "default_budget",
     "fictional_profile",
+    "latest_table",
     "load_model_spec",
     "load_team_plans",
     "parameter_table",
+    "plan_record",
+    "pressure_table",
     "response_costs",
     "run_scenario",
     "save_team_plan",
@@ -783,6 +789,31 @@ def simulate(
         "lives_lost": np.cumsum(child_deaths + violent_deaths, axis=1),
     }
     return out
+
+
+def pressure_table(profile: CountryProfile, shocks: Sequence[Shock],
+                   responses: Sequence[Response], spec: ModelSpec, quarters: int = 12
+                   ) -> pd.DataFrame:
+    """Pressure on each channel by quarter (central assumptions), with and without the response.
+
+    Shows the cascade: where pressure appears first and where it arrives later.
+
+    >>> p = CountryProfile.from_values("T")
+    >>> t = pressure_table(p, [Shock("economic", 1.0, 0, 1)], [], load_model_spec(), 4)
+    >>> sorted(t.columns)
+    ['channel', 'channel_label', 'pressure', 'quarter', 'variant', 'variant_label']
+    >>> len(t)
+    40
+    """
+    frames = []
+    for key, resp in (("shock", []), ("response", list(responses))):
+        out = simulate(profile, shocks, resp, spec, quarters)
+        for c in CHANNELS:
+            frames.append(pd.DataFrame({
+                "variant": key, "variant_label": VARIANTS[key], "channel": c,
+                "channel_label": CHANNEL_LABELS[c], "quarter": np.arange(quarters),
+                "pressure": out[f"pressure_{c}"][0]}))
+    return pd.concat(frames, ignore_index=True)
 
 
 def response_costs(responses: Sequence[Response], profile: CountryProfile, spec: ModelSpec,

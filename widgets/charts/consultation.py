@@ -1,0 +1,161 @@
+"""Charts for voice and consultation (lesson 08): stakeholder map, rules compared, disagreement.
+
+>>> from widgets.consultation import aggregate, textbook_profile
+>>> spec = rules_chart(aggregate(textbook_profile("plurality_vs_borda"))).to_dict()
+>>> spec["facet"]["column"]["field"]
+'rule_label'
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from widgets.charts import OKABE_ITO, describe
+from widgets.consultation import QUADRANTS, RULES, Rankings
+
+__all__ = ["rank_distribution_chart", "rules_chart", "rules_description", "stakeholder_chart"]
+
+_QUADRANT_COLOURS = dict(zip(QUADRANTS.values(), [OKABE_ITO[5], OKABE_ITO[1], OKABE_ITO[0],
+                                                  "#7f7f7f"], strict=True))
+
+
+def stakeholder_chart(df: pd.DataFrame, missing: list[str] | None = None,
+                      midpoint: float = 5.0) -> alt.LayerChart:
+    """Stakeholders placed by influence (x) and how much they are affected (y), with quadrants.
+
+    ``df`` comes from :func:`widgets.consultation.stakeholder_quadrants`.
+
+    >>> from widgets.consultation import example_stakeholders, stakeholder_quadrants
+    >>> c = stakeholder_chart(stakeholder_quadrants(example_stakeholders()))
+    >>> "Pastoralist communities" in c.to_dict()["description"]
+    True
+    """
+    data = df[["name", "group", "influence", "affected", "quadrant"]]
+    x = alt.X("influence:Q", title="Influence over the decision (0 = none, 10 = decisive)",
+              scale=alt.Scale(domain=[0, 10]))
+    y = alt.Y("affected:Q", title="How much they are affected (0 = not, 10 = severely)",
+              scale=alt.Scale(domain=[0, 10]))
+    colour = alt.Color("quadrant:N", title="What to do",
+                       scale=alt.Scale(domain=list(_QUADRANT_COLOURS),
+                                       range=list(_QUADRANT_COLOURS.values())),
+                       legend=alt.Legend(orient="bottom", columns=2, labelLimit=360))
+    shape = alt.Shape("quadrant:N", title="What to do",
+                      scale=alt.Scale(domain=list(_QUADRANT_COLOURS),
+                                      range=["circle", "square", "triangle-up", "diamond"]))
+    points = alt.Chart(data).mark_point(size=120, filled=True, opacity=0.9).encode(
+        x=x, y=y, color=colour, shape=shape,
+        tooltip=[alt.Tooltip("name:N", title="Stakeholder"), alt.Tooltip("group:N", title="Group"),
+                 alt.Tooltip("influence:Q", title="Influence"),
+                 alt.Tooltip("affected:Q", title="Affected"),
+                 alt.Tooltip("quadrant:N", title="Quadrant")])
+    # Labels to the right of a point, or to its left near the right edge.
+    left = alt.Chart(data).transform_filter("datum.influence <= 6.5").mark_text(
+        align="left", dx=8, dy=-6, fontSize=11).encode(x=x, y=y, text="name:N")
+    right = alt.Chart(data).transform_filter("datum.influence > 6.5").mark_text(
+        align="right", dx=-8, dy=-8, fontSize=11).encode(x=x, y=y, text="name:N")
+    lines = alt.Chart(pd.DataFrame({"v": [midpoint]})).mark_rule(
+        color="#888", strokeDash=[4, 4])
+    chart = alt.layer(lines.encode(x="v:Q"), lines.encode(y="v:Q"), points, left, right).properties(
+        width=520, height=380, title=alt.Title(
+            "Stakeholder map: influence and how much each group is affected",
+            subtitle="Top left: most affected, least heard."))
+    if data.empty:
+        text = "The map is empty: add stakeholders."
+    else:
+        heard = data[(data["affected"] >= midpoint) & (data["influence"] < midpoint)]
+        text = (f"{len(data)} stakeholder(s) on the map. Most affected but with little "
+                f"influence: {', '.join(heard['name']) if len(heard) else 'nobody'}.")
+    if missing:
+        text += f" Not yet on the map: {', '.join(missing)}."
+    return describe(chart, text)
+
+
+def rules_description(table: pd.DataFrame) -> str:
+    """Which option wins under each rule, in one sentence.
+
+    >>> from widgets.consultation import aggregate, textbook_profile
+    >>> rules_description(aggregate(textbook_profile("condorcet_cycle")))
+    'Winners: plurality (most first choices): A / B / C (tie); borda count (points for every position): A / B / C (tie); borda weighted by how affected people are: A / B / C (tie); condorcet (wins every head-to-head): none (no option beats all others). The rule changes the decision.'
+    """
+    parts, found = [], set()
+    for rule, label in RULES.items():
+        w = table.loc[(table["rule"] == rule) & table["winner"], "option"].tolist()
+        found.add(tuple(w))
+        if not w:
+            name = "none (no option beats all others)"
+        else:
+            name = " / ".join(w) + (" (tie)" if len(w) > 1 else "")
+        parts.append(f"{label[0].lower() + label[1:]}: {name}")
+    verdict = ("Every rule picks the same option." if len(found) == 1
+               else "The rule changes the decision.")
+    return "Winners: " + "; ".join(parts) + ". " + verdict
+
+
+def rules_chart(table: pd.DataFrame) -> alt.FacetChart:
+    """Each option's score as a share of the top score, one panel per rule; winners marked.
+
+    ``table`` is :func:`widgets.consultation.aggregate`.
+    """
+    short = {"plurality": "Plurality", "borda": "Borda count",
+             "weighted_borda": "Borda, weighted", "condorcet": "Condorcet"}
+    data = table.assign(status=table["winner"].map({True: "Winner", False: "Not chosen"}),
+                        rule_label=table["rule"].map(short))
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("share_of_top:Q", title="Share of top score",
+                axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("option:N", title=None),
+        color=alt.Color("status:N", title=None, scale=alt.Scale(
+            domain=["Winner", "Not chosen"], range=[OKABE_ITO[1], "#9fb7cc"]),
+            legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("rule_label:N", title="Rule"), alt.Tooltip("option:N", title="Option"),
+                 alt.Tooltip("score:Q", title="Score", format=",.4~g"),
+                 alt.Tooltip("status:N", title="Result")],
+    ).properties(width=150, height=alt.Step(22)).facet(
+        column=alt.Column("rule_label:N", title=None, sort=list(short.values()),
+                          header=alt.Header(labelLimit=160, labelFontSize=11)),
+    ).properties(title=alt.Title("Same rankings, four rules",
+                                 subtitle="Orange: the option each rule would choose. Condorcet score: head-to-head "
+                                          "contests won."))
+    return describe(chart, rules_description(table))
+
+
+def rank_distribution_chart(rankings: Rankings) -> alt.Chart:
+    """How many participants put each option 1st, 2nd, …: disagreement made visible.
+
+    >>> from widgets.consultation import textbook_profile
+    >>> d = rank_distribution_chart(textbook_profile("plurality_vs_borda")).to_dict()
+    >>> d["mark"]["type"]
+    'bar'
+    """
+    r = rankings.ranks
+    k = len(rankings.options)
+    rows = []
+    for j, opt in enumerate(rankings.options):
+        for rank in range(1, k + 1):
+            rows.append({"option": opt, "position": f"Ranked {rank}", "rank": rank,
+                         "participants": int((r[:, j] == rank).sum())})
+    data = pd.DataFrame(rows)
+    order = [f"Ranked {i}" for i in range(1, k + 1)]
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("participants:Q", title="Participants", stack="zero"),
+        y=alt.Y("option:N", title=None),
+        color=alt.Color("position:N", title="Position", sort=order,
+                        scale=alt.Scale(scheme="blueorange", domain=order)),
+        order=alt.Order("rank:Q"),
+        tooltip=[alt.Tooltip("option:N", title="Option"),
+                 alt.Tooltip("position:N", title="Position"),
+                 alt.Tooltip("participants:Q", title="Participants")],
+    ).properties(width=520, height=alt.Step(26), title=alt.Title(
+        "How participants ranked each option", subtitle="Blue: first choices; orange: last."))
+    first = r == 1
+    last = r == k
+    polar = [o for j, o in enumerate(rankings.options)
+             if first[:, j].mean() >= 0.25 and last[:, j].mean() >= 0.25]
+    text = (f"{len(rankings)} participant(s) ranked {k} options. ")
+    if polar:
+        text += (f"Divisive: {', '.join(polar)} (at least a quarter rank it first and at least a "
+                 "quarter last).")
+    else:
+        text += "No option is both a frequent first and a frequent last choice."
+    return describe(chart, text)

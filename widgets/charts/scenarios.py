@@ -1,0 +1,208 @@
+"""Charts for the scenario exercise (lesson 10): trajectories, cascades, summary, teams.
+
+The trajectory and summary charts embed every outcome (or metric) once and
+filter on a parameter (``outcome`` / ``metric``), so choosing what to look at
+changes only a parameter; the data are re-sent only when the scenario changes.
+
+>>> import pandas as pd
+>>> from widgets.scenarios import CountryProfile, Shock, load_model_spec, run_scenario
+>>> res = run_scenario(CountryProfile.from_values("T"), [Shock("flood", 0.6, 1, 2)], [],
+...                    load_model_spec(), quarters=6)
+>>> spec = trajectory_chart(res.trajectories, "displaced", "T").to_dict()
+>>> [p["name"] for p in spec["params"]]
+['outcome']
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from widgets.charts import OKABE_ITO, colour_scale, describe, format_value
+from widgets.scenarios import CHANNEL_LABELS, METRICS, OUTCOMES, TEACHING_LABEL, VARIANTS
+
+__all__ = ["pressure_chart", "summary_chart", "team_chart", "trajectory_chart",
+           "trajectory_description"]
+
+#: Variant colours: grey-blue baseline, vermillion shock, bluish green with response.
+VARIANT_COLOURS = {"No shock": "#0072B2", "Shock, no response": "#D55E00",
+                   "Shock + response": "#009E73"}
+_DASH = {"No shock": [4, 3], "Shock, no response": [1, 0], "Shock + response": [1, 0]}
+
+
+def _title_expr(param: str, labels: dict[str, str]) -> str:
+    """A Vega expression choosing a title from a parameter's value."""
+    parts = [f"{param} == {k!r} ? {v!r}" for k, v in labels.items()]
+    return " : ".join(parts) + " : ''"
+
+
+def trajectory_description(trajectories: pd.DataFrame, outcome: str, country: str) -> str:
+    """A sentence about one outcome's trajectories: peak under the shock, with the response.
+
+    >>> df = pd.DataFrame({"variant": ["baseline", "shock", "response"] * 2,
+    ...     "outcome": ["displaced"] * 6, "quarter": [0, 0, 0, 1, 1, 1],
+    ...     "value": [0, 10, 5, 0, 100, 40], "low": [0] * 6, "high": [0] * 6})
+    >>> trajectory_description(df, "displaced", "T")
+    'T, people displaced or newly arrived: no change without a shock; under the shock it peaks at 100 people in quarter 1; with the response, 40 people. Teaching model, not a forecast: the numbers show how the assumptions play out, not what will happen.'
+    """
+    label, unit = OUTCOMES[outcome]
+    d = trajectories[trajectories["outcome"] == outcome]
+    base = d[d["variant"] == "baseline"]["value"]
+    shock = d[d["variant"] == "shock"].set_index("quarter")["value"]
+    resp = d[d["variant"] == "response"].set_index("quarter")["value"]
+    worse_is_lower = outcome == "gdp_pc"
+    q = int(shock.idxmin() if worse_is_lower else shock.idxmax())
+    word = "falls to" if worse_is_lower else "peaks at"
+    base_text = ("no change without a shock" if base.nunique() <= 1
+                 else "the baseline moves")
+    return (f"{country}, {label[0].lower() + label[1:]}: {base_text}; under the shock it {word} "
+            f"{format_value(shock[q], unit)} in quarter {q}; with the response, "
+            f"{format_value(resp[q], unit)}. {TEACHING_LABEL}")
+
+
+def trajectory_chart(trajectories: pd.DataFrame, outcome: str, country: str,
+                     description: str | None = None, bands: bool = True) -> alt.LayerChart:
+    """Lines for no shock / shock / shock + response over quarters, with uncertainty bands.
+
+    ``trajectories`` is :attr:`widgets.scenarios.ScenarioResult.trajectories`;
+    ``outcome`` is the initial value of the ``outcome`` parameter.
+    """
+    if outcome not in OUTCOMES:
+        raise ValueError(f"Unknown outcome {outcome!r}")
+    data = trajectories[["variant_label", "quarter", "outcome", "value", "low", "high"]]
+    param = alt.param(name="outcome", value=outcome)
+    colour = alt.Color("variant_label:N", title="Scenario",
+                       scale=alt.Scale(domain=list(VARIANT_COLOURS),
+                                       range=list(VARIANT_COLOURS.values())),
+                       legend=alt.Legend(orient="bottom"))
+    base = alt.Chart(data).transform_filter(f"datum.outcome == {param.name}")
+    x = alt.X("quarter:Q", title="Quarter (3 months) from the start of the exercise",
+              axis=alt.Axis(tickMinStep=1, format="d"))
+    y_title = {k: f"{v[0]} ({v[1]})" for k, v in OUTCOMES.items()}
+    y = alt.Y("value:Q", title="Value (see the chart title for the unit)",
+              scale=alt.Scale(zero=False))
+    tooltip = [alt.Tooltip("variant_label:N", title="Scenario"),
+               alt.Tooltip("quarter:Q", title="Quarter"),
+               alt.Tooltip("value:Q", title="Central value", format=",.4~g"),
+               alt.Tooltip("low:Q", title="Low (10th percentile)", format=",.4~g"),
+               alt.Tooltip("high:Q", title="High (90th percentile)", format=",.4~g")]
+    lines = base.mark_line(point=True, strokeWidth=2.5).encode(
+        x=x, y=y, color=colour,
+        strokeDash=alt.StrokeDash("variant_label:N", legend=None,
+                                  scale=alt.Scale(domain=list(_DASH), range=list(_DASH.values()))),
+        tooltip=tooltip)
+    layers = [lines]
+    if bands:
+        band = base.mark_area(opacity=0.18).encode(x=x, y="low:Q", y2="high:Q", color=colour)
+        layers.insert(0, band)
+    chart = alt.layer(*layers).add_params(param).properties(
+        width=560, height=300,
+        title=alt.Title(alt.expr(_title_expr(param.name, y_title)),
+                        subtitle=f"{country}. {TEACHING_LABEL}"),
+    )
+    text = description or trajectory_description(trajectories, outcome, country)
+    return describe(chart, text)
+
+
+def pressure_chart(pressure: pd.DataFrame, country: str) -> alt.Chart:
+    """Heat map of pressure on each channel by quarter: the cascade, with and without response.
+
+    >>> from widgets.scenarios import CountryProfile, Shock, load_model_spec, pressure_table
+    >>> t = pressure_table(CountryProfile.from_values("T"), [Shock("economic", 1, 0, 1)], [],
+    ...                    load_model_spec(), 4)
+    >>> pressure_chart(t, "T").to_dict()["mark"]["type"]
+    'rect'
+    """
+    top = pressure.loc[pressure["variant"] == "shock"].sort_values("pressure").iloc[-1]
+    chart = alt.Chart(pressure).mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("quarter:O", title="Quarter", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("channel_label:N", title=None, sort=list(CHANNEL_LABELS.values())),
+        color=alt.Color("pressure:Q", title="Pressure (0 = none)",
+                        scale=colour_scale("higher_is_worse", domain=[0, max(
+                            1.0, float(pressure["pressure"].max()))])),
+        row=alt.Row("variant_label:N", title=None, sort=["Shock, no response",
+                                                         "Shock + response"]),
+        tooltip=[alt.Tooltip("variant_label:N", title="Scenario"),
+                 alt.Tooltip("channel_label:N", title="Channel"),
+                 alt.Tooltip("quarter:O", title="Quarter"),
+                 alt.Tooltip("pressure:Q", title="Pressure", format=".2f")],
+    ).properties(width=520, height=130, title=alt.Title(
+        "Where the pressure goes, quarter by quarter", subtitle=TEACHING_LABEL))
+    if float(top["pressure"]) <= 0:
+        text = f"{country}: no shock is selected, so there is no pressure on any channel."
+    else:
+        text = (f"{country}: without a response, the highest pressure is on "
+                f"{top['channel_label'].lower()} in quarter {int(top['quarter'])} "
+                f"({top['pressure']:.2f}); cascades carry pressure to other channels "
+                "in later quarters. Darker means more pressure.")
+    return describe(chart, text)
+
+
+def summary_chart(summary: pd.DataFrame, metric: str, country: str) -> alt.LayerChart:
+    """Bars per scenario for one metric (``metric`` parameter), with the uncertainty range."""
+    data = summary[["variant_label", "metric", "value", "low", "high"]]
+    param = alt.param(name="metric", value=metric)
+    base = alt.Chart(data).transform_filter(f"datum.metric == {param.name}")
+    y = alt.Y("variant_label:N", title=None, sort=list(VARIANTS.values()))
+    bars = base.mark_bar(height=26).encode(
+        x=alt.X("value:Q", title="People (or US$ million for income lost)"),
+        y=y,
+        color=alt.Color("variant_label:N", legend=None,
+                        scale=alt.Scale(domain=list(VARIANT_COLOURS),
+                                        range=list(VARIANT_COLOURS.values()))),
+        tooltip=[alt.Tooltip("variant_label:N", title="Scenario"),
+                 alt.Tooltip("value:Q", title="Central value", format=",.0f"),
+                 alt.Tooltip("low:Q", title="Low", format=",.0f"),
+                 alt.Tooltip("high:Q", title="High", format=",.0f")])
+    rules = base.mark_rule(color="#000", strokeWidth=1.5).encode(x="low:Q", x2="high:Q", y=y)
+    labels = {k: v[0] for k, v in METRICS.items()}
+    chart = alt.layer(bars, rules).add_params(param).properties(
+        width=520, height=120,
+        title=alt.Title(alt.expr(_title_expr(param.name, labels)),
+                        subtitle="Black lines: range over the uncertain assumptions (10th–90th "
+                                 "percentile)."))
+    row = summary[summary["metric"] == metric].set_index("variant")
+    label, unit = METRICS[metric]
+    text = (f"{country}, {label[0].lower() + label[1:]}: "
+            f"{format_value(row.loc['shock', 'value'], unit)} under the shock without a response, "
+            f"{format_value(row.loc['response', 'value'], unit)} with the response. "
+            f"{TEACHING_LABEL}")
+    return describe(chart, text)
+
+
+def team_chart(table: pd.DataFrame) -> alt.Chart:
+    """Teams side by side: lives averted, displacement averted and cost (debrief dashboard).
+
+    >>> df = pd.DataFrame({"team": ["A", "B"], "lives_averted": [10.0, 5.0],
+    ...     "displacement_averted": [1000.0, 3000.0], "cost_musd": [20.0, 5.0]})
+    >>> team_chart(df).to_dict()["facet"]["column"]["field"]
+    'measure'
+    """
+    measures = {"lives_averted": "Lives averted", "displacement_averted": "Displacement averted",
+                "cost_musd": "Cost (US$ million)"}
+    if table.empty:
+        long = pd.DataFrame(columns=["team", "measure", "value"])
+    else:
+        long = table.melt(id_vars="team", value_vars=list(measures), var_name="key",
+                          value_name="value")
+        long["measure"] = long["key"].map(measures)
+        long = long[["team", "measure", "value"]]
+    chart = alt.Chart(long).mark_bar().encode(
+        x=alt.X("value:Q", title=None),
+        y=alt.Y("team:N", title=None),
+        color=alt.Color("team:N", legend=None, scale=alt.Scale(range=OKABE_ITO)),
+        tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("value:Q", title="Value", format=",.0f")],
+    ).properties(width=190, height=alt.Step(24)).facet(
+        column=alt.Column("measure:N", title=None, sort=list(measures.values()))
+    ).resolve_scale(x="independent").properties(
+        title=alt.Title("Teams compared", subtitle=TEACHING_LABEL))
+    if table.empty:
+        text = "No team has saved a plan yet."
+    else:
+        best = table.sort_values("lives_averted", ascending=False).iloc[0]
+        cheapest = table.sort_values("cost_musd").iloc[0]
+        text = (f"{len(table)} team(s) compared. Most lives averted: {best['team']} "
+                f"({best['lives_averted']:,.0f}); lowest cost: {cheapest['team']} "
+                f"(US${cheapest['cost_musd']:,.4g} million). {TEACHING_LABEL}")
+    return describe(chart, text)
