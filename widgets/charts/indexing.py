@@ -1,0 +1,272 @@
+"""Charts for the composite-index builder (lesson 03).
+
+The index is recomputed **in the browser** from the normalised values the
+chart embeds: weights, normalisation and aggregation are chart parameters, so
+moving a weight slider only sends new parameter values (no data) and the chart
+updates at once. :func:`score_expression` writes the same formula as
+:func:`widgets.indexing.aggregate` in Vega's expression language; the tests
+check that the two agree.
+
+>>> import pandas as pd
+>>> table = index_table(pd.DataFrame({"iso3": ["A", "B"], "name": ["A", "B"]}),
+...     {"min_max": pd.DataFrame({"x": [0.0, 1.0]}, index=["A", "B"])})
+>>> sorted(table.columns)
+['iso3', 'min_max_0', 'name']
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+import altair as alt
+import pandas as pd
+
+from widgets.charts import NO_DATA_COLOUR, OKABE_ITO, colour_scale, describe
+
+__all__ = [
+    "index_map",
+    "index_params",
+    "index_table",
+    "ranking_chart",
+    "rank_shift_chart",
+    "hdi_scatter",
+    "score_expression",
+    "uncertainty_chart",
+    "world_map_inline",
+]
+
+#: Colour of the "moves up" / "moves down" arrows in the rank-shift chart.
+UP_COLOUR, DOWN_COLOUR = OKABE_ITO[2], OKABE_ITO[5]
+
+
+@lru_cache(maxsize=1)
+def _world_map_text() -> str:
+    from widgets.data import load_world_map
+
+    return json.dumps(load_world_map(), separators=(",", ":"))
+
+
+def world_map_inline() -> alt.Data:
+    """The world map embedded as one JSON *string* (renders offline).
+
+    Same map as :func:`widgets.charts.world_map_data`, but Altair does not walk
+    through every coordinate when it converts a string, so building or
+    replacing a map chart takes a fraction of a second instead of several.
+    """
+    return alt.Data(values=_world_map_text(),
+                    format=alt.DataFormat(type="topojson", feature="countries"))
+
+
+def index_table(countries: pd.DataFrame, matrices: Mapping[str, pd.DataFrame],
+                extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per country: names plus every normalised value, columns ``<method>_<i>``.
+
+    ``matrices`` maps a normalisation id to a normalised table (rows: iso3,
+    columns: indicators in a fixed order). ``extra`` adds columns by iso3
+    (e.g. ``hdi``, the equal-weight rank).
+    """
+    first = next(iter(matrices.values()))
+    out = countries.set_index("iso3").reindex(first.index)
+    for method, m in matrices.items():
+        for i, col in enumerate(first.columns):
+            out[f"{method}_{i}"] = m[col].to_numpy()
+    if extra is not None:
+        out = out.join(extra)
+    return out.rename_axis("iso3").reset_index()
+
+
+def _value_expr(i: int, methods: Sequence[str]) -> str:
+    """Vega expression for indicator ``i`` under the chosen normalisation param."""
+    expr = f"datum['{methods[-1]}_{i}']"
+    for m in reversed(methods[:-1]):
+        expr = f"(normalisation == '{m}' ? datum['{m}_{i}'] : {expr})"
+    return expr
+
+
+def score_expression(n: int, weights: Sequence[str] | None = None, epsilon: float = 0.01,
+                     field: str = "v") -> str:
+    """Vega expression for the index from fields ``v_0 … v_{n-1}``.
+
+    Same rule as :func:`widgets.indexing.aggregate`: missing values are left
+    out and the weights re-scaled; the geometric mean floors values at
+    ``epsilon``. ``weights`` are expressions (param names by default ``w_i``).
+
+    >>> score_expression(1)
+    "(w_0*(isValid(datum.v_0)?1:0)) > 0 ? (aggregation == 'geometric' ? exp((w_0*(isValid(datum.v_0)?log(max(datum.v_0, 0.01)):0))/(w_0*(isValid(datum.v_0)?1:0))) : (w_0*(isValid(datum.v_0)?datum.v_0:0))/(w_0*(isValid(datum.v_0)?1:0))) : null"
+    """
+    weights = [f"w_{i}" for i in range(n)] if weights is None else list(weights)
+    v = [f"datum.{field}_{i}" for i in range(n)]
+    den = "+".join(f"{weights[i]}*(isValid({v[i]})?1:0)" for i in range(n))
+    arith = "+".join(f"{weights[i]}*(isValid({v[i]})?{v[i]}:0)" for i in range(n))
+    geo = "+".join(f"{weights[i]}*(isValid({v[i]})?log(max({v[i]}, {epsilon})):0)"
+                   for i in range(n))
+    return (f"({den}) > 0 ? (aggregation == 'geometric' ? exp(({geo})/({den})) : "
+            f"({arith})/({den})) : null")
+
+
+def index_params(weights: Sequence[float], normalisation: str, aggregation: str,
+                 highlight: str = "") -> list[alt.Parameter]:
+    """The chart parameters the widget updates: ``w_i``, ``normalisation``,
+    ``aggregation`` and ``highlight`` (the ISO3 code of a country to outline).
+
+    >>> [p.name for p in index_params([0.5, 0.5], "min_max", "arithmetic")]
+    ['w_0', 'w_1', 'normalisation', 'aggregation', 'highlight']
+    """
+    params = [alt.param(name=f"w_{i}", value=float(w)) for i, w in enumerate(weights)]
+    params.append(alt.param(name="normalisation", value=normalisation))
+    params.append(alt.param(name="aggregation", value=aggregation))
+    params.append(alt.param(name="highlight", value=highlight))
+    return params
+
+
+def _with_scores(chart, n: int, methods: Sequence[str], epsilon: float):
+    """Add ``v_i`` (chosen normalisation), ``score`` and equal-weight ``score_equal``."""
+    calc = {f"v_{i}": _value_expr(i, methods) for i in range(n)}
+    equal = [str(1.0 / n)] * n
+    return chart.transform_calculate(**calc).transform_calculate(
+        score=score_expression(n, epsilon=epsilon),
+        score_equal=score_expression(n, weights=equal, epsilon=epsilon),
+    )
+
+
+def _tooltip_score(title: str = "Index score"):
+    return alt.Tooltip("score:Q", title=title, format=".3f")
+
+
+def ranking_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params,
+                  description: str, top: int = 15, epsilon: float = 0.01):
+    """Bar charts of the ``top`` best and worst countries on the learner's index."""
+    base = _with_scores(alt.Chart(table), n, methods, epsilon).transform_filter(
+        "isValid(datum.score)"
+    ).transform_window(rank="rank()", sort=[alt.SortField("score", order="descending")]
+    ).transform_joinaggregate(total="count()")
+
+    def part(title: str, keep: str):
+        return base.transform_filter(keep).mark_bar().encode(
+            x=alt.X("score:Q", title="Index score (higher = better)"),
+            y=alt.Y("name:N", sort=alt.SortField("rank", order="ascending"), title=None),
+            color=alt.Color("score:Q", scale=colour_scale("higher_is_better"), legend=None),
+            tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("rank:Q", title="Rank"),
+                     _tooltip_score()],
+        ).properties(title=title, width=230, height=top * 16)
+
+    chart = alt.hconcat(
+        part(f"Top {top}", f"datum.rank <= {top}"),
+        part(f"Bottom {top}", f"datum.rank > datum.total - {top}"),
+    ).add_params(*params)
+    return describe(chart, description)
+
+
+def index_map(table: pd.DataFrame, n: int, methods: Sequence[str], params,
+              description: str, epsilon: float = 0.01):
+    """World map of the index (darker = worse); grey = not in the index."""
+    fields = ["name"] + [f"{m}_{i}" for m in methods for i in range(n)]
+    chart = alt.Chart(world_map_inline()).transform_lookup(
+        lookup="properties.iso3", from_=alt.LookupData(table, "iso3", fields)
+    )
+    chart = _with_scores(chart, n, methods, epsilon).mark_geoshape().encode(
+        stroke=alt.when("datum.properties.iso3 == highlight").then(alt.value("#000000")
+                                                                   ).otherwise(alt.value("white")),
+        strokeWidth=alt.when("datum.properties.iso3 == highlight").then(alt.value(2.5)
+                                                                        ).otherwise(alt.value(0.4)),
+        color=alt.when("isValid(datum.score)").then(
+            alt.Color("score:Q", scale=colour_scale("higher_is_better"),
+                      title=["Index score", "(darker = worse)"])
+        ).otherwise(alt.value(NO_DATA_COLOUR)),
+        tooltip=[alt.Tooltip("properties.name:N", title="Country"), _tooltip_score()],
+    ).project("equalEarth").properties(width=620, height=330).add_params(*params)
+    return describe(chart, description)
+
+
+def rank_shift_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params,
+                     description: str, show: int = 20, epsilon: float = 0.01):
+    """The ``show`` countries whose rank moves most compared with equal weights.
+
+    Each arrow goes from the country's rank with equal weights to its rank
+    with the learner's weights (same normalisation and aggregation).
+    """
+    base = _with_scores(alt.Chart(table), n, methods, epsilon).transform_filter(
+        "isValid(datum.score)"
+    ).transform_window(rank="rank()", sort=[alt.SortField("score", order="descending")]
+    ).transform_window(rank_equal="rank()",
+                       sort=[alt.SortField("score_equal", order="descending")]
+    ).transform_calculate(
+        shift="datum.rank_equal - datum.rank",
+        size="abs(datum.rank_equal - datum.rank)",
+        moves="datum.rank_equal - datum.rank > 0 ? 'moves up' : "
+              "(datum.rank_equal - datum.rank < 0 ? 'moves down' : 'no change')",
+    ).transform_window(order="row_number()",
+                       sort=[alt.SortField("size", order="descending"),
+                             alt.SortField("rank", order="ascending")]
+    ).transform_filter(f"datum.order <= {show}")
+    colour = alt.Color("moves:N", title="Compared with equal weights",
+                       scale=alt.Scale(domain=["moves up", "moves down", "no change"],
+                                       range=[UP_COLOUR, DOWN_COLOUR, "#999999"]))
+    y = alt.Y("name:N", sort=alt.SortField("shift", order="descending"), title=None)
+    tooltip = [alt.Tooltip("name:N", title="Country"),
+               alt.Tooltip("rank_equal:Q", title="Rank, equal weights"),
+               alt.Tooltip("rank:Q", title="Rank, your weights"),
+               alt.Tooltip("shift:Q", title="Places moved up")]
+    rule = base.mark_rule(strokeWidth=2).encode(
+        x=alt.X("rank_equal:Q", title="Rank (1 = best)", scale=alt.Scale(reverse=True)),
+        x2="rank:Q", y=y, color=colour, tooltip=tooltip)
+    start = base.mark_point(filled=False, size=40, color="#555").encode(
+        x="rank_equal:Q", y=y, tooltip=tooltip)
+    end = base.mark_point(filled=True, size=70, shape="triangle").encode(
+        x="rank:Q", y=y, color=colour, tooltip=tooltip,
+        shape=alt.Shape("moves:N", legend=None,
+                        scale=alt.Scale(domain=["moves up", "moves down", "no change"],
+                                        range=["triangle-left", "triangle-right", "circle"])))
+    chart = alt.layer(rule, start, end).properties(
+        width=520, height=show * 18,
+        title="Who moves: open circle = rank with equal weights, arrow head = your rank",
+    ).add_params(*params)
+    return describe(chart, description)
+
+
+def hdi_scatter(table: pd.DataFrame, n: int, methods: Sequence[str], params,
+                description: str, epsilon: float = 0.01):
+    """Each country's index score against its Human Development Index."""
+    chart = _with_scores(alt.Chart(table), n, methods, epsilon).transform_filter(
+        "isValid(datum.score) && isValid(datum.hdi)"
+    ).mark_circle(opacity=0.75).encode(
+        color=alt.when("datum.iso3 == highlight").then(alt.value(OKABE_ITO[5])
+                                                       ).otherwise(alt.value(OKABE_ITO[0])),
+        size=alt.when("datum.iso3 == highlight").then(alt.value(160)).otherwise(alt.value(40)),
+        x=alt.X("hdi:Q", title="Human Development Index (0–1)", scale=alt.Scale(zero=False)),
+        y=alt.Y("score:Q", title="Your index score (higher = better)",
+                scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("name:N", title="Country"),
+                 alt.Tooltip("hdi:Q", title="HDI", format=".3f"), _tooltip_score()],
+    ).properties(width=480, height=320).add_params(*params)
+    return describe(chart, description)
+
+
+def uncertainty_chart(mc: pd.DataFrame, description: str, show: int = 30):
+    """Median rank and rank interval per country from the Monte Carlo draws.
+
+    ``mc`` has ``name, rank, median_rank, rank_low, rank_high``; the ``show``
+    best-ranked countries (by the learner's own rank) are drawn.
+    """
+    data = mc.sort_values("rank").head(show)
+    y = alt.Y("name:N", sort=alt.SortField("rank", order="ascending"), title=None)
+    tooltip = [alt.Tooltip("name:N", title="Country"),
+               alt.Tooltip("rank:Q", title="Rank with your choices"),
+               alt.Tooltip("median_rank:Q", title="Median rank over draws"),
+               alt.Tooltip("rank_low:Q", title="Best rank (5th percentile)"),
+               alt.Tooltip("rank_high:Q", title="Worst rank (95th percentile)")]
+    base = alt.Chart(data)
+    bars = base.mark_rule(strokeWidth=3, color=OKABE_ITO[4]).encode(
+        x=alt.X("rank_low:Q", title="Rank (1 = best); bar = 90% of draws",
+                scale=alt.Scale(reverse=True)),
+        x2="rank_high:Q", y=y, tooltip=tooltip)
+    median = base.mark_tick(color=OKABE_ITO[0], thickness=2, size=12).encode(
+        x="median_rank:Q", y=y, tooltip=tooltip)
+    own = base.mark_point(color="#000000", size=30, shape="diamond", filled=True).encode(
+        x="rank:Q", y=y, tooltip=tooltip)
+    chart = alt.layer(bars, median, own).properties(
+        width=520, height=show * 16,
+        title="How sure is each rank? Bar: 90% of draws; tick: median; diamond: your rank")
+    return describe(chart, description)

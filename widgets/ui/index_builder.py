@@ -1,0 +1,652 @@
+"""IndexBuilder: build your own composite index of human security (lesson 03).
+
+The learner goes through the steps of the OECD/JRC Handbook: choose
+indicators, decide what to do about missing data, normalise, weight and
+aggregate — and sees at once the ranking, the map, who moves compared with
+equal weights, how the result relates to the HDI and how sure each rank is.
+
+>>> ib = IndexBuilder(indicators=["life_expectancy", "mean_schooling", "gni_pc"], year=2022)
+>>> ib.normalisation.value = "rank"
+>>> ib.map_panel.chart.params.normalisation
+'rank'
+>>> ib.indicator_sliders["gni_pc"].value = 0
+>>> round(ib.weights["gni_pc"], 3)
+0.0
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from typing import Any
+
+import ipywidgets as W
+import numpy as np
+import pandas as pd
+
+from widgets import data
+from widgets import indexing as ix
+from widgets.charts import format_value
+from widgets.charts import indexing as charts
+from widgets.errors import LabInputError
+from widgets.ui import ChartPanel, LabWidget
+
+__all__ = ["DEFAULT_INDICATORS", "IndexBuilder", "offered_indicators"]
+
+#: The index the builder starts with: one or two indicators per dimension.
+DEFAULT_INDICATORS: tuple[str, ...] = (
+    "life_expectancy", "under5_mortality", "mean_schooling", "gni_pc", "undernourishment",
+    "water_basic", "homicide_rate", "wgi_voice",
+)
+#: Absolute counts: they grow with population, so they do not compare countries fairly.
+_COUNTS = {"battle_deaths", "refugees_origin", "refugees_hosted", "idps"}
+_METHODS = list(ix.NORMALISATIONS)
+EPSILON = 0.01
+
+
+def offered_indicators() -> list[str]:
+    """Indicators the builder offers: the seven human-security dimensions, not neutral,
+    not absolute counts, in teaching order.
+
+    >>> "life_expectancy" in offered_indicators(), "population" in offered_indicators()
+    (True, False)
+    """
+    cat = data.load_catalogue()
+    out = []
+    for ids in data.indicators_by_dimension(tuple(data.HUMAN_SECURITY_DIMENSIONS)).values():
+        for i in ids:
+            if cat.loc[i, "direction"] != "neutral" and i not in _COUNTS and i in ix.GOALPOSTS:
+                out.append(i)
+    return out
+
+
+def _neutral_indicators() -> list[str]:
+    cat = data.load_catalogue()
+    dims = tuple(data.HUMAN_SECURITY_DIMENSIONS) + ("state_security",)
+    return [i for i in cat.index if cat.loc[i, "direction"] == "neutral"
+            and cat.loc[i, "dimension"] in dims]
+
+
+class IndexBuilder(LabWidget):
+    """Build a composite index and see how each choice changes the ranking.
+
+    Parameters
+    ----------
+    indicators : ids to start with (default :data:`DEFAULT_INDICATORS`).
+    year : reference year (default 2022).
+    normalisation, aggregation, preset : starting choices (see :mod:`widgets.indexing`).
+    """
+
+    state_controls = ("year", "indicators", "coverage", "look_back", "normalisation",
+                      "aggregation", "preset", "country", "concentration", "vary_normalisation",
+                      "n_draws", "seed")
+    state_name = "index_builder"
+
+    def __init__(
+        self,
+        indicators: list[str] | tuple[str, ...] | None = None,
+        year: int = 2022,
+        normalisation: str = "min_max",
+        aggregation: str = "arithmetic",
+        preset: str = "equal",
+        country: str = "",
+    ) -> None:
+        cat = data.load_catalogue()
+        self._cat = cat
+        self._labels = cat["short_label"].to_dict()
+        self._offered = offered_indicators()
+        chosen = list(indicators or DEFAULT_INDICATORS)
+        for i in chosen:
+            data.check_indicator(i)
+            if i not in self._offered:
+                raise LabInputError(
+                    f"{data.indicator_info(i).short_label} cannot go into the index "
+                    "(neutral, a count, or outside the seven dimensions)."
+                )
+        if normalisation not in ix.NORMALISATIONS:
+            raise LabInputError(f"Normalisation must be one of {', '.join(ix.NORMALISATIONS)}.")
+        if aggregation not in ix.AGGREGATIONS:
+            raise LabInputError("Aggregation must be 'arithmetic' or 'geometric'.")
+        self._panel = data.load_panel(self._offered + ["hdi"], years=(2000, 2024))
+        self._countries = data.load_countries()
+        self._names = self._countries.set_index("iso3")["name"]
+        self._matrix_cache: dict[tuple[int, int], pd.DataFrame] = {}
+        self._updating = False
+        self.last_timings: dict[str, float] = {}
+
+        # ---- controls: choose --------------------------------------------------
+        options = [(f"{data.DIMENSIONS[cat.loc[i, 'dimension']]} · {cat.loc[i, 'short_label']}", i)
+                   for i in self._offered]
+        self.indicators = W.SelectMultiple(
+            options=options, value=tuple(chosen), rows=12,
+            description="Indicators", layout=W.Layout(width="460px"),
+            style={"description_width": "90px"})
+        neutral = ", ".join(cat.loc[i, "short_label"] for i in _neutral_indicators())
+        self.choose_note = W.HTML(
+            "<p style='font-size:12px;color:#444;max-width:520px'>Hold Ctrl (Cmd on a Mac) "
+            "or Shift to choose several. Where a higher value is <i>worse</i> (e.g. "
+            "under-5 mortality) the builder flips it, so a higher index is always better. "
+            f"Left out because higher is neither better nor worse: {html.escape(neutral)}; "
+            "also left out: absolute counts of people (they grow with population).</p>")
+        self.year = W.IntSlider(value=int(year), min=2005, max=2023, description="Year",
+                                continuous_update=False, style={"description_width": "90px"})
+        # ---- missing data ------------------------------------------------------
+        self.look_back = W.IntSlider(
+            value=3, min=0, max=10, description="Look back", continuous_update=False,
+            style={"description_width": "90px"},
+            tooltip="Use a country's latest value from up to this many years before")
+        self.coverage = W.IntSlider(
+            value=75, min=25, max=100, step=5, description="Coverage %",
+            continuous_update=False, style={"description_width": "90px"},
+            tooltip="Keep countries with data for at least this share of the indicators")
+        self.missing_note = W.HTML()
+        # ---- normalise / aggregate ----------------------------------------------
+        self.normalisation = W.RadioButtons(
+            options=[(label, key) for key, label in ix.NORMALISATIONS.items()],
+            value=normalisation, description="Normalise", style={"description_width": "90px"},
+            layout=W.Layout(width="auto"))
+        self.goalpost_note = W.HTML()
+        self.aggregation = W.RadioButtons(
+            options=[(label, key) for key, label in ix.AGGREGATIONS.items()],
+            value=aggregation, description="Combine", style={"description_width": "90px"},
+            layout=W.Layout(width="auto"))
+        self.aggregation_note = W.HTML(
+            "<p style='font-size:12px;color:#444;max-width:520px'>Geometric mean: a zero would "
+            f"make the whole index zero, so every normalised value below {EPSILON} is raised "
+            f"to {EPSILON} first. It needs values of 0 or more, so it cannot use z-scores.</p>")
+        # ---- weights ------------------------------------------------------------
+        self.preset = W.ToggleButtons(
+            options=[(label.split(":")[0].split(" (")[0], key)
+                     for key, label in ix.WEIGHT_PRESETS.items()],
+            value=preset if preset in ix.WEIGHT_PRESETS else "equal",
+            description="Weights", style={"description_width": "90px"},
+            tooltips=list(ix.WEIGHT_PRESETS.values()))
+        self.indicator_sliders: dict[str, W.FloatSlider] = {}
+        self.dimension_sliders: dict[str, W.FloatSlider] = {}
+        self.slider_box = W.VBox()
+        self.weights_note = W.HTML()
+        # ---- focus country -------------------------------------------------------
+        country_options = [("(none)", "")] + sorted(
+            ((n, c) for c, n in self._names.items()), key=lambda t: t[0])
+        self.country = W.Dropdown(options=country_options, value=country or "",
+                                  description="Highlight", style={"description_width": "90px"})
+        self.summary = W.HTML()
+        # ---- uncertainty -----------------------------------------------------------
+        self.concentration = W.FloatLogSlider(
+            value=50, base=10, min=1, max=3, step=0.1, description="Closeness",
+            style={"description_width": "90px"}, continuous_update=False,
+            tooltip="How close the random weights stay to yours (higher = closer)")
+        self.vary_normalisation = W.Checkbox(value=True, description="Also vary the normalisation",
+                                             indent=False)
+        self.n_draws = W.Dropdown(options=[200, 1000, 5000], value=1000, description="Draws",
+                                  style={"description_width": "90px"})
+        self.seed = W.BoundedIntText(value=1, min=0, max=10**6, description="Seed",
+                                     style={"description_width": "90px"},
+                                     layout=W.Layout(width="200px"))
+        self.run_button = W.Button(description="Run the uncertainty analysis", icon="random",
+                                   button_style="primary", layout=W.Layout(width="260px"),
+                                   tooltip="Draw many alternative weightings and see how ranks move")
+        self.uncertainty_status = W.HTML()
+        self.mc_result: pd.DataFrame | None = None
+
+        # ---- first computation, then panels -----------------------------------------
+        self._set_preset_sliders(self.preset.value, chosen)
+        self._rebuild_data()
+        self._compute_scores()
+        self.rank_panel = ChartPanel(*self._chart_args(charts.ranking_chart, "ranking"))
+        self.map_panel = ChartPanel(*self._chart_args(charts.index_map, "map"))
+        self.shift_panel = ChartPanel(*self._chart_args(charts.rank_shift_chart, "shift"))
+        self.hdi_panel = ChartPanel(*self._chart_args(charts.hdi_scatter, "hdi"))
+        self.mc_panel = ChartPanel(*self._mc_placeholder())
+        self._refresh_text()
+
+        tabs = W.Tab(children=[
+            self.rank_panel, self.map_panel, self.shift_panel, self.hdi_panel,
+            W.VBox([W.HTML(
+                "<p style='max-width:620px'>Each draw picks weights at random around yours "
+                "(a Dirichlet distribution) and, if ticked, one of the other normalisations, "
+                "then ranks the countries again. The bar shows the range of ranks in 90% of "
+                "the draws. Same seed, same result.</p>"),
+                W.HBox([self.concentration, self.n_draws]),
+                W.HBox([self.vary_normalisation, self.seed]),
+                self.run_button, self.uncertainty_status, self.mc_panel]),
+        ])
+        for k, title in enumerate(["Ranking", "Map", "Who moves", "Compared with the HDI",
+                                   "How sure are the ranks?"]):
+            tabs.set_title(k, title)
+        steps = W.Accordion(children=[
+            W.VBox([self.indicators, self.choose_note, self.year]),
+            W.VBox([self.look_back, self.coverage, self.missing_note]),
+            W.VBox([self.normalisation, self.goalpost_note]),
+            W.VBox([self.preset, self.slider_box, self.weights_note]),
+            W.VBox([self.aggregation, self.aggregation_note]),
+        ], selected_index=0)
+        for k, title in enumerate(["1 · Choose indicators", "2 · Missing data",
+                                   "3 · Normalise", "4 · Weight", "5 · Combine"]):
+            steps.set_title(k, title)
+        self.tabs, self.steps = tabs, steps
+        super().__init__([steps, self.country, self.summary, tabs])
+
+        self.on_change([self.indicators, self.year, self.look_back, self.coverage],
+                       self._on_data_change)
+        self.on_change([self.normalisation, self.aggregation], self._on_method_change)
+        self.on_change(self.preset, self._on_preset)
+        self.on_change(self.country, self._on_country)
+        self.run_button.on_click(self.safe(self._on_run))
+
+    # ------------------------------------------------------------------ state
+    @property
+    def selected(self) -> list[str]:
+        """The chosen indicators, in catalogue order."""
+        return [i for i in self._offered if i in self.indicators.value]
+
+    def _dimension_of(self) -> dict[str, str]:
+        if not hasattr(self, "_dim_of"):
+            self._dim_of = {i: self._cat.loc[i, "dimension"] for i in self._offered}
+        return self._dim_of
+
+    def get_state(self) -> dict[str, Any]:
+        state = super().get_state()
+        state["indicator_weights"] = {k: s.value for k, s in self.indicator_sliders.items()}
+        state["dimension_weights"] = {k: s.value for k, s in self.dimension_sliders.items()}
+        return state
+
+    def set_state(self, state: dict[str, Any]) -> list[str]:
+        state = dict(state)
+        iw = state.pop("indicator_weights", {})
+        dw = state.pop("dimension_weights", {})
+        skipped = super().set_state(state)
+        self._updating = True
+        try:
+            for k, v in iw.items():
+                if k in self.indicator_sliders:
+                    self.indicator_sliders[k].value = v
+            for k, v in dw.items():
+                if k in self.dimension_sliders:
+                    self.dimension_sliders[k].value = v
+        finally:
+            self._updating = False
+        if iw or dw:
+            self.safe(self._on_weights)()
+        return skipped
+
+    # ------------------------------------------------------------------ sliders
+    def _set_preset_sliders(self, preset: str, indicators: list[str]) -> None:
+        """(Re)create the weight sliders for ``indicators`` with the preset's values."""
+        dim_of = self._dimension_of()
+        old_iw = {k: s.value for k, s in self.indicator_sliders.items()}
+        old_dw = {k: s.value for k, s in self.dimension_sliders.items()}
+        if preset == "own":
+            iw = {i: old_iw.get(i, 1.0) for i in indicators}
+            dims = dict.fromkeys(dim_of[i] for i in indicators)
+            dw = {d: old_dw.get(d, 1.0) for d in dims}
+        else:
+            iw, dw = ix.preset_weights(indicators, dim_of, preset)
+        same = (set(iw) == set(self.indicator_sliders) and set(dw) == set(self.dimension_sliders))
+        self._updating = True
+        try:
+            if same:
+                for k, v in iw.items():
+                    self.indicator_sliders[k].value = v
+                for k, v in dw.items():
+                    self.dimension_sliders[k].value = v
+            else:
+                self._make_sliders(iw, dw)
+        finally:
+            self._updating = False
+
+    def _make_sliders(self, iw: dict[str, float], dw: dict[str, float]) -> None:
+        dim_of = self._dimension_of()
+        style = {"description_width": "190px"}
+        self.indicator_sliders = {}
+        self.dimension_sliders = {}
+        rows: list[W.Widget] = []
+        for d, v in dw.items():
+            ds = W.FloatSlider(value=v, min=0, max=10, step=0.25, continuous_update=True,
+                               description=f"{data.DIMENSIONS[d]} (dimension)", style=style,
+                               layout=W.Layout(width="460px"), readout_format=".2f")
+            self.dimension_sliders[d] = ds
+            rows.append(ds)
+            for i in (k for k in iw if dim_of[k] == d):
+                s = W.FloatSlider(value=iw[i], min=0, max=5, step=0.25, continuous_update=True,
+                                  description=f"· {self._cat.loc[i, 'short_label']}", style=style,
+                                  layout=W.Layout(width="460px", margin="0 0 0 24px"),
+                                  readout_format=".2f")
+                self.indicator_sliders[i] = s
+                rows.append(s)
+        self.slider_box.children = rows
+        self.on_change(list(self.indicator_sliders.values())
+                       + list(self.dimension_sliders.values()), self._on_slider)
+
+    # ------------------------------------------------------------------ computing
+    def _raw_matrix(self, year: int, look_back: int) -> pd.DataFrame:
+        key = (year, look_back)
+        if key not in self._matrix_cache:
+            self._matrix_cache[key] = ix.indicator_matrix(
+                self._panel, self._offered + ["hdi"], year, look_back)
+        return self._matrix_cache[key]
+
+    def _rebuild_data(self) -> None:
+        """Indicators, year or missing-data policy changed: new normalised matrices."""
+        selected = self.selected
+        if not selected:
+            raise LabInputError("No indicator is selected. Choose at least one indicator.")
+        year, look_back = int(self.year.value), int(self.look_back.value)
+        raw_all = self._raw_matrix(year, look_back)
+        strict = ix.indicator_matrix(self._panel, selected, year, 0) if look_back else None
+        raw = raw_all[selected]
+        has_any = raw.notna().any(axis=1)
+        kept = ix.apply_coverage(raw[has_any], self.coverage.value / 100)
+        if len(kept) < 3:
+            raise LabInputError(
+                f"Only {len(kept)} countries have enough data. Lower the coverage threshold "
+                "or look further back.")
+        directions = self._cat["direction"].to_dict()
+        matrices = {m: ix.normalise(kept, m, directions).round(6) for m in _METHODS}
+        imputed = 0
+        if strict is not None:
+            imputed = int((kept.notna() & strict.reindex(kept.index).isna()).to_numpy().sum())
+        self._raw = kept
+        self._matrices = matrices
+        self._arrays = {m: mat.to_numpy(dtype=float) for m, mat in matrices.items()}
+        self._hdi = raw_all["hdi"].reindex(kept.index)
+        self._hdi_values = self._hdi.to_numpy(dtype=float)
+        self._kept_names = self._names.reindex(kept.index).to_numpy()
+        self._equal_cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._n_with_any = int(has_any.sum())
+        self._imputed = imputed
+        self._data_key = (tuple(selected), year, look_back, self.coverage.value)
+        self._table = charts.index_table(self._countries[["iso3", "name"]], matrices,
+                                         extra=self._hdi.round(3).to_frame("hdi"))
+
+    def _final_weights(self) -> dict[str, float]:
+        iw = {i: self.indicator_sliders[i].value for i in self.selected}
+        dw = {d: s.value for d, s in self.dimension_sliders.items()}
+        return ix.combine_weights(iw, self._dimension_of(), dw)
+
+    def _compute_scores(self) -> None:
+        """Weights / normalisation / aggregation changed: new scores (numpy, fast)."""
+        weights = self._final_weights()
+        method, agg = self.normalisation.value, self.aggregation.value
+        if agg == "geometric" and method == "z_score":
+            raise LabInputError(
+                "The geometric mean needs values of zero or more, but z-scores can be "
+                "negative. Choose another normalisation, or the arithmetic mean.")
+        cols = self.selected
+        w = np.array([weights[c] for c in cols])[:, None]
+        values = self._arrays[method]
+        scores = ix._aggregate_array(values, w, agg, EPSILON)[:, 0]
+        key = (method, agg)
+        if key not in self._equal_cache:
+            equal = ix._aggregate_array(values, np.full((len(cols), 1), 1 / len(cols)), agg,
+                                        EPSILON)[:, 0]
+            self._equal_cache[key] = (equal, ix.rank_values(equal))
+        equal, equal_rank = self._equal_cache[key]
+        rank = ix.rank_values(scores)
+        # Spearman correlation with the HDI: Pearson correlation of the ranks
+        both = ~np.isnan(scores) & ~np.isnan(self._hdi_values)
+        r1 = ix.rank_values(np.where(both, scores, np.nan))[both]
+        r2 = ix.rank_values(np.where(both, self._hdi_values, np.nan))[both]
+        self.hdi_correlation = float(np.corrcoef(r1, r2)[0, 1]) if both.sum() > 2 else np.nan
+        self.weights = weights
+        self._scores = scores
+        self._rank = rank
+        self._equal_rank = equal_rank
+        self._shift = equal_rank - rank
+        self._results = None
+
+    @property
+    def scores(self) -> pd.Series:
+        """Each kept country's score on the learner's index."""
+        return pd.Series(self._scores, index=self._raw.index, name="score")
+
+    @property
+    def equal_scores(self) -> pd.Series:
+        """Scores with equal weights (same normalisation and aggregation)."""
+        equal, _ = self._equal_cache[(self.normalisation.value, self.aggregation.value)]
+        return pd.Series(equal, index=self._raw.index, name="equal")
+
+    def _results_table(self) -> pd.DataFrame:
+        if self._results is None:
+            out = pd.DataFrame({
+                "iso3": self._raw.index,
+                "country": self._kept_names,
+                "rank": self._rank,
+                "score": np.round(self._scores, 3),
+                "rank_equal_weights": self._equal_rank,
+                "places_moved_up": self._shift,
+                "hdi": self._hdi_values,
+            })
+            self._results = out.sort_values("rank", kind="stable").reset_index(drop=True)
+        return self._results
+
+    # ------------------------------------------------------------------ charts / text
+    def _params(self) -> list:
+        weights = self.weights
+        return charts.index_params([weights[c] for c in self.selected],
+                                   self.normalisation.value, self.aggregation.value,
+                                   self.country.value)
+
+    def _chart_args(self, builder, kind: str) -> tuple:
+        n = len(self.selected)
+        chart = builder(self._table, n, _METHODS, self._params(), self._describe(kind),
+                        epsilon=EPSILON)
+        table = self._results_table() if kind in ("ranking", "shift", "hdi") else None
+        if kind == "map":
+            table = self._results_table()[["iso3", "country", "rank", "score"]]
+        return chart, self._describe(kind), table, "", self._source_line()
+
+    def _mc_placeholder(self) -> tuple:
+        empty = pd.DataFrame({"name": [], "rank": [], "median_rank": [], "rank_low": [],
+                              "rank_high": []})
+        text = "Press 'Run the uncertainty analysis' to see how sure each rank is."
+        return charts.uncertainty_chart(empty, text), text, None, "", ""
+
+    def _source_line(self) -> str:
+        pubs = dict.fromkeys(self._cat.loc[i, "publisher"] for i in self.selected)
+        return ("Data: " + "; ".join(pubs) + ". Goalposts other than the HDI's are the lab's "
+                "teaching choices.")
+
+    def _describe(self, kind: str) -> str:
+        order = np.argsort(np.where(np.isnan(self._rank), np.inf, self._rank), kind="stable")
+        valid = order[~np.isnan(self._rank[order])]
+        names = self._kept_names
+        n = len(valid)
+        top = ", ".join(names[valid[:3]])
+        bottom = ", ".join(names[valid[-3:][::-1]])
+        if kind == "ranking":
+            return f"Your index ranks {n} countries. Best: {top}. Worst: {bottom}."
+        if kind == "map":
+            return (f"World map of your index for {self.year.value}: darker means a worse "
+                    f"score; grey countries are not in the index. Best: {top}; worst: {bottom}.")
+        if kind == "shift":
+            shift = np.nan_to_num(self._shift)
+            if np.abs(shift).max() == 0:
+                return "With these weights no country moves compared with equal weights."
+            up, down = int(np.argmax(shift)), int(np.argmin(shift))
+            return (f"Compared with equal weights, {names[up]} moves up most "
+                    f"({int(shift[up])} places) and {names[down]} moves down "
+                    f"most ({-int(shift[down])} places); {int((shift != 0).sum())} of {n} "
+                    "countries change rank.")
+        if kind == "hdi":
+            return (f"Each dot is a country: its HDI across, your index up. The rank "
+                    f"correlation between the two is {self.hdi_correlation:.2f} "
+                    "(1 = same order).")
+        return ""
+
+    def _refresh_text(self) -> None:
+        dim_of = self._dimension_of()
+        parts = []
+        for d in dict.fromkeys(dim_of[i] for i in self.selected):
+            inds = ", ".join(f"{self._labels[i]} {self.weights[i]:.2f}"
+                             for i in self.selected if dim_of[i] == d)
+            parts.append(f"<b>{html.escape(data.DIMENSIONS[d])}</b> "
+                         f"{sum(self.weights[i] for i in self.selected if dim_of[i] == d):.2f} "
+                         f"({html.escape(inds)})")
+        self.weights_note.value = (
+            "<p style='font-size:12px;max-width:520px'>Effective weights (they add up to 1): "
+            + "; ".join(parts) + "</p>")
+        n_kept = len(self._raw)
+        self.missing_note.value = (
+            f"<p style='font-size:12px;max-width:520px'><b>{n_kept}</b> of "
+            f"{self._n_with_any} countries with any of these data are kept (at least "
+            f"{self.coverage.value}% of the indicators). {self._imputed} values are filled in "
+            f"with the latest value from up to {self.look_back.value} years before "
+            f"{self.year.value}. A country missing some indicators is scored on the ones it "
+            "has, with its weights re-scaled.</p>")
+        self.goalpost_note.value = self._goalpost_html()
+        n_ranked = int((~np.isnan(self._rank)).sum())
+        focus = self.country.value
+        focus_text = ""
+        if focus:
+            name = html.escape(self._names.get(focus, focus))
+            pos = self._raw.index.get_indexer([focus])[0]
+            if pos >= 0 and not np.isnan(self._rank[pos]):
+                focus_text = (f" {name} ranks <b>{int(self._rank[pos])}</b> of {n_ranked} "
+                              f"(score {format_value(self._scores[pos])}).")
+            else:
+                focus_text = (f" {name} is not in the index: too little data for these "
+                              "indicators (lower the coverage threshold or look further back).")
+        self.summary.value = (
+            f"<p role='status' aria-live='polite'>{n_ranked} countries in your index for "
+            f"{self.year.value}. Rank correlation with the HDI: "
+            f"<b>{self.hdi_correlation:.2f}</b>.{focus_text}</p>")
+
+    def _goalpost_html(self) -> str:
+        if self.normalisation.value != "goalposts":
+            return ""
+        rows = []
+        for i in self.selected:
+            g = ix.GOALPOSTS[i]
+            unit = self._cat.loc[i, "unit"]
+            scale = " (log scale)" if g.log else ""
+            rows.append(f"<tr><td>{html.escape(self._cat.loc[i, 'short_label'])}</td>"
+                        f"<td>{format_value(g.low)} – {format_value(g.high)} "
+                        f"{html.escape(unit)}{scale}</td><td>{html.escape(g.source)}</td></tr>")
+        return ("<table class='hsl-table' style='font-size:12px'><caption>Goalposts: the "
+                "values that count as 0 and 1</caption><tr><th>Indicator</th><th>Goalposts"
+                "</th><th>Chosen by</th></tr>" + "".join(rows) + "</table>")
+
+    def _set_all_params(self) -> None:
+        params = {f"w_{k}": self.weights[c] for k, c in enumerate(self.selected)}
+        params.update(normalisation=self.normalisation.value,
+                      aggregation=self.aggregation.value)
+        for panel in (self.rank_panel, self.map_panel, self.shift_panel, self.hdi_panel):
+            panel.set_params(**params)
+        table = self._results_table()
+        self.rank_panel.update(description=self._describe("ranking"), table=table)
+        self.map_panel.update(description=self._describe("map"),
+                              table=table[["iso3", "country", "rank", "score"]])
+        self.shift_panel.update(description=self._describe("shift"), table=table)
+        self.hdi_panel.update(description=self._describe("hdi"), table=table)
+
+    def _stale_uncertainty(self) -> None:
+        if self.mc_result is not None:
+            self.uncertainty_status.value = (
+                "<p role='status'><i>Your choices changed since the last run: press the "
+                "button again to update the ranges.</i></p>")
+
+    # ------------------------------------------------------------------ callbacks
+    def _on_slider(self, change: dict | None = None) -> None:
+        if self._updating:
+            return
+        if self.preset.value != "own":
+            self._updating = True
+            try:
+                self.preset.value = "own"
+            finally:
+                self._updating = False
+        self._on_weights()
+
+    def _on_weights(self) -> None:
+        start = time.perf_counter()
+        self._compute_scores()
+        self._set_all_params()
+        self._refresh_text()
+        self.clear_message()
+        self._stale_uncertainty()
+        self.last_timings["weights"] = (time.perf_counter() - start) * 1000
+
+    def _on_method_change(self, change: dict | None = None) -> None:
+        start = time.perf_counter()
+        self._compute_scores()
+        self._set_all_params()
+        self._refresh_text()
+        self.clear_message()
+        self._stale_uncertainty()
+        self.last_timings["method"] = (time.perf_counter() - start) * 1000
+
+    def _on_preset(self, change: dict | None = None) -> None:
+        if self._updating:
+            return
+        self._set_preset_sliders(self.preset.value, self.selected)
+        self._on_weights()
+
+    def _on_country(self, change: dict | None = None) -> None:
+        for panel in (self.map_panel, self.hdi_panel):
+            panel.set_params(highlight=self.country.value)
+        self._refresh_text()
+
+    _DATA_ATTRS = ("_raw", "_matrices", "_arrays", "_hdi", "_hdi_values", "_kept_names",
+                   "_equal_cache", "_table", "_n_with_any", "_imputed", "_data_key")
+
+    def _on_data_change(self, change: dict | None = None) -> None:
+        start = time.perf_counter()
+        if not self.selected:
+            raise LabInputError("No indicator is selected. Choose at least one indicator.")
+        previous = {a: getattr(self, a) for a in self._DATA_ATTRS}
+        old_sliders = (self.indicator_sliders, self.dimension_sliders, self.slider_box.children)
+        try:
+            self._rebuild_data()
+            if set(self.selected) != set(self.indicator_sliders):
+                self._set_preset_sliders(self.preset.value, self.selected)
+            self._compute_scores()
+        except LabInputError:
+            for a, v in previous.items():
+                setattr(self, a, v)
+            self.indicator_sliders, self.dimension_sliders, children = old_sliders
+            self.slider_box.children = children
+            raise
+        for panel, builder, kind in ((self.rank_panel, charts.ranking_chart, "ranking"),
+                                     (self.map_panel, charts.index_map, "map"),
+                                     (self.shift_panel, charts.rank_shift_chart, "shift"),
+                                     (self.hdi_panel, charts.hdi_scatter, "hdi")):
+            chart, text, table, _, source = self._chart_args(builder, kind)
+            panel.update(chart=chart, description=text, table=table, source=source)
+        self._refresh_text()
+        self.clear_message()
+        self._stale_uncertainty()
+        self.last_timings["data"] = (time.perf_counter() - start) * 1000
+
+    def _on_run(self, button: W.Button | None = None) -> None:
+        start = time.perf_counter()
+        self.uncertainty_status.value = "<p role='status'>Running…</p>"
+        agg = self.aggregation.value
+        methods = [self.normalisation.value]
+        if self.vary_normalisation.value:
+            methods += [m for m in _METHODS if m != self.normalisation.value
+                        and not (agg == "geometric" and m == "z_score")]
+        mc = ix.monte_carlo_ranks({m: self._matrices[m] for m in methods}, self.weights, agg,
+                                  n_draws=int(self.n_draws.value),
+                                  concentration=float(self.concentration.value),
+                                  seed=int(self.seed.value), epsilon=EPSILON)
+        mc["rank"] = self._rank
+        mc["name"] = self._names.reindex(mc.index)
+        mc = mc.reset_index()
+        self.mc_result = mc
+        elapsed = time.perf_counter() - start
+        width = (mc["rank_high"] - mc["rank_low"])
+        widest = mc.loc[width.idxmax()]
+        text = (f"{int(self.n_draws.value)} draws. Median width of the 90% rank range: "
+                f"{width.median():.0f} places; widest: {widest['name']} (ranks "
+                f"{int(widest['rank_low'])}–{int(widest['rank_high'])}). The chart shows the 30 "
+                "best-ranked countries; the table has all.")
+        table = mc[["iso3", "name", "rank", "median_rank", "rank_low", "rank_high"]
+                   ].sort_values("rank")
+        self.mc_panel.update(chart=charts.uncertainty_chart(mc, text), description=text,
+                             table=table)
+        self.uncertainty_status.value = (
+            f"<p role='status'>Done: {int(self.n_draws.value)} draws in {elapsed:.2f} s "
+            f"(normalisations: {', '.join(methods)}).</p>")
+        self.last_timings["monte_carlo"] = elapsed * 1000
+        self.clear_message()
