@@ -229,7 +229,16 @@ def test_datapackage_hashes() -> None:
             assert field.get(key), (field["name"], key)
 
 
+def test_datapackage_descriptor_is_valid() -> None:
+    frictionless = pytest.importorskip("frictionless")
+    descriptor = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    report = frictionless.Package.validate_descriptor(descriptor)
+    assert report.valid, report.flatten(["type", "message"])[:10]
+
+
+@pytest.mark.slow
 def test_datapackage_validates() -> None:
+    """Full data validation (types, keys, foreign keys, hashes), as ``frictionless validate``."""
     frictionless = pytest.importorskip("frictionless")
     report = frictionless.validate(str(DATA / "datapackage.json"))
     assert report.valid, report.flatten(["type", "message"])[:10]
