@@ -5,12 +5,15 @@ explorer of lesson 09 (events as numbered vertical rules).
 
 >>> import pandas as pd
 >>> series = pd.DataFrame({"iso3": ["CRI", "CRI"], "name": ["Costa Rica"] * 2,
-...                        "year": [1990, 2000], "value": [76.0, 78.0]})
->>> events = pd.DataFrame({"number": [1], "x": [1994.5], "date": ["1994-07-01"],
+...     "indicator": ["life_expectancy"] * 2, "year": [1990, 2000], "value": [76.0, 78.0]})
+>>> events = pd.DataFrame({"number": [1], "x": [1994.5], "date_label": ["1 July 1994"],
 ...                        "event": ["Something happened"]})
->>> spec = case_timeline_chart(series, events, y_title="Years").to_dict()
+>>> spec = case_timeline_chart(series, events, indicator="life_expectancy",
+...     countries=["CRI"], y_label="Life expectancy (years)", year=2000).to_dict()
 >>> [layer["mark"]["type"] for layer in spec["layer"]][:2]
 ['rule', 'text']
+>>> sorted(p["name"] for p in spec["params"])
+['countries', 'indicator', 'year', 'ylabel']
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from widgets.cases import label_rows
 from widgets.charts import OKABE_ITO, describe
 
-__all__ = ["case_timeline_chart", "EVENT_COLOUR"]
+__all__ = ["EVENT_COLOUR", "case_timeline_chart", "destinations_chart"]
 
 #: Colour of event rules and numbers (neutral grey, distinct from the series).
 EVENT_COLOUR = "#6b6b6b"
@@ -30,88 +34,132 @@ def case_timeline_chart(
     series: pd.DataFrame,
     events: pd.DataFrame | None = None,
     *,
-    y_title: str,
+    indicator: str,
+    countries: list[str],
+    y_label: str,
+    year: int,
     title: str = "",
     subtitle: str = "",
-    year: int | None = None,
     description: str = "",
     width: int = 560,
     height: int = 300,
 ) -> alt.LayerChart:
     """Lines for each country's series, with numbered event rules and a year marker.
 
+    The chart embeds several indicators and countries at once and shows the
+    ones named by its parameters, so a widget changes indicator, countries and
+    year with ``ChartPanel.set_params(indicator=..., countries=[...],
+    ylabel=..., year=...)`` without re-sending any data.
+
     Parameters
     ----------
-    series : long table ``iso3, name, year, value`` (one line per country).
-    events : table ``number, x, date, event`` (``x`` = date as a decimal year);
-        ``None`` or empty for no events.
-    y_title : axis title with unit, e.g. ``"Deaths per 1,000 live births"``.
+    series : long table ``iso3, name, indicator, year, value``.
+    events : table ``number, x, date_label, event`` (``x`` = date as a decimal
+        year); ``None`` or empty for no events.
+    indicator, countries, year : initial values of the parameters of the
+        same names (the indicator id, the ISO3 codes shown, the year marked).
+    y_label : initial value of the ``ylabel`` parameter, the label with unit
+        written above the value axis.
     title, subtitle : chart title lines.
-    year : initial value of the ``year`` parameter: a dashed marker and the
-        values that year are highlighted. Change it with
-        ``ChartPanel.set_params(year=...)`` without re-sending data.
     description : text description attached for screen readers.
     """
-    series = series[["iso3", "name", "year", "value"]].copy()
+    series = series[["iso3", "name", "indicator", "year", "value"]].copy()
     names = list(dict.fromkeys(series["name"].tolist()))
-    colour = alt.Color(
-        "name:N",
-        title="Country",
-        scale=alt.Scale(domain=names, range=OKABE_ITO[: max(1, len(names))]),
-        legend=alt.Legend(orient="bottom", columns=4),
-    )
-    years = series["year"]
-    lo = int(years.min()) if len(series) else 1990
-    hi = int(years.max()) if len(series) else 2024
+    # Up to eight countries keep one colour each whatever is shown; with more
+    # choices, colours go to the countries on screen (so no two lines share one).
+    if len(names) <= len(OKABE_ITO):
+        scale = alt.Scale(domain=names, range=OKABE_ITO[: max(1, len(names))])
+        legend_title = "Countries (all of this case)"
+    else:
+        scale = alt.Scale(range=OKABE_ITO)
+        legend_title = "Countries"
+    colour = alt.Color("name:N", title="Country", scale=scale,
+                       legend=alt.Legend(orient="bottom", columns=4, title=legend_title))
+    lo = int(series["year"].min()) if len(series) else 1990
+    hi = int(series["year"].max()) if len(series) else 2024
     if events is not None and len(events):
         lo = min(lo, int(events["x"].min()))
         hi = max(hi, int(events["x"].max()) + 1)
     x_scale = alt.Scale(domain=[lo, hi], nice=False)
     x = alt.X("year:Q", title="Year", scale=x_scale, axis=alt.Axis(format="d", tickMinStep=1))
-    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
+    tooltip = [alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
+               alt.Tooltip("value:Q", title="Value", format=",.4~g")]
 
-    year_param = alt.param(name="year", value=int(year if year is not None else hi))
-    base = alt.Chart(series)
-    lines = base.mark_line(strokeWidth=2.2).encode(
-        x=x, y=y, color=colour,
-        tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
-                 alt.Tooltip("value:Q", title=y_title, format=",.4~g")],
-    )
-    points = base.mark_point(filled=True, size=70).encode(
-        x=x, y=y, color=colour,
-        opacity=alt.condition("datum.year == year", alt.value(1), alt.value(0)),
-        tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
-                 alt.Tooltip("value:Q", title=y_title, format=",.4~g")],
-    )
-    marker = (
-        alt.Chart(pd.DataFrame({"one": [1]}))
-        .mark_rule(strokeDash=[2, 3], color="#222", strokeWidth=1.2)
-        .encode(x=alt.X("year:Q", scale=x_scale))
-        .transform_calculate(year="year")
-    )
+    params = [
+        alt.param(name="indicator", value=indicator),
+        alt.param(name="countries", value=list(countries)),
+        alt.param(name="year", value=int(year)),
+        alt.param(name="ylabel", value=y_label),
+    ]
+    shown = alt.Chart(series).transform_filter(
+        "datum.indicator == indicator && indexof(countries, datum.iso3) >= 0")
+    lines = shown.mark_line(strokeWidth=2.2).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    points = shown.mark_point(filled=True, size=70).encode(
+        x=x, y=y, color=colour, tooltip=tooltip,
+        opacity=alt.condition("datum.year == year", alt.value(1), alt.value(0)))
+    one = alt.Chart(pd.DataFrame({"one": [1]}))
+    marker = (one.mark_rule(strokeDash=[2, 3], color="#222", strokeWidth=1.2)
+              .encode(x=alt.X("year:Q", scale=x_scale)).transform_calculate(year="year"))
+    label = one.mark_text(text=alt.ExprRef(expr="ylabel"), align="left", baseline="bottom",
+                          dy=-6, fontSize=12, fontWeight="bold", color="#333").encode(
+        x=alt.value(0), y=alt.value(0))
 
     layers: list[alt.Chart] = []
     if events is not None and len(events):
-        ev = events[["number", "x", "date", "event"]].copy()
+        ev = events[["number", "x", "date_label", "event"]].copy()
         ev["number"] = ev["number"].astype(str)
+        ev = ev[(ev["x"] >= lo) & (ev["x"] <= hi)].sort_values("x")
+        # Stagger numbers of events close together (about 14 px apart at this width).
+        gap = (hi - lo) * 14 / width
+        ev["label_y"] = [4 + 13 * r for r in label_rows(ev["x"].tolist(), gap)]
         ev_base = alt.Chart(ev)
+        ev_tip = [alt.Tooltip("number:N", title="Event"),
+                  alt.Tooltip("date_label:N", title="Date"),
+                  alt.Tooltip("event:N", title="What happened")]
         rules = ev_base.mark_rule(color=EVENT_COLOUR, strokeWidth=1).encode(
-            x=alt.X("x:Q", scale=x_scale),
-            tooltip=[alt.Tooltip("number:N", title="Event"), alt.Tooltip("date:N", title="Date"),
-                     alt.Tooltip("event:N", title="What happened")],
-        )
-        labels = ev_base.mark_text(
-            color=EVENT_COLOUR, fontWeight="bold", fontSize=11, dy=-4, baseline="bottom"
-        ).encode(
-            x=alt.X("x:Q", scale=x_scale),
-            y=alt.value(0),
-            text="number:N",
-            tooltip=[alt.Tooltip("date:N", title="Date"),
-                     alt.Tooltip("event:N", title="What happened")],
-        )
-        layers += [rules, labels]
-    layers += [lines, points, marker]
-    chart = alt.layer(*layers).add_params(year_param).properties(width=width, height=height)
+            x=alt.X("x:Q", scale=x_scale), tooltip=ev_tip)
+        numbers = ev_base.mark_text(
+            color=EVENT_COLOUR, fontWeight="bold", fontSize=11, baseline="top"
+        ).encode(x=alt.X("x:Q", scale=x_scale), y=alt.Y("label_y:Q", scale=None),
+                 text="number:N",
+                 tooltip=ev_tip)
+        layers += [rules, numbers]
+    layers += [lines, points, marker, label]
+    chart = alt.layer(*layers).add_params(*params).properties(width=width, height=height)
     if title:
-        chart = chart.properties(title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined))
-    return describe(chart, description or f"Line chart of {y_title} by year.")
+        chart = chart.properties(title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined,
+                                                       offset=22))
+    return describe(chart, description or "Line chart of an indicator by year.")
+
+
+def destinations_chart(table: pd.DataFrame, origin_name: str, year: int,
+                       description: str = "") -> alt.Chart:
+    """Horizontal bars: where refugees from one country were hosted in one year.
+
+    ``table`` has ``host`` (country name), ``refugees`` and ``share`` (%), as
+    returned by :func:`widgets.cases.top_destinations` with names added.
+
+    >>> t = pd.DataFrame({"host": ["Türkiye", "Other"], "refugees": [60, 40],
+    ...                   "share": [60.0, 40.0]})
+    >>> destinations_chart(t, "Syria", 2020).to_dict()["mark"]["type"]
+    'bar'
+    """
+    data = table[["host", "refugees", "share"]].copy()
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color=OKABE_ITO[0])
+        .encode(
+            y=alt.Y("host:N", sort=None, title=None),
+            x=alt.X("refugees:Q", title=f"Refugees from {origin_name} hosted, {year} (people)",
+                    axis=alt.Axis(format="~s", tickCount=5)),
+            tooltip=[alt.Tooltip("host:N", title="Host country"),
+                     alt.Tooltip("refugees:Q", title="Refugees", format=","),
+                     alt.Tooltip("share:Q", title="Share of all (%)", format=".1f")],
+        )
+        .properties(width=460, height=24 * max(3, len(data)),
+                    title=alt.TitleParams(f"Where refugees from {origin_name} lived in {year}",
+                                          subtitle="Largest host countries (UNHCR)"))
+    )
+    return describe(chart, description or f"Bar chart of refugees from {origin_name} by host "
+                    f"country in {year}.")

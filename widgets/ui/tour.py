@@ -8,13 +8,13 @@ meets every kind of control the lab uses.
 from __future__ import annotations
 
 import html
-from typing import Any
 
 import ipywidgets as W
 import pandas as pd
 
 from widgets import data
-from widgets.cases import series_for_countries
+from widgets.cases import stack_series
+from widgets.charts import format_value
 from widgets.charts.cases import case_timeline_chart
 from widgets.errors import LabInputError
 from widgets.ui import ChartPanel, LabWidget, data_table_html
@@ -23,6 +23,9 @@ __all__ = ["ControlTour", "catalogue_table"]
 
 #: Indicators offered in the tour (a mix of dimensions and directions).
 TOUR_INDICATORS = ("life_expectancy", "under5_mortality", "hdi", "milex_gdp", "homicide_rate")
+#: Countries offered in the tour (one or two per world region) and those shown first.
+TOUR_CHOICES = ("BRA", "CHN", "DEU", "EGY", "IDN", "IND", "JPN", "KEN", "MEX", "NGA", "NOR",
+                "USA")
 TOUR_COUNTRIES = ("KEN", "IND", "BRA")
 
 
@@ -58,9 +61,15 @@ def catalogue_table(catalogue: pd.DataFrame) -> str:
 class ControlTour(LabWidget):
     """A first widget to practise with: indicator, countries, year, data table.
 
+    All the tour's data go to the chart once; the controls then only change
+    chart parameters, so the chart answers at once.
+
     >>> tour = ControlTour()
     >>> tour.indicator.value = "under5_mortality"
-    >>> "Under-5" in tour.panel.description_text or "under-5" in tour.panel.description_text
+    >>> tour.panel.chart.params.indicator
+    'under5_mortality'
+    >>> tour.countries.value = ()
+    >>> tour.message_text.startswith("Choose at least one country")
     True
     """
 
@@ -68,55 +77,91 @@ class ControlTour(LabWidget):
     state_name = "tour"
 
     def __init__(self, indicators: tuple[str, ...] = TOUR_INDICATORS,
-                 countries: tuple[str, ...] = TOUR_COUNTRIES) -> None:
+                 countries: tuple[str, ...] = TOUR_CHOICES,
+                 selected: tuple[str, ...] = TOUR_COUNTRIES) -> None:
         self._infos = {i: data.indicator_info(i) for i in indicators}
-        self._series = {i: data.indicator_series(i) for i in indicators}
-        names = data.load_countries()[["iso3", "name"]].sort_values("name")
+        series = {i: data.indicator_series(i) for i in indicators}
+        self._stacked = stack_series(series, list(countries))
+        self._pieces = {
+            key: g[["name", "year", "value"]].rename(columns={
+                "name": "Country", "year": "Year",
+                "value": f"{self._infos[key[0]].short_label} ({self._infos[key[0]].unit})"})
+            for key, g in self._stacked.groupby(["indicator", "iso3"], sort=False)}
+        names = dict(zip(self._stacked["iso3"], self._stacked["name"], strict=False))
+        style = {"description_width": "90px"}
         self.indicator = W.Dropdown(
             options=[(self._infos[i].label, i) for i in indicators], value=indicators[0],
-            description="Indicator", style={"description_width": "90px"},
-            layout=W.Layout(width="460px"))
+            description="Indicator", style=style, layout=W.Layout(width="460px"))
         self.countries = W.SelectMultiple(
-            options=list(zip(names["name"], names["iso3"], strict=True)),
-            value=tuple(countries), rows=6, description="Countries",
-            style={"description_width": "90px"}, layout=W.Layout(width="460px"))
-        years = self._series[indicators[0]]["year"]
+            options=sorted((names.get(c, c), c) for c in countries), value=tuple(selected),
+            rows=6, description="Countries", style=style, layout=W.Layout(width="460px"))
+        years = self._stacked["year"]
         self.year = W.IntSlider(
-            value=int(years.max()), min=int(years.min()), max=int(years.max()),
-            description="Year", continuous_update=True, style={"description_width": "90px"},
-            layout=W.Layout(width="460px"))
+            value=int(years.max()) - 2, min=int(years.min()), max=int(years.max()),
+            description="Year", style=style, layout=W.Layout(width="460px"))
         help_text = W.HTML(
             "<p style='font-size:12px;color:#444;margin:2px 0'>Hold <b>Ctrl</b> (or <b>⌘</b>) "
             "and click to choose several countries; with the keyboard use the arrow keys "
-            "and <b>Shift</b>.</p>")
-        self.panel = ChartPanel(*self._build())
-        super().__init__([self.indicator, self.countries, help_text, self.year, self.panel])
-        self.on_change([self.indicator, self.countries], self._redraw)
-        self.on_change(self.year, self._move_year)
+            "with <b>Shift</b>.</p>")
+        self.readout = W.HTML()
+        info = self._infos[self.indicator.value]
+        chart = case_timeline_chart(
+            self._stacked, None, indicator=self.indicator.value,
+            countries=list(self.countries.value), y_label=info.label,
+            year=int(self.year.value), title="Practise with the controls",
+            subtitle="Dotted line: the year on the slider.")
+        self.panel = ChartPanel(chart, "")
+        super().__init__([self.indicator, self.countries, help_text, self.year, self.panel,
+                          self.readout])
+        self._refresh()
+        self.on_change(self.indicator, self._on_indicator)
+        self.on_change(self.countries, self._on_countries)
+        self.on_change(self.year, self._on_year)
 
-    def _build(self) -> tuple[Any, str, pd.DataFrame, str, str]:
+    def _refresh(self) -> None:
         ind = self.indicator.value
         info = self._infos[ind]
         codes = list(self.countries.value)
-        if not codes:
-            raise LabInputError("Choose at least one country in the list.")
-        s = series_for_countries(self._series[ind], codes)
-        if s.empty:
+        parts = [self._pieces[(ind, c)] for c in codes if (ind, c) in self._pieces]
+        if not parts:
             raise LabInputError(f"{info.short_label} has no data for the countries chosen; "
                                 "try other countries.")
-        names = ", ".join(dict.fromkeys(s["name"]))
-        text = (f"{info.label} ({info.unit}) for {names}, {int(s['year'].min())}–"
-                f"{int(s['year'].max())}. The dotted line marks the year chosen on the slider.")
-        chart = case_timeline_chart(s, None, y_title=f"{info.short_label} ({info.unit})",
-                                    year=self.year.value if hasattr(self, "year") else None,
-                                    description=text)
-        table = s.rename(columns={"name": "Country", "year": "Year", "value": info.short_label})
-        return chart, text, table.drop(columns="iso3"), "", info.source_line()
-
-    def _redraw(self, change: dict | None = None) -> None:
-        chart, text, table, caption, source = self._build()
-        self.panel.update(chart=chart, description=text, table=table, source=source)
+        self._table = table = pd.concat(parts, ignore_index=True)
+        self.panel.update(description=self._text(), table=table, source=info.source_line())
+        self._readout()
         self.clear_message()
 
-    def _move_year(self, change: dict | None = None) -> None:
+    def _text(self) -> str:
+        info = self._infos[self.indicator.value]
+        table = self._table
+        names = ", ".join(dict.fromkeys(table["Country"]))
+        return (f"{info.label} ({info.unit}) for {names}, {int(table['Year'].min())}–"
+                f"{int(table['Year'].max())}. The dotted line marks {self.year.value}.")
+
+    def _readout(self) -> None:
+        info = self._infos[self.indicator.value]
+        table = self._table
+        at = table[table["Year"] == self.year.value]
+        col = table.columns[-1]
+        values = "; ".join(f"{html.escape(r['Country'])}: <b>"
+                           f"{html.escape(format_value(r[col], info.unit))}</b>"
+                           for _, r in at.iterrows())
+        self.readout.value = (f"<p role='status'>{html.escape(info.short_label)} in "
+                              f"{self.year.value} — {values or 'no data that year'}</p>")
+
+    def _on_indicator(self, change: dict | None = None) -> None:
+        info = self._infos[self.indicator.value]
+        self.panel.set_params(indicator=self.indicator.value, ylabel=info.label)
+        self._refresh()
+
+    def _on_countries(self, change: dict | None = None) -> None:
+        if not self.countries.value:
+            raise LabInputError("Choose at least one country in the list; the chart keeps "
+                                "showing your last choice.")
+        self.panel.set_params(countries=list(self.countries.value))
+        self._refresh()
+
+    def _on_year(self, change: dict | None = None) -> None:
         self.panel.set_params(year=int(self.year.value))
+        self.panel.set_description(self._text())
+        self._readout()
