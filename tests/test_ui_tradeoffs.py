@@ -1,0 +1,80 @@
+"""Widget tests for SpendingTradeoffs, PolicyPortfolio and InstrumentScreening (real data)."""
+
+from __future__ import annotations
+
+import pytest
+
+from widgets import data
+
+
+# ----------------------------------------------------------------- SpendingTradeoffs
+@pytest.fixture(scope="module")
+def spending():
+    from widgets.ui.spending import SpendingTradeoffs
+
+    return SpendingTradeoffs(countries=["FRA", "NGA"], country="KEN")
+
+
+def test_spending_year_and_highlight_change_params_only(spending):
+    chart_before = spending.scatter.chart.chart
+    spending.year.value = 2010
+    assert spending.scatter.chart.params.year == 2010
+    assert "in 2010" in spending.scatter.description_text
+    spending.countries.value = ("DEU",)
+    assert spending.scatter.chart.params.highlight == ["DEU"]
+    assert "Germany" in spending.scatter.description_text
+    assert spending.scatter.chart.chart is chart_before  # no data re-sent
+    table = spending.scatter.table_data
+    assert len(table) > 100 and "Military spending % GDP" in table.columns
+
+
+def test_spending_fit_text_and_caveat_on_screen(spending):
+    assert "Fitted relationship" in spending.fit_text.value
+    assert "confounders" in spending.caveat.value
+    assert "%" in spending.fit_summary
+
+
+def test_spending_pair_change_rebuilds_chart_and_income_groups(spending):
+    spending.y.value = "life_expectancy"
+    spec = spending.scatter.chart.chart.to_dict()
+    assert "Life expectancy" in spec["vconcat"][0]["title"]["text"]
+    spending.by_income.value = True
+    assert "Low income:" in spending.fit_summary
+    spending.by_income.value = False
+    spending.y.value = "under5_mortality"
+
+
+def test_spending_reallocation_matches_data(spending):
+    spending.country.value = "KEN"
+    spending.target.value = "Health"
+    spending.share.value = 10
+    r = spending.reallocation
+    rows = data.load_panel(["milex_usd", "milex_gdp", "population", "health_spending_gdp"],
+                           years=r.year, countries="KEN").iloc[0]
+    assert r.shifted == pytest.approx(0.1 * rows["milex_usd"])
+    gdp = rows["milex_usd"] / (rows["milex_gdp"] / 100)
+    assert r.target_before == pytest.approx(rows["health_spending_gdp"] / 100 * gdp)
+    assert spending.realloc_panel.chart.params.share == 10.0
+    assert spending.realloc_panel.chart.params.country == "KEN"
+    assert f"{r.year}" in spending.result.value
+    spending.unit_cost.value = 100.0
+    assert f"{r.shifted / 100:,.0f}" in spending.result.value
+
+
+def test_spending_callbacks_are_fast(spending):
+    times = []
+    for y in (2001, 2005, 2012, 2018):
+        spending.year.value = y
+        times.append(spending.last_callback_ms)
+    for share in (5, 15, 25):
+        spending.share.value = share
+        times.append(spending.last_callback_ms)
+    times.sort()
+    assert times[len(times) // 2] < 50  # median; budget is 20 ms on an idle machine
+
+
+def test_spending_state_round_trip(spending):
+    state = spending.get_state()
+    spending.share.value = 33
+    spending.set_state(state)
+    assert spending.share.value == state["share"]

@@ -1,0 +1,365 @@
+"""SpendingTradeoffs: military spending against health, education and outcomes (lesson 05).
+
+>>> w = SpendingTradeoffs(countries=["FRA", "NGA"])
+>>> w.year.value = 2015
+>>> w.scatter.chart.params.year
+2015
+>>> w.share.value = 10
+>>> w.reallocation.shifted > 0
+True
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+import pandas as pd
+
+from widgets import data
+from widgets.charts import format_value
+from widgets.charts.tradeoffs import reallocation_chart, spending_explorer
+from widgets.errors import LabInputError
+from widgets.tradeoffs import (
+    COMPARISON_INDICATORS,
+    CONFOUNDING_NOTE,
+    LOG_SCALE_INDICATORS,
+    MILITARY_INDICATORS,
+    Fit,
+    Reallocation,
+    fits_by_year,
+    reallocate,
+    units_affordable,
+)
+from widgets.ui import ChartPanel, LabWidget
+
+__all__ = ["SpendingTradeoffs", "UNIT_COSTS"]
+
+#: Target sectors for the reallocation calculator: label -> indicator (% of GDP).
+TARGETS: dict[str, str] = {"Health": "health_spending_gdp", "Education": "edu_spending_gdp"}
+
+
+def _unit_costs() -> dict[str, dict]:
+    import yaml
+
+    from widgets._paths import REPO_ROOT
+
+    path = REPO_ROOT / "widgets" / "assumptions" / "unit_costs.yml"
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)["unit_costs"]
+
+
+#: Illustrative unit costs (teaching assumptions, editable on screen), from unit_costs.yml.
+UNIT_COSTS: dict[str, dict] = _unit_costs()
+
+
+class SpendingTradeoffs(LabWidget):
+    """Explore military spending against health, education and outcomes.
+
+    Parameters
+    ----------
+    x, y : initial indicators (``milex_gdp`` or ``milex_per_capita_usd``; a comparison indicator).
+    year : initial year (default: the latest year with enough data).
+    countries : ISO3 codes highlighted in the scatter and drawn over time.
+    country : the country of the reallocation calculator (default: the first highlighted).
+    """
+
+    state_controls = ("x", "y", "year", "countries", "by_income", "country", "share", "target",
+                      "unit_choice", "unit_cost")
+    state_name = "spending_tradeoffs"
+
+    def __init__(
+        self,
+        x: str = "milex_gdp",
+        y: str = "under5_mortality",
+        year: int | None = None,
+        countries: list[str] | None = None,
+        country: str | None = None,
+    ) -> None:
+        if x not in MILITARY_INDICATORS:
+            raise LabInputError(f"x must be one of {', '.join(MILITARY_INDICATORS)}.")
+        if y not in COMPARISON_INDICATORS:
+            raise LabInputError(f"y must be one of {', '.join(COMPARISON_INDICATORS)}.")
+        highlight = [data.check_country(c) for c in (countries or ["USA", "IND", "NGA"])]
+        # ---- precompute: the panel, names, fits for every pair, reallocation inputs
+        cols = list(dict.fromkeys([*MILITARY_INDICATORS, *COMPARISON_INDICATORS,
+                                   "milex_usd", "population"]))
+        panel = data.load_panel(cols)
+        countries_df = data.load_countries()[["iso3", "name", "income_group"]]
+        panel = panel.merge(countries_df, on="iso3", how="inner")
+        self._names = dict(zip(countries_df["iso3"], countries_df["name"], strict=True))
+        self._realloc_rows = self._reallocation_inputs(panel)  # exact values
+        panel = panel.copy()
+        for col in (*MILITARY_INDICATORS, *COMPARISON_INDICATORS):  # 4 significant digits
+            panel[col] = panel[col].map(lambda v: float(f"{v:.4g}") if pd.notna(v) else v)
+        self._panel = panel
+        self._fits: dict[tuple[str, str, bool], tuple[pd.DataFrame, pd.DataFrame]] = {}
+        self._points: dict[tuple[str, str], pd.DataFrame] = {}
+        self._years: dict[tuple[str, str], list[int]] = {}
+        for xi in MILITARY_INDICATORS:
+            for yi in COMPARISON_INDICATORS:
+                pts = panel[["iso3", "name", "year", "income_group", xi, yi]].dropna(
+                    subset=[xi, yi], how="all")
+                self._points[(xi, yi)] = pts
+                for grouped in (False, True):
+                    self._fits[(xi, yi, grouped)] = fits_by_year(
+                        pts.dropna(subset=["income_group", xi, yi]) if grouped
+                        else pts.dropna(subset=[xi, yi]), xi, yi,
+                        group="income_group" if grouped else None,
+                        min_countries=8 if grouped else 10)
+                self._years[(xi, yi)] = sorted(self._fits[(xi, yi, False)][1]["year"].tolist())
+        self.reallocation: Reallocation | None = None
+        self.fit_summary = ""
+
+        # ---- controls
+        def options(ids):
+            return [(data.indicator_info(i).label, i) for i in ids]
+
+        self.x = W.Dropdown(options=options(MILITARY_INDICATORS), value=x,
+                            description="Military spending measure",
+                            style={"description_width": "initial"},
+                            layout=W.Layout(width="460px"))
+        self.y = W.Dropdown(options=options(COMPARISON_INDICATORS), value=y,
+                            description="Compare with", style={"description_width": "initial"},
+                            layout=W.Layout(width="460px"))
+        years = self._years[(x, y)]
+        start_year = year if year in years else years[-1]
+        self.year = W.IntSlider(value=start_year, min=years[0], max=years[-1], step=1,
+                                description="Year", continuous_update=True,
+                                layout=W.Layout(width="420px"))
+        self.play = W.Play(value=start_year, min=years[0], max=years[-1], step=1, interval=700,
+                           description="Play the years", tooltip="Play through the years")
+        W.jslink((self.play, "value"), (self.year, "value"))
+        all_countries = sorted(panel["iso3"].unique(), key=lambda c: self._names[c])
+        self.countries = W.SelectMultiple(
+            options=[(self._names[c], c) for c in all_countries], value=tuple(highlight),
+            description="Highlight countries", rows=7, style={"description_width": "initial"},
+            layout=W.Layout(width="360px"))
+        self.by_income = W.Checkbox(
+            value=False, description="Compare within income groups (one line per group)",
+            indent=False, layout=W.Layout(width="auto"))
+        self.fit_text = W.HTML()
+        self.caveat = W.HTML(
+            '<details open><summary><b>Why this is not the effect of moving money</b></summary>'
+            f'<p style="max-width:720px">{html.escape(CONFOUNDING_NOTE)}</p></details>')
+
+        self._sentences: dict[tuple[str, str, bool], dict[int, str]] = {}
+        self._year_tables: dict[tuple[str, str], dict[int, pd.DataFrame]] = {}
+        pts, bands = self._scatter_inputs(x, y, False)
+        self.scatter = ChartPanel(
+            spending_explorer(pts, bands, x, y, start_year, highlight), "",
+            caption="Countries in the chosen year", source=self._source(x, y))
+
+        # ---- reallocation calculator
+        realloc_countries = [c for c in all_countries if c in self._realloc_rows["Health"]
+                             or c in self._realloc_rows["Education"]]
+        first = data.check_country(country) if country else next(
+            (c for c in highlight if c in realloc_countries), realloc_countries[0])
+        self.country = W.Dropdown(options=[(self._names[c], c) for c in realloc_countries],
+                                  value=first, description="Country",
+                                  layout=W.Layout(width="360px"))
+        self.share = W.FloatSlider(value=10.0, min=0.0, max=50.0, step=1.0,
+                                   description="Move (% of military spending)",
+                                   style={"description_width": "initial"},
+                                   readout_format=".0f", layout=W.Layout(width="460px"))
+        self.target = W.ToggleButtons(options=list(TARGETS), value="Health",
+                                      description="To", tooltips=["Health spending (all sources)",
+                                                                  "Public education spending"])
+        self.unit_choice = W.Dropdown(
+            options=[(v["label"], k) for k, v in UNIT_COSTS.items()],
+            value=next(iter(UNIT_COSTS)), description="What it could buy",
+            style={"description_width": "initial"}, layout=W.Layout(width="460px"))
+        self.unit_cost = W.BoundedFloatText(
+            value=float(UNIT_COSTS[self.unit_choice.value]["cost_usd"]), min=0.01, max=1e7,
+            step=1.0, description="Assumed cost per unit (US$)",
+            style={"description_width": "initial"}, layout=W.Layout(width="300px"))
+        self.unit_note = W.HTML()
+        self.result = W.HTML()
+        self.realloc_panel = ChartPanel(
+            reallocation_chart(self._realloc_table, first, "Health", self.share.value),
+            "", caption="Spending per person before and after the shift",
+            source=(data.indicator_info("milex_usd").source_line() + " | "
+                    + data.indicator_info("health_spending_gdp").source_line()))
+
+        super().__init__([
+            W.HTML("<h4 style='margin:4px 0'>Across countries</h4>"),
+            W.HBox([W.VBox([self.x, self.y, W.HBox([self.play, self.year]), self.by_income]),
+                    self.countries]),
+            self.fit_text, self.caveat, self.scatter,
+            W.HTML("<h4 style='margin:10px 0 4px'>Reallocation calculator (arithmetic on "
+                   "real data, not a forecast)</h4>"),
+            W.HBox([self.country, self.target]), self.share,
+            W.HBox([self.unit_choice, self.unit_cost]), self.unit_note,
+            self.result, self.realloc_panel,
+        ])
+        self.on_change([self.x, self.y, self.by_income], self._on_pair)
+        self.on_change(self.year, self._on_year)
+        self.on_change(self.countries, self._on_countries)
+        self.on_change(self.unit_choice, self._on_unit_choice)
+        self.on_change([self.country, self.share, self.target, self.unit_cost],
+                       self._on_reallocation)
+        self._on_year()
+        self._on_reallocation()
+        self._on_unit_choice()
+
+    # ------------------------------------------------------------------ precompute helpers
+    def _reallocation_inputs(self, panel: pd.DataFrame) -> dict[str, dict[str, dict]]:
+        """Per target and country: the latest year with every input, and the inputs."""
+        out: dict[str, dict[str, dict]] = {}
+        for label, col in TARGETS.items():
+            need = ["milex_usd", "milex_gdp", "population", col]
+            complete = panel.dropna(subset=need)
+            complete = complete[(complete["milex_usd"] > 0) & (complete["milex_gdp"] > 0)]
+            latest = complete.sort_values("year").groupby("iso3").tail(1)
+            out[label] = {r.iso3: {"year": int(r.year), "milex_usd": float(r.milex_usd),
+                                   "milex_gdp": float(r.milex_gdp),
+                                   "population": float(r.population),
+                                   "target": float(getattr(r, col))}
+                          for r in latest.itertuples()} if not latest.empty else {}
+        rows = [{"iso3": c, "name": self._names[c], "target": label, "year": v["year"],
+                 "military_pp": v["milex_usd"] / v["population"],
+                 "target_pp": v["target"] / 100 * v["milex_usd"] / (v["milex_gdp"] / 100)
+                 / v["population"]}
+                for label, per in out.items() for c, v in per.items()]
+        self._realloc_table = pd.DataFrame(rows)
+        return out
+
+    def _scatter_inputs(self, x: str, y: str, grouped: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return self._points[(x, y)], self._fits[(x, y, grouped)][0]
+
+    @staticmethod
+    def _source(x: str, y: str) -> str:
+        return (f"{data.indicator_info(x).source_line()} | {data.indicator_info(y).source_line()}")
+
+    # ------------------------------------------------------------------ callbacks
+    def _fit_sentences(self, x: str, y: str, grouped: bool) -> dict[int, str]:
+        """Plain-words fit for every year of a pair (computed once, then cached)."""
+        key = (x, y, grouped)
+        if key not in self._sentences:
+            xs = data.indicator_info(x).short_label.lower()
+            ys = data.indicator_info(y).short_label.lower()
+            out: dict[int, list[str]] = {}
+            for r in self._fits[key][1].itertuples():
+                f = Fit(r.slope, 0.0, r.slope_low, r.slope_high, r.r2, int(r.n),
+                        x in LOG_SCALE_INDICATORS, y in LOG_SCALE_INDICATORS, pd.DataFrame())
+                prefix = f"{r.group}: " if grouped else ""
+                out.setdefault(int(r.year), []).append(prefix + f.sentence(xs, ys))
+            self._sentences[key] = {yr: " ".join(v) for yr, v in out.items()}
+        return self._sentences[key]
+
+    def _year_table(self, x: str, y: str, year: int) -> pd.DataFrame:
+        key = (x, y)
+        if key not in self._year_tables:
+            xs, ys = data.indicator_info(x).short_label, data.indicator_info(y).short_label
+            pts = self._points[key].dropna(subset=[x, y]).rename(columns={x: xs, y: ys})
+            pts = pts.sort_values("name")
+            self._year_tables[key] = {int(yr): part.drop(columns=["year"])
+                                      for yr, part in pts.groupby("year")}
+        return self._year_tables[key].get(int(year), pd.DataFrame())
+
+    def _describe(self) -> None:
+        x, y, yr = self.x.value, self.y.value, int(self.year.value)
+        grouped = self.by_income.value
+        xs, ys = data.indicator_info(x).short_label, data.indicator_info(y).short_label
+        table = self._year_table(x, y, yr)
+        sentence = self._fit_sentences(x, y, grouped).get(
+            yr, f"Too few countries have both {xs} and {ys} in {yr} to fit a line.")
+        chosen = [self._names[c] for c in self.countries.value]
+        marked = (f" Highlighted, and drawn over time below: {', '.join(chosen)}."
+                  if chosen else " No country is highlighted.")
+        desc = (f"Scatter of {ys} against {xs} in {yr}, {len(table)} countries"
+                f"{', coloured by income group' if grouped else ''}. {sentence}{marked} "
+                "Below: the highlighted countries' values over time; the dashed line marks "
+                f"{yr}.")
+        self.fit_summary = sentence
+        self.scatter.update(description=desc, table=table)
+        self.fit_text.value = (f"<p style='max-width:720px'><b>Fitted relationship, {yr}:</b> "
+                               f"{html.escape(sentence)}</p>")
+
+    def _on_pair(self, change=None) -> None:
+        x, y, grouped = self.x.value, self.y.value, self.by_income.value
+        years = self._years[(x, y)]
+        if not years:
+            raise LabInputError("No year has enough countries with both indicators.")
+        yr = min(max(self.year.value, years[0]), years[-1])
+        for control in (self.year, self.play):
+            control.min, control.max = min(years[0], control.min), max(years[-1], control.max)
+            control.min, control.max = years[0], years[-1]
+        self.year.value = yr
+        pts, bands = self._scatter_inputs(x, y, grouped)
+        self.scatter.update(chart=spending_explorer(pts, bands, x, y, yr,
+                                                    list(self.countries.value), grouped),
+                            source=self._source(x, y))
+        self.clear_message()
+        self._describe()
+
+    def _on_year(self, change=None) -> None:
+        self.scatter.set_params(year=int(self.year.value))
+        self._describe()
+
+    def _on_countries(self, change=None) -> None:
+        chosen = list(self.countries.value)
+        self.scatter.set_params(highlight=chosen)
+        if not chosen:
+            self.show_message("No country is highlighted: choose one or more in the list "
+                              "(Ctrl/Cmd-click, or Shift + arrow keys).", "info")
+        else:
+            self.clear_message()
+        self._describe()
+
+    def _on_unit_choice(self, change=None) -> None:
+        item = UNIT_COSTS[self.unit_choice.value]
+        self.unit_cost.value = float(item["cost_usd"])
+        self.unit_note.value = (
+            "<p style='max-width:720px;font-size:12px;color:#5c4400;background:#fff4d6;"
+            "padding:4px 8px'><b>Teaching assumption, not data:</b> "
+            f"{html.escape(item['note'])} <i>Source: {html.escape(item['source'])}</i></p>")
+        self._on_reallocation()
+
+    def _on_reallocation(self, change=None) -> None:
+        target = self.target.value
+        iso3 = self.country.value
+        rows = self._realloc_rows[target]
+        name = self._names[iso3]
+        if iso3 not in rows:
+            raise LabInputError(
+                f"{name} has no year with military spending, population and "
+                f"{target.lower()} spending all reported. Choose another country or sector.")
+        r = rows[iso3]
+        res = reallocate(r["milex_usd"], r["milex_gdp"], r["target"], r["population"],
+                         self.share.value, target=target, year=r["year"])
+        n_units = units_affordable(res.shifted, self.unit_cost.value)
+        self.reallocation = res
+        unit = UNIT_COSTS[self.unit_choice.value]
+        ind = TARGETS[target]
+        self.result.value = (
+            f"<p style='max-width:720px'><b>{html.escape(name)}, {res.year}</b> (the latest year "
+            "with military spending in US$ and as % of GDP, population and "
+            f"{target.lower()} spending all reported). Moving <b>{res.share_pct:.0f}%</b> of "
+            f"military spending ({format_value(res.military_before / 1e6)} million US$) shifts "
+            f"<b>{format_value(res.shifted / 1e6)} million US$</b>, or "
+            f"<b>US$ {res.shifted_per_person:,.2f} per person</b> a year. The country now spends "
+            f"US$ {res.target_before_per_person:,.2f} per person on {target.lower()} "
+            f"({format_value(r['target'], '% of GDP')}), so this would add "
+            f"<b>{format_value(res.increase_pct_of_target, '%')}</b> to it. "
+            f"At the assumed US$ {self.unit_cost.value:,.2f} per unit it would pay for about "
+            f"<b>{n_units:,.0f} {html.escape(unit['unit'])}</b>.</p>"
+            "<p style='max-width:720px;font-size:12px;color:#555'>How it is computed: GDP in "
+            "current US$ = military spending in US$ ÷ (military spending % of GDP ÷ 100), both "
+            f"for {res.year}; {target.lower()} spending in US$ = {ind} ÷ 100 × GDP. Money is "
+            "conserved: what leaves defence arrives in the target sector. Whether it would buy "
+            "the same services, and what security it would cost, the arithmetic cannot say.</p>")
+        table = res.as_table()
+        self.realloc_panel.set_params(country=iso3, target=target, share=float(res.share_pct))
+        self.realloc_panel.update(
+            description=(f"Bars for {name}, {res.year}: military spending per person falls from "
+                         f"US$ {res.military_before / res.population:,.2f} to "
+                         f"US$ {res.military_after / res.population:,.2f}; {target.lower()} "
+                         f"spending per person rises from US$ {res.target_before_per_person:,.2f}"
+                         f" to US$ {res.target_after / res.population:,.2f}."),
+            table=table.round(2),
+            source=(data.indicator_info("milex_usd").source_line() + " | "
+                    + data.indicator_info(ind).source_line()))
+        if self.message_kind == "error":
+            self.clear_message()
+
