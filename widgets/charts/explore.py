@@ -117,8 +117,11 @@ def wide_by_year(long: pd.DataFrame, countries: pd.DataFrame, years: Sequence[in
     >>> long = pd.DataFrame({"iso3": ["KEN", "KEN"], "year": [2020, 2021], "value": [41.04, 39.2]})
     >>> c = pd.DataFrame({"iso3": ["KEN", "FRA"], "name": ["Kenya", "France"],
     ...                   "un_region": ["Africa", "Europe"], "income_group": ["Lower middle income", None]})
-    >>> wide_by_year(long, c, [2020, 2021]).fillna("-").values.tolist()
-    [['FRA', 'France', 'Europe', '-', '-', '-'], ['KEN', 'Kenya', 'Africa', 'Lower middle income', 41.04, 39.2]]
+    >>> w = wide_by_year(long, c, [2020, 2021])
+    >>> w.columns.tolist()
+    ['iso3', 'name', 'region', 'income', 'y2020', 'y2021']
+    >>> w.loc[w["iso3"] == "KEN", ["y2020", "y2021"]].values.tolist()
+    [[41.04, 39.2]]
     """
     base = countries[["iso3", "name", region_column, "income_group"]].rename(
         columns={region_column: "region", "income_group": "income"})

@@ -1,0 +1,137 @@
+"""Charts for the country profile: percentiles by dimension, beside state security.
+
+>>> rows = pd.DataFrame({"row": ["Health · Life expectancy"], "dimension": ["Health"],
+...                      "pct_world": [13.4], "pct_compare": [49.1], "detail": ["62.1 years (2022)"],
+...                      "trend": ["improved"], "highlight": [True]})
+>>> spec = profile_chart(rows, rows.iloc[0:0], "Within Africa", "Kenya.").to_dict()
+>>> spec["description"]
+'Kenya.'
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import altair as alt
+import pandas as pd
+
+from widgets.charts import OKABE_ITO, describe
+
+__all__ = ["HIGHLIGHT_COLOUR", "profile_chart", "profile_spec", "strip_chart"]
+
+#: Background of the rows in the most vulnerable dimensions.
+HIGHLIGHT_COLOUR = "#fde8e1"
+ALL_COUNTRIES = "Among all countries"
+
+
+_LABEL = "\u0000compare\u0000"
+_DESC = "\u0000description\u0000"
+ROWS, STATE_ROWS = "profile_rows", "state_rows"
+_COLUMNS = ["row", "pct_world", "pct_compare", "detail", "trend", "highlight"]
+
+
+def _records(rows: pd.DataFrame) -> list[dict]:
+    return json.loads(rows.reindex(columns=_COLUMNS).to_json(orient="records",
+                                                                double_precision=3))
+
+
+def strip_chart(dataset: str, order: list[str], compare_label: str, x_title: str, title: str,
+                highlight: bool = True) -> alt.HConcatChart:
+    """Dots on a 0–100 percentile line for each indicator, and a text column.
+
+    The rows come from the named dataset ``dataset`` with ``row`` (label, shown
+    in ``order``), ``pct_world``, ``pct_compare``, ``detail`` (value, unit and
+    year), ``trend`` and ``highlight`` (True for the most vulnerable dimensions).
+    """
+    source = alt.NamedData(name=dataset)
+    y = alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+    height = alt.Step(20)
+    layers = []
+    if highlight:
+        layers.append(alt.Chart(source).mark_rect(color=HIGHLIGHT_COLOUR).encode(
+            y=y, x=alt.datum(0), x2=alt.datum(100)).transform_filter("datum.highlight"))
+    mid = alt.Chart(source).mark_rule(color="#999", strokeDash=[3, 3]).encode(
+        x=alt.datum(50)).transform_aggregate(n="count()")
+    link = alt.Chart(source).mark_rule(color="#bbb").encode(
+        y=y, x="pct_world:Q", x2="pct_compare:Q").transform_filter(
+        "isValid(datum.pct_world) && isValid(datum.pct_compare)")
+    series_expr = (f"datum.key == 'pct_world' ? '{ALL_COUNTRIES}' : "
+                   f"{json.dumps(compare_label)}")
+    dots = alt.Chart(source).mark_point(filled=True, size=90, opacity=0.95).encode(
+        y=y,
+        x=alt.X("percentile:Q", title=x_title, scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("key:N", title=None, scale=alt.Scale(
+            domain=["pct_world", "pct_compare"], range=[OKABE_ITO[0], OKABE_ITO[1]]),
+            legend=alt.Legend(orient="top", labelExpr=series_expr.replace("datum.key",
+                                                                          "datum.label"))),
+        shape=alt.Shape("key:N", title=None, scale=alt.Scale(
+            domain=["pct_world", "pct_compare"], range=["circle", "diamond"]), legend=None),
+        tooltip=[alt.Tooltip("row:N", title="Indicator"),
+                 alt.Tooltip("detail:N", title="Latest value (year)"),
+                 alt.Tooltip("series:N", title="Compared with"),
+                 alt.Tooltip("percentile:Q", title="Percentile", format=".0f"),
+                 alt.Tooltip("trend:N", title="Since 2000")],
+    ).transform_fold(["pct_world", "pct_compare"], as_=["key", "percentile"]).transform_filter(
+        "isValid(datum.percentile)").transform_calculate(series=series_expr)
+    layers += [mid, link, dots]
+    strip = alt.layer(*layers).properties(width=360, height=height, title=title)
+    text = alt.Chart(source).mark_text(align="left", fontSize=11).encode(
+        y=alt.Y("row:N", sort=order, axis=None), x=alt.value(0),
+        text=alt.Text("label:N"),
+    ).transform_calculate(label="datum.detail + ' · ' + datum.trend").properties(
+        width=250, height=height, title=alt.Title("Latest value (year) · since 2000",
+                                                  fontSize=12))
+    return alt.hconcat(strip, text, spacing=6)
+
+
+def profile_chart(rows: pd.DataFrame, state_rows: pd.DataFrame, compare_label: str,
+                  description: str) -> alt.VConcatChart:
+    """The whole profile: human-security indicators above, state security below.
+
+    ``rows`` / ``state_rows`` as described in :func:`strip_chart`;
+    ``compare_label`` names the diamonds (e.g. "Within Africa").
+    """
+    human = strip_chart(ROWS, rows["row"].tolist(), compare_label,
+                        "Percentile (0 = worst-off country, 100 = best-off)",
+                        "Human security: where the country stands")
+    state = strip_chart(STATE_ROWS, state_rows["row"].tolist(), compare_label,
+                        "Percentile (0 = lowest, 100 = highest; not better or worse)",
+                        "State security (military)", highlight=False)
+    chart = alt.vconcat(human, state, spacing=16).resolve_scale(color="shared", shape="shared")
+    chart = chart.properties(datasets={ROWS: _records(rows), STATE_ROWS: _records(state_rows)})
+    return describe(chart, description)
+
+
+@lru_cache(maxsize=8)
+def _template(order: tuple[str, ...], state_order: tuple[str, ...]) -> str:
+    rows = pd.DataFrame({"row": list(order)})
+    state = pd.DataFrame({"row": list(state_order)})
+    spec = profile_chart(rows, state, _LABEL, _DESC).to_dict()
+    spec.pop("datasets")
+    return json.dumps(spec)
+
+
+def profile_spec(rows: pd.DataFrame, state_rows: pd.DataFrame, compare_label: str,
+                 description: str) -> dict:
+    """Exactly ``profile_chart(...).to_dict()``, in a few milliseconds.
+
+    Only the data, the comparison label and the description change from one
+    country to the next, so they are filled into a template built once with
+    Altair (whose own build takes most of a second).
+    """
+    spec = json.loads(_template(tuple(rows["row"]), tuple(state_rows["row"])))
+    quoted_sentinel, quoted_label = json.dumps(_LABEL), json.dumps(compare_label)
+
+    def fill(node):
+        if isinstance(node, dict):
+            return {k: fill(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [fill(v) for v in node]
+        if isinstance(node, str):
+            return node.replace(quoted_sentinel, quoted_label).replace(_DESC, description)
+        return node
+
+    spec = fill(spec)
+    spec["datasets"] = {ROWS: _records(rows), STATE_ROWS: _records(state_rows)}
+    return spec

@@ -1,0 +1,203 @@
+"""CountryProfile: one country across the seven dimensions of human security,
+beside its state-security (military) indicators.
+
+>>> p = CountryProfile("KEN")
+>>> p.compare.value = "income"
+>>> "Kenya" in p.panel.description_text
+True
+>>> p.country.value = "NOR"
+>>> p.vulnerable != []
+True
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import pandas as pd
+
+from widgets import data
+from widgets.charts import format_value
+from widgets.charts.profile import profile_chart, profile_spec
+from widgets.errors import LabInputError
+from widgets.profile import (
+    PROFILE_INDICATORS,
+    STATE_SECURITY_INDICATORS,
+    country_profile,
+    dimension_summary,
+    most_vulnerable_dimensions,
+    profile_table,
+)
+from widgets.ui import ChartPanel, LabWidget
+
+__all__ = ["CountryProfile"]
+
+COMPARE_OPTIONS = [
+    ("Countries in the same region", "region"),
+    ("Countries in the same income group", "income"),
+    ("A peer country", "peer"),
+]
+
+
+def _ordinal(p: float) -> str:
+    """``13.4`` -> ``"13th"`` (percentiles in sentences).
+
+    >>> _ordinal(1.2), _ordinal(22), _ordinal(13), _ordinal(100)
+    ('1st', '22nd', '13th', '100th')
+    """
+    n = int(round(p))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+class CountryProfile(LabWidget):
+    """Where one country stands on each dimension of human security.
+
+    Parameters
+    ----------
+    country : ISO3 code or name (default Kenya).
+    compare : ``"region"``, ``"income"`` or ``"peer"``.
+    peer : the peer country when ``compare="peer"``.
+    """
+
+    state_name = "country_profile"
+    state_controls = ("country", "compare", "peer")
+
+    def __init__(self, country: str = "KEN", compare: str = "region", peer: str = "GHA") -> None:
+        self._countries = data.load_countries().set_index("iso3")
+        self._human = [i for ids in PROFILE_INDICATORS.values() for i in ids]
+        self._state = list(STATE_SECURITY_INDICATORS)
+        self._info = {i: data.indicator_info(i) for i in self._human + self._state}
+        meta = {i: {"direction": v.direction, "dimension": v.dimension}
+                for i, v in self._info.items()}
+        self._table = profile_table(data.load_panel(list(meta)),
+                                    self._countries.reset_index(), meta, list(meta))
+        self._dimension_of = {i: v.dimension for i, v in self._info.items()}
+        have = sorted(set(self._table["iso3"]), key=lambda c: self._countries.at[c, "name"])
+        options = [(self._countries.at[c, "name"], c) for c in have]
+        self.vulnerable: list[str] = []
+
+        self.country = W.Dropdown(options=options, value="KEN" if "KEN" in have else have[0],
+                                  description="Country", style={"description_width": "110px"},
+                                  layout=W.Layout(width="360px"))
+        self.compare = W.Dropdown(options=COMPARE_OPTIONS, value="region",
+                                  description="Compare with", style={"description_width": "110px"},
+                                  layout=W.Layout(width="360px"))
+        self.peer = W.Dropdown(options=options, value="GHA" if "GHA" in have else have[0],
+                               description="Peer country", style={"description_width": "110px"},
+                               layout=W.Layout(width="360px"), disabled=True)
+        first = self._rows_for(self.country.value)
+        self.panel = ChartPanel(profile_chart(*first[:2], first[2], ""), "")
+        super().__init__([W.HBox([W.VBox([self.country, self.compare, self.peer])]), self.panel])
+        self.on_change([self.country, self.compare, self.peer], self._on_change)
+
+        problems = []
+        for value, control in ((country, self.country), (peer, self.peer)):
+            try:
+                code = data.check_country(value)
+                if code not in have:
+                    raise LabInputError(f"{data.country_name(code)} has no data in the profile.")
+                control.value = code
+            except LabInputError as err:
+                problems.append(str(err))
+        if compare in dict((v, k) for k, v in COMPARE_OPTIONS):
+            self.compare.value = compare
+        else:
+            problems.append(f"{compare!r} is not a comparison; use 'region', 'income' or 'peer'.")
+        self._on_change(None)
+        if problems:
+            self.show_message(" ".join(problems), "error")
+
+    # -- data for one selection --------------------------------------------
+    def _compare_label(self, iso3: str) -> tuple[str, str]:
+        mode = self.compare.value if hasattr(self, "compare") else "region"
+        if mode == "region":
+            return "pct_region", f"Within {self._countries.at[iso3, 'un_region']}"
+        if mode == "income":
+            group = self._countries.at[iso3, "income_group"]
+            if pd.isna(group):
+                return "pct_income", "Within its income group (none assigned)"
+            return "pct_income", f"Within {group.lower()} countries"
+        return "peer", f"Peer: {self._countries.at[self.peer.value, 'name']}"
+
+    def _rows(self, iso3: str, indicators: list[str], column: str) -> pd.DataFrame:
+        prof = country_profile(self._table, iso3, indicators)
+        if column == "peer":
+            peer = country_profile(self._table, self.peer.value, indicators)
+            compare = peer["pct_world"].to_numpy()
+        else:
+            compare = prof[column].to_numpy()
+        details = []
+        for ind, value, year in zip(prof["indicator"], prof["value"], prof["year"], strict=True):
+            unit = self._info[ind].unit
+            details.append("no data" if pd.isna(value) else
+                           f"{format_value(value, unit)} ({int(year)})")
+        rows = pd.DataFrame({
+            "indicator": prof["indicator"],
+            "row": [f"{data.DIMENSIONS[self._dimension_of[i]].replace(' security', '')}"
+                    f" · {self._info[i].short_label}" for i in prof["indicator"]],
+            "dimension": [self._dimension_of[i] for i in prof["indicator"]],
+            "pct_world": prof["pct_world"].to_numpy(),
+            "pct_compare": compare,
+            "detail": details,
+            "trend": prof["trend"].fillna("no data").to_numpy(),
+            "value": prof["value"].to_numpy(),
+            "year": prof["year"].to_numpy(),
+        })
+        return rows
+
+    def _rows_for(self, iso3: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+        column, label = self._compare_label(iso3)
+        rows = self._rows(iso3, self._human, column)
+        summary = dimension_summary(rows[["indicator", "pct_world"]], self._dimension_of)
+        self._summary = summary
+        self.vulnerable = most_vulnerable_dimensions(summary, n=2)
+        rows["highlight"] = rows["dimension"].isin(self.vulnerable)
+        state = self._rows(iso3, self._state, column)
+        state["highlight"] = False
+        return rows, state, label
+
+    # -- callback -------------------------------------------------------------
+    def _on_change(self, change: dict | None) -> None:
+        self.peer.disabled = self.compare.value != "peer"
+        iso3 = self.country.value
+        if self.compare.value == "peer" and self.peer.value == iso3:
+            self.show_message("The peer is the same country; choose another peer to compare.",
+                              "warning")
+        else:
+            self.clear_message()
+        rows, state, label = self._rows_for(iso3)
+        description = self._describe(iso3, rows, state, label)
+        table = pd.concat([rows, state]).assign(
+            Indicator=lambda d: d["row"],
+            Unit=lambda d: [self._info[i].unit for i in d["indicator"]],
+        )[["Indicator", "value", "Unit", "year", "pct_world", "pct_compare", "trend"]].rename(
+            columns={"value": "Latest value", "year": "Year",
+                     "pct_world": "Percentile among all countries",
+                     "pct_compare": f"Percentile: {label}", "trend": "Since 2000"})
+        self.spec = profile_spec(rows, state, label, description)
+        self.panel.chart.spec = self.spec
+        self.panel.update(description=description, table=table,
+                          caption=f"Profile of {self._countries.at[iso3, 'name']}")
+
+    def _describe(self, iso3: str, rows: pd.DataFrame, state: pd.DataFrame, label: str) -> str:
+        name = self._countries.at[iso3, "name"]
+        summary = self._summary.dropna(subset=["mean_percentile"])
+        if summary.empty:
+            return f"{name} has no recent data on these indicators."
+        weak = [f"{data.DIMENSIONS[d].lower()} (average {_ordinal(p)} percentile)"
+                for d, p in zip(summary["dimension"], summary["mean_percentile"], strict=True)
+                if d in self.vulnerable]
+        best = summary.iloc[-1]
+        missing = int(rows["pct_world"].isna().sum())
+        text = (f"{name}: among all countries with data, its weakest dimensions are "
+                f"{' and '.join(weak)}; its strongest is "
+                f"{data.DIMENSIONS[best['dimension']].lower()} (average "
+                f"{_ordinal(best['mean_percentile'])} percentile). Diamonds show: {label}.")
+        if missing:
+            text += f" {missing} indicator(s) have no recent data for {name} and are not plotted."
+        milex = state.set_index("indicator")
+        if "milex_gdp" in milex.index and pd.notna(milex.at["milex_gdp", "value"]):
+            text += (f" Military spending: {milex.at['milex_gdp', 'detail']}, the "
+                     f"{_ordinal(milex.at['milex_gdp', 'pct_world'])} percentile among "
+                     f"countries (100 = highest share).")
+        return text
