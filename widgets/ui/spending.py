@@ -2,7 +2,7 @@
 
 >>> w = SpendingTradeoffs(countries=["FRA", "NGA"])
 >>> w.year.value = 2015
->>> w.scatter.chart.params.year
+>>> int(w.scatter.chart.params.year)
 2015
 >>> w.share.value = 10
 >>> w.reallocation.shifted > 0
