@@ -126,6 +126,8 @@ def parse_event_date(text: str) -> tuple[str, float]:
     raw = str(text).strip()
     parts = raw.split("-")
     try:
+        if len(parts[0]) != 4:
+            raise ValueError
         if len(parts) == 1 and len(parts[0]) == 4:
             year = int(parts[0])
             return str(year), year + 0.5
