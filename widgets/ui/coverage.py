@@ -1,0 +1,168 @@
+"""DataCoverage: which indicators have data for which countries and years.
+
+Two heat-maps a learner checks before trusting a comparison: indicator × year
+(share of countries with a value) and, for one region, country × indicator
+(share of the chosen years with a value).
+
+>>> cov = DataCoverage(dimension="food", region="Oceania")
+>>> cov.years.value = (2015, 2020)
+>>> "2015–2020" in cov.country_panel.description_text
+True
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import pandas as pd
+
+from widgets import data
+from widgets.charts.explore import coverage_country_chart, coverage_year_chart
+from widgets.explore import ALL, countries_in, coverage_by_country, coverage_by_year
+from widgets.ui import ChartPanel, LabWidget
+from widgets.ui.explorer import DIMENSION_SHORT
+
+__all__ = ["DataCoverage"]
+
+ALL_DIMENSIONS = "all"
+
+
+class DataCoverage(LabWidget):
+    """See the gaps in the data before comparing countries.
+
+    Parameters
+    ----------
+    dimension : a dimension id (``"health"``...) or ``"all"``.
+    region : UN region for the country view (``"All"`` = every country).
+    years : inclusive year range for the country view.
+    """
+
+    state_name = "data_coverage"
+    state_controls = ("dimension", "region", "years")
+
+    def __init__(self, dimension: str = "health", region: str = "Africa",
+                 years: tuple[int, int] = (2000, 2022)) -> None:
+        self._countries = data.load_countries()
+        self._names = dict(zip(self._countries["iso3"], self._countries["name"], strict=True))
+        self._groups = data.indicators_by_dimension()
+        self._labels = {i: data.indicator_info(i).short_label
+                        for ids in self._groups.values() for i in ids}
+        self._panel = data.load_panel()
+        all_ids = [i for ids in self._groups.values() for i in ids]
+        first, last = int(self._panel["year"].min()), int(self._panel["year"].max())
+        # Coverage of every indicator and year over all countries, computed once.
+        self._by_year = coverage_by_year(self._panel, all_ids)
+
+        self.dimension = W.Dropdown(
+            options=[("All dimensions", ALL_DIMENSIONS)]
+            + [(data.DIMENSIONS[d], d) for d in self._groups],
+            value=ALL_DIMENSIONS, description="Dimension", style={"description_width": "90px"})
+        regions = sorted(self._countries["un_region"].dropna().unique())
+        self.region = W.Dropdown(options=[ALL, *regions], value=regions[0],
+                                 description="Region", style={"description_width": "90px"})
+        self.years = W.IntRangeSlider(value=(max(first, 2000), last), min=first, max=last,
+                                      description="Years", continuous_update=False,
+                                      style={"description_width": "90px"},
+                                      layout=W.Layout(width="420px"))
+        self.year_panel = ChartPanel(*self._year_view())
+        self.country_panel = ChartPanel(*self._country_view())
+        super().__init__([
+            W.HBox([self.dimension]), self.year_panel,
+            W.HTML("<h4 style='margin:12px 0 4px'>Country by country</h4>"),
+            W.HBox([self.region, self.years], layout=W.Layout(flex_flow="row wrap")),
+            self.country_panel,
+        ])
+        self.on_change(self.dimension, self._on_dimension)
+        self.on_change([self.region, self.years], self._on_country_view)
+        problems = []
+        if dimension in dict(self.dimension.options).values():
+            self.dimension.value = dimension
+        else:
+            problems.append(f"{dimension!r} is not a dimension; showing all dimensions.")
+        if region in self.region.options:
+            self.region.value = region
+        else:
+            problems.append(f"{region!r} is not a region; choose one of {', '.join(regions)}.")
+        try:
+            lo, hi = sorted(int(y) for y in years)
+            self.years.value = (max(lo, first), min(hi, last))
+        except (TypeError, ValueError):
+            problems.append(f"{years!r} is not a range of years such as (2000, 2022).")
+        if problems:
+            self.show_message(" ".join(problems), "error")
+
+    def _indicators(self) -> list[str]:
+        value = getattr(self, "dimension", None)
+        dim = ALL_DIMENSIONS if value is None else value.value
+        if dim == ALL_DIMENSIONS:
+            return [i for ids in self._groups.values() for i in ids]
+        return list(self._groups[dim])
+
+    def _dimension_text(self) -> str:
+        value = self.dimension.value if hasattr(self, "dimension") else ALL_DIMENSIONS
+        return "all dimensions" if value == ALL_DIMENSIONS else data.DIMENSIONS[value].lower()
+
+    # -- indicator × year ---------------------------------------------------
+    def _year_view(self):
+        ids = self._indicators()
+        cov = self._by_year[self._by_year["indicator"].isin(ids)]
+        labels = {i: self._row_label(i) for i in ids}
+        share = cov.groupby("indicator")["share"]
+        best = share.mean().idxmax()
+        worst = share.mean().idxmin()
+        n = int(cov["n_countries"].iloc[0])
+        recent = cov[cov["year"] >= cov["year"].max() - 4]
+        gaps = int((recent["share"] < 50).sum())
+        text = (
+            f"Share of the {n} countries with a value, for each indicator ({self._dimension_text()})"
+            f" and year. Best covered: {labels[best]} ({share.mean()[best]:.0f}% of country-years);"
+            f" least covered: {labels[worst]} ({share.mean()[worst]:.0f}%). In the last five years"
+            f" {gaps} indicator-years have data for fewer than half of the countries. Pale cells"
+            f" are well covered; dark cells are gaps — a missing value is not a zero."
+        )
+        table = cov.assign(indicator=cov["indicator"].map(labels))[
+            ["indicator", "year", "n_with_data", "n_countries", "share"]].rename(columns={
+                "indicator": "Indicator", "year": "Year", "n_with_data": "Countries with data",
+                "n_countries": "Countries", "share": "Share with data (%)"})
+        chart = coverage_year_chart(cov, labels, text, "Which years have data? (all countries)")
+        return chart, text, table
+
+    def _row_label(self, ind: str) -> str:
+        dim = data.indicator_info(ind).dimension
+        return f"{DIMENSION_SHORT.get(dim, dim)} · {self._labels[ind]}"
+
+    def _on_dimension(self, change: dict) -> None:
+        chart, text, table = self._year_view()
+        self.year_panel.update(chart=chart, description=text, table=table)
+        self._on_country_view(change)
+
+    # -- country × indicator ------------------------------------------------
+    def _country_view(self):
+        region = self.region.value if hasattr(self, "region") else "Africa"
+        years = self.years.value if hasattr(self, "years") else (2000, 2022)
+        ids = self._indicators()
+        codes = countries_in(self._countries, region=region)
+        cov = coverage_by_country(self._panel, ids, codes, years)
+        labels = {i: self._row_label(i) for i in ids}
+        per_country = cov.groupby("iso3")["share"].mean()
+        worst = per_country.nsmallest(3)
+        none = cov[cov["n_years"] == 0]
+        where = "all countries" if region == ALL else region
+        text = (
+            f"Share of the years {years[0]}–{years[1]} with a value, for each country in {where}"
+            f" and each indicator ({self._dimension_text()}). Thinnest data: "
+            + ", ".join(f"{self._names.get(c, c)} ({v:.0f}%)" for c, v in worst.items())
+            + f". {len(none)} of {len(cov)} country-indicator cells have no value at all in"
+            " these years."
+        )
+        table = pd.DataFrame({
+            "Country": cov["iso3"].map(self._names), "Indicator": cov["indicator"].map(labels),
+            "Years with data": cov["n_years"], "Years in range": cov["years_in_range"],
+            "Share (%)": cov["share"], "Latest year": cov["latest_year"]})
+        chart = coverage_country_chart(cov, labels, self._names, text,
+                                       f"Which countries have data? ({where}, "
+                                       f"{years[0]}–{years[1]})")
+        return chart, text, table
+
+    def _on_country_view(self, change: dict) -> None:
+        chart, text, table = self._country_view()
+        self.country_panel.update(chart=chart, description=text, table=table)
