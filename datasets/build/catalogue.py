@@ -504,7 +504,11 @@ INDICATORS: tuple[Indicator, ...] = (
         "health",
         "higher_is_worse",
         "How many children out of every 1,000 born alive die before their fifth birthday.",
-        caveats="UN IGME modelled estimates.",
+        caveats=(
+            "UN IGME modelled estimates. In this WDI release a few countries in crisis show "
+            "large year-to-year jumps (e.g. Central African Republic 2019-2023), reproduced "
+            "as published; compare several years before drawing conclusions."
+        ),
     ),
     _hdr(
         "life_expectancy",
