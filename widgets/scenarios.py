@@ -805,15 +805,24 @@ def pressure_table(profile: CountryProfile, shocks: Sequence[Shock],
     >>> len(t)
     40
     """
-    frames = []
-    for key, resp in (("shock", []), ("response", list(responses))):
-        out = simulate(profile, shocks, resp, spec, quarters)
-        for c in CHANNELS:
-            frames.append(pd.DataFrame({
-                "variant": key, "variant_label": VARIANTS[key], "channel": c,
-                "channel_label": CHANNEL_LABELS[c], "quarter": np.arange(quarters),
-                "pressure": out[f"pressure_{c}"][0]}))
-    return pd.concat(frames, ignore_index=True)
+    return _pressure_frame(simulate(profile, shocks, [], spec, quarters),
+                           simulate(profile, shocks, responses, spec, quarters), quarters)
+
+
+def _pressure_frame(shock: dict[str, np.ndarray], response: dict[str, np.ndarray],
+                    quarters: int) -> pd.DataFrame:
+    keys, n_c = ("shock", "response"), len(CHANNELS)
+    values = [out[f"pressure_{c}"][0] for out in (shock, response) for c in CHANNELS]
+    return pd.DataFrame({
+        "variant": np.repeat(np.array(keys, dtype=object), n_c * quarters),
+        "variant_label": np.repeat(np.array([VARIANTS[k] for k in keys], dtype=object),
+                                   n_c * quarters),
+        "channel": np.tile(np.repeat(np.array(CHANNELS, dtype=object), quarters), 2),
+        "channel_label": np.tile(np.repeat(np.array([CHANNEL_LABELS[c] for c in CHANNELS],
+                                                    dtype=object), quarters), 2),
+        "quarter": np.tile(np.arange(quarters), 2 * n_c),
+        "pressure": np.concatenate(values),
+    })
 
 
 def response_costs(responses: Sequence[Response], profile: CountryProfile, spec: ModelSpec,
@@ -867,6 +876,7 @@ class ScenarioResult:
     budget: float
     averted: dict[str, float]  # central values, per response package
     averted_range: dict[str, tuple[float, float]]
+    pressure: pd.DataFrame | None = None  # central pressure by channel (see pressure_table)
 
     @property
     def total_cost(self) -> float:
@@ -1000,6 +1010,7 @@ def run_scenario(
         n_draws=n_draws, trajectories=trajectories, summary=summary, costs=costs,
         budget=default_budget(profile, spec) if budget is None else float(budget),
         averted=averted, averted_range=averted_range,
+        pressure=_pressure_frame(central["shock"], central["response"], quarters),
     )
 
 

@@ -21,8 +21,8 @@ import pandas as pd
 from widgets.charts import OKABE_ITO, colour_scale, describe, format_value
 from widgets.scenarios import CHANNEL_LABELS, METRICS, OUTCOMES, TEACHING_LABEL, VARIANTS
 
-__all__ = ["pressure_chart", "summary_chart", "team_chart", "trajectory_chart",
-           "trajectory_description"]
+__all__ = ["pressure_chart", "pressure_description", "summary_chart", "summary_description",
+           "team_chart", "trajectory_chart", "trajectory_description"]
 
 #: Variant colours: grey-blue baseline, vermillion shock, bluish green with response.
 VARIANT_COLOURS = {"No shock": "#0072B2", "Shock, no response": "#D55E00",
@@ -46,14 +46,19 @@ def trajectory_description(trajectories: pd.DataFrame, outcome: str, country: st
     'T, people displaced or newly arrived: no change without a shock; under the shock it peaks at 100 people in quarter 1; with the response, 40 people. Teaching model, not a forecast: the numbers show how the assumptions play out, not what will happen.'
     """
     label, unit = OUTCOMES[outcome]
-    d = trajectories[trajectories["outcome"] == outcome]
-    base = d[d["variant"] == "baseline"]["value"]
-    shock = d[d["variant"] == "shock"].set_index("quarter")["value"]
-    resp = d[d["variant"] == "response"].set_index("quarter")["value"]
+    mask = trajectories["outcome"].to_numpy() == outcome
+    variant = trajectories["variant"].to_numpy()[mask]
+    values = trajectories["value"].to_numpy()[mask]
+    quarters = trajectories["quarter"].to_numpy()[mask]
+    base = values[variant == "baseline"]
+    shock = dict(zip(quarters[variant == "shock"].tolist(), values[variant == "shock"].tolist(),
+                     strict=True))
+    resp = dict(zip(quarters[variant == "response"].tolist(),
+                    values[variant == "response"].tolist(), strict=True))
     worse_is_lower = outcome == "gdp_pc"
-    q = int(shock.idxmin() if worse_is_lower else shock.idxmax())
+    q = (min if worse_is_lower else max)(shock, key=shock.get)
     word = "falls to" if worse_is_lower else "peaks at"
-    base_text = ("no change without a shock" if base.nunique() <= 1
+    base_text = ("no change without a shock" if len(set(base.tolist())) <= 1
                  else "the baseline moves")
     return (f"{country}, {label[0].lower() + label[1:]}: {base_text}; under the shock it {word} "
             f"{format_value(shock[q], unit)} in quarter {q}; with the response, "
@@ -113,13 +118,11 @@ def pressure_chart(pressure: pd.DataFrame, country: str) -> alt.Chart:
     >>> pressure_chart(t, "T").to_dict()["mark"]["type"]
     'rect'
     """
-    top = pressure.loc[pressure["variant"] == "shock"].sort_values("pressure").iloc[-1]
     chart = alt.Chart(pressure).mark_rect(stroke="white", strokeWidth=0.5).encode(
         x=alt.X("quarter:O", title="Quarter", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("channel_label:N", title=None, sort=list(CHANNEL_LABELS.values())),
         color=alt.Color("pressure:Q", title="Pressure (0 = none)",
-                        scale=colour_scale("higher_is_worse", domain=[0, max(
-                            1.0, float(pressure["pressure"].max()))])),
+                        scale=colour_scale("higher_is_worse", domain=[0, 1.5], clamp=True)),
         row=alt.Row("variant_label:N", title=None, sort=["Shock, no response",
                                                          "Shock + response"]),
         tooltip=[alt.Tooltip("variant_label:N", title="Scenario"),
@@ -127,15 +130,27 @@ def pressure_chart(pressure: pd.DataFrame, country: str) -> alt.Chart:
                  alt.Tooltip("quarter:O", title="Quarter"),
                  alt.Tooltip("pressure:Q", title="Pressure", format=".2f")],
     ).properties(width=520, height=130, title=alt.Title(
-        "Where the pressure goes, quarter by quarter", subtitle=TEACHING_LABEL))
-    if float(top["pressure"]) <= 0:
-        text = f"{country}: no shock is selected, so there is no pressure on any channel."
-    else:
-        text = (f"{country}: without a response, the highest pressure is on "
-                f"{top['channel_label'].lower()} in quarter {int(top['quarter'])} "
-                f"({top['pressure']:.2f}); cascades carry pressure to other channels "
-                "in later quarters. Darker means more pressure.")
-    return describe(chart, text)
+        "Where the pressure goes, quarter by quarter",
+        subtitle=f"{country}. Pressure of 1.5 or more has the darkest colour. {TEACHING_LABEL}"))
+    return describe(chart, pressure_description(pressure, country))
+
+
+def pressure_description(pressure: pd.DataFrame, country: str) -> str:
+    """Where and when the pressure is highest without a response.
+
+    >>> df = pd.DataFrame({"variant": ["shock", "shock"], "channel_label": ["Food security",
+    ...     "Displacement"], "quarter": [2, 3], "pressure": [0.5, 0.2]})
+    >>> pressure_description(df, "T")[:60]
+    'T: without a response, the highest pressure is on food secur'
+    """
+    shock = pressure.loc[pressure["variant"] == "shock"]
+    top = shock.loc[shock["pressure"].idxmax()] if len(shock) else None
+    if top is None or float(top["pressure"]) <= 0:
+        return f"{country}: no shock is selected, so there is no pressure on any channel."
+    return (f"{country}: without a response, the highest pressure is on "
+            f"{top['channel_label'].lower()} in quarter {int(top['quarter'])} "
+            f"({top['pressure']:.2f}); cascades carry pressure to other channels "
+            "in later quarters. Darker means more pressure.")
 
 
 def summary_chart(summary: pd.DataFrame, metric: str, country: str) -> alt.LayerChart:
@@ -161,13 +176,25 @@ def summary_chart(summary: pd.DataFrame, metric: str, country: str) -> alt.Layer
         title=alt.Title(alt.expr(_title_expr(param.name, labels)),
                         subtitle="Black lines: range over the uncertain assumptions (10th–90th "
                                  "percentile)."))
-    row = summary[summary["metric"] == metric].set_index("variant")
+    return describe(chart, summary_description(summary, metric, country))
+
+
+def summary_description(summary: pd.DataFrame, metric: str, country: str) -> str:
+    """One metric under the shock, without and with the response.
+
+    >>> df = pd.DataFrame({"variant": ["shock", "response"], "metric": ["lives_lost"] * 2,
+    ...                    "value": [100.0, 60.0]})
+    >>> summary_description(df, "lives_lost", "T").split(". ")[0]
+    'T, lives lost (children under 5 and violent deaths): 100 people under the shock without a response, 60 people with the response'
+    """
+    mask = summary["metric"].to_numpy() == metric
+    row = dict(zip(summary["variant"].to_numpy()[mask].tolist(),
+                   summary["value"].to_numpy()[mask].tolist(), strict=True))
     label, unit = METRICS[metric]
-    text = (f"{country}, {label[0].lower() + label[1:]}: "
-            f"{format_value(row.loc['shock', 'value'], unit)} under the shock without a response, "
-            f"{format_value(row.loc['response', 'value'], unit)} with the response. "
+    return (f"{country}, {label[0].lower() + label[1:]}: "
+            f"{format_value(row['shock'], unit)} under the shock without a response, "
+            f"{format_value(row['response'], unit)} with the response. "
             f"{TEACHING_LABEL}")
-    return describe(chart, text)
 
 
 def team_chart(table: pd.DataFrame) -> alt.Chart:

@@ -1,0 +1,633 @@
+"""ScenarioSimulator: rehearse a shock and the response, alone or in teams (lesson 10).
+
+A teaching model, not a forecast (see :mod:`widgets.scenarios` for every
+equation and assumption). Controls are grouped in tabs: country, shocks,
+responses (within a budget), assumptions (equations and an editable parameter
+table) and teams (save plans side by side, injects, comparison, after-action
+summary). Results update as controls change; "Show uncertainty" runs the
+seeded Monte Carlo.
+
+>>> w = ScenarioSimulator(country="KEN")
+>>> w.shock_drought_on.value = True
+>>> w.result.metric("shock", "lives_lost") > 0
+True
+>>> w.response_social_protection_level.value = 1.0
+>>> w.result.averted["lives"] > 0
+True
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as W
+import numpy as np
+import pandas as pd
+
+from widgets._paths import work_dir
+from widgets.charts import format_value
+from widgets.charts.scenarios import (
+    pressure_chart,
+    pressure_description,
+    summary_chart,
+    summary_description,
+    team_chart,
+    trajectory_chart,
+    trajectory_description,
+)
+from widgets.errors import LabInputError
+from widgets.scenarios import (
+    EQUATIONS,
+    INJECTS,
+    METRICS,
+    OUTCOMES,
+    TEACHING_LABEL,
+    CountryProfile,
+    Response,
+    ScenarioResult,
+    Shock,
+    budget_message,
+    compare_teams,
+    coping_capacity,
+    country_profile,
+    default_budget,
+    fictional_profile,
+    latest_table,
+    load_model_spec,
+    load_team_plans,
+    parameter_table,
+    plan_record,
+    run_scenario,
+    save_team_plan,
+    write_report,
+)
+from widgets.ui import ChartPanel, LabWidget, data_table_html
+
+__all__ = ["ScenarioSimulator"]
+
+_WIDE = {"description_width": "initial"}
+
+
+def _banner() -> W.HTML:
+    return W.HTML(
+        f'<div role="note" style="background:#fff4d6;border-left:4px solid #5c4400;'
+        f'padding:6px 10px;color:#5c4400"><b>Teaching model, not a forecast.</b> '
+        f"{html.escape(TEACHING_LABEL.split(':', 1)[1].strip())} Every equation and assumption "
+        "is in the Assumptions tab, where you can change them.</div>"
+    )
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-safe rows: plain Python numbers and strings (NaN becomes None)."""
+    cols = list(df.columns)
+    columns = []
+    for c in cols:
+        values = df[c].to_numpy()
+        if values.dtype.kind == "f":
+            values = np.where(np.isfinite(values), values, np.nan)
+            columns.append([None if v != v else v for v in values.tolist()])
+        else:
+            columns.append(values.tolist())
+    return [dict(zip(cols, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _swap_data(panel: ChartPanel, df: pd.DataFrame, params: dict[str, Any] | None = None,
+               subtitle: str | None = None) -> None:
+    """Replace the rows a chart draws without rebuilding it through Altair.
+
+    The chart's structure (marks, encodings, scales) never changes in this
+    widget, only its rows, so the Vega-Lite spec built once in ``__init__`` is
+    reused with new inline data: a fraction of a millisecond instead of a full
+    Altair build and schema validation (~100 ms) per control change.
+    """
+    spec = dict(panel.chart.spec)
+    datasets = spec.get("datasets", {})
+    if len(datasets) != 1:
+        raise RuntimeError("expected one dataset in the chart spec")
+    spec["datasets"] = {next(iter(datasets)): _records(df)}
+    if params:
+        spec["params"] = [{**p, "value": params[p["name"]]} if p.get("name") in params else p
+                          for p in spec.get("params", [])]
+    if subtitle is not None and isinstance(spec.get("title"), dict):
+        spec["title"] = {**spec["title"], "subtitle": subtitle}
+    panel.chart.spec = spec
+
+
+class ScenarioSimulator(LabWidget):
+    """Shocks, cascades and responses for a real or fictional country; team mode for exercises.
+
+    Parameters
+    ----------
+    country : ISO3 code or name of the starting country.
+    fictional : start with a fictional country built from that profile.
+    hide_country : hide the real country's name and picker (sensitive classrooms).
+    quarters : length of the exercise (quarters of a year).
+    team_folder : where team plans are saved (default ``work_dir()/"scenario-teams"``).
+    n_draws, seed : Monte Carlo draws and seed for "Show uncertainty".
+    """
+
+    state_name = "scenario"
+
+    def __init__(self, country: str = "KEN", fictional: bool = False, hide_country: bool = False,
+                 quarters: int = 12, team_folder: str | Path | None = None, n_draws: int = 400,
+                 seed: int = 0) -> None:
+        self.spec = load_model_spec()
+        self.quarters = int(quarters)
+        self.n_draws = int(n_draws)
+        self._table = latest_table()
+        self._injects: list[tuple[str, Shock]] = []
+        self._profiles: dict[tuple[str, bool, int], CountryProfile] = {}
+        self.result: ScenarioResult | None = None
+        names = self._table["name"].fillna(pd.Series(self._table.index, index=self._table.index))
+        options = sorted(zip(names, names.index, strict=True))
+        first = country_profile(country, self._table)
+        self._profiles[(first.iso3, False, int(seed))] = first
+
+        # -- country ---------------------------------------------------------
+        self.country = W.Dropdown(options=options, value=first.iso3, description="Country",
+                                  style=_WIDE, layout=W.Layout(width="340px"))
+        self.fictional = W.Checkbox(value=fictional, description="Use a fictional country "
+                                    "built from this profile (renamed, values moved by up to 10%)",
+                                    style=_WIDE, layout=W.Layout(width="auto"))
+        self.seed = W.BoundedIntText(value=seed, min=0, max=10_000, description="Fictional "
+                                     "country number (seed)", style=_WIDE,
+                                     layout=W.Layout(width="260px"))
+        self.profile_html = W.HTML()
+        if hide_country:
+            self.country.layout.display = "none"
+            self.fictional.value = True
+            self.fictional.disabled = True
+        country_box = W.VBox([self.country, self.fictional, self.seed, self.profile_html])
+
+        # -- shocks ----------------------------------------------------------
+        rows = [W.HTML("<p>Tick the shocks to combine; set how severe (0–1), when they start "
+                       "(quarter) and how long they last (quarters).</p>")]
+        self._shock_names = list(self.spec.shocks)
+        last = self.quarters - 1
+        for k, st in self.spec.shocks.items():
+            on = W.Checkbox(value=False, description=st.label, style=_WIDE,
+                            layout=W.Layout(width="290px"))
+            sev = W.FloatSlider(value=0.6, min=0.1, max=1.0, step=0.1, description="Severity",
+                                readout_format=".1f", style=_WIDE,
+                                layout=W.Layout(width="230px"))
+            start = W.IntSlider(value=min(2, last), min=0, max=last, description="Starts in "
+                                "quarter", style=_WIDE, layout=W.Layout(width="250px"))
+            dur = W.IntSlider(value=2, min=1, max=self.quarters, description="Lasts (quarters)",
+                              style=_WIDE, layout=W.Layout(width="250px"))
+            for suffix, ctl in (("on", on), ("severity", sev), ("start", start),
+                                ("duration", dur)):
+                setattr(self, f"shock_{k}_{suffix}", ctl)
+            rows.append(W.HBox([on, sev, start, dur]))
+        self.injects_html = W.HTML()
+        rows.append(self.injects_html)
+        shocks_box = W.VBox(rows)
+
+        # -- responses -------------------------------------------------------
+        rows = [W.HTML("<p>Choose a level for each response (0 = none, 1 = a full programme) "
+                       "and the quarter it starts. Prevention must start before a shock to "
+                       "work fully: each response needs its lead time to ramp up.</p>")]
+        for k, rt in self.spec.responses.items():
+            lvl = W.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.25, description=rt.label,
+                                readout_format=".0%", style=_WIDE,
+                                layout=W.Layout(width="520px"))
+            start = W.IntSlider(value=0, min=0, max=last, description="Starts in quarter",
+                                style=_WIDE, layout=W.Layout(width="250px"))
+            tag = W.HTML(f'<span style="font-size:11px;color:#555">{rt.kind}, '
+                         f"US${rt.cost.value:g}/person/year, lead {rt.lead_quarters} q</span>")
+            setattr(self, f"response_{k}_level", lvl)
+            setattr(self, f"response_{k}_start", start)
+            rows.append(W.HBox([lvl, start, tag]))
+        self.budget = W.BoundedFloatText(value=default_budget(first, self.spec), min=0,
+                                         max=1e9, description="Budget (US$ million)",
+                                         style=_WIDE, layout=W.Layout(width="300px"))
+        self.cost_html = W.HTML()
+        rows += [self.budget, self.cost_html]
+        responses_box = W.VBox(rows)
+
+        # -- assumptions -----------------------------------------------------
+        eq = "".join(f"<li>{html.escape(label)}: $${latex}$$</li>" for label, latex in EQUATIONS)
+        self.equations = W.HTMLMath(f"<ul>{eq}</ul>")
+        editable = self.spec.editable()
+        self.param_name = W.Dropdown(options=[(v, k) for k, v in editable.items()],
+                                     value="persistence", description="Assumption",
+                                     style=_WIDE, layout=W.Layout(width="560px"))
+        self.param_value = W.FloatText(value=self.spec.get("persistence"), description="Value",
+                                       layout=W.Layout(width="200px"))
+        self.param_apply = W.Button(description="Apply", icon="check",
+                                    tooltip="Use this value in the model")
+        self.param_reset = W.Button(description="Reset all assumptions", icon="undo")
+        self.param_table = W.HTML()
+        assumptions_box = W.VBox([
+            W.HTML("<p>The model's equations (notation in the parameter table below). "
+                   "The model is deliberately simple so every step can be checked.</p>"),
+            self.equations,
+            W.HBox([self.param_name, self.param_value, self.param_apply]), self.param_reset,
+            self.param_table,
+        ])
+
+        # -- teams -----------------------------------------------------------
+        default_folder = Path(team_folder) if team_folder else work_dir() / "scenario-teams"
+        self.team_folder = W.Text(value=str(default_folder), description="Team folder",
+                                  style=_WIDE, layout=W.Layout(width="560px"))
+        self.team_name = W.Text(value="", placeholder="e.g. Team Blue", description="Team name",
+                                style=_WIDE)
+        self.round_no = W.BoundedIntText(value=1, min=1, max=20, description="Round",
+                                         layout=W.Layout(width="160px"))
+        self.replace = W.Checkbox(value=False, description="Replace this team's saved plan for "
+                                  "this round (the old one is kept as a backup)",
+                                  style=_WIDE, layout=W.Layout(width="auto"))
+        self.notes = W.Textarea(placeholder="What did we learn? What would we do differently?",
+                                description="Team notes", style=_WIDE,
+                                layout=W.Layout(width="560px", height="70px"))
+        self.save_button = W.Button(description="Save team plan", icon="save",
+                                    button_style="primary")
+        self.compare_button = W.Button(description="Compare teams", icon="users")
+        self.report_format = W.ToggleButtons(options=[("Markdown", "md"), ("Web page", "html")],
+                                             value="md", description="Report as", style=_WIDE)
+        self.report_button = W.Button(description="Export after-action summary", icon="download")
+        self.inject_choice = W.Dropdown(options=[(i.label, k) for k, i in INJECTS.items()],
+                                        description="Inject", style=_WIDE,
+                                        layout=W.Layout(width="420px"))
+        self.inject_start = W.IntSlider(value=min(4, last), min=0, max=last,
+                                        description="Starts in quarter", style=_WIDE)
+        self.inject_button = W.Button(description="Trigger inject", icon="bolt",
+                                      button_style="warning")
+        self.clear_injects = W.Button(description="Clear injects", icon="times")
+        self.team_panel = ChartPanel(team_chart(compare_teams([])), "No team has saved a plan yet.",
+                                     pd.DataFrame())
+        teams_box = W.VBox([
+            self.team_folder, W.HBox([self.team_name, self.round_no]), self.replace, self.notes,
+            W.HBox([self.save_button, self.compare_button]),
+            W.HBox([self.report_format, self.report_button]),
+            W.HTML("<b>Facilitator: injects</b> (new events between rounds; they apply to "
+                   "whoever runs this notebook)"),
+            W.HBox([self.inject_choice, self.inject_start]),
+            W.HBox([self.inject_button, self.clear_injects]),
+            self.team_panel,
+        ])
+
+        self.tabs = W.Tab(children=[country_box, shocks_box, responses_box, assumptions_box,
+                                    teams_box])
+        for i, title in enumerate(["1 Country", "2 Shocks", "3 Responses", "Assumptions",
+                                   "Teams"]):
+            self.tabs.set_title(i, title)
+
+        # -- results ---------------------------------------------------------
+        self.outcome = W.Dropdown(options=[(f"{v[0]} ({v[1]})", k) for k, v in OUTCOMES.items()],
+                                  value="lives_lost", description="Show", style=_WIDE,
+                                  layout=W.Layout(width="460px"))
+        self.metric = W.Dropdown(options=[(v[0], k) for k, v in METRICS.items()],
+                                 value="lives_lost", description="Compare", style=_WIDE,
+                                 layout=W.Layout(width="460px"))
+        self.uncertainty_button = W.Button(description="Show uncertainty", icon="random",
+                                           tooltip=f"Run the model {self.n_draws} times with "
+                                           "assumptions drawn from their plausible ranges")
+        self.progress = W.IntProgress(value=0, min=0, max=3, description="Uncertainty",
+                                      layout=W.Layout(width="300px", visibility="hidden"))
+        self.averted_html = W.HTML()
+        self.bands_note = W.HTML()
+
+        self._spec_changed = True
+        self._compute(n_draws=0)
+        res = self.result
+        name = self.profile.name
+        self.trajectory_panel = ChartPanel(
+            trajectory_chart(res.trajectories, "lives_lost", name, bands=True), "",
+            res.trajectories, source=self._source())
+        self.summary_panel = ChartPanel(summary_chart(res.summary, "lives_lost", name), "",
+                                        res.summary)
+        self.pressure_panel = ChartPanel(
+            pressure_chart(self._pressure, name), "", self._pressure)
+        results = W.VBox([
+            W.HTML("<h3 style='margin:8px 0 2px'>Results</h3>"), self.averted_html,
+            W.HBox([self.uncertainty_button, self.progress]), self.bands_note,
+            self.outcome, self.trajectory_panel, self.metric, self.summary_panel,
+            self.pressure_panel,
+        ])
+        super().__init__([_banner(), self.tabs, results])
+        self._show_all()
+        self._show_params()
+
+        # -- wiring ----------------------------------------------------------
+        scenario_controls = [self.country, self.fictional, self.seed, self.budget]
+        for k in self.spec.shocks:
+            scenario_controls += [getattr(self, f"shock_{k}_{s}")
+                                  for s in ("on", "severity", "start", "duration")]
+        for k in self.spec.responses:
+            scenario_controls += [getattr(self, f"response_{k}_{s}") for s in ("level", "start")]
+        self._scenario_controls = scenario_controls
+        self.on_change(scenario_controls, self._on_scenario)
+        self.on_change(self.country, self._on_country)
+        self.on_change(self.outcome, self._on_outcome)
+        self.on_change(self.metric, self._on_metric)
+        self.on_change(self.param_name, self._on_param_name)
+        self.param_apply.on_click(self.safe(self._on_apply))
+        self.param_reset.on_click(self.safe(self._on_reset))
+        self.uncertainty_button.on_click(self.safe(self.run_uncertainty))
+        self.save_button.on_click(self.safe(self.save_plan))
+        self.compare_button.on_click(self.safe(self.compare))
+        self.report_button.on_click(self.safe(self.export_report))
+        self.inject_button.on_click(self.safe(self.trigger_inject))
+        self.clear_injects.on_click(self.safe(self._on_clear_injects))
+        self.state_controls = tuple(
+            [n for n in ("country", "fictional", "seed", "budget", "outcome", "metric",
+                         "team_name", "round_no", "notes")]
+            + [f"shock_{k}_{s}" for k in self.spec.shocks
+               for s in ("on", "severity", "start", "duration")]
+            + [f"response_{k}_{s}" for k in self.spec.responses for s in ("level", "start")]
+        )
+
+    # ------------------------------------------------------------------ model
+    @property
+    def profile(self) -> CountryProfile:
+        return self._profile
+
+    def shocks(self) -> list[Shock]:
+        """The shocks now selected, plus any injects."""
+        out = []
+        for k in self._shock_names:
+            if getattr(self, f"shock_{k}_on").value:
+                out.append(Shock(k, float(getattr(self, f"shock_{k}_severity").value),
+                                 int(getattr(self, f"shock_{k}_start").value),
+                                 int(getattr(self, f"shock_{k}_duration").value)))
+        return out + [s for _, s in self._injects]
+
+    def responses(self) -> list[Response]:
+        """The responses with a level above zero."""
+        out = []
+        for k in self.spec.responses:
+            level = float(getattr(self, f"response_{k}_level").value)
+            if level > 0:
+                out.append(Response(k, level, int(getattr(self, f"response_{k}_start").value)))
+        return out
+
+    def _make_profile(self) -> CountryProfile:
+        key = (self.country.value, bool(self.fictional.value), int(self.seed.value))
+        if key not in self._profiles:
+            base = country_profile(self.country.value, self._table)
+            self._profiles[key] = (fictional_profile(base, seed=key[2]) if key[1] else base)
+        return self._profiles[key]
+
+    def _compute(self, n_draws: int = 0) -> None:
+        self._profile = self._make_profile()
+        shocks, responses = self.shocks(), self.responses()
+        self.result = run_scenario(self._profile, shocks, responses, self.spec, self.quarters,
+                                   n_draws=n_draws, seed=int(self.seed.value),
+                                   budget=float(self.budget.value))
+        self._pressure = self.result.pressure
+
+    def _source(self) -> str:
+        p = self.profile
+        if p.fictional:
+            return ("Starting values: a fictional country built from a real profile in the lab's "
+                    "datasets (World Bank, UNICEF/UN IGME, FAO, UNODC, UCDP), renamed and "
+                    "perturbed. " + TEACHING_LABEL)
+        years = ", ".join(f"{k} {v}" for k, v in p.years.items())
+        return (f"Starting values: the lab's datasets, latest year per indicator ({years}). "
+                + TEACHING_LABEL)
+
+    # ------------------------------------------------------------------ display
+    def _show_all(self, chart: bool = True) -> None:
+        res, p = self.result, self.profile
+        self._show_profile()
+        self._show_costs()
+        av, rng = res.averted, res.averted_range
+        band = res.n_draws > 0
+
+        def with_range(key: str, unit: str) -> str:
+            text = format_value(av[key], unit)
+            if band:
+                text += (f" (range {format_value(rng[key][0], '')}–"
+                         f"{format_value(rng[key][1], '')})")
+            return text
+
+        if not res.shocks:
+            self.averted_html.value = ("<p>No shock is selected: every outcome stays at the "
+                                       "starting value. Choose a shock in tab 2.</p>")
+        else:
+            per = ("" if res.total_cost <= 0 else
+                   f" Per US$ million spent: {with_range('lives_per_musd', 'lives')} and "
+                   f"{with_range('displacement_per_musd', 'people not displaced')}.")
+            self.averted_html.value = (
+                f"<p><b>{html.escape(p.name)}.</b> Under the shock, "
+                f"{format_value(res.metric('shock', 'lives_lost'), 'lives')} are lost and "
+                f"{format_value(res.metric('shock', 'people_affected'), 'people')} affected at "
+                f"the peak. The responses avert {with_range('lives', 'lives')} and "
+                f"{with_range('displacement', 'people displaced')}.{per}</p>")
+        self.bands_note.value = (
+            f"<p style='font-size:12px;color:#555'>Bands: 10th–90th percentile over "
+            f"{res.n_draws} runs with assumptions drawn from their plausible ranges.</p>"
+            if band else "<p style='font-size:12px;color:#555'>Central assumptions only. Press "
+            "'Show uncertainty' to see how much the results depend on them.</p>")
+        if chart:
+            name = p.name
+            self.trajectory_panel.update(table=res.trajectories, source=self._source())
+            _swap_data(self.trajectory_panel,
+                       res.trajectories[["variant_label", "quarter", "outcome", "value", "low",
+                                         "high"]],
+                       params={"outcome": self.outcome.value},
+                       subtitle=f"{name}. {TEACHING_LABEL}")
+            self.trajectory_panel.set_description(self._trajectory_text())
+            self.summary_panel.update(table=res.summary)
+            _swap_data(self.summary_panel,
+                       res.summary[["variant_label", "metric", "value", "low", "high"]],
+                       params={"metric": self.metric.value})
+            self._describe_summary()
+            self.pressure_panel.update(table=self._pressure,
+                                       description=pressure_description(self._pressure, name))
+            _swap_data(self.pressure_panel, self._pressure,
+                       subtitle=f"{name}. Pressure of 1.5 or more has the darkest colour. "
+                                f"{TEACHING_LABEL}")
+
+    def _trajectory_text(self) -> str:
+        return trajectory_description(self.result.trajectories, self.outcome.value,
+                                      self.profile.name)
+
+    def _describe_summary(self) -> None:
+        self.summary_panel.set_description(
+            summary_description(self.result.summary, self.metric.value, self.profile.name))
+
+    def _show_profile(self) -> None:
+        p = self.profile
+        rows = "".join(
+            f"<tr><td>{html.escape(k)}</td><td style='text-align:right'>{v:,.4g}</td>"
+            f"<td>{p.years.get(k, '—') if not p.fictional else '—'}</td></tr>"
+            for k, v in p.values.items())
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in p.notes)
+        self.profile_html.value = (
+            f"<p><b>{html.escape(p.name)}</b>{' (fictional)' if p.fictional else ''}: coping "
+            f"capacity {coping_capacity(p, self.spec):.2f} (0 = none, 1 = full), from health "
+            "spending and government effectiveness.</p>"
+            f"<table class='hsl-table'><caption>Starting values</caption><tr><th>Indicator</th>"
+            f"<th>Value</th><th>Year</th></tr>{rows}</table>"
+            + (f"<ul>{notes}</ul>" if notes else ""))
+
+    def _show_costs(self) -> None:
+        res = self.result
+        msg = budget_message(res)
+        colour = "#7a1c00" if res.over_budget else "#123c5c"
+        items = "".join(f"<li>{html.escape(self.spec.responses[k].label)}: US${v:,.4g} million"
+                        f"</li>" for k, v in res.costs.items())
+        self.cost_html.value = (f"<ul>{items}</ul>" if items else "") + (
+            f"<p role='status' style='color:{colour}'><b>{html.escape(msg)}</b></p>")
+        if res.over_budget:
+            self.show_message(msg, "warning")
+        elif self.message_kind == "warning" and self.message_text.startswith("Over budget"):
+            self.clear_message()
+
+    def _show_params(self) -> None:
+        t = parameter_table(self.spec)
+        t = t.assign(range=t["low"].map("{:g}".format) + "–" + t["high"].map("{:g}".format))
+        t = t[["label", "value", "range", "unit", "reasoning", "source", "edited"]]
+        self.param_table.value = data_table_html(
+            t.rename(columns={"label": "Assumption", "value": "Value", "range": "Plausible range",
+                              "unit": "Unit", "reasoning": "Reasoning", "source": "Source",
+                              "edited": "Changed"}), "The model's assumptions", max_rows=100)
+
+    # ------------------------------------------------------------------ callbacks
+    def _on_country(self, change: dict) -> None:
+        self.budget.value = default_budget(self._make_profile(), self.spec)
+
+    def _on_scenario(self, change: dict | None = None) -> None:
+        self._compute(0)
+        self._show_all()
+
+    def _on_outcome(self, change: dict) -> None:
+        self.trajectory_panel.set_params(outcome=self.outcome.value)
+        self.trajectory_panel.set_description(self._trajectory_text())
+
+    def _on_metric(self, change: dict) -> None:
+        self.summary_panel.set_params(metric=self.metric.value)
+        self._describe_summary()
+
+    def _on_param_name(self, change: dict) -> None:
+        self.param_value.value = self.spec.get(self.param_name.value)
+
+    def _on_apply(self, _button: Any = None) -> None:
+        name = self.param_name.value
+        new = self.spec.with_value(name, self.param_value.value)
+        self.spec = new
+        self._show_params()
+        self._on_scenario()
+        p = parameter_table(new).set_index("name")
+        note = ""
+        if name in p.index and not p.loc[name, "low"] <= self.param_value.value <= p.loc[
+                name, "high"]:
+            note = " It is outside the plausible range given in the assumptions file."
+        self.show_message(f"Assumption changed: {self.spec.editable()[name]} = "
+                          f"{self.param_value.value:g}.{note}", "info")
+
+    def _on_reset(self, _button: Any = None) -> None:
+        self.spec = load_model_spec()
+        self.param_value.value = self.spec.get(self.param_name.value)
+        self._show_params()
+        self._on_scenario()
+        self.show_message("All assumptions are back to the values in the assumptions file.",
+                          "info")
+
+    def run_uncertainty(self, _button: Any = None) -> None:
+        """Run the seeded Monte Carlo and draw uncertainty bands (may take a second)."""
+        self.progress.layout.visibility = "visible"
+        self.progress.value = 1
+        self.uncertainty_button.disabled = True
+        try:
+            self._compute(self.n_draws)
+            self.progress.value = 2
+            self._show_all()
+            self.progress.value = 3
+        finally:
+            self.uncertainty_button.disabled = False
+            self.progress.layout.visibility = "hidden"
+
+    # ------------------------------------------------------------------ teams
+    def _record(self) -> dict[str, Any]:
+        return plan_record(self.team_name.value, int(self.round_no.value), self.result, self.spec,
+                           injects=[k for k, _ in self._injects], notes=self.notes.value)
+
+    def save_plan(self, _button: Any = None) -> Path:
+        """Save this team's choices for this round (never overwrites without 'Replace')."""
+        if self.result.over_budget:
+            raise LabInputError(budget_message(self.result) + " Plans over budget are not saved.")
+        path = save_team_plan(self.team_folder.value, self._record(),
+                              overwrite=self.replace.value)
+        self.replace.value = False
+        self.show_message(f"Saved {self.team_name.value.strip()}'s plan as {path}.", "info")
+        return path
+
+    def compare(self, _button: Any = None) -> pd.DataFrame:
+        """Load every team's latest plan from the folder and show them side by side."""
+        plans, problems = load_team_plans(self.team_folder.value)
+        table = compare_teams(plans)
+        chart = team_chart(table)
+        self.team_panel.update(chart=chart, table=table,
+                               description=chart.to_dict()["description"])
+        if problems:
+            self.show_message(" ".join(problems), "warning")
+        elif table.empty:
+            self.show_message("No team plans in this folder yet.", "info")
+        else:
+            self.show_message(f"Compared {len(table)} team(s).", "info")
+        return table
+
+    def export_report(self, _button: Any = None) -> Path:
+        """Write this team's after-action summary next to the team plans."""
+        path = write_report(self.team_folder.value, self._record(), self.spec,
+                            self.report_format.value)
+        self.show_message(f"After-action summary written to {path}.", "info")
+        return path
+
+    def trigger_inject(self, _button: Any = None) -> None:
+        """Add the chosen inject (a new shock) to the scenario."""
+        key = self.inject_choice.value
+        base = INJECTS[key].shock
+        shock = Shock(base.kind, base.severity, int(self.inject_start.value), base.duration)
+        self._injects.append((key, shock))
+        self._show_injects()
+        self._on_scenario()
+        self.show_message(f"Inject: {INJECTS[key].label}. {INJECTS[key].description}", "warning")
+
+    def _on_clear_injects(self, _button: Any = None) -> None:
+        self._injects.clear()
+        self._show_injects()
+        self._on_scenario()
+        self.clear_message()
+
+    def _show_injects(self) -> None:
+        items = "".join(
+            f"<li>{html.escape(INJECTS[k].label)}: {html.escape(self.spec.shocks[s.kind].label)}"
+            f", severity {s.severity:.1f}, from quarter {s.start} for {s.duration}</li>"
+            for k, s in self._injects)
+        self.injects_html.value = f"<p><b>Injects in play</b></p><ul>{items}</ul>" if items else ""
+
+    # ------------------------------------------------------------------ state
+    def get_state(self) -> dict[str, Any]:
+        state = super().get_state()
+        state["injects"] = [[k, s.start] for k, s in self._injects]
+        state["assumptions"] = {n: self.spec.get(n) for n in self.spec.edited}
+        return state
+
+    def set_state(self, state: dict[str, Any]) -> list[str]:
+        state = dict(state)
+        injects = state.pop("injects", [])
+        edits = state.pop("assumptions", {})
+        skipped = super().set_state(state)
+        spec = load_model_spec()
+        for name, value in edits.items():
+            try:
+                spec = spec.with_value(name, value)
+            except LabInputError:
+                skipped.append(f"assumptions.{name}")
+        self.spec = spec
+        self._injects = []
+        for key, start in injects:
+            if key in INJECTS:
+                b = INJECTS[key].shock
+                self._injects.append((key, Shock(b.kind, b.severity, int(start), b.duration)))
+            else:
+                skipped.append(f"injects.{key}")
+        self._show_injects()
+        self._show_params()
+        self._on_scenario()
+        return skipped
