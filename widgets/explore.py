@@ -288,6 +288,8 @@ def colour_domain(values: Sequence[float] | pd.Series, skew_ratio: float = 30.0
     ([1.08, 92.32], 'log')
     >>> colour_domain([50.0, 60.0, 70.0])
     ([50.4, 69.6], 'linear')
+    >>> colour_domain([123456.0, 123457.0])
+    ([123456.0, 123457.0], 'linear')
     """
     arr = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=float)
     if arr.size == 0:
@@ -298,7 +300,8 @@ def colour_domain(values: Sequence[float] | pd.Series, skew_ratio: float = 30.0
     if high <= low:
         high = low + 1.0
     kind = "log" if low > 0 and high / low > skew_ratio else "linear"
-    return [round(low, 6), round(high, 6)], kind
+    short = [float(f"{low:.6g}"), float(f"{high:.6g}")]
+    return (short if short[0] < short[1] else [low, high]), kind
 
 
 def coverage_by_year(

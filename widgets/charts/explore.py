@@ -403,7 +403,7 @@ def coverage_year_chart(coverage: pd.DataFrame, labels: dict[str, str], descript
     >>> coverage_year_chart(cov, {"hdi": "HDI"}, "HDI coverage.", "Coverage").to_dict()["mark"]["type"]
     'rect'
     """
-    df = coverage.assign(label=coverage["indicator"].map(labels).fillna(coverage["indicator"]))
+    df = coverage.assign(label=[labels.get(i, i) for i in coverage["indicator"]])
     order = list(dict.fromkeys(df["label"]))
     chart = alt.Chart(df[["label", "year", "share", "n_with_data", "n_countries"]]).mark_rect(
         stroke="white", strokeWidth=0.5).encode(
@@ -434,8 +434,8 @@ def coverage_country_chart(coverage: pd.DataFrame, labels: dict[str, str],
     'Years with data (%)'
     """
     df = coverage.assign(
-        label=coverage["indicator"].map(labels).fillna(coverage["indicator"]),
-        country=coverage["iso3"].map(names).fillna(coverage["iso3"]),
+        label=[labels.get(i, i) for i in coverage["indicator"]],
+        country=[names.get(c, c) for c in coverage["iso3"]],
         latest=coverage["latest_year"].map(lambda v: "none" if pd.isna(v) else str(int(v))),
     )
     order = list(dict.fromkeys(df["label"]))

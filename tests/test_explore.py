@@ -1,0 +1,294 @@
+"""Pure functions and chart builders behind IndicatorExplorer and DataCoverage."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from widgets.charts.explore import (
+    MAX_COMPARED,
+    VALUES_NAME,
+    coverage_country_chart,
+    coverage_year_chart,
+    explorer_chart,
+    explorer_spec,
+    wide_by_year,
+    year_column,
+)
+from widgets.errors import LabInputError
+from widgets.explore import (
+    colour_domain,
+    countries_in,
+    coverage_by_country,
+    coverage_by_year,
+    percentile_scores,
+    rank_values,
+    rank_year,
+    ranked_years,
+    split_by_year,
+    year_view,
+)
+
+DIRECTIONS = ["higher_is_better", "higher_is_worse", "neutral"]
+
+COUNTRIES = pd.DataFrame({
+    "iso3": ["KEN", "NGA", "FRA", "DEU", "JPN"],
+    "name": ["Kenya", "Nigeria", "France", "Germany", "Japan"],
+    "un_region": ["Africa", "Africa", "Europe", "Europe", "Asia"],
+    "income_group": ["Lower middle income", "Lower middle income", "High income",
+                     "High income", "High income"],
+})
+
+# Under-5 mortality in a made-up two-year panel; Japan has no 2021 value.
+U5 = pd.DataFrame({
+    "iso3": ["KEN", "NGA", "FRA", "DEU", "JPN"] * 2,
+    "year": [2020] * 5 + [2021] * 5,
+    "value": [42.0, 114.0, 4.4, 3.7, 2.5, 41.0, 111.0, 4.3, 3.6, np.nan],
+})
+
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+maybe_missing = st.one_of(finite, st.just(np.nan))
+
+
+def as_series(values):
+    return pd.Series(values, index=[f"C{i}" for i in range(len(values))], dtype=float)
+
+
+# ----------------------------------------------------------------- ranking
+def test_rank_best_is_one_and_missing_is_not_ranked():
+    r = rank_values(U5[U5.year == 2021].set_index("iso3")["value"], "higher_is_worse")
+    assert r["DEU"] == 1 and r["NGA"] == 4
+    assert np.isnan(r["JPN"])
+
+
+def test_rank_ties_share_the_best_rank():
+    r = rank_values(pd.Series({"A": 5.0, "B": 5.0, "C": 1.0}), "higher_is_better")
+    assert r.tolist() == [1.0, 1.0, 3.0]
+
+
+def test_unknown_direction_is_a_clear_error():
+    with pytest.raises(LabInputError, match="not a direction"):
+        rank_values(pd.Series({"A": 1.0}), "up")
+
+
+@given(st.lists(maybe_missing, min_size=1, max_size=30), st.sampled_from(DIRECTIONS))
+def test_percentiles_are_between_0_and_100_and_keep_missing(values, direction):
+    s = as_series(values)
+    p = percentile_scores(s, direction)
+    assert p.isna().equals(s.isna())
+    assert ((p.dropna() >= 0) & (p.dropna() <= 100)).all()
+
+
+@given(st.lists(finite, min_size=2, max_size=30, unique=True))
+def test_percentiles_flip_with_direction(values):
+    s = as_series(values)
+    better = percentile_scores(s, "higher_is_better")
+    worse = percentile_scores(s, "higher_is_worse")
+    assert np.allclose(better + worse, 100.0)
+    assert better[s.idxmax()] == 100.0 and better[s.idxmin()] == 0.0
+
+
+@given(st.lists(st.integers(min_value=1, max_value=10_000), min_size=1, max_size=30))
+def test_percentiles_ignore_monotonic_rescaling(values):
+    s = as_series([float(v) for v in values])
+    assert np.allclose(percentile_scores(s, "higher_is_better"),
+                       percentile_scores(np.log(s) * 3 + 7, "higher_is_better"))
+
+
+def test_missing_is_never_scored_as_zero():
+    s = pd.Series({"A": 10.0, "B": np.nan, "C": 0.0})
+    p = percentile_scores(s, "higher_is_worse")
+    assert np.isnan(p["B"]) and p["C"] == 100.0
+
+
+def test_single_country_is_in_the_middle():
+    assert percentile_scores(pd.Series({"A": 3.0, "B": np.nan}), "higher_is_better")["A"] == 50
+
+
+def test_ranked_years_ranks_each_year_among_countries_with_data():
+    r = ranked_years(U5, "higher_is_worse")
+    y2021 = r[r.year == 2021]
+    assert y2021["n_with_data"].unique().tolist() == [4]
+    assert "JPN" not in set(y2021["iso3"])
+    assert y2021.set_index("iso3")["rank"].to_dict() == {"DEU": 1, "FRA": 2, "KEN": 3, "NGA": 4}
+    assert r[r.year == 2020].set_index("iso3").loc["JPN", "rank"] == 1
+
+
+def test_ranked_years_needs_the_columns():
+    with pytest.raises(LabInputError, match="iso3, year and value"):
+        ranked_years(U5.rename(columns={"value": "v"}), "neutral")
+
+
+# ----------------------------------------------------------------- filtering
+def test_countries_in_region_and_income_group():
+    assert countries_in(COUNTRIES, region="Europe") == ["FRA", "DEU"]
+    assert countries_in(COUNTRIES, income_group="High income", region="Asia") == ["JPN"]
+    assert countries_in(COUNTRIES, region="All", income_group=None) == COUNTRIES["iso3"].tolist()
+
+
+def test_unknown_filter_names_the_valid_ones():
+    with pytest.raises(LabInputError, match="Choose one of: High income, Lower middle income"):
+        countries_in(COUNTRIES, income_group="Rich")
+
+
+def test_year_view_reranks_within_the_filter():
+    r = ranked_years(U5, "higher_is_worse")
+    africa = year_view(r, 2020, keep=countries_in(COUNTRIES, region="Africa"),
+                       direction="higher_is_worse")
+    assert africa[["iso3", "rank"]].values.tolist() == [["KEN", 1], ["NGA", 2]]
+    assert year_view(r, 1999, direction="higher_is_worse").empty
+
+
+@settings(max_examples=60)
+@given(st.lists(st.one_of(st.integers(0, 5).map(float), st.just(np.nan)), min_size=1,
+                max_size=12), st.sampled_from(DIRECTIONS), st.integers(0, 2 ** 12 - 1))
+def test_fast_rank_year_equals_year_view(values, direction, keep_bits):
+    codes = [f"C{i:02d}" for i in range(len(values))]
+    long = pd.DataFrame({"iso3": codes, "year": 2020, "value": values})
+    keep = {c for i, c in enumerate(codes) if keep_bits >> i & 1}
+    ranked = ranked_years(long, direction)
+    slow = year_view(ranked, 2020, keep, direction)
+    if ranked.empty:
+        return
+    fast = rank_year(*split_by_year(ranked, direction)[2020], direction, keep)
+    assert sorted(zip(slow.iso3, slow["rank"], strict=True)) == sorted(
+        zip(fast.iso3, fast["rank"], strict=True))
+
+
+# ----------------------------------------------------------------- coverage
+PANEL = pd.DataFrame({
+    "iso3": ["A", "B", "C"] * 2, "year": [2000] * 3 + [2001] * 3,
+    "hdi": [0.5, np.nan, 0.7, 0.6, 0.65, np.nan],
+    "gini": [np.nan] * 6,
+})
+
+
+def test_coverage_by_year_counts_countries_with_a_value():
+    cov = coverage_by_year(PANEL, ["hdi", "gini"])
+    hdi = cov[cov.indicator == "hdi"].set_index("year")
+    assert hdi["n_with_data"].tolist() == [2, 2]
+    assert hdi["share"].round(1).tolist() == [66.7, 66.7]
+    assert (cov[cov.indicator == "gini"]["share"] == 0).all()
+
+
+def test_coverage_by_year_fills_years_without_rows():
+    cov = coverage_by_year(PANEL, ["hdi"], iso3s=["A"], years=(1999, 2001))
+    assert cov["year"].tolist() == [1999, 2000, 2001]
+    assert cov["n_with_data"].tolist() == [0, 1, 1]
+
+
+def test_coverage_by_country_shares_and_latest_year():
+    cov = coverage_by_country(PANEL, ["hdi"], ["A", "B", "C", "Z"], (2000, 2001)).set_index("iso3")
+    assert cov.loc["A", "share"] == 100.0 and cov.loc["B", "n_years"] == 1
+    assert cov.loc["C", "latest_year"] == 2000
+    assert cov.loc["Z", "n_years"] == 0 and np.isnan(cov.loc["Z", "latest_year"])
+
+
+def test_coverage_needs_countries_and_indicators():
+    with pytest.raises(LabInputError, match="No countries"):
+        coverage_by_year(PANEL, ["hdi"], iso3s=[])
+    with pytest.raises(LabInputError, match="at least one indicator"):
+        coverage_by_country(PANEL, [], ["A"], (2000, 2001))
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1e5), min_size=1, max_size=50))
+def test_colour_domain_is_ordered_and_log_only_for_positive(values):
+    (low, high), kind = colour_domain(values)
+    assert low < high
+    if kind == "log":
+        assert low > 0
+
+
+def test_colour_domain_without_values_is_a_clear_error():
+    with pytest.raises(LabInputError, match="no data"):
+        colour_domain([np.nan])
+
+
+# ----------------------------------------------------------------- charts
+YEARS = [2020, 2021]
+
+
+@pytest.fixture(scope="module")
+def wide():
+    return wide_by_year(U5, COUNTRIES, YEARS)
+
+
+def test_wide_by_year_keeps_missing_as_null(wide):
+    row = wide.set_index("iso3").loc["JPN"]
+    assert row[year_column(2020)] == 2.5 and np.isnan(row[year_column(2021)])
+    assert wide.columns.tolist() == ["iso3", "name", "region", "income", "y2020", "y2021"]
+
+
+def _spec(wide, **kw):
+    args = dict(years=YEARS, label="Under-5 mortality", unit="deaths per 1,000 live births",
+                direction="higher_is_worse", year=2021, description="Test map.", world=None)
+    args.update(kw)
+    return explorer_chart(wide, **args).to_dict()
+
+
+def test_explorer_chart_params_and_no_data_legend(wide):
+    spec = _spec(wide, picked=["KEN"], region="Africa")
+    params = {p["name"]: p for p in spec["params"]}
+    assert params["year"]["value"] == 2021 and params["picked"]["value"] == ["KEN"]
+    assert params["region"]["value"] == "Africa" and params["pick"]["select"]["type"] == "point"
+    layers = spec["vconcat"][0]["layer"]
+    nodata = layers[1]
+    assert nodata["encoding"]["color"]["scale"]["domain"] == ["no data"]
+    has_data = layers[2]
+    assert has_data["encoding"]["color"]["scale"]["scheme"] == "orangered"
+    assert "y2021" in json.dumps(spec["vconcat"][0]["transform"])
+    # the year is picked inside Vega, from the parameter
+    assert any("datum['y' + year]" in t.get("calculate", "")
+               for t in spec["vconcat"][0]["transform"])
+    assert spec["description"] == "Test map."
+
+
+def test_explorer_chart_rank_order_follows_direction(wide):
+    worse = _spec(wide)["vconcat"][0]["layer"][2]["transform"][1]["sort"][0]["order"]
+    better = _spec(wide, direction="higher_is_better")["vconcat"][0]["layer"][2][
+        "transform"][1]["sort"][0]["order"]
+    assert (worse, better) == ("ascending", "descending")
+
+
+def test_explorer_chart_embeds_data_once_and_stays_small():
+    from widgets import data
+    from widgets.data import load_countries
+
+    years = list(range(1990, 2025))
+    w = wide_by_year(data.indicator_series("population"), load_countries(), years)
+    chart = explorer_chart(w, years, "Population", "people", "neutral", 2020, "d")
+    spec = chart.to_dict()
+    assert len(json.dumps(spec)) < 1_000_000
+    assert spec["datasets"][VALUES_NAME].count('"iso3":"AFG"') == 1
+    # the values table is embedded once only (the map has names but no regions)
+    assert json.dumps(spec).count('Afghanistan\\",\\"region') == 1
+
+
+@pytest.mark.parametrize("direction", DIRECTIONS)
+def test_fast_spec_equals_altair_build(wide, direction):
+    kwargs = dict(years=YEARS, label="Test 'quoted' label", unit="%", direction=direction,
+                  year=2020, description="A view.", region="Europe", income="All",
+                  picked=["FRA", "KEN"], year_range=(2020, 2021))
+    assert explorer_spec(wide, **kwargs) == explorer_chart(wide, **kwargs).to_dict()
+
+
+def test_line_chart_limit_is_the_palette():
+    assert MAX_COMPARED == 8
+
+
+def test_coverage_charts_encode_share():
+    cov = coverage_by_year(PANEL, ["hdi"])
+    spec = coverage_year_chart(cov, {"hdi": "HDI"}, "desc", "title").to_dict()
+    assert spec["encoding"]["color"]["scale"]["domain"] == [0, 100]
+    assert spec["encoding"]["color"]["scale"]["reverse"] is True  # few data = dark
+    cc = coverage_by_country(PANEL, ["hdi"], ["A", "B"], (2000, 2001))
+    spec2 = coverage_country_chart(cc, {"hdi": "HDI"}, {"A": "Aland"}, "desc", "t").to_dict()
+    rows = next(iter(spec2["datasets"].values()))
+    assert {r["country"] for r in rows} == {"Aland", "B"}
+    assert isinstance(coverage_country_chart(cc, {}, {}, "d", "t"), alt.Chart)
