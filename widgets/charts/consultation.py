@@ -14,8 +14,11 @@ import pandas as pd
 from widgets.charts import OKABE_ITO, describe
 from widgets.consultation import QUADRANTS, RULES, Rankings
 
-__all__ = ["rank_distribution_chart", "rules_chart", "rules_description", "stakeholder_chart"]
+__all__ = ["rank_distribution_chart", "rank_distribution_data", "rank_distribution_description",
+           "rules_chart", "rules_data", "rules_description", "stakeholder_chart"]
 
+_SHORT_RULES = {"plurality": "Plurality", "borda": "Borda count",
+                "weighted_borda": "Borda, weighted", "condorcet": "Condorcet"}
 _QUADRANT_COLOURS = dict(zip(QUADRANTS.values(), [OKABE_ITO[5], OKABE_ITO[1], OKABE_ITO[0],
                                                   "#7f7f7f"], strict=True))
 
@@ -97,10 +100,8 @@ def rules_chart(table: pd.DataFrame) -> alt.FacetChart:
 
     ``table`` is :func:`widgets.consultation.aggregate`.
     """
-    short = {"plurality": "Plurality", "borda": "Borda count",
-             "weighted_borda": "Borda, weighted", "condorcet": "Condorcet"}
-    data = table.assign(status=table["winner"].map({True: "Winner", False: "Not chosen"}),
-                        rule_label=table["rule"].map(short))
+    short = _SHORT_RULES
+    data = rules_data(table)
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("share_of_top:Q", title="Share of top score",
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
@@ -128,14 +129,8 @@ def rank_distribution_chart(rankings: Rankings) -> alt.Chart:
     >>> d["mark"]["type"]
     'bar'
     """
-    r = rankings.ranks
     k = len(rankings.options)
-    rows = []
-    for j, opt in enumerate(rankings.options):
-        for rank in range(1, k + 1):
-            rows.append({"option": opt, "position": f"Ranked {rank}", "rank": rank,
-                         "participants": int((r[:, j] == rank).sum())})
-    data = pd.DataFrame(rows)
+    data = rank_distribution_data(rankings)
     order = [f"Ranked {i}" for i in range(1, k + 1)]
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("participants:Q", title="Participants", stack="zero"),
@@ -148,14 +143,57 @@ def rank_distribution_chart(rankings: Rankings) -> alt.Chart:
                  alt.Tooltip("participants:Q", title="Participants")],
     ).properties(width=520, height=alt.Step(26), title=alt.Title(
         "How participants ranked each option", subtitle="Blue: first choices; orange: last."))
+    return describe(chart, rank_distribution_description(rankings))
+
+
+def rank_distribution_data(rankings: Rankings) -> pd.DataFrame:
+    """Participants per option and position: ``option, position, rank, participants``.
+
+    >>> from widgets.consultation import textbook_profile
+    >>> d = rank_distribution_data(textbook_profile("plurality_vs_borda"))
+    >>> d[d["option"] == "A"]["participants"].tolist()
+    [4, 0, 5]
+    """
+    r = rankings.ranks
+    k = len(rankings.options)
+    rows = []
+    for j, opt in enumerate(rankings.options):
+        for rank in range(1, k + 1):
+            rows.append({"option": opt, "position": f"Ranked {rank}", "rank": rank,
+                         "participants": int((r[:, j] == rank).sum())})
+    return pd.DataFrame(rows)
+
+
+def rank_distribution_description(rankings: Rankings) -> str:
+    """Which options divide participants (often first and often last).
+
+    >>> from widgets.consultation import textbook_profile
+    >>> rank_distribution_description(textbook_profile("plurality_vs_borda"))
+    '9 participant(s) ranked 3 options. Divisive: A (at least a quarter rank it first and at least a quarter last).'
+    """
+    r = rankings.ranks
+    k = len(rankings.options)
+    if len(rankings) == 0:
+        return "No rankings yet."
     first = r == 1
     last = r == k
     polar = [o for j, o in enumerate(rankings.options)
              if first[:, j].mean() >= 0.25 and last[:, j].mean() >= 0.25]
-    text = (f"{len(rankings)} participant(s) ranked {k} options. ")
+    text = f"{len(rankings)} participant(s) ranked {k} options. "
     if polar:
         text += (f"Divisive: {', '.join(polar)} (at least a quarter rank it first and at least a "
                  "quarter last).")
     else:
         text += "No option is both a frequent first and a frequent last choice."
-    return describe(chart, text)
+    return text
+
+
+def rules_data(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows :func:`rules_chart` draws (short rule names, winner status).
+
+    >>> from widgets.consultation import aggregate, textbook_profile
+    >>> rules_data(aggregate(textbook_profile("condorcet_cycle")))["rule_label"].unique().tolist()
+    ['Plurality', 'Borda count', 'Borda, weighted', 'Condorcet']
+    """
+    return table.assign(status=table["winner"].map({True: "Winner", False: "Not chosen"}),
+                        rule_label=table["rule"].map(_SHORT_RULES))

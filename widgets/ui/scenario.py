@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as W
-import numpy as np
 import pandas as pd
 
 from widgets._paths import work_dir
@@ -64,6 +63,7 @@ from widgets.scenarios import (
     write_report,
 )
 from widgets.ui import ChartPanel, LabWidget, data_table_html
+from widgets.ui._swap import swap_data as _swap_data
 
 __all__ = ["ScenarioSimulator"]
 
@@ -77,42 +77,6 @@ def _banner() -> W.HTML:
         f"{html.escape(TEACHING_LABEL.split(':', 1)[1].strip())} Every equation and assumption "
         "is in the Assumptions tab, where you can change them.</div>"
     )
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON-safe rows: plain Python numbers and strings (NaN becomes None)."""
-    cols = list(df.columns)
-    columns = []
-    for c in cols:
-        values = df[c].to_numpy()
-        if values.dtype.kind == "f":
-            values = np.where(np.isfinite(values), values, np.nan)
-            columns.append([None if v != v else v for v in values.tolist()])
-        else:
-            columns.append(values.tolist())
-    return [dict(zip(cols, row, strict=True)) for row in zip(*columns, strict=True)]
-
-
-def _swap_data(panel: ChartPanel, df: pd.DataFrame, params: dict[str, Any] | None = None,
-               subtitle: str | None = None) -> None:
-    """Replace the rows a chart draws without rebuilding it through Altair.
-
-    The chart's structure (marks, encodings, scales) never changes in this
-    widget, only its rows, so the Vega-Lite spec built once in ``__init__`` is
-    reused with new inline data: a fraction of a millisecond instead of a full
-    Altair build and schema validation (~100 ms) per control change.
-    """
-    spec = dict(panel.chart.spec)
-    datasets = spec.get("datasets", {})
-    if len(datasets) != 1:
-        raise RuntimeError("expected one dataset in the chart spec")
-    spec["datasets"] = {next(iter(datasets)): _records(df)}
-    if params:
-        spec["params"] = [{**p, "value": params[p["name"]]} if p.get("name") in params else p
-                          for p in spec.get("params", [])]
-    if subtitle is not None and isinstance(spec.get("title"), dict):
-        spec["title"] = {**spec["title"], "subtitle": subtitle}
-    panel.chart.spec = spec
 
 
 class ScenarioSimulator(LabWidget):
@@ -474,7 +438,7 @@ class ScenarioSimulator(LabWidget):
             f"<p role='status' style='color:{colour}'><b>{html.escape(msg)}</b></p>")
         if res.over_budget:
             self.show_message(msg, "warning")
-        elif self.message_kind == "warning" and self.message_text.startswith("Over budget"):
+        elif self.message_text.startswith("Over budget"):
             self.clear_message()
 
     def _show_params(self) -> None:
@@ -492,6 +456,8 @@ class ScenarioSimulator(LabWidget):
 
     def _on_scenario(self, change: dict | None = None) -> None:
         self._compute(0)
+        if self.message_kind == "error":  # the new choice worked: an old problem is gone
+            self.clear_message()
         self._show_all()
 
     def _on_outcome(self, change: dict) -> None:
