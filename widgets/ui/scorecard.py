@@ -1,0 +1,250 @@
+"""Scorecard: a country's human-security outcomes next to its state-security record, as a brief."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as W
+import pandas as pd
+
+from widgets import data
+from widgets._paths import work_dir
+from widgets.charts.scorecard import VERDICT_COLOURS, scorecard_chart
+from widgets.errors import LabInputError
+from widgets.scorecard import (
+    HUMAN_INDICATORS,
+    STATE_INDICATORS,
+    brief_html,
+    brief_markdown,
+    country_scorecard,
+    period_scorecard,
+    prepare_scorecard,
+    summarise_scorecard,
+)
+from widgets.ui import ChartPanel, LabWidget
+
+__all__ = ["Scorecard", "scorecard_table_html"]
+
+
+def scorecard_table_html(rows: pd.DataFrame, dimension_labels: dict[str, str]) -> str:
+    """The scorecard as one accessible table, grouped by side and dimension."""
+    e = html.escape
+    head = ("<tr><th scope='col'>Dimension</th><th scope='col'>Indicator</th>"
+            "<th scope='col'>Start</th><th scope='col'>End</th><th scope='col'>Change</th>"
+            "<th scope='col'>Change %</th><th scope='col'>Position start → end</th></tr>")
+    body = []
+    for r in rows.itertuples(index=False):
+        group = "State security" if r.side == "State security" else dimension_labels.get(
+            r.dimension, r.dimension)
+        start = f"{_num(r.start_value)} ({r.start_year})" if _ok(r.start_year) else "–"
+        end = f"{_num(r.end_value)} ({r.end_year})" if _ok(r.end_year) else "–"
+        pct = f"{r.pct_change:+.1f}%" if pd.notna(r.pct_change) else "–"
+        pos = (f"{r.start_position:.0f} → {r.end_position:.0f}"
+               if pd.notna(r.start_position) and pd.notna(r.end_position) else "–")
+        colour = {"better": "#006e4e", "worse": "#b24a00"}.get(r.verdict, "#333")
+        body.append(
+            f"<tr><td>{e(group)}</td><td>{e(r.label)} <span style='color:#666'>({e(r.unit)})"
+            f"</span></td><td>{e(start)}</td><td>{e(end)}</td>"
+            f"<td style='color:{colour};font-weight:600'>{e(r.arrow)} {e(r.verdict)}</td>"
+            f"<td>{e(pct)}</td><td>{e(pos)}</td></tr>")
+    style = ("<style>.hsl-score{border-collapse:collapse;font-size:12px}.hsl-score th,"
+             ".hsl-score td{border-bottom:1px solid #ddd;padding:2px 8px;text-align:left}"
+             ".hsl-score caption{text-align:left;font-weight:600}</style>")
+    return (f"{style}<div style='max-height:360px;overflow:auto' tabindex='0' role='region' "
+            f"aria-label='Scorecard table'><table class='hsl-score'><caption>Scorecard: values "
+            f"from the nearest year with data (in brackets)</caption><thead>{head}</thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def _ok(v: Any) -> bool:
+    return v is not None and v is not pd.NA and v == v
+
+
+def _num(v: float) -> str:
+    from widgets.charts import format_value
+
+    return format_value(v)
+
+
+class Scorecard(LabWidget):
+    """Choose a country and two years; see what changed for people and for the state.
+
+    >>> sc = Scorecard("COL", start=2010, end=2020)
+    >>> row = sc.rows.set_index("indicator").loc["battle_deaths"]
+    >>> row["side"], row["verdict"]
+    ('State security', 'better')
+    >>> sc.end.value = 2005
+    >>> sc.message_text.startswith("The start year")
+    True
+    """
+
+    state_controls = ("country", "start", "end")
+    state_name = "scorecard"
+
+    def __init__(self, country: str = "COL", start: int = 2010, end: int = 2020,
+                 human: dict[str, tuple[str, ...]] | None = None,
+                 state: tuple[str, ...] = STATE_INDICATORS) -> None:
+        human = human or HUMAN_INDICATORS
+        self._order = [i for ids in human.values() for i in ids] + list(state)
+        self._state_ids = tuple(state)
+        self._infos = {i: data.indicator_info(i) for i in self._order}
+        series = {i: data.indicator_series(i)[["iso3", "year", "value"]] for i in self._order}
+        panel_years = data.load_panel("population")["year"]
+        self._years = list(range(int(panel_years.min()), int(panel_years.max()) + 1))
+        self._tables = prepare_scorecard(series, self._infos, self._years)
+        countries = data.load_countries()[["iso3", "name"]].sort_values("name")
+        self._names = dict(zip(countries["iso3"], countries["name"], strict=True))
+        style = {"description_width": "90px"}
+        self.country = W.Dropdown(options=[(n, c) for c, n in self._names.items()],
+                                  value=data.check_country(country), description="Country",
+                                  style=style, layout=W.Layout(width="360px"))
+        self.start = W.Dropdown(options=self._years, value=start, description="From",
+                                style=style, layout=W.Layout(width="200px"))
+        self.end = W.Dropdown(options=self._years, value=end, description="To",
+                              style=style, layout=W.Layout(width="200px"))
+        self.summary = W.HTML()
+        self.table = W.HTML()
+        self.notes = W.Textarea(placeholder="Your assessment: what do these changes say about "
+                                "this country's foreign and security policy?",
+                                description="My notes", style=style,
+                                layout=W.Layout(width="95%", height="80px"))
+        self.export_html_button = W.Button(description="Export brief (HTML)", icon="file",
+                                           layout=W.Layout(width="190px"),
+                                           tooltip="A printable page with the chart and table")
+        self.export_md_button = W.Button(description="Export brief (Markdown)",
+                                         icon="file-text", layout=W.Layout(width="210px"),
+                                         tooltip="The same brief as a Markdown file")
+        self._compute()
+        self.panel = ChartPanel(self._period_chart(), self._text(), self._table_df(),
+                                source=self._source())
+        super().__init__([
+            W.HBox([self.country, self.start, self.end], layout=W.Layout(flex_flow="row wrap")),
+            self.summary, self.panel, self.table, self.notes,
+            W.HBox([self.export_html_button, self.export_md_button])])
+        self._show()
+        self.on_change(self.country, self._on_country)
+        self.on_change([self.start, self.end], self._on_period)
+        self.export_html_button.on_click(self.safe(lambda _b: self.export("html")))
+        self.export_md_button.on_click(self.safe(lambda _b: self.export("md")))
+
+    # -- computing -------------------------------------------------------------
+    def _compute(self) -> None:
+        self.rows = country_scorecard(self._tables, self._infos, self.country.value,
+                                      int(self.start.value), int(self.end.value),
+                                      state_indicators=self._state_ids)
+
+    @property
+    def country_name(self) -> str:
+        return self._names[self.country.value]
+
+    def _period_chart(self) -> Any:
+        """The chart holds every country's rows for the period; the country is a parameter."""
+        everyone = period_scorecard(self._tables, self._infos, int(self.start.value),
+                                    int(self.end.value), state_indicators=self._state_ids)
+        return scorecard_chart(everyone, self.country.value, self.country_name,
+                               self.start.value, self.end.value, dict(data.DIMENSIONS),
+                               description=self._text())
+
+    def _text(self) -> str:
+        s = summarise_scorecard(self.rows)
+        h = s.get("Human security", {})
+        st = s.get("State security", {})
+        return (f"Scorecard for {self.country_name}, {self.start.value} to {self.end.value}. "
+                f"Human security: {h.get('better', 0)} indicators better for people, "
+                f"{h.get('worse', 0)} worse, {h.get('little change', 0)} little change, "
+                f"{h.get('no data', 0)} without data. State security: military indicators "
+                f"{st.get('up', 0)} up and {st.get('down', 0)} down; battle deaths "
+                f"{'better' if st.get('better') else 'worse' if st.get('worse') else 'unchanged or without data'}."
+                " Arrows show the position among countries at the start (circle) and end "
+                "(triangle).")
+
+    def _table_df(self) -> pd.DataFrame:
+        cols = {"side": "Side", "dimension": "Dimension", "label": "Indicator", "unit": "Unit",
+                "start_year": "Start year", "start_value": "Start value",
+                "end_year": "End year", "end_value": "End value", "change": "Change",
+                "pct_change": "Change %", "verdict": "Verdict",
+                "start_position": "Start position", "end_position": "End position"}
+        return self.rows[list(cols)].rename(columns=cols)
+
+    def _source(self) -> str:
+        publishers = sorted({self._infos[i].publisher for i in self._order})
+        return ("Sources: " + "; ".join(publishers) + ". Each indicator's full source is "
+                "listed in the exported brief.")
+
+    def sources(self) -> list[str]:
+        """The full source line of every indicator on the scorecard."""
+        return [f"{self._infos[i].short_label}: {self._infos[i].source_line()}"
+                for i in self._order]
+
+    def _show(self) -> None:
+        s = summarise_scorecard(self.rows)
+        h, st = s.get("Human security", {}), s.get("State security", {})
+        better, worse = VERDICT_COLOURS["better"], VERDICT_COLOURS["worse"]
+        self.summary.value = (
+            f"<p role='status'><b>{html.escape(self.country_name)}, {self.start.value}–"
+            f"{self.end.value}.</b> Human security: <b style='color:{better}'>"
+            f"{h.get('better', 0)} better</b>, <b style='color:{worse}'>{h.get('worse', 0)} "
+            f"worse</b>, {h.get('little change', 0)} little change, {h.get('no data', 0)} "
+            f"without data. State security: {st.get('up', 0)} up, {st.get('down', 0)} down, "
+            f"{st.get('better', 0)} better, {st.get('worse', 0)} worse.</p>")
+        self.table.value = scorecard_table_html(self.rows, dict(data.DIMENSIONS))
+
+    # -- callbacks ----------------------------------------------------------------
+    def _on_country(self, change: dict | None = None) -> None:
+        """A new country: same data in the chart, only its parameters change."""
+        self._compute()
+        self.panel.set_params(country=self.country.value, country_label=self.country_name)
+        self.panel.update(description=self._text(), table=self._table_df())
+        self._show()
+        self.clear_message()
+
+    def _on_period(self, change: dict | None = None) -> None:
+        """A new period: the chart gets the new period's data."""
+        if int(self.start.value) >= int(self.end.value):
+            raise LabInputError(f"The start year ({self.start.value}) must come before the end "
+                                f"year ({self.end.value}); the last valid scorecard is shown.")
+        self._compute()
+        self.panel.update(chart=self._period_chart(), description=self._text(),
+                          table=self._table_df())
+        self._show()
+        self.clear_message()
+
+    # -- export -------------------------------------------------------------------
+    def export(self, fmt: str = "html", path: str | Path | None = None) -> Path:
+        """Write the brief (``"html"`` or ``"md"``) to the learner's folder; returns the path."""
+        from widgets.portfolio import chart_to_svg
+
+        if fmt not in ("html", "md"):
+            raise LabInputError("Export as 'html' or 'md' (Markdown).")
+        svg = chart_to_svg(self.panel.chart.chart, {"country": self.country.value,
+                                                    "country_label": self.country_name})
+        render = brief_html if fmt == "html" else brief_markdown
+        text = render(self.rows, self.country_name, int(self.start.value), int(self.end.value),
+                      sources=self.sources(), notes=self.notes.value,
+                      dimension_labels=dict(data.DIMENSIONS), chart_svg=svg)
+        if path is None:
+            slug = re.sub(r"[^A-Za-z0-9]+", "-", self.country.value).strip("-")
+            path = work_dir() / f"scorecard-{slug}-{self.start.value}-{self.end.value}.{fmt}"
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+        self.show_message(f"Exported the brief to {path}. Open it in a browser to read, print "
+                          "or share it.", "info")
+        return path
+
+    def get_state(self) -> dict[str, Any]:
+        state = super().get_state()
+        state["notes"] = self.notes.value
+        return state
+
+    def set_state(self, state: dict[str, Any]) -> list[str]:
+        state = dict(state)
+        notes = state.pop("notes", None)
+        if isinstance(notes, str):
+            self.notes.value = notes
+        return super().set_state(state)
