@@ -133,7 +133,7 @@ class IndicatorExplorer(LabWidget):
         controls = W.HBox([
             W.VBox([self.indicator, W.HBox([self.year, self.play]), self.region, self.income]),
             W.VBox([self.countries, self.hint]),
-        ], layout=W.Layout(flex_flow="row wrap", gap="12px"))
+        ], layout=W.Layout(flex_flow="row wrap", grid_gap="12px"))
         super().__init__([controls, self.panel])
 
         self.on_change(self.indicator, self._on_indicator)
@@ -285,10 +285,10 @@ class IndicatorExplorer(LabWidget):
                           caption=f"{info.short_label} in {year}, countries in view with data")
         if view.empty:
             self.show_message(
-                f"{info.short_label} has no data for {year} in the countries shown. "
+                f"{info.short_label} has no values for {year} in the countries shown. "
                 f"Data exist for {year_span(d['years'])}; the map shows every country as "
                 "'no data'.", "warning")
-        elif self.message_kind == "warning" and "has no data for" in self.message_text:
+        elif self.message_kind == "warning" and "has no values for" in self.message_text:
             self.clear_message()
 
     def _describe(self, year: int, view: pd.DataFrame | None = None,

@@ -1,0 +1,225 @@
+"""Widget tests: set control values, check chart params, data, text and messages."""
+
+from __future__ import annotations
+
+import json
+import statistics
+
+import pytest
+from altair.utils.selection import PointSelection
+
+from widgets import data
+from widgets.ui.coverage import DataCoverage
+from widgets.ui.explorer import IndicatorExplorer, indicator_options
+from widgets.ui.profile import CountryProfile
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return IndicatorExplorer("under5_mortality", year=2015, countries=["KEN", "NGA"])
+
+
+def _click(ex, codes):
+    # what the browser sends when countries are clicked on the map (Vega's signal + store)
+    ex.panel.chart._vl_selections = {
+        "pick": {"value": {"vlPoint": {"or": [{"iso3": c} for c in codes]}},
+                 "store": [{"unit": "explorer_map", "fields": [{"field": "iso3", "type": "E"}],
+                            "values": [c]} for c in codes]}}
+
+
+def test_menu_is_grouped_by_dimension():
+    labels = [label for label, _ in indicator_options()]
+    assert "Health — Under-5 mortality" in labels
+    assert labels.index("Health — Under-5 mortality") < labels.index("Political — Rule of law")
+
+
+def test_year_slider_only_changes_a_parameter(explorer):
+    spec_before = explorer.panel.chart.spec
+    explorer.year.value = 2020
+    assert explorer.panel.chart.params.year == 2020
+    assert explorer.panel.chart.spec is spec_before  # no data re-sent
+    table = explorer.panel.table_data
+    expected = data.indicator_series("under5_mortality", year=2020)
+    assert len(table) == len(expected)
+    assert set(table["Year"]) == {2020}
+    kenya = table.set_index("Country").loc["Kenya"]
+    assert kenya["Under-5 mortality (deaths per 1,000 live births)"] == pytest.approx(
+        expected.set_index("iso3").loc["KEN", "value"])
+    assert "in 2020" in explorer.panel.description_text
+    assert "not as zero" in explorer.panel.description_text
+
+
+def test_play_moves_the_year(explorer):
+    explorer.play.value = 2018
+    assert explorer.year.value == 2018 and explorer.panel.chart.params.year == 2018
+
+
+def test_rank_in_table_matches_description(explorer):
+    explorer.year.value = 2021
+    table = explorer.panel.table_data.set_index("Country")
+    rank = int(table.loc["Kenya", "Rank"])
+    assert f"Kenya" in explorer.panel.description_text
+    assert f"(rank {rank} of {len(table)})" in explorer.panel.description_text
+
+
+def test_region_filter_is_a_parameter_and_reranks(explorer):
+    explorer.region.value = "Africa"
+    try:
+        assert explorer.panel.chart.params.region == "Africa"
+        table = explorer.panel.table_data
+        africa = set(data.load_countries(regions="Africa")["name"])
+        assert set(table["Country"]) <= africa
+        assert table["Rank"].min() == 1 and table["Rank"].max() <= len(table)
+        explorer.income.value = "High income"
+        assert explorer.panel.chart.params.income == "High income"
+    finally:
+        explorer.region.value = "All"
+        explorer.income.value = "All"
+
+
+def test_countries_list_sets_picked_param(explorer):
+    explorer.countries.value = ("FRA", "KEN")
+    assert explorer.panel.chart.params.picked == ["FRA", "KEN"]
+    assert "France" in explorer.panel.description_text
+
+
+def test_map_click_adds_and_removes_countries(explorer):
+    explorer.countries.value = ()
+    _click(explorer, ["BRA"])
+    assert isinstance(explorer.panel.chart.selections.pick, PointSelection)
+    assert explorer.countries.value == ("BRA",)
+    _click(explorer, ["BRA", "IND"])
+    assert explorer.countries.value == ("BRA", "IND")
+    _click(explorer, ["IND"])
+    assert explorer.countries.value == ("IND",)
+
+
+def test_too_many_countries_gives_a_message(explorer):
+    explorer.countries.value = tuple(data.load_countries()["iso3"][:10])
+    assert len(explorer.countries.value) == 8
+    assert "up to 8" in explorer.message_text
+
+
+def test_indicator_change_resends_one_small_spec(explorer):
+    explorer.clear_message()
+    explorer.indicator.value = "food_insecurity"
+    spec = explorer.panel.chart.spec
+    assert len(json.dumps(spec)) < 1_000_000
+    assert explorer.year.min == 2015  # food insecurity starts in 2015
+    assert "Food insecurity" in explorer.panel.description_text
+    assert "FAO" in explorer.panel.source.value or "Source:" in explorer.panel.source.value
+    explorer.indicator.value = "under5_mortality"
+
+
+def test_year_without_data_is_a_message_not_a_crash():
+    ex = IndicatorExplorer("food_insecurity", year=1995)
+    assert "no data for 1995" in ex.message_text
+    assert ex.year.value == data.years_with_data("food_insecurity")[-1]
+
+
+def test_bad_countries_give_a_message_and_keep_the_good_ones():
+    ex = IndicatorExplorer("life_expectancy", countries=["JPN", "Narnia"])
+    assert ex.countries.value == ("JPN",)
+    assert "Narnia" in ex.message_text
+
+
+def test_state_round_trip(explorer):
+    explorer.year.value = 2010
+    explorer.countries.value = ("KEN",)
+    state = explorer.get_state()
+    other = IndicatorExplorer("life_expectancy")
+    assert other.set_state(state) == []
+    assert other.indicator.value == "under5_mortality" and other.year.value == 2010
+    assert other.panel.chart.params.picked == ["KEN"]
+
+
+def test_year_callback_is_fast(explorer):
+    times = []
+    for year in range(2000, 2021):
+        explorer.year.value = year
+        times.append(explorer.last_callback_ms)
+    # budget 20 ms; CI machines are shared, so allow headroom on the median
+    assert statistics.median(times) < 60
+
+
+# ----------------------------------------------------------------- profile
+@pytest.fixture(scope="module")
+def profile():
+    return CountryProfile("KEN")
+
+
+def test_profile_describes_weakest_dimensions(profile):
+    text = profile.panel.description_text
+    assert text.startswith("Kenya:")
+    for dim in profile.vulnerable:
+        assert data.DIMENSIONS[dim].lower() in text
+    rows = profile.spec["datasets"]["profile_rows"]
+    highlighted = {r["row"].split(" · ")[0] for r in rows if r["highlight"]}
+    assert highlighted == {data.DIMENSIONS[d].replace(" security", "") for d in profile.vulnerable}
+
+
+def test_profile_values_come_from_the_data(profile):
+    table = profile.panel.table_data.set_index("Indicator")
+    latest = data.latest_values("under5_mortality").set_index("iso3").loc["KEN"]
+    row = table.loc["Health · Under-5 mortality"]
+    assert row["Latest value"] == pytest.approx(latest["value"])
+    assert row["Year"] == latest["year"]
+
+
+def test_profile_compare_modes(profile):
+    profile.compare.value = "income"
+    assert "lower middle income" in profile.panel.description_text
+    assert profile.peer.disabled
+    profile.compare.value = "peer"
+    assert not profile.peer.disabled
+    profile.peer.value = "NOR"
+    rows = profile.spec["datasets"]["profile_rows"]
+    assert "Peer: Norway" in json.dumps(profile.spec["vconcat"])
+    nor = CountryProfile("NOR")
+    nor_rows = {r["row"]: r["pct_world"] for r in nor.spec["datasets"]["profile_rows"]}
+    assert all(r["pct_compare"] == nor_rows[r["row"]] for r in rows)
+    profile.peer.value = "KEN"
+    assert "same country" in profile.message_text
+    profile.compare.value = "region"
+
+
+def test_profile_country_change_and_bad_input(profile):
+    profile.country.value = "NOR"
+    assert profile.panel.description_text.startswith("Norway:")
+    assert profile.last_callback_ms is not None
+    bad = CountryProfile("Narnia")
+    assert "Narnia" in bad.message_text and bad.country.value == "KEN"
+    assert bad.get_state()["country"] == "KEN"
+    profile.country.value = "KEN"
+
+
+# ----------------------------------------------------------------- coverage
+def test_coverage_views_follow_controls():
+    cov = DataCoverage(dimension="food", region="Oceania", years=(2015, 2020))
+    year_rows = cov.year_panel.table_data
+    food = set(data.indicators_by_dimension()["food"])
+    labels = {data.indicator_info(i).short_label for i in food}
+    assert {s.split(" · ")[1] for s in year_rows["Indicator"]} == labels
+    country_rows = cov.country_panel.table_data
+    assert set(country_rows["Country"]) == set(data.load_countries(regions="Oceania")["name"])
+    assert (country_rows["Years in range"] == 6).all()
+    cov.region.value = "Europe"
+    assert "Europe" in cov.country_panel.description_text
+    cov.dimension.value = "political"
+    assert "political security" in cov.year_panel.description_text
+    assert cov.get_state() == {"dimension": "political", "region": "Europe",
+                               "years": [2015, 2020]}
+
+
+def test_coverage_counts_match_the_panel():
+    cov = DataCoverage(dimension="food", region="Africa", years=(2000, 2022))
+    t = cov.year_panel.table_data
+    row = t[(t["Indicator"] == "Food · Undernourishment") & (t["Year"] == 2020)].iloc[0]
+    expected = len(data.indicator_series("undernourishment", year=2020))
+    assert row["Countries with data"] == expected
+
+
+def test_coverage_bad_input_is_a_message():
+    cov = DataCoverage(dimension="helth", region="Mars")
+    assert "helth" in cov.message_text and "Mars" in cov.message_text
+    assert cov.dimension.value == "all"
