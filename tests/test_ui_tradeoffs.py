@@ -78,3 +78,75 @@ def test_spending_state_round_trip(spending):
     spending.share.value = 33
     spending.set_state(state)
     assert spending.share.value == state["share"]
+
+
+# ----------------------------------------------------------------- InstrumentScreening
+@pytest.fixture()
+def screening(tmp_path, monkeypatch):
+    monkeypatch.setenv("HSL_WORK_DIR", str(tmp_path))
+    from widgets.ui.screening import InstrumentScreening
+
+    return InstrumentScreening(instrument="comprehensive_sanctions", country="IRQ")
+
+
+def test_screening_profile_follows_country(screening):
+    screening.country.value = "TCD"
+    assert screening.profile_panel.chart.params.country == "TCD"
+    assert screening.profile_panel.chart.params.country_name == "Chad"
+    assert "Chad" in screening.profile_panel.description_text
+    u5 = data.latest_values("under5_mortality")
+    chad = float(u5.loc[u5["iso3"] == "TCD", "value"].iloc[0])
+    table = screening.profile_panel.table_data
+    row = table[table["Indicator"].str.startswith("Under-5")].iloc[0]
+    assert row["Value"] == pytest.approx(chad)
+    assert row["Worse than % of countries"] > 90  # Chad is among the highest
+
+
+def test_screening_ratings_drive_chart_summary_and_note(screening):
+    screening.rate_children.value = -2
+    screening.rate_food.value = -1
+    assert screening.ratings_panel.chart.params.ratings[list(screening._labels).index(
+        "children")] == -2
+    assert screening.summary["unmitigated"] == ["food", "children"]
+    screening.mitigate_humanitarian_carve_out.value = True
+    assert screening.summary["unmitigated"] == []
+    assert "Serious harm" in screening.summary_html.value
+    assert "| Children | −2 serious harm | yes |" in screening.note_text
+
+
+def test_screening_save_makes_new_files(screening, tmp_path):
+    screening.notes.value = "First draft."
+    screening.save_button.click()
+    screening.notes.value = "Second draft."
+    screening.save_button.click()
+    files = sorted(tmp_path.glob("screening-*.md"))
+    assert len(files) == 2
+    assert {f.read_text().count("draft.") for f in files} == {1}
+    assert "Saved as" in screening.message_text
+
+
+def test_screening_history_and_instrument_guidance(screening):
+    screening.episode.value = "HTI"
+    assert "Haiti" in screening.history_panel.description_text
+    assert "841" in screening.episode_text.value
+    screening.instrument.value = "visa_restrictions"
+    assert "remittances" in screening.guidance.value
+    assert "asylum" in screening._prompts["displaced"].value
+
+
+def test_screening_state_round_trip(screening):
+    screening.rate_health.value = -2
+    state = screening.get_state()
+    screening.rate_health.value = 1
+    assert screening.set_state(state) == []
+    assert screening.rate_health.value == -2
+    assert screening.summary["serious"] == ["health"]
+
+
+def test_screening_callbacks_fast(screening):
+    times = []
+    for v in (-2, -1, 0, 1, 2):
+        screening.rate_minorities.value = v
+        times.append(screening.last_callback_ms)
+    times.sort()
+    assert times[2] < 50

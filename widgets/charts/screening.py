@@ -1,0 +1,151 @@
+"""Charts for do-no-harm screening (lesson 07): profile, screening matrix, history.
+
+>>> import pandas as pd
+>>> spec = ratings_chart({"food": "Food security", "children": "Children"},
+...                      {"food": "dimension", "children": "group"}, [-1, 2]).to_dict()
+>>> spec["params"][0]["name"], spec["params"][0]["value"]
+('ratings', [-1, 2])
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from widgets.charts import OKABE_ITO, colour_scale, describe
+
+__all__ = ["history_chart", "profile_chart", "ratings_chart"]
+
+#: Diverging, colour-blind-safe: vermillion = harm, grey = none, blue = benefit.
+RATING_COLOURS = ["#D55E00", "#F0A877", "#E8E8E8", "#8CC4E8", "#0072B2"]
+
+
+def profile_chart(profiles: pd.DataFrame, iso3: str, country: str,
+                  description: str = "") -> alt.LayerChart:
+    """Bars: for each indicator, the share of countries better off than the chosen one.
+
+    ``profiles`` holds every country's profile (``iso3, label, group, value,
+    year, n_countries, worse_than_pct``); the chart shows the rows of the
+    ``country`` parameter (ISO3) and names it from ``country_name``, so picking
+    another country only sets parameters. Longer, darker bars = more
+    vulnerable than most countries.
+
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"iso3": ["TCD"], "label": ["Under-5 mortality"],
+    ...                   "group": ["Children"], "value": [50.0], "year": [2022],
+    ...                   "n_countries": [190], "worse_than_pct": [80.0]})
+    >>> spec = profile_chart(p, "TCD", "Chad").to_dict()
+    >>> sorted(q["name"] for q in spec["params"])
+    ['country', 'country_name']
+    """
+    d = profiles[["iso3", "label", "group", "value", "year", "n_countries",
+                  "worse_than_pct"]].copy()
+    d["year"] = d["year"].astype("float")
+    d["value"] = d["value"].map(lambda v: float(f"{v:.4g}") if pd.notna(v) else v)
+    d["worse_than_pct"] = d["worse_than_pct"].round(1)
+    d["shown"] = d["worse_than_pct"].fillna(0)
+    d["status"] = d["worse_than_pct"].map(lambda v: "no data" if pd.isna(v) else "")
+    base = alt.Chart(d).transform_filter("datum.iso3 == country")
+    order = list(dict.fromkeys(d["label"]))
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
+    bars = base.mark_bar().encode(
+        y=y,
+        x=alt.X("shown:Q", title="Worse off than this % of countries (latest data)",
+                scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("shown:Q", scale=colour_scale("higher_is_worse", domain=[0, 100]),
+                        legend=None),
+        tooltip=[alt.Tooltip("label:N", title="Indicator"),
+                 alt.Tooltip("group:N", title="Speaks for"),
+                 alt.Tooltip("value:Q", title="Value", format=",.3~g"),
+                 alt.Tooltip("year:Q", title="Year", format="d"),
+                 alt.Tooltip("worse_than_pct:Q", title="Worse than % of countries",
+                             format=".0f"),
+                 alt.Tooltip("n_countries:Q", title="Countries with data")],
+    )
+    nodata = base.transform_filter("datum.status == 'no data'").mark_text(
+        align="left", dx=4, color="#555", fontStyle="italic").encode(
+        y=y, x=alt.datum(0), text="status:N")
+    rule = alt.Chart(pd.DataFrame({"x": [50]})).mark_rule(color="#555", strokeDash=[4, 3]).encode(
+        x="x:Q")
+    out = alt.layer(bars, nodata, rule).add_params(
+        alt.param(name="country", value=iso3), alt.param(name="country_name", value=country),
+    ).properties(
+        width=420, height=alt.Step(24),
+        title=alt.Title(alt.ExprRef("'Vulnerability profile: ' + country_name"),
+                        subtitle="Dashed line = the middle country; longer bar = more vulnerable"))
+    return describe(out, description or f"Vulnerability profile of {country}.")
+
+
+def ratings_chart(labels: dict[str, str], kinds: dict[str, str], ratings: list[int],
+                  description: str = "") -> alt.Chart:
+    """The screening matrix: one cell per dimension and group, coloured by the rating.
+
+    The ratings are the ``ratings`` parameter (a list in the order of
+    ``labels``), so changing a rating only sets a parameter.
+    """
+    d = pd.DataFrame({"idx": range(len(labels)), "label": list(labels.values()),
+                      "kind": [("Human-security dimension" if kinds[k] == "dimension"
+                                else "Affected group") for k in labels]})
+    chart = alt.Chart(d).transform_calculate(
+        rating="ratings[datum.idx]",
+        text="(ratings[datum.idx] > 0 ? '+' : '') + ratings[datum.idx]",
+    )
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320))
+    cells = chart.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
+        y=y, x=alt.X("kind:N", title=None, sort=["Human-security dimension", "Affected group"],
+                     axis=alt.Axis(labelAngle=0, orient="top")),
+        color=alt.Color("rating:Q", title="Rating",
+                        scale=alt.Scale(domain=[-2, -1, 0, 1, 2], range=RATING_COLOURS,
+                                        type="linear"),
+                        legend=alt.Legend(values=[-2, -1, 0, 1, 2], title="−2 harm … +2 benefit")),
+        tooltip=[alt.Tooltip("label:N", title="Aspect"), alt.Tooltip("rating:Q", title="Rating")],
+    )
+    text = chart.mark_text(fontSize=13, fontWeight="bold").encode(
+        y=y, x=alt.X("kind:N", sort=["Human-security dimension", "Affected group"]),
+        text="text:N")
+    out = alt.layer(cells, text).add_params(
+        alt.param(name="ratings", value=[int(r) for r in ratings])
+    ).properties(width=360, height=alt.Step(22),
+                 title=alt.Title("Your screening matrix",
+                                 subtitle="Each row only has a cell in its own column"))
+    return describe(out, description or "Screening matrix.")
+
+
+def history_chart(series: pd.DataFrame, comparison: pd.DataFrame, imposed: float, lifted: float,
+                  label: str, country: str, comparison_label: str,
+                  description: str = "") -> alt.LayerChart:
+    """The indicator over time for ``country`` and a comparison, sanctions years shaded.
+
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"year": [1990, 1991], "value": [80.0, 70.0]})
+    >>> spec = history_chart(s, s, 1990.6, 2003.4, "Under-5 mortality", "Iraq",
+    ...                      "Median of Western Asia").to_dict()
+    >>> len(spec["layer"])
+    3
+    """
+    d = pd.concat([series.assign(who=country), comparison.assign(who=comparison_label)],
+                  ignore_index=True)[["year", "value", "who"]].dropna()
+    period = pd.DataFrame({"start": [imposed], "end": [lifted],
+                           "what": ["Sanctions in force"]})
+    lo = float(min(d["year"].min(), imposed)) - 1
+    hi = float(max(d["year"].max(), lifted)) + 1
+    xscale = alt.Scale(domain=[lo, hi], zero=False, nice=False)
+    shade = alt.Chart(period).mark_rect(color="#999999", opacity=0.2).encode(
+        x=alt.X("start:Q", scale=xscale), x2="end:Q", tooltip=[alt.Tooltip("what:N", title="")])
+    lines = alt.Chart(d).mark_line(point=True).encode(
+        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d"), scale=xscale),
+        y=alt.Y("value:Q", title=label, scale=alt.Scale(zero=False)),
+        color=alt.Color("who:N", title=None, scale=alt.Scale(domain=[country, comparison_label],
+                                                             range=[OKABE_ITO[5], OKABE_ITO[0]]),
+                        legend=alt.Legend(orient="top", labelLimit=400)),
+        strokeDash=alt.StrokeDash("who:N", legend=None),
+        tooltip=[alt.Tooltip("who:N", title=""), alt.Tooltip("year:Q", format="d", title="Year"),
+                 alt.Tooltip("value:Q", title=label, format=",.3~g")],
+    )
+    text = alt.Chart(period).mark_text(align="left", baseline="top", dx=4, dy=4,
+                                       color="#333").encode(
+        x="start:Q", y=alt.value(0), text="what:N")
+    out = alt.layer(shade, lines, text).properties(
+        width=520, height=260, title=alt.Title(f"{label}: {country} and a comparison",
+                                               subtitle="Shaded: years under UN sanctions"))
+    return describe(out, description or f"{label} in {country} over time.")
