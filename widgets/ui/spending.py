@@ -96,18 +96,6 @@ class SpendingTradeoffs(LabWidget):
         self._fits: dict[tuple[str, str, bool], tuple[pd.DataFrame, pd.DataFrame]] = {}
         self._points: dict[tuple[str, str], pd.DataFrame] = {}
         self._years: dict[tuple[str, str], list[int]] = {}
-        for xi in MILITARY_INDICATORS:
-            for yi in COMPARISON_INDICATORS:
-                pts = panel[["iso3", "name", "year", "income_group", xi, yi]].dropna(
-                    subset=[xi, yi], how="all")
-                self._points[(xi, yi)] = pts
-                for grouped in (False, True):
-                    self._fits[(xi, yi, grouped)] = fits_by_year(
-                        pts.dropna(subset=["income_group", xi, yi]) if grouped
-                        else pts.dropna(subset=[xi, yi]), xi, yi,
-                        group="income_group" if grouped else None,
-                        min_countries=8 if grouped else 10)
-                self._years[(xi, yi)] = sorted(self._fits[(xi, yi, False)][1]["year"].tolist())
         self.reallocation: Reallocation | None = None
         self.fit_summary = ""
 
@@ -122,7 +110,7 @@ class SpendingTradeoffs(LabWidget):
         self.y = W.Dropdown(options=options(COMPARISON_INDICATORS), value=y,
                             description="Compare with", style={"description_width": "initial"},
                             layout=W.Layout(width="460px"))
-        years = self._years[(x, y)]
+        years = self._years_for(x, y)
         start_year = year if year in years else years[-1]
         self.year = W.IntSlider(value=start_year, min=years[0], max=years[-1], step=1,
                                 description="Year", continuous_update=True,
@@ -224,8 +212,31 @@ class SpendingTradeoffs(LabWidget):
         self._realloc_table = pd.DataFrame(rows)
         return out
 
+    def _pts(self, x: str, y: str) -> pd.DataFrame:
+        """Rows with either indicator, for one pair (cached)."""
+        if (x, y) not in self._points:
+            self._points[(x, y)] = self._panel[["iso3", "name", "year", "income_group", x, y]
+                                               ].dropna(subset=[x, y], how="all")
+        return self._points[(x, y)]
+
+    def _fit(self, x: str, y: str, grouped: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Fits for every year of a pair (computed on first use, then cached)."""
+        key = (x, y, grouped)
+        if key not in self._fits:
+            pts = self._pts(x, y)
+            self._fits[key] = fits_by_year(
+                pts.dropna(subset=["income_group", x, y]) if grouped
+                else pts.dropna(subset=[x, y]), x, y,
+                group="income_group" if grouped else None, min_countries=8 if grouped else 10)
+        return self._fits[key]
+
+    def _years_for(self, x: str, y: str) -> list[int]:
+        if (x, y) not in self._years:
+            self._years[(x, y)] = sorted(self._fit(x, y, False)[1]["year"].tolist())
+        return self._years[(x, y)]
+
     def _scatter_inputs(self, x: str, y: str, grouped: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-        return self._points[(x, y)], self._fits[(x, y, grouped)][0]
+        return self._pts(x, y), self._fit(x, y, grouped)[0]
 
     @staticmethod
     def _source(x: str, y: str) -> str:
@@ -239,7 +250,7 @@ class SpendingTradeoffs(LabWidget):
             xs = data.indicator_info(x).short_label.lower()
             ys = data.indicator_info(y).short_label.lower()
             out: dict[int, list[str]] = {}
-            for r in self._fits[key][1].itertuples():
+            for r in self._fit(*key)[1].itertuples():
                 f = Fit(r.slope, 0.0, r.slope_low, r.slope_high, r.r2, int(r.n),
                         x in LOG_SCALE_INDICATORS, y in LOG_SCALE_INDICATORS, pd.DataFrame())
                 prefix = f"{r.group}: " if grouped else ""
@@ -251,7 +262,7 @@ class SpendingTradeoffs(LabWidget):
         key = (x, y)
         if key not in self._year_tables:
             xs, ys = data.indicator_info(x).short_label, data.indicator_info(y).short_label
-            pts = self._points[key].dropna(subset=[x, y]).rename(columns={x: xs, y: ys})
+            pts = self._pts(*key).dropna(subset=[x, y]).rename(columns={x: xs, y: ys})
             pts = pts.sort_values("name")
             self._year_tables[key] = {int(yr): part.drop(columns=["year"])
                                       for yr, part in pts.groupby("year")}
@@ -278,7 +289,7 @@ class SpendingTradeoffs(LabWidget):
 
     def _on_pair(self, change=None) -> None:
         x, y, grouped = self.x.value, self.y.value, self.by_income.value
-        years = self._years[(x, y)]
+        years = self._years_for(x, y)
         if not years:
             raise LabInputError("No year has enough countries with both indicators.")
         yr = min(max(self.year.value, years[0]), years[-1])
