@@ -96,8 +96,8 @@ def normalise_document(raw: Any) -> tuple[dict[str, Any], list[str]]:
     >>> doc, notes = normalise_document(old)
     >>> doc["widgets"], doc["notes"], doc["extra"]
     ({'05/spending': {'year': 2020}}, {'general': 'my thoughts'}, {'colour': 'blue'})
-    >>> len(notes)
-    2
+    >>> notes
+    ['Updated a save file from an older version of the lab (version 0).']
     """
     notes: list[str] = []
     doc = new_document()
@@ -617,9 +617,9 @@ class PortfolioPanel(W.VBox):
                                  f"{_esc(portfolio.path)})</span>"),
                           self.learner, self.notes, buttons, self._status],
                          layout=W.Layout(border="1px solid #ddd", padding="6px 10px"))
-        for m in portfolio.messages:
-            if not m.startswith("No saved work yet"):
-                self._status.show_message(m, "warning")
+        problems = [m for m in portfolio.messages if not m.startswith("No saved work yet")]
+        if problems:
+            self._status.show_message(" ".join(problems), "warning")
 
     @property
     def message_text(self) -> str:
