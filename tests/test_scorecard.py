@@ -205,9 +205,10 @@ def test_widget_country_change_only_changes_parameters(widget):
 
 def test_widget_period_change_sends_new_data_and_rejects_reversed_years(widget):
     widget.set_state({"country": "COL", "start": 2010, "end": 2020})
-    chart = widget.panel.chart.chart
+    before = widget.panel.chart.spec
     widget.start.value = 2000
-    assert widget.panel.chart.chart is not chart
+    assert widget.panel.chart.spec is not before          # new rows swapped in
+    assert widget.panel.chart.params.period_label == "2000 → 2020"
     assert "2000 to 2020" in widget.panel.description_text
     good = widget.rows.copy()
     widget.end.value = 1995
@@ -222,6 +223,7 @@ def test_widget_export_writes_self_contained_briefs(widget, tmp_path):
                       "notes": "Fewer battle deaths after 2016."})
     page = widget.export("html", tmp_path / "b.html").read_text(encoding="utf-8")
     assert "<svg" in page and "Fewer battle deaths after 2016." in page
+    assert "Colombia: 2010 → 2020" in page   # the picture shows the current heading
     assert "Colombia" in page and "Data sources" in page
     md = widget.export("md", tmp_path / "b.md").read_text(encoding="utf-8")
     assert md.startswith("# Human-security scorecard: Colombia, 2010–2020")

@@ -373,7 +373,7 @@ def chart_to_svg(chart: Any, params: dict[str, Any] | None = None) -> str:
     """Render an Altair chart to SVG offline (vl-convert), with current parameter values."""
     import vl_convert
 
-    spec = chart.to_dict() if hasattr(chart, "to_dict") else dict(chart)
+    spec = chart.to_dict() if hasattr(chart, "to_dict") else copy.deepcopy(dict(chart))
     if params:
         for p in spec.get("params", []):
             if p.get("name") in params and "select" not in p:
@@ -534,7 +534,8 @@ class Portfolio:
                             params[name] = getattr(jc.params, name)
                         except Exception:  # noqa: BLE001 - trait without value
                             continue
-                svg = chart_to_svg(jc.chart, params)
+                # the spec on screen (it may have had its rows swapped in place)
+                svg = chart_to_svg(jc.spec or jc.chart, params)
                 source = panel.source.value and _strip_tags(panel.source.value)
                 charts.append(ChartSnapshot(title=_chart_title(jc.chart, w), svg=svg,
                                             description=panel.description_text,

@@ -7,7 +7,7 @@ reading are blue. Shape (triangle pointing the way of the move) carries the
 same information as colour.
 
 >>> import pandas as pd
->>> rows = pd.DataFrame({"side": ["Human security"], "dimension": ["health"],
+>>> rows = pd.DataFrame({"indicator": ["u5"], "side": ["Human security"], "dimension": ["health"],
 ...     "label": ["Under-5 mortality"], "verdict": ["better"], "arrow": ["▼"],
 ...     "start_position": [40.0], "end_position": [55.0], "start_value": [50.0],
 ...     "end_value": [40.0], "start_year": [2000], "end_year": [2010], "unit": ["per 1,000"]})
@@ -15,18 +15,17 @@ same information as colour.
 >>> spec["description"].startswith("Scorecard for Kenya")
 True
 >>> {p["name"]: p["value"] for p in spec["params"]}
-{'country': 'KEN', 'country_label': 'Kenya'}
+{'country': 'KEN', 'country_label': 'Kenya', 'period_label': '2000 → 2010'}
 """
 
 from __future__ import annotations
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 from widgets.charts import OKABE_ITO, describe
 
-__all__ = ["VERDICT_COLOURS", "scorecard_chart"]
+__all__ = ["VERDICT_COLOURS", "row_labels", "scorecard_chart", "scorecard_data"]
 
 #: Verdict colours (Okabe–Ito): bluish green better, vermillion worse, grey little change,
 #: blue for up/down on neutral (state-security) indicators.
@@ -39,38 +38,67 @@ VERDICT_COLOURS = {
 }
 
 
+def row_labels(rows: pd.DataFrame, dimension_labels: dict[str, str] | None = None
+               ) -> dict[str, str]:
+    """Indicator id → the row label drawn on the chart ("Health security · Under-5 mortality").
+
+    >>> row_labels(pd.DataFrame({"indicator": ["u5"], "side": ["Human security"],
+    ...     "dimension": ["health"], "label": ["Under-5 mortality"]}), {"health": "Health"})
+    {'u5': 'Health · Under-5 mortality'}
+    """
+    labels = dimension_labels or {}
+    out: dict[str, str] = {}
+    for ind, side, dim, label in zip(rows["indicator"], rows["side"], rows["dimension"],
+                                     rows["label"], strict=True):
+        group = "State security" if side == "State security" else labels.get(
+            dim, str(dim).capitalize())
+        out.setdefault(str(ind), f"{group} · {label}")
+    return out
+
+
+def scorecard_data(rows: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """The compact rows the chart embeds: ``iso3, k, v, s, p0, p1, v0, v1``.
+
+    ``k`` numbers the indicator (its place in ``labels``), ``v`` the verdict,
+    ``s`` whether the position rose; ``p0/p1`` are positions and ``v0/v1``
+    values at the start and end. Rows without both positions are left out.
+    """
+    code = {ind: i for i, ind in enumerate(labels)}
+    verdict_code = {v: i for i, v in enumerate(VERDICT_COLOURS)}
+    d = rows.dropna(subset=["start_position", "end_position"])
+    d = d[d["indicator"].isin(code)]
+    out = pd.DataFrame({
+        "iso3": d["iso3"].to_numpy(),
+        "k": d["indicator"].map(code).to_numpy(),
+        "v": d["verdict"].map(verdict_code).fillna(-1).astype(int).to_numpy(),
+        "s": (d["end_position"] >= d["start_position"]).astype(int).to_numpy(),
+        "p0": d["start_position"].round(1).to_numpy(),
+        "p1": d["end_position"].round(1).to_numpy(),
+        "v0": d["start_value"].round(4).to_numpy(),
+        "v1": d["end_value"].round(4).to_numpy(),
+    })
+    return out
+
+
 def scorecard_chart(rows: pd.DataFrame, country: str, country_name: str, start: int,
                     end: int, dimension_labels: dict[str, str] | None = None,
-                    description: str = "") -> alt.LayerChart:
+                    description: str = "", labels: dict[str, str] | None = None
+                    ) -> alt.LayerChart:
     """Dumbbell-arrow chart of positions among countries, grouped by dimension.
 
     ``rows`` may hold many countries (see :func:`widgets.scorecard.period_scorecard`);
     the chart shows the one named by its ``country`` parameter, with
-    ``country_name`` as the ``country_label`` parameter in its heading, so a
-    widget switches country with ``set_params(country=..., country_label=...)``.
-    Indicators without a position at both dates are left out (they stay in
-    the table).
+    ``country_label`` and ``period_label`` parameters in its heading, so a
+    widget switches country with ``set_params(...)`` and swaps in another
+    period's rows (:func:`scorecard_data`) without rebuilding the chart.
+    ``labels`` (indicator id → row label, see :func:`row_labels`) fixes the
+    rows; indicators without a position at both dates are left out (they
+    stay in the table).
     """
-    labels = dimension_labels or {}
-    d = rows.dropna(subset=["start_position", "end_position"]).copy()
-    d["group"] = [("State security" if s == "State security" else
-                   labels.get(dim, str(dim).capitalize()))
-                  for s, dim in zip(d["side"], d["dimension"], strict=True)]
-    d["row"] = d["group"] + " · " + d["label"]
-    d["shape"] = np.where(d["end_position"] >= d["start_position"], "triangle-right",
-                          "triangle-left")
-    order = list(dict.fromkeys(d["row"]))
-    # Embed each long row label once: rows carry a small number, looked up in ``names``.
-    code = {r: i for i, r in enumerate(order)}
-    names = pd.DataFrame({"k": list(code.values()), "row": list(code)})
-    d["k"] = d["row"].map(code)
-    d["v"] = d["verdict"].map({v: i for i, v in enumerate(VERDICT_COLOURS)})
-    d["s"] = (d["shape"] == "triangle-right").astype(int)
-    d = d[["iso3", "k", "v", "s", "start_position", "end_position", "start_value",
-           "end_value"]].round({"start_position": 1, "end_position": 1, "start_value": 4,
-                                "end_value": 4})
-    d = d.rename(columns={"start_position": "p0", "end_position": "p1", "start_value": "v0",
-                          "end_value": "v1"})
+    labels = labels or row_labels(rows, dimension_labels)
+    d = scorecard_data(rows, labels)
+    order = list(labels.values())
+    names = pd.DataFrame({"k": range(len(order)), "row": order})
     domain = list(VERDICT_COLOURS)  # fixed, so colours do not shift between countries
     colour = alt.Color("verdict:N", title="Change",
                        scale=alt.Scale(domain=domain, range=[VERDICT_COLOURS[v] for v in domain]),
@@ -79,15 +107,14 @@ def scorecard_chart(rows: pd.DataFrame, country: str, country_name: str, start: 
     x_title = "Position among countries (0 = worst, 100 = best for people)"
     tooltip = [alt.Tooltip("row:N", title="Indicator"),
                alt.Tooltip("verdict:N", title="Change"),
-               alt.Tooltip("start_value:Q", title=f"Value near {start}", format=",.4~g"),
-               alt.Tooltip("end_value:Q", title=f"Value near {end}", format=",.4~g"),
+               alt.Tooltip("start_value:Q", title="Start value", format=",.4~g"),
+               alt.Tooltip("end_value:Q", title="End value", format=",.4~g"),
                alt.Tooltip("start_position:Q", title="Start position", format=".0f"),
                alt.Tooltip("end_position:Q", title="End position", format=".0f")]
-    verdict_names = list(VERDICT_COLOURS)
     base = (alt.Chart(d).transform_filter("datum.iso3 == country")
             .transform_lookup(lookup="k", from_=alt.LookupData(names, "k", ["row"]))
             .transform_calculate(
-                verdict=f"{verdict_names}[datum.v]",
+                verdict=f"{domain}[datum.v]",
                 shape="datum.s ? 'triangle-right' : 'triangle-left'",
                 start_position="datum.p0", end_position="datum.p1",
                 start_value="datum.v0", end_value="datum.v1"))
@@ -100,15 +127,15 @@ def scorecard_chart(rows: pd.DataFrame, country: str, country_name: str, start: 
         y=y, x="end_position:Q", color=colour,
         shape=alt.Shape("shape:N", scale=None), tooltip=tooltip)
     heading = alt.Chart(pd.DataFrame({"one": [1]})).mark_text(
-        text=alt.ExprRef(expr=f"country_label + ': {start} → {end}'"), align="left",
+        text=alt.ExprRef(expr="country_label + ': ' + period_label"), align="left",
         baseline="bottom", dy=-8, fontSize=14, fontWeight="bold").encode(
         x=alt.value(0), y=alt.value(0))
-    n_rows = len(order)
     chart = alt.layer(line, start_dot, end_mark, heading).add_params(
         alt.param(name="country", value=country),
         alt.param(name="country_label", value=country_name),
+        alt.param(name="period_label", value=f"{start} → {end}"),
     ).properties(
-        width=460, height=max(60, 20 * n_rows),
+        width=460, height=max(60, 20 * len(order)),
         title=alt.TitleParams("Human-security scorecard",
                               subtitle="Open circle: start; triangle: end. "
                                        "Further right = better for people than more countries.",

@@ -12,7 +12,7 @@ import pandas as pd
 
 from widgets import data
 from widgets._paths import work_dir
-from widgets.charts.scorecard import VERDICT_COLOURS, scorecard_chart
+from widgets.charts.scorecard import VERDICT_COLOURS, row_labels, scorecard_chart, scorecard_data
 from widgets.errors import LabInputError
 from widgets.scorecard import (
     HUMAN_INDICATORS,
@@ -25,6 +25,7 @@ from widgets.scorecard import (
     summarise_scorecard,
 )
 from widgets.ui import ChartPanel, LabWidget
+from widgets.ui._swap import swap_data
 
 __all__ = ["Scorecard", "scorecard_table_html"]
 
@@ -118,6 +119,7 @@ class Scorecard(LabWidget):
                                          icon="file-text", layout=W.Layout(width="210px"),
                                          tooltip="The same brief as a Markdown file")
         self._compute()
+        self._labels = row_labels(self.rows, dict(data.DIMENSIONS))
         self.panel = ChartPanel(self._period_chart(), self._text(), self._table_df(),
                                 source=self._source())
         super().__init__([
@@ -140,13 +142,15 @@ class Scorecard(LabWidget):
     def country_name(self) -> str:
         return self._names[self.country.value]
 
+    def _everyone(self) -> pd.DataFrame:
+        return period_scorecard(self._tables, self._infos, int(self.start.value),
+                                int(self.end.value), state_indicators=self._state_ids)
+
     def _period_chart(self) -> Any:
         """The chart holds every country's rows for the period; the country is a parameter."""
-        everyone = period_scorecard(self._tables, self._infos, int(self.start.value),
-                                    int(self.end.value), state_indicators=self._state_ids)
-        return scorecard_chart(everyone, self.country.value, self.country_name,
+        return scorecard_chart(self._everyone(), self.country.value, self.country_name,
                                self.start.value, self.end.value, dict(data.DIMENSIONS),
-                               description=self._text())
+                               description=self._text(), labels=self._labels)
 
     def _text(self) -> str:
         s = summarise_scorecard(self.rows)
@@ -207,8 +211,12 @@ class Scorecard(LabWidget):
             raise LabInputError(f"The start year ({self.start.value}) must come before the end "
                                 f"year ({self.end.value}); the last valid scorecard is shown.")
         self._compute()
-        self.panel.update(chart=self._period_chart(), description=self._text(),
-                          table=self._table_df())
+        # Same chart, new rows: swap the embedded data instead of rebuilding the chart.
+        swap_data(self.panel, scorecard_data(self._everyone(), self._labels),
+                  params={"period_label": f"{self.start.value} → {self.end.value}",
+                          "country": self.country.value, "country_label": self.country_name})
+        self.panel.set_params(period_label=f"{self.start.value} → {self.end.value}")
+        self.panel.update(description=self._text(), table=self._table_df())
         self._show()
         self.clear_message()
 
@@ -219,8 +227,9 @@ class Scorecard(LabWidget):
 
         if fmt not in ("html", "md"):
             raise LabInputError("Export as 'html' or 'md' (Markdown).")
-        svg = chart_to_svg(self.panel.chart.chart, {"country": self.country.value,
-                                                    "country_label": self.country_name})
+        svg = chart_to_svg(self.panel.chart.spec, {
+            "country": self.country.value, "country_label": self.country_name,
+            "period_label": f"{self.start.value} → {self.end.value}"})
         render = brief_html if fmt == "html" else brief_markdown
         text = render(self.rows, self.country_name, int(self.start.value), int(self.end.value),
                       sources=self.sources(), notes=self.notes.value,
