@@ -40,6 +40,7 @@ def tables(draw, n_cols=None, values=finite, allow_missing=True):
 
 
 # --------------------------------------------------------------------------- normalise
+@settings(deadline=None, max_examples=60)
 @given(tables())
 def test_min_max_is_between_0_and_1(df):
     out = ix.normalise_min_max(df)
@@ -48,6 +49,7 @@ def test_min_max_is_between_0_and_1(df):
     assert out.isna().equals(df.isna())
 
 
+@settings(deadline=None, max_examples=60)
 @given(tables())
 def test_rank_is_between_0_and_1(df):
     vals = ix.normalise_rank(df).to_numpy()
@@ -55,6 +57,7 @@ def test_rank_is_between_0_and_1(df):
     assert ((vals >= 0) & (vals <= 1)).all()
 
 
+@settings(deadline=None, max_examples=60)
 @given(st.lists(st.floats(min_value=-100, max_value=200, allow_nan=False), min_size=1,
                 max_size=20))
 def test_goalposts_clip_to_0_1_and_are_monotone(values):
@@ -71,6 +74,7 @@ def test_goalposts_for_every_offered_indicator_and_log_income():
         ix.normalise_goalposts(pd.DataFrame({"population": [1.0]}))
 
 
+@settings(deadline=None, max_examples=60)
 @given(tables(values=st.floats(min_value=0, max_value=100, allow_nan=False)),
        st.sampled_from(list(ix.NORMALISATIONS)))
 def test_higher_is_worse_is_flipped(df, method):
@@ -91,6 +95,7 @@ def test_neutral_indicator_is_refused_with_a_message():
 
 
 # --------------------------------------------------------------------------- weights
+@settings(deadline=None, max_examples=60)
 @given(st.dictionaries(st.sampled_from("abcdef"), positive_weight, min_size=1))
 def test_weights_sum_to_one(weights):
     out = ix.normalise_weights(weights)
@@ -105,6 +110,7 @@ def test_bad_weights_give_a_learner_message(weights):
         ix.normalise_weights(weights)
 
 
+@settings(deadline=None, max_examples=60)
 @given(st.dictionaries(st.sampled_from("abcdef"), positive_weight, min_size=1),
        st.dictionaries(st.sampled_from(["d1", "d2", "d3"]), positive_weight, min_size=3))
 def test_combined_weights_sum_to_one_and_respect_dimension_shares(iw, dw):
@@ -129,6 +135,7 @@ def test_presets_equal_and_hdi_like():
 
 
 # --------------------------------------------------------------------------- aggregate
+@settings(deadline=None, max_examples=60)
 @given(tables(values=unit), st.data(), st.sampled_from(list(ix.AGGREGATIONS)))
 def test_aggregation_does_not_depend_on_indicator_order(df, draw, method):
     weights = {c: draw.draw(positive_weight) for c in df.columns}
@@ -138,6 +145,7 @@ def test_aggregation_does_not_depend_on_indicator_order(df, draw, method):
     np.testing.assert_allclose(a.to_numpy(), b.to_numpy(), rtol=1e-9, equal_nan=True)
 
 
+@settings(deadline=None, max_examples=60)
 @given(tables(values=unit, allow_missing=False), st.data())
 def test_arithmetic_lies_between_min_and_max_and_geometric_is_not_above_it(df, draw):
     weights = {c: draw.draw(positive_weight) for c in df.columns}
@@ -148,6 +156,7 @@ def test_arithmetic_lies_between_min_and_max_and_geometric_is_not_above_it(df, d
     assert (geo <= floored + 1e-12).all()  # AM-GM, after the epsilon floor
 
 
+@settings(deadline=None, max_examples=60)
 @given(tables(values=unit), st.data(), st.sampled_from(list(ix.AGGREGATIONS)))
 def test_raising_a_normalised_value_never_lowers_the_score(df, draw, method):
     weights = {c: draw.draw(positive_weight) for c in df.columns}
@@ -162,6 +171,7 @@ def test_raising_a_normalised_value_never_lowers_the_score(df, draw, method):
     assert after >= before - 1e-12
 
 
+@settings(deadline=None, max_examples=60)
 @given(st.lists(st.floats(min_value=0, max_value=100, allow_nan=False), min_size=3,
                 max_size=8), st.data())
 def test_raising_a_higher_is_worse_indicator_never_raises_the_index(values, draw):
@@ -193,6 +203,7 @@ def test_missing_values_rescale_the_weights():
     assert out["Y"] == pytest.approx(0.6)
 
 
+@settings(deadline=None, max_examples=60)
 @given(st.lists(st.one_of(st.floats(min_value=-5, max_value=5, allow_nan=False),
                           st.just(np.nan)), min_size=1, max_size=12))
 def test_numpy_ranks_match_pandas_ranks(values):

@@ -187,7 +187,28 @@ def rank_shift_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params
     Each arrow goes from the country's rank with equal weights to its rank
     with the learner's weights (same normalisation and aggregation).
     """
-    base = _with_scores(alt.Chart(table), n, methods, epsilon).transform_filter(
+    colour = alt.Color("moves:N", title="Compared with equal weights",
+                       scale=alt.Scale(domain=["moves up", "moves down", "no change"],
+                                       range=[UP_COLOUR, DOWN_COLOUR, "#999999"]))
+    y = alt.Y("name:N", sort=alt.EncodingSortField("shift", op="min", order="descending"),
+              title=None)
+    tooltip = [alt.Tooltip("name:N", title="Country"),
+               alt.Tooltip("rank_equal:Q", title="Rank, equal weights"),
+               alt.Tooltip("rank:Q", title="Rank, your weights"),
+               alt.Tooltip("shift:Q", title="Places moved up")]
+    rule = alt.Chart().mark_rule(strokeWidth=2).encode(
+        x=alt.X("rank_equal:Q", title="Rank (1 = best)", scale=alt.Scale(reverse=True)),
+        x2="rank:Q", y=y, color=colour, tooltip=tooltip)
+    start = alt.Chart().mark_point(filled=False, size=40, color="#555").encode(
+        x="rank_equal:Q", y=y, tooltip=tooltip)
+    end = alt.Chart().mark_point(filled=True, size=70).encode(
+        x="rank:Q", y=y, color=colour, tooltip=tooltip,
+        shape=alt.Shape("moves:N", legend=None,
+                        scale=alt.Scale(domain=["moves up", "moves down", "no change"],
+                                        range=["triangle-left", "triangle-right", "circle"])))
+    # all transforms on the layer: the three layers share one data source and one sort
+    layered = alt.layer(rule, start, end, data=table)
+    chart = _with_scores(layered, n, methods, epsilon).transform_filter(
         "isValid(datum.score)"
     ).transform_window(rank="rank()", sort=[alt.SortField("score", order="descending")]
     ).transform_window(rank_equal="rank()",
@@ -200,26 +221,7 @@ def rank_shift_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params
     ).transform_window(order="row_number()",
                        sort=[alt.SortField("size", order="descending"),
                              alt.SortField("rank", order="ascending")]
-    ).transform_filter(f"datum.order <= {show}")
-    colour = alt.Color("moves:N", title="Compared with equal weights",
-                       scale=alt.Scale(domain=["moves up", "moves down", "no change"],
-                                       range=[UP_COLOUR, DOWN_COLOUR, "#999999"]))
-    y = alt.Y("name:N", sort=alt.SortField("shift", order="descending"), title=None)
-    tooltip = [alt.Tooltip("name:N", title="Country"),
-               alt.Tooltip("rank_equal:Q", title="Rank, equal weights"),
-               alt.Tooltip("rank:Q", title="Rank, your weights"),
-               alt.Tooltip("shift:Q", title="Places moved up")]
-    rule = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("rank_equal:Q", title="Rank (1 = best)", scale=alt.Scale(reverse=True)),
-        x2="rank:Q", y=y, color=colour, tooltip=tooltip)
-    start = base.mark_point(filled=False, size=40, color="#555").encode(
-        x="rank_equal:Q", y=y, tooltip=tooltip)
-    end = base.mark_point(filled=True, size=70, shape="triangle").encode(
-        x="rank:Q", y=y, color=colour, tooltip=tooltip,
-        shape=alt.Shape("moves:N", legend=None,
-                        scale=alt.Scale(domain=["moves up", "moves down", "no change"],
-                                        range=["triangle-left", "triangle-right", "circle"])))
-    chart = alt.layer(rule, start, end).properties(
+    ).transform_filter(f"datum.order <= {show}").properties(
         width=520, height=show * 18,
         title="Who moves: open circle = rank with equal weights, arrow head = your rank",
     ).add_params(*params)

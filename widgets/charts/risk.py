@@ -1,0 +1,238 @@
+"""Charts for the citizen-centric risk assessment (lesson 04).
+
+The map, the "who is most at risk" ranking and the vulnerable-groups chart
+embed every year at once and filter in the browser: changing the year, the
+region, the income group, the measure or the lens only sends a parameter.
+
+>>> import pandas as pd
+>>> d = pd.DataFrame({"indicator": ["gini"], "label": ["Gini index"],
+...                   "dimension": ["vulnerability"], "push": [0.4], "score": [7.0]})
+>>> drivers_chart(d, "One driver.").to_dict()["description"]
+'One driver.'
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from widgets.charts import NO_DATA_COLOUR, OKABE_ITO, colour_scale, describe
+from widgets.charts.indexing import world_map_inline
+from widgets.risk import RISK_DIMENSIONS
+
+__all__ = [
+    "DIMENSION_COLOURS",
+    "MEASURES",
+    "drivers_chart",
+    "lens_chart",
+    "risk_map",
+    "risk_ranking_chart",
+    "trend_chart",
+]
+
+#: What the map can show: column -> label.
+MEASURES: dict[str, str] = {"risk": "Risk (0–10)", **{k: f"{v} (0–10)"
+                                                      for k, v in RISK_DIMENSIONS.items()}}
+#: One colour per INFORM dimension (Okabe–Ito).
+DIMENSION_COLOURS: dict[str, str] = {
+    "hazard_exposure": OKABE_ITO[5], "vulnerability": OKABE_ITO[0],
+    "lack_of_coping": OKABE_ITO[1],
+}
+_DIM_SCALE = alt.Scale(domain=list(RISK_DIMENSIONS.values()),
+                       range=list(DIMENSION_COLOURS.values()))
+
+
+def risk_map(table: pd.DataFrame, year: int, measure: str, description: str,
+             highlight: str = ""):
+    """World map of risk (or one dimension) in the year chosen by the ``year`` param.
+
+    ``table``: ``iso3, name, year, risk`` and the three dimension columns.
+    """
+    params = [alt.param(name="year", value=int(year)), alt.param(name="measure", value=measure),
+              alt.param(name="highlight", value=highlight)]
+    world = world_map_inline()
+    background = alt.Chart(world).mark_geoshape(fill=NO_DATA_COLOUR, stroke="white",
+                                                strokeWidth=0.4)
+    # one row per country, one column per measure and year ("risk_2020"): the map's
+    # features look their values up, so the 400 kB map is embedded only once and
+    # the year / measure params pick the column in the browser
+    measures = ["risk", *RISK_DIMENSIONS]
+    wide = table.pivot(index="iso3", columns="year", values=measures).round(1)
+    wide.columns = [f"{m}_{y}" for m, y in wide.columns]
+    wide = wide.reset_index()
+    layer = alt.Chart(world).transform_lookup(
+        lookup="properties.iso3",
+        from_=alt.LookupData(wide, "iso3", [c for c in wide.columns if c != "iso3"]),
+    ).transform_calculate(
+        name="datum.properties.name", iso3="datum.properties.iso3",
+        shown="datum[measure + '_' + year]",
+        **{f"now_{m}": f"datum['{m}_' + year]" for m in measures},
+    ).transform_filter("isValid(datum.shown)").mark_geoshape().encode(
+        color=alt.Color("shown:Q", scale=colour_scale("higher_is_worse", domain=[0, 10]),
+                        title=["Score 0–10", "(darker = more risk)"]),
+        stroke=alt.when("datum.iso3 == highlight").then(alt.value("#000000")
+                                                        ).otherwise(alt.value("white")),
+        strokeWidth=alt.when("datum.iso3 == highlight").then(alt.value(2.5)
+                                                             ).otherwise(alt.value(0.4)),
+        tooltip=[alt.Tooltip("name:N", title="Country"),
+                 alt.Tooltip("now_risk:Q", title="Risk", format=".1f"),
+                 *[alt.Tooltip(f"now_{k}:Q", title=v, format=".1f")
+                   for k, v in RISK_DIMENSIONS.items()]],
+    )
+    chart = alt.layer(background, layer).project("equalEarth").properties(
+        width=620, height=330).add_params(*params)
+    return describe(chart, description)
+
+
+def risk_ranking_chart(table: pd.DataFrame, year: int, description: str, region: str = "All",
+                       income: str = "All", top: int = 20):
+    """The ``top`` countries most at risk, with their three dimension scores.
+
+    Filters (params): ``year``, ``region`` (UN region or ``All``), ``income``.
+    """
+    params = [alt.param(name="year", value=int(year)), alt.param(name="region", value=region),
+              alt.param(name="income", value=income)]
+    fields = ["iso3", "name", "year", "un_region", "income_group", "risk", *RISK_DIMENSIONS]
+    y = alt.Y("name:N", sort=alt.EncodingSortField("rank", op="min", order="ascending"),
+              title=None)
+    # all transforms on the layer, so both layers share one data source (and one sort)
+    bars = alt.Chart().mark_bar(color="#cfcfcf").encode(
+        x=alt.X("risk:Q", title="Score 0–10 (bar = risk; marks = its three dimensions)",
+                scale=alt.Scale(domain=[0, 10]), stack=None),
+        y=y,
+        tooltip=[alt.Tooltip("name:N", title="Country"),
+                 alt.Tooltip("rank:Q", title="Rank (1 = most at risk)"),
+                 alt.Tooltip("risk:Q", title="Risk", format=".1f")])
+    dots = alt.Chart().mark_point(filled=True, size=60).encode(
+        x="value:Q", y=y,
+        color=alt.Color("dimension:N", scale=_DIM_SCALE, title="Dimension"),
+        shape=alt.Shape("dimension:N", scale=alt.Scale(domain=list(RISK_DIMENSIONS.values()),
+                        range=["triangle-up", "circle", "square"]), title="Dimension"),
+        tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("dimension:N"),
+                 alt.Tooltip("value:Q", title="Score", format=".1f")])
+    chart = alt.layer(bars, dots, data=table[fields]).transform_filter(
+        "datum.year == year && isValid(datum.risk) && (region == 'All' || datum.un_region == "
+        "region) && (income == 'All' || datum.income_group == income)"
+    ).transform_window(rank="row_number()", sort=[alt.SortField("risk", order="descending")]
+    ).transform_filter(f"datum.rank <= {top}").transform_fold(
+        list(RISK_DIMENSIONS), as_=["dimension_id", "value"]
+    ).transform_calculate(
+        dimension=" : ".join(f"datum.dimension_id == '{k}' ? '{v}'"
+                             for k, v in RISK_DIMENSIONS.items()) + " : ''"
+    ).properties(width=480, height=top * 18).add_params(*params)
+    return describe(chart, description)
+
+
+def drivers_chart(drivers: pd.DataFrame, description: str, show: int = 10,
+                  year: int | None = None):
+    """How many risk points each indicator adds compared with a typical country.
+
+    ``drivers``: ``label, dimension, push, score`` (from :func:`widgets.risk.risk_drivers`).
+    With a ``year`` column and ``year`` given, every year is embedded and the
+    ``year`` parameter picks one (so moving the year slider sends no data).
+    """
+    data = drivers.copy()
+    data["dimension_label"] = data["dimension"].map(RISK_DIMENSIONS)
+    data["push"] = data["push"].round(2)
+    data["score"] = data["score"].round(2)
+    cols = ["label", "dimension_label", "push", "score"]
+    if year is not None:
+        base = alt.Chart(data[[*cols, "year"]]).transform_filter("datum.year == year")
+        n_rows = int(data.groupby("year").size().max()) if len(data) else 1
+    else:
+        base = alt.Chart(data[cols])
+        n_rows = len(data)
+    base = base.transform_window(order="row_number()",
+                                 sort=[alt.SortField("push", order="descending")]
+                                 ).transform_filter(f"datum.order <= {show}")
+    chart = base.mark_bar().encode(
+        x=alt.X("push:Q", title="Risk points added compared with the median country"),
+        y=alt.Y("label:N", sort=alt.SortField("push", order="descending"), title=None),
+        color=alt.Color("dimension_label:N", scale=_DIM_SCALE, title="Dimension"),
+        tooltip=[alt.Tooltip("label:N", title="Indicator"),
+                 alt.Tooltip("dimension_label:N", title="Dimension"),
+                 alt.Tooltip("score:Q", title="Indicator score 0–10", format=".1f"),
+                 alt.Tooltip("push:Q", title="Risk points added", format=".2f")],
+    ).properties(width=420, height=max(min(n_rows, show), 1) * 22)
+    rule = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x="x:Q")
+    layered = alt.layer(chart, rule)
+    if year is not None:
+        layered = layered.add_params(alt.param(name="year", value=int(year)))
+    return describe(layered, description)
+
+
+def trend_chart(trend: pd.DataFrame, country_name: str, peer_label: str, description: str):
+    """A country's risk over time against the median and middle half of its peers.
+
+    ``trend``: ``year, country, peer_median, peer_low, peer_high``.
+    """
+    data = trend.round(2)
+    base = alt.Chart(data).encode(x=alt.X("year:O", title="Year"))
+    band = base.mark_area(opacity=0.25, color=OKABE_ITO[4]).encode(
+        y=alt.Y("peer_low:Q", title="Risk (0–10)", scale=alt.Scale(domain=[0, 10])),
+        y2="peer_high:Q",
+        tooltip=[alt.Tooltip("year:O"), alt.Tooltip("peer_low:Q", title="Peers, 25th percentile"),
+                 alt.Tooltip("peer_high:Q", title="Peers, 75th percentile")])
+    long = data.melt(id_vars="year", value_vars=["country", "peer_median"],
+                     var_name="series", value_name="risk")
+    long["series"] = long["series"].map({"country": country_name,
+                                         "peer_median": f"Median of {peer_label}"})
+    lines = alt.Chart(long).mark_line(point=True).encode(
+        x="year:O", y="risk:Q",
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=[country_name, f"Median of {peer_label}"],
+                                        range=[OKABE_ITO[5], OKABE_ITO[0]])),
+        strokeDash=alt.StrokeDash("series:N", legend=None,
+                                  scale=alt.Scale(domain=[country_name,
+                                                          f"Median of {peer_label}"],
+                                                  range=[[1, 0], [5, 3]])),
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:O"),
+                 alt.Tooltip("risk:Q", title="Risk", format=".1f")])
+    chart = alt.layer(band, lines).properties(
+        width=520, height=260,
+        title=f"{country_name}: risk over time; shaded = middle half of {peer_label}")
+    return describe(chart, description)
+
+
+def lens_chart(table: pd.DataFrame, year: int, lens: str, lens_labels: dict[str, str],
+               description: str, top: int = 20):
+    """National risk against the risk seen through a vulnerable-groups lens.
+
+    ``table`` has ``iso3, name, year, risk`` and ``risk_<lens>`` per lens.
+    Shows the ``top`` countries whose risk changes most through the lens, ordered
+    by the lens's risk (params ``year``, ``lens``).
+    """
+    params = [alt.param(name="year", value=int(year)), alt.param(name="lens", value=lens)]
+    expr = "datum.risk"
+    for key in lens_labels:
+        expr = f"(lens == '{key}' ? datum['risk_{key}'] : {expr})"
+    label_expr = "''"
+    for key, label in lens_labels.items():
+        label_expr = f"(lens == '{key}' ? '{label}' : {label_expr})"
+    fields = ["iso3", "name", "year", "risk", *[f"risk_{k}" for k in lens_labels]]
+    y = alt.Y("name:N", sort=alt.EncodingSortField("rank", op="min", order="ascending"),
+              title=None)
+    tooltip = [alt.Tooltip("name:N", title="Country"),
+               alt.Tooltip("risk:Q", title="Risk, national averages", format=".2f"),
+               alt.Tooltip("group:Q", title="Risk through the lens", format=".2f"),
+               alt.Tooltip("change:Q", title="Change", format="+.2f")]
+    rule = alt.Chart().mark_rule(color="#999", strokeWidth=2).encode(
+        x=alt.X("risk:Q", title="Risk (0–10)"), x2="group:Q", y=y, tooltip=tooltip)
+    national = alt.Chart().mark_point(filled=False, size=60, color="#333").encode(
+        x="risk:Q", y=y, tooltip=tooltip)
+    group = alt.Chart().mark_point(filled=True, size=70, color=OKABE_ITO[3]).encode(
+        x="group:Q", y=y, tooltip=tooltip)
+    chart = alt.layer(rule, national, group, data=table[fields]).transform_filter(
+        "datum.year == year").transform_calculate(group=expr, group_label=label_expr
+    ).transform_filter("isValid(datum.group) && isValid(datum.risk)").transform_calculate(
+        change="datum.group - datum.risk", size="abs(datum.group - datum.risk)"
+    ).transform_window(
+        order="row_number()", sort=[alt.SortField("size", order="descending")]
+    ).transform_filter(f"datum.order <= {top}").transform_window(
+        rank="row_number()", sort=[alt.SortField("group", order="descending")]
+    ).properties(
+        width=480, height=top * 18,
+        title=f"The {top} biggest changes. Open circle: national averages; filled: "
+              "through the lens",
+    ).add_params(*params)
+    return describe(chart, description)

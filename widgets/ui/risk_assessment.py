@@ -1,0 +1,551 @@
+"""RiskAssessment: who is most at risk, why, and who is hidden by national averages (lesson 04).
+
+A teaching reconstruction of INFORM Risk (EU JRC) from the lab's open
+indicators: hazard & exposure, vulnerability and lack of coping capacity,
+each 0–10, combined by a geometric mean. The learner can see and change which
+indicator feeds which dimension.
+
+>>> ra = RiskAssessment(year=2022, country="KEN")
+>>> ra.year.value = 2020
+>>> int(ra.map_panel.chart.params.year)
+2020
+>>> ra.country.value = "NOR"
+>>> "Norway" in ra.trend_panel.description_text
+True
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from typing import Any
+
+import ipywidgets as W
+import numpy as np
+import pandas as pd
+
+from widgets import data
+from widgets import risk as rk
+from widgets.charts import risk as charts
+from widgets.errors import LabInputError
+from widgets.ui import ChartPanel, LabWidget
+
+__all__ = ["DISCLAIMER", "RiskAssessment"]
+
+FIRST_YEAR = 2005
+#: How many years back a missing value may be filled from.
+MAX_AGE = 5
+#: Share of a dimension's indicators a country needs for a score.
+MIN_SHARE = 0.5
+#: Outliers are capped at these percentiles before scaling to 0–10.
+TRIM = 0.02
+
+DISCLAIMER = (
+    "This is a teaching reconstruction of the INFORM Risk model from the lab's open "
+    "indicators, not the official INFORM index published by the EU Joint Research Centre. "
+    "No natural-hazard data ship with the lab (the EM-DAT disaster database's licence does "
+    "not allow it), so 'hazard & exposure' here covers human-made hazards only: armed "
+    "conflict, violence and political instability. Earthquakes, floods, droughts and "
+    "epidemics are missing, so countries exposed mainly to natural hazards look safer "
+    "than they are."
+)
+_PEERS = {"region": "countries in the same region", "income": "countries in the same "
+          "income group", "all": "all countries"}
+
+
+class RiskAssessment(LabWidget):
+    """Risk of a humanitarian crisis, INFORM-style, per country and year.
+
+    Parameters
+    ----------
+    year : year shown first (default: the latest year with risk scores for most countries).
+    country : ISO3 code of the country looked at in detail.
+    lens : vulnerable-groups lens shown first (see :data:`widgets.risk.LENSES`).
+    model : mapping dimension -> indicator ids (default :data:`widgets.risk.DEFAULT_MODEL`).
+    """
+
+    state_controls = ("year", "measure", "region", "income", "lens", "country", "peers",
+                      "hazard_exposure", "vulnerability", "lack_of_coping")
+    state_name = "risk_assessment"
+
+    def __init__(self, year: int | None = None, country: str = "KEN", lens: str = "women",
+                 model: dict[str, tuple[str, ...]] | None = None) -> None:
+        model = rk.check_model(model or rk.DEFAULT_MODEL)
+        if lens not in rk.LENSES:
+            raise LabInputError(f"lens must be one of {', '.join(rk.LENSES)}.")
+        cat = data.load_catalogue()
+        self._labels = cat["short_label"].to_dict()
+        self._countries = data.load_countries().set_index("iso3")
+        self._names = self._countries["name"]
+        panel = data.load_panel(list(rk.RISK_INDICATORS), years=(FIRST_YEAR - MAX_AGE, 2024))
+        values = rk.fill_recent(panel, list(rk.RISK_INDICATORS), MAX_AGE)
+        values = values[values.index.get_level_values("year") >= FIRST_YEAR]
+        self._scores = rk.scale_to_risk(values, trim=TRIM)
+        self.last_timings: dict[str, float] = {}
+        self._compute(model)
+        counts = self.results.groupby("year")["risk"].count()
+        last_year = int(counts[counts >= 100].index.max())
+        default_year = int(counts[counts >= 0.95 * counts.max()].index.max())
+        year = default_year if year is None else int(year)
+        if year not in counts.index or counts[year] == 0:
+            raise LabInputError(f"There are no risk scores for {year}. Choose a year from "
+                                f"{FIRST_YEAR} to {last_year}.")
+        country = data.check_country(country)
+
+        # ---- controls ---------------------------------------------------------------
+        style = {"description_width": "110px"}
+        self.disclaimer = W.HTML(
+            f"<div role='note' style='background:#fff4d6;border-left:4px solid #5c4400;"
+            f"padding:6px 10px;max-width:760px;font-size:13px'><b>Teaching model.</b> "
+            f"{html.escape(DISCLAIMER)}</div>")
+        self.year = W.IntSlider(value=year, min=FIRST_YEAR, max=last_year, description="Year",
+                                continuous_update=False, style=style)
+        self.measure = W.Dropdown(options=[(v, k) for k, v in charts.MEASURES.items()],
+                                  value="risk", description="Show on map", style=style)
+        regions = sorted(self._countries["un_region"].dropna().unique())
+        incomes = [g for g in ("Low income", "Lower middle income", "Upper middle income",
+                               "High income") if g in set(self._countries["income_group"])]
+        self.region = W.Dropdown(options=[("All regions", "All")] + [(r, r) for r in regions],
+                                 value="All", description="Region", style=style)
+        self.income = W.Dropdown(options=[("All income groups", "All")]
+                                 + [(g, g) for g in incomes], value="All",
+                                 description="Income group", style=style)
+        self.lens = W.Dropdown(options=[(v["label"], k) for k, v in rk.LENSES.items()
+                                        if k != "everyone"],
+                               value=lens if lens != "everyone" else "women",
+                               description="Look at", style=style)
+        with_risk = self.results.dropna(subset=["risk"])["iso3"].unique()
+        self.country = W.Dropdown(
+            options=sorted(((self._names.get(c, c), c) for c in with_risk), key=lambda t: t[0]),
+            value=country if country in set(with_risk) else sorted(with_risk)[0],
+            description="Country", style=style)
+        self.peers = W.Dropdown(options=[(f"Peers: {v}", k) for k, v in _PEERS.items()],
+                                value="region", description="Compare with", style=style)
+        options = sorted(((self._labels.get(i, i), i) for i in rk.RISK_INDICATORS),
+                         key=lambda t: t[0])
+        self.hazard_exposure = W.SelectMultiple(
+            options=options, value=model["hazard_exposure"], rows=8,
+            description="Hazard & exposure", style=style, layout=W.Layout(width="330px"))
+        self.vulnerability = W.SelectMultiple(
+            options=options, value=model["vulnerability"], rows=8,
+            description="Vulnerability", style=style, layout=W.Layout(width="330px"))
+        self.lack_of_coping = W.SelectMultiple(
+            options=options, value=model["lack_of_coping"], rows=8,
+            description="Lack of coping", style=style, layout=W.Layout(width="330px"))
+        self.reset = W.Button(description="Back to the lab's mapping", icon="undo",
+                              tooltip="Restore the default indicator-to-dimension mapping")
+        self.mapping_table = W.HTML()
+        self.summary = W.HTML()
+
+        # ---- panels ------------------------------------------------------------------
+        self.map_panel = ChartPanel(
+            charts.risk_map(self.results, year, "risk", self._describe_map(year, "risk"),
+                            country),
+            self._describe_map(year, "risk"), self._year_table(year), source=self._source())
+        self.rank_panel = ChartPanel(
+            charts.risk_ranking_chart(self.results, year, self._describe_rank(year, "All",
+                                                                              "All")),
+            self._describe_rank(year, "All", "All"), self._rank_table(year, "All", "All"),
+            source=self._source())
+        drivers, trend = self._country_detail(self.country.value, year, "region")
+        self.drivers_panel = ChartPanel(*drivers)
+        self.trend_panel = ChartPanel(*trend)
+        self.lens_panel = ChartPanel(
+            charts.lens_chart(self.results, year, self.lens.value, self._lens_labels(),
+                              self._describe_lens(year, self.lens.value)),
+            self._describe_lens(year, self.lens.value), self._lens_table(year, self.lens.value),
+            source=self._source())
+        self._refresh_mapping_table()
+        self._refresh_summary()
+        self._watch_tables()
+
+        model_box = W.VBox([
+            W.HTML("<p style='max-width:760px'>Each dimension is the average of its "
+                   "indicators' 0–10 scores (10 = most risk). Choose indicators with Ctrl/Cmd "
+                   "or Shift. Gaps are filled with a country's latest value up to "
+                   f"{MAX_AGE} years old; a country needs data for at least half of each "
+                   "dimension's indicators; outliers beyond the 2nd and 98th percentiles of "
+                   "all country-years are capped before scaling.</p>"),
+            W.HBox([self.hazard_exposure, self.vulnerability, self.lack_of_coping]),
+            self.reset, self.mapping_table])
+        tabs = W.Tab(children=[
+            W.VBox([self.measure, self.map_panel]),
+            W.VBox([W.HBox([self.region, self.income]), self.rank_panel]),
+            W.VBox([W.HBox([self.country, self.peers]), self.drivers_panel, self.trend_panel]),
+            W.VBox([self.lens, W.HTML(self._lens_note()), self.lens_panel]),
+            model_box,
+        ])
+        for k, title in enumerate(["Map", "Who is most at risk", "One country",
+                                   "Vulnerable groups", "How the model is built"]):
+            tabs.set_title(k, title)
+        self.tabs = tabs
+        super().__init__([self.disclaimer, self.year, self.summary, tabs])
+
+        self.on_change(self.year, self._on_year)
+        self.on_change(self.measure, self._on_measure)
+        self.on_change([self.region, self.income], self._on_filter)
+        self.on_change(self.lens, self._on_lens)
+        self.on_change([self.country, self.peers], self._on_country)
+        self.on_change([self.hazard_exposure, self.vulnerability, self.lack_of_coping],
+                       self._on_model)
+        self.reset.on_click(self.safe(self._on_reset))
+
+    # ------------------------------------------------------------------ computing
+    @property
+    def model(self) -> dict[str, tuple[str, ...]]:
+        """The current mapping of indicators to the three dimensions."""
+        return self._model
+
+    def _compute(self, model: dict[str, tuple[str, ...]]) -> None:
+        """Risk for every country-year under ``model`` and each lens (vectorised)."""
+        model = rk.check_model(model)
+        base = rk.assess_risk(self._scores, model, MIN_SHARE)
+        out = base.round(2)
+        for lens in rk.LENSES:
+            if lens == "everyone":
+                continue
+            out[f"risk_{lens}"] = rk.assess_risk(
+                self._scores, rk.apply_lens(model, lens), MIN_SHARE)["risk"].round(2)
+        out = out.reset_index()
+        out.insert(1, "name", out["iso3"].map(self._names))
+        out["un_region"] = out["iso3"].map(self._countries["un_region"])
+        out["income_group"] = out["iso3"].map(self._countries["income_group"])
+        if out["risk"].notna().sum() == 0:
+            raise LabInputError("With this mapping no country has enough data for a risk "
+                                "score. Choose indicators with more data.")
+        self._model = model
+        self.results = out
+        ordered = out.sort_values(["year", "risk"], ascending=[True, False], kind="stable")
+        self._by_year = {y: g for y, g in ordered.groupby("year")}
+        self._arrays = {y: {c: g[c].to_numpy() for c in g.columns}
+                        for y, g in self._by_year.items()}
+        self._scored_by_year = {y: set(g.loc[g["risk"].notna(), "iso3"])
+                                for y, g in self._by_year.items()}
+        self._reference: dict[int, pd.Series] = {}
+        if not hasattr(self, "_year_scores"):
+            self._year_scores = {y: g.droplevel("year")
+                                 for y, g in self._scores.groupby(level="year")}
+
+    def _year_rows(self, year: int) -> pd.DataFrame:
+        rows = self._by_year.get(int(year))
+        if rows is None:
+            raise LabInputError(f"There are no risk scores for {year}.")
+        return rows
+
+    def _filtered(self, year: int, region: str, income: str) -> pd.DataFrame:
+        rows = self._year_rows(year)
+        keep = rows["risk"].notna().to_numpy().copy()
+        if region != "All":
+            keep &= (rows["un_region"] == region).to_numpy()
+        if income != "All":
+            keep &= (rows["income_group"] == income).to_numpy()
+        return rows[keep]
+
+    def _lens_labels(self) -> dict[str, str]:
+        return {k: v["label"] for k, v in rk.LENSES.items() if k != "everyone"}
+
+    # ------------------------------------------------------------------ text and tables
+    def _source(self) -> str:
+        return ("Teaching reconstruction of INFORM Risk (EU JRC) by the lab from open data: "
+                "World Bank WDI and WGI, UNDP HDR, UNHCR, UCDP (via WDI), FAO, WHO/UNICEF. "
+                "Not the official INFORM index.")
+
+    def _describe_map(self, year: int, measure: str) -> str:
+        rows = self._year_rows(year)
+        values = rows[measure].to_numpy(dtype=float)
+        order = np.argsort(-np.nan_to_num(values, nan=-1), kind="stable")
+        names = rows["name"].to_numpy()[order][: int((~np.isnan(values)).sum())]
+        top = ", ".join(names[:3])
+        return (f"World map of {charts.MEASURES[measure].lower()} in {year}, darker = more "
+                f"risk; grey = no score. {len(names)} countries have a score; highest: {top}.")
+
+    def _year_table(self, year: int) -> pd.DataFrame:
+        return self._year_rows(year)[["iso3", "name", "risk", *rk.RISK_DIMENSIONS]]
+
+    def _describe_rank(self, year: int, region: str, income: str) -> str:
+        a = self._arrays[int(year)]
+        keep = ~np.isnan(a["risk"].astype(float))
+        if region != "All":
+            keep &= a["un_region"] == region
+        if income != "All":
+            keep &= a["income_group"] == income
+        where = " and ".join(x for x in (region if region != "All" else "",
+                                          income if income != "All" else "") if x)
+        where = f" ({where})" if where else ""
+        n = int(keep.sum())
+        if n == 0:
+            return f"No country{where} has a risk score in {year}."
+        i = int(np.flatnonzero(keep)[0])  # rows are sorted by risk, highest first
+        return (f"The {min(20, n)} countries{where} most at risk in {year}. Highest: "
+                f"{a['name'][i]} with {a['risk'][i]:.1f} out of 10 (hazard & exposure "
+                f"{a['hazard_exposure'][i]:.1f}, vulnerability {a['vulnerability'][i]:.1f}, "
+                f"lack of coping capacity {a['lack_of_coping'][i]:.1f}).")
+
+    def _rank_table(self, year: int, region: str, income: str) -> pd.DataFrame:
+        rows = self._filtered(year, region, income)
+        out = rows[["iso3", "name", "un_region", "income_group", "risk",
+                    *rk.RISK_DIMENSIONS]].copy()
+        out.insert(0, "rank", np.arange(1, len(out) + 1))
+        return out
+
+    def _describe_lens(self, year: int, lens: str) -> str:
+        a = self._arrays[int(year)]
+        national = a["risk"].astype(float)
+        group = a[f"risk_{lens}"].astype(float)
+        valid = ~np.isnan(national) & ~np.isnan(group)
+        if not valid.any():
+            return "No country has data for this group in this year."
+        change = np.where(valid, group - national, np.nan)
+        up, down = int(np.nanargmax(change)), int(np.nanargmin(change))
+        label = rk.LENSES[lens]["label"].lower()
+        return (f"Seen through the lens of {label}, risk rises in "
+                f"{int((change > 0.05).sum())} and falls in {int((change < -0.05).sum())} of "
+                f"{int(valid.sum())} countries in {year} (changes over 0.05 points). Largest "
+                f"rise: {a['name'][up]} ({national[up]:.1f} → {group[up]:.1f}); largest fall: "
+                f"{a['name'][down]} ({national[down]:.1f} → {group[down]:.1f}). The chart "
+                "shows the 20 biggest changes.")
+
+    def _lens_table(self, year: int, lens: str) -> pd.DataFrame:
+        rows = self._year_rows(year).dropna(subset=["risk", f"risk_{lens}"])
+        out = rows[["iso3", "name", "risk", f"risk_{lens}"]].rename(
+            columns={"risk": "risk_national_averages", f"risk_{lens}": "risk_through_lens"})
+        out["change"] = (out["risk_through_lens"] - out["risk_national_averages"]).round(2)
+        return out.sort_values("risk_through_lens", ascending=False)
+
+    def _lens_note(self) -> str:
+        items = []
+        for key, spec in rk.LENSES.items():
+            if key == "everyone":
+                continue
+            swaps = ", ".join(f"{self._labels[a]} → {self._labels[b]}"
+                              for a, b in spec["swap"].items())
+            adds = ", ".join(self._labels[a] for a in spec["add"])
+            text = swaps + (f"; adds {adds}" if adds else "")
+            items.append(f"<li><b>{html.escape(spec['label'])}</b>: {html.escape(text)}</li>")
+        return ("<p style='max-width:760px'>National averages hide people. Each lens swaps "
+                "national averages in <i>vulnerability</i> for the group's own values where "
+                "the data have them (sex-disaggregated data exist for only a few "
+                "indicators):</p><ul style='font-size:13px'>" + "".join(items) + "</ul>")
+
+    def _refresh_mapping_table(self) -> None:
+        rows = []
+        for dim, ids in self._model.items():
+            for i in ids:
+                spec = rk.RISK_INDICATORS[i]
+                when = "higher" if spec.risk_when == "high" else "lower"
+                rows.append(
+                    f"<tr><td>{html.escape(rk.RISK_DIMENSIONS[dim])}</td>"
+                    f"<td>{html.escape(self._labels.get(i, i))}</td><td>{when} value</td>"
+                    f"<td>{html.escape(spec.reason)}</td></tr>")
+        self.mapping_table.value = (
+            "<div tabindex='0' role='region' aria-label='Indicator mapping' "
+            "style='max-height:300px;overflow:auto'><table class='hsl-table' "
+            "style='font-size:12px;max-width:760px'><caption>Which indicator feeds which "
+            "dimension, and why</caption><tr><th>Dimension</th><th>Indicator</th><th>More "
+            "risk with a</th><th>Reasoning</th></tr>" + "".join(rows) + "</table></div>")
+
+    def _refresh_summary(self) -> None:
+        year, iso3 = int(self.year.value), self.country.value
+        a = self._arrays[year]
+        name = html.escape(self._names.get(iso3, iso3))
+        risk = a["risk"].astype(float)
+        scored = ~np.isnan(risk)
+        pos = np.flatnonzero((a["iso3"] == iso3) & scored)
+        if pos.size:
+            i = int(pos[0])
+            rank = int(scored[:i].sum()) + 1  # rows are sorted by risk, highest first
+            text = (f"{name}: risk <b>{risk[i]:.1f}</b> of 10 in {year}, rank {rank} "
+                    f"of {int(scored.sum())} (1 = most at risk). Hazard & exposure "
+                    f"{a['hazard_exposure'][i]:.1f}, vulnerability {a['vulnerability'][i]:.1f}, "
+                    f"lack of coping capacity {a['lack_of_coping'][i]:.1f}.")
+        else:
+            text = f"{name} has too little data for a risk score in {year}."
+        self.summary.value = f"<p role='status' aria-live='polite'>{text}</p>"
+
+    def _drivers_all_years(self, iso3: str) -> pd.DataFrame:
+        """Drivers of ``iso3``'s risk in every year it has a score (long table)."""
+        frames = []
+        scored = self.results.dropna(subset=["risk"])
+        for year in sorted(scored.loc[scored["iso3"] == iso3, "year"]):
+            year_scores = self._year_scores[year]
+            if year not in self._reference:
+                self._reference[year] = year_scores.loc[year_scores.index.isin(
+                    self._scored_by_year[year])].median()
+            d = rk.risk_drivers(year_scores, self._model, iso3, self._reference[year],
+                                MIN_SHARE)
+            d.insert(0, "year", year)
+            frames.append(d)
+        if not frames:
+            name = self._names.get(iso3, iso3)
+            raise LabInputError(f"{name} has too little data for a risk score in any year. "
+                                "Choose another country.")
+        out = pd.concat(frames, ignore_index=True)
+        out["label"] = out["indicator"].map(lambda i: self._labels.get(i, i))
+        return out
+
+    def _describe_drivers(self, iso3: str, year: int) -> tuple[str, pd.DataFrame]:
+        name = self._names.get(iso3, iso3)
+        d = self._drivers_by_year.get(int(year), self._drivers.iloc[:0])
+        if d.empty:
+            text = (f"{name} has too little data for a risk score in {year}: the chart still "
+                    "shows the last year chosen. Choose another year.")
+            return text, d
+        top = d.iloc[0]
+        text = (f"What pushes {name}'s risk up in {year}: {top['label']} adds the most "
+                f"({top['push']:.2f} risk points compared with the median country), then "
+                + ", ".join(d["label"].iloc[1:3]) + ". Negative bars pull risk down.")
+        return text, d[["label", "dimension", "score", "reference_score", "push"]].round(2)
+
+    def _country_detail(self, iso3: str, year: int, peers: str) -> tuple[tuple, tuple]:
+        """(chart, description, table, caption, source) for the drivers and trend panels."""
+        name = self._names.get(iso3, iso3)
+        self._drivers = self._drivers_all_years(iso3)
+        self._drivers_by_year = {int(y): g.reset_index(drop=True)
+                                 for y, g in self._drivers.groupby("year")}
+        self._drivers_country = iso3
+        d_text, d_table = self._describe_drivers(iso3, year)
+        if peers == "region":
+            region = self._countries.loc[iso3, "un_region"]
+            group = self._countries.index[self._countries["un_region"] == region]
+            peer_label = f"countries in {region}"
+        elif peers == "income":
+            inc = self._countries.loc[iso3, "income_group"]
+            group = self._countries.index[self._countries["income_group"] == inc]
+            peer_label = f"{str(inc).lower()} countries"
+        else:
+            group = self._countries.index
+            peer_label = "all countries"
+        trend = rk.peer_comparison(self.results[["iso3", "year", "risk"]], iso3, list(group))
+        first, last = trend.iloc[0], trend.iloc[-1]
+        t_text = (f"{name}'s risk went from {first['country']:.1f} in {int(first['year'])} to "
+                  f"{last['country']:.1f} in {int(last['year'])}; the median of {peer_label} "
+                  f"was {last['peer_median']:.1f} in {int(last['year'])}.")
+        return (
+            (charts.drivers_chart(self._drivers, d_text, year=int(year)), d_text, d_table, "",
+             self._source()),
+            (charts.trend_chart(trend, name, peer_label, t_text), t_text, trend.round(2), "",
+             self._source()),
+        )
+
+    def _set_table(self, panel: ChartPanel, make_table) -> None:
+        """Give ``panel`` a new table now if it is shown, else when it is next shown."""
+        if panel.show_table.value:
+            panel.update(table=make_table())
+        else:
+            self._stale_tables[id(panel)] = make_table
+
+    def _watch_tables(self) -> None:
+        self._stale_tables: dict[int, Any] = {}
+        for panel in (self.map_panel, self.rank_panel, self.drivers_panel, self.trend_panel,
+                      self.lens_panel):
+            def show(change: dict, panel: ChartPanel = panel) -> None:
+                make = self._stale_tables.pop(id(panel), None)
+                if change["new"] and make is not None:
+                    panel.update(table=make())
+            panel.show_table.observe(self.safe(show), names="value")
+
+    # ------------------------------------------------------------------ callbacks
+    def _on_year(self, change: dict | None = None) -> None:
+        start = time.perf_counter()
+        year = int(self.year.value)
+        self._year_rows(year)
+        region, income, lens = self.region.value, self.income.value, self.lens.value
+        for panel in (self.map_panel, self.rank_panel, self.lens_panel, self.drivers_panel):
+            panel.set_params(year=year)
+        self.map_panel.update(description=self._describe_map(year, self.measure.value))
+        self._set_table(self.map_panel, lambda: self._year_table(year))
+        self.rank_panel.update(description=self._describe_rank(year, region, income))
+        self._set_table(self.rank_panel, lambda: self._rank_table(year, region, income))
+        self.lens_panel.update(description=self._describe_lens(year, lens))
+        self._set_table(self.lens_panel, lambda: self._lens_table(year, lens))
+        d_text, d_table = self._describe_drivers(self.country.value, year)
+        self.drivers_panel.update(description=d_text)
+        self._set_table(self.drivers_panel, lambda: d_table)
+        self._refresh_summary()
+        if d_table.empty:
+            self.show_message(d_text, "warning")
+        else:
+            self.clear_message()
+        self.last_timings["year"] = (time.perf_counter() - start) * 1000
+
+    def _on_measure(self, change: dict | None = None) -> None:
+        self.map_panel.set_params(measure=self.measure.value)
+        self.map_panel.update(description=self._describe_map(int(self.year.value),
+                                                             self.measure.value))
+
+    def _on_filter(self, change: dict | None = None) -> None:
+        start = time.perf_counter()
+        year, region, income = int(self.year.value), self.region.value, self.income.value
+        self.rank_panel.set_params(region=region, income=income)
+        self.rank_panel.update(description=self._describe_rank(year, region, income))
+        self._set_table(self.rank_panel, lambda: self._rank_table(year, region, income))
+        self.last_timings["filter"] = (time.perf_counter() - start) * 1000
+
+    def _on_lens(self, change: dict | None = None) -> None:
+        start = time.perf_counter()
+        year, lens = int(self.year.value), self.lens.value
+        self.lens_panel.set_params(lens=lens)
+        self.lens_panel.update(description=self._describe_lens(year, lens))
+        self._set_table(self.lens_panel, lambda: self._lens_table(year, lens))
+        self.last_timings["lens"] = (time.perf_counter() - start) * 1000
+
+    def _update_country_panels(self) -> None:
+        start = time.perf_counter()
+        drivers, trend = self._country_detail(self.country.value, int(self.year.value),
+                                              self.peers.value)
+        for panel, (chart, text, table, _, source) in ((self.drivers_panel, drivers),
+                                                       (self.trend_panel, trend)):
+            panel.update(chart=chart, description=text, table=table, source=source)
+        self.map_panel.set_params(highlight=self.country.value)
+        self._refresh_summary()
+        self.clear_message()
+        self.last_timings["country"] = (time.perf_counter() - start) * 1000
+
+    def _on_country(self, change: dict | None = None) -> None:
+        self._update_country_panels()
+
+    def _on_model(self, change: dict | None = None) -> None:
+        start = time.perf_counter()
+        model = {"hazard_exposure": tuple(self.hazard_exposure.value),
+                 "vulnerability": tuple(self.vulnerability.value),
+                 "lack_of_coping": tuple(self.lack_of_coping.value)}
+        previous = (self._model, self.results, self._by_year, self._scored_by_year,
+                    self._arrays)
+        self._compute(model)
+        year = int(self.year.value)
+        try:
+            self._year_rows(year)
+            if self._year_rows(year)["risk"].notna().sum() == 0:
+                raise LabInputError(f"With this mapping no country has a risk score in {year}.")
+        except LabInputError:
+            (self._model, self.results, self._by_year, self._scored_by_year,
+             self._arrays) = previous
+            raise
+        self.map_panel.update(
+            chart=charts.risk_map(self.results, year, self.measure.value,
+                                  self._describe_map(year, self.measure.value),
+                                  self.country.value),
+            description=self._describe_map(year, self.measure.value),
+            table=self._year_table(year))
+        self.rank_panel.update(
+            chart=charts.risk_ranking_chart(
+                self.results, year, self._describe_rank(year, self.region.value,
+                                                        self.income.value),
+                self.region.value, self.income.value),
+            description=self._describe_rank(year, self.region.value, self.income.value),
+            table=self._rank_table(year, self.region.value, self.income.value))
+        self.lens_panel.update(
+            chart=charts.lens_chart(self.results, year, self.lens.value, self._lens_labels(),
+                                    self._describe_lens(year, self.lens.value)),
+            description=self._describe_lens(year, self.lens.value),
+            table=self._lens_table(year, self.lens.value))
+        self._refresh_mapping_table()
+        self._update_country_panels()
+        self.last_timings["model"] = (time.perf_counter() - start) * 1000
+
+    def _on_reset(self, button: W.Button | None = None) -> None:
+        for dim, ids in rk.DEFAULT_MODEL.items():
+            getattr(self, dim).value = ids
+
+    def set_state(self, state: dict[str, Any]) -> list[str]:
+        return super().set_state(state)
