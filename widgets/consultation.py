@@ -50,6 +50,7 @@ __all__ = [
     "check_stakeholders",
     "condorcet_winner",
     "disagreement",
+    "example_csv",
     "example_rankings",
     "example_stakeholders",
     "group_winners",
@@ -445,6 +446,20 @@ def example_rankings() -> Rankings:
     ('Cash transfers', 'Mobile clinics')
     """
     return read_rankings_csv(_EXAMPLE_DIR / "consultation-example.csv")
+
+
+def example_csv(name: str = "example") -> str:
+    """The text of an example class file: ``"example"`` (clean) or ``"partial"`` (with mistakes).
+
+    For exercises: lessons use the text, never a file path.
+
+    >>> example_csv("partial").splitlines()[0]
+    'participant,group,affected,Cash transfers,Mobile clinics,Water points,Security patrols'
+    """
+    files = {"example": "consultation-example.csv", "partial": "consultation-partial.csv"}
+    if name not in files:
+        raise LabInputError(f"Unknown example {name!r}. Choose: {', '.join(files)}.")
+    return (_EXAMPLE_DIR / files[name]).read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- rules
