@@ -1,0 +1,107 @@
+"""Serve the lessons as apps (Voilà): code hidden, widgets live, nothing from the internet.
+
+Usage (``make app`` runs the first form)::
+
+    python scripts/app.py                 # http://localhost:8866/ on this computer only
+    python scripts/app.py --port 9000     # another port
+    python scripts/app.py --lan           # share on the room's network, with a token
+
+The index page lists every lesson; a lesson opens at
+``/voila/render/NN-name.ipynb``. Settings live in ``etc/jupyter/voila.json``
+(template without CDN links, sources stripped, no tracebacks, idle kernels of
+closed pages culled) and the template in ``share/jupyter/voila/templates/hsl``.
+The browser tests and the benchmark start their servers through
+:func:`voila_command` / :func:`lab_command`, so they check exactly this setup.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LESSONS_DIR = REPO_ROOT / "lessons"
+CONFIG_DIR = REPO_ROOT / "etc" / "jupyter"
+DATA_DIR = REPO_ROOT / "share" / "jupyter"
+
+#: Flags that keep JupyterLab itself from calling home (news feed, update check).
+LAB_OFFLINE_FLAGS = [
+    "--LabApp.news_url=None",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+]
+
+
+def app_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment that makes Jupyter find the lab's Voilà config and template."""
+    env = dict(os.environ if base is None else base)
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+        p for p in (str(CONFIG_DIR), env.get("JUPYTER_CONFIG_PATH", "")) if p
+    )
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(DATA_DIR), env.get("JUPYTER_PATH", "")) if p
+    )
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def voila_command(root: Path, port: int, token: str = "", ip: str = "127.0.0.1",
+                  extra: list[str] | None = None) -> list[str]:
+    """The Voilà command line serving every notebook under ``root`` as an app."""
+    cmd = [
+        sys.executable, "-m", "voila", str(root),
+        f"--port={port}", f"--Voila.ip={ip}", "--no-browser",
+        f"--Voila.config_file_paths={CONFIG_DIR}",
+    ]
+    if token:
+        cmd.append(f"--token={token}")
+    return cmd + list(extra or [])
+
+
+def lab_command(root: Path, port: int, token: str, extra: list[str] | None = None) -> list[str]:
+    """The JupyterLab command line used by the browser tests (no calls home)."""
+    return [
+        sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
+        f"--port={port}", "--ServerApp.ip=127.0.0.1", "--no-browser",
+        f"--IdentityProvider.token={token}", "--ServerApp.password=",
+        "--allow-root", *LAB_OFFLINE_FLAGS, *(extra or []),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("HSL_APP_PORT", 8866)))
+    parser.add_argument("--lan", action="store_true",
+                        help="listen on every network interface (a classroom) and require a token")
+    parser.add_argument("--token", default=None,
+                        help="access token (default: none on this computer, random with --lan)")
+    parser.add_argument("--root", type=Path, default=LESSONS_DIR,
+                        help="folder of notebooks to serve (default: lessons/)")
+    args = parser.parse_args(argv)
+
+    ip = "0.0.0.0" if args.lan else "127.0.0.1"
+    token = args.token if args.token is not None else (secrets.token_urlsafe(12) if args.lan else "")
+    cmd = voila_command(args.root, args.port, token=token, ip=ip)
+    host = socket.gethostname() if args.lan else "localhost"
+    query = f"?token={token}" if token else ""
+    print(f"Human Security Lab apps: http://{host}:{args.port}/{query}", flush=True)
+    print("Each lesson opens as an app (code hidden). Press Ctrl+C to stop.", flush=True)
+    try:
+        return subprocess.call(cmd, env=app_env(), cwd=args.root)
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,529 @@
+"""Drive the lessons in a real browser: servers, an offline guard, page probes.
+
+Shared by the browser tests (``tests/browser``) and the latency benchmark
+(``benchmarks/bench.py``). Nothing here is a test; it is the machinery:
+
+* :func:`discover_lessons` — every ``lessons/NN-*.ipynb`` (new lessons are
+  covered without editing anything);
+* :class:`Server` — JupyterLab or Voilà started exactly like ``make app``
+  (``scripts/app.py``) on a free port with a random token, in a temporary copy
+  of ``lessons/``, stopped afterwards;
+* :class:`NetworkGuard` — every request to a host other than this computer is
+  blocked *and recorded*, so a test can fail when anything tried to reach the
+  internet;
+* :class:`LessonPage` — open a lesson in app mode (Voilà) or in JupyterLab
+  (Run → Run All Cells), wait until it has finished, count the charts, find
+  errors, and drive each control while watching its chart.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LESSON_GLOB = "[0-9][0-9]-*.ipynb"
+ARTIFACTS = Path(os.environ.get("HSL_ARTIFACTS", REPO_ROOT / "test-artifacts"))
+SCREENSHOTS = ARTIFACTS / "screenshots"
+LOGS = ARTIFACTS / "logs"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+    "--disable-dev-shm-usage",
+    # Belt and braces: even a request that slipped past the page routes
+    # could not resolve a name other than this computer's.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+]
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+#: Seconds a lesson may take to open and run (a loaded CI machine is slow).
+LESSON_TIMEOUT = float(os.environ.get("HSL_BROWSER_TIMEOUT", "180"))
+#: Seconds a chart may take to react to a control.
+REACT_TIMEOUT = float(os.environ.get("HSL_REACT_TIMEOUT", "10"))
+
+
+def _load_app_module():
+    spec = importlib.util.spec_from_file_location("hsl_app", REPO_ROOT / "scripts" / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+app = _load_app_module()
+
+
+def discover_lessons(root: Path = REPO_ROOT) -> list[Path]:
+    """Every lesson notebook, in order: ``lessons/NN-name.ipynb``."""
+    return sorted((root / "lessons").glob(LESSON_GLOB))
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium/Chrome binary, or ``None`` (``HSL_CHROMIUM`` overrides)."""
+    candidates = [os.environ.get("HSL_CHROMIUM", ""), "/usr/bin/chromium",
+                  "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+    for path in candidates:
+        if path and Path(path).exists():
+            return path
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    return found
+
+
+def make_workspace(base: Path) -> Path:
+    """A throw-away copy of ``lessons/`` (saved work and checkpoints land there)."""
+    target = base / "lessons"
+    shutil.copytree(REPO_ROOT / "lessons", target,
+                    ignore=shutil.ignore_patterns("my-work", ".ipynb_checkpoints", "__pycache__"))
+    return base
+
+
+# -- servers -----------------------------------------------------------------
+@dataclass
+class Server:
+    """A Jupyter server process (``kind`` = "voila" or "lab") on a free port."""
+
+    kind: str
+    root: Path
+    port: int = 0
+    token: str = ""
+    process: subprocess.Popen | None = None
+    log_path: Path | None = None
+    env: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, kind: str, workspace: Path, timeout: float = 120) -> Server:
+        port = app.free_port()
+        token = secrets.token_hex(16)
+        env = app.app_env()
+        env["HSL_WORK_DIR"] = str(workspace / "my-work")
+        if kind == "voila":
+            root = workspace / "lessons"
+            # Tracebacks are shown to the test (and in screenshots) so a
+            # failure says what broke; the app itself hides them.
+            cmd = app.voila_command(root, port, token=token,
+                                    extra=["--VoilaConfiguration.show_tracebacks=True"])
+        elif kind == "lab":
+            root = workspace
+            settings = workspace / ".lab-settings"
+            _write_lab_settings(settings)
+            env["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
+            env["JUPYTERLAB_WORKSPACES_DIR"] = str(workspace / ".lab-workspaces")
+            cmd = app.lab_command(root, port, token)
+        else:  # pragma: no cover - programming error
+            raise ValueError(kind)
+        LOGS.mkdir(parents=True, exist_ok=True)
+        log_path = LOGS / f"{kind}-server.log"
+        log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed in stop()
+        process = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        server = cls(kind, root, port, token, process, log_path, env)
+        server._wait_ready(timeout)
+        return server
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str) -> str:
+        sep = "&" if "?" in path else "?"
+        return f"{self.base_url}/{path.lstrip('/')}{sep}token={self.token}"
+
+    def lesson_url(self, lesson: Path) -> str:
+        if self.kind == "voila":
+            return self.url(f"voila/render/{lesson.name}")
+        # A fresh workspace per lesson, so Lab does not re-open earlier notebooks.
+        return self.url(f"lab/workspaces/t{lesson.name[:2]}/tree/lessons/{lesson.name}?reset")
+
+    def api(self, method: str, path: str) -> Any:
+        req = urllib.request.Request(f"{self.base_url}/{path.lstrip('/')}", method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310 - loopback only
+            body = resp.read()
+        return json.loads(body) if body else None
+
+    def shutdown_kernels(self) -> None:
+        """Stop every kernel (Lab keeps them running after a tab closes)."""
+        try:
+            for kernel in self.api("GET", "api/kernels"):
+                self.api("DELETE", f"api/kernels/{kernel['id']}")
+        except Exception:  # noqa: BLE001 - best effort between lessons
+            pass
+
+    def kernel_pids(self) -> list[int]:
+        """Process ids of this server's kernels (children of the server)."""
+        import psutil
+
+        try:
+            proc = psutil.Process(self.process.pid)
+            return [c.pid for c in proc.children(recursive=True)
+                    if "ipykernel" in " ".join(c.cmdline())]
+        except psutil.Error:
+            return []
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        probe = "api/status" if self.kind == "lab" else ""
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.kind} server exited; see {self.log_path}")
+            try:
+                urllib.request.urlopen(self.url(probe), timeout=2).close()  # noqa: S310
+                return
+            except Exception:  # noqa: BLE001 - not up yet
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"{self.kind} server did not start in {timeout:.0f} s; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def _write_lab_settings(folder: Path) -> None:
+    """User settings for the test Lab: every cell in the DOM, no news pop-up."""
+    tracker = folder / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True, exist_ok=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}))
+    notes = folder / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notes.parent.mkdir(parents=True, exist_ok=True)
+    notes.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+
+
+# -- the offline guard ---------------------------------------------------------
+class NetworkGuard:
+    """Block every request that leaves this computer, and remember it."""
+
+    def __init__(self) -> None:
+        self.attempts: list[str] = []
+
+    @staticmethod
+    def is_local(url: str) -> bool:
+        if url.startswith(("data:", "blob:", "about:", "chrome:", "chrome-extension:")):
+            return True
+        return (urlparse(url).hostname or "") in LOOPBACK
+
+    def install(self, context) -> None:
+        def handle(route) -> None:
+            url = route.request.url
+            if self.is_local(url):
+                route.continue_()
+            else:
+                self.attempts.append(url)
+                route.abort("blockedbyclient")
+
+        context.route("**/*", handle)
+
+    def watch(self, page) -> None:
+        """Record WebSockets too (page routes do not see them)."""
+        page.on("websocket", lambda ws: None if self.is_local(ws.url)
+                else self.attempts.append(ws.url))
+
+    def since(self, mark: int) -> list[str]:
+        return self.attempts[mark:]
+
+
+# -- page probes (JavaScript run in the page) ----------------------------------
+# A short fingerprint of what each chart shows: the canvas pixels or the SVG.
+JS_HASH = """const hsl_hash = (s) => { let h = 2166136261; for (let i = 0; i < s.length; i++) {
+  h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); } return (h >>> 0).toString(16) + ':' + s.length; };
+"""
+JS_CHART_STATE = """
+(root) => { HASH
+  root = root || document;
+  return Array.from(root.querySelectorAll('.vega-embed')).map((el) => {
+    const canvas = el.querySelector('canvas');
+    if (canvas) {
+      let data = '';
+      try { data = canvas.toDataURL(); } catch (e) { data = 'tainted'; }
+      return {kind: 'canvas', w: canvas.width, h: canvas.height, sig: hsl_hash(data)};
+    }
+    const svg = el.querySelector('svg');
+    if (svg) { const r = svg.getBoundingClientRect();
+      return {kind: 'svg', w: r.width, h: r.height, sig: hsl_hash(svg.outerHTML)}; }
+    return {kind: 'none', w: 0, h: 0, sig: hsl_hash(el.innerText || ''),
+            text: (el.innerText || '').slice(0, 300)};
+  });
+}
+"""
+# Every ChartPanel (it has a "Show the data" toggle): is its chart drawn?
+JS_PANELS = """
+() => Array.from(document.querySelectorAll('button.widget-toggle-button'))
+  .filter((b) => /(Show|Hide) the data/.test(b.innerText))
+  .map((b) => { const box = b.closest('.widget-vbox') || b.parentElement;
+    const v = box.querySelector('.vega-embed canvas, .vega-embed svg.marks, .vega-embed svg');
+    const r = v ? v.getBoundingClientRect() : null;
+    return {drawn: !!(v && r.width > 10 && r.height > 10),
+            text: (box.innerText || '').slice(0, 160)}; })
+"""
+# Visible problems: tracebacks/stderr, Voilà's error notice, widget/JS errors.
+JS_PROBLEMS = """
+() => {
+  const out = [];
+  for (const el of document.querySelectorAll(
+      '[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')) {
+    const t = (el.innerText || '').trim(); if (t) out.push('stderr/traceback: ' + t.slice(0, 1500)); }
+  const body = document.body ? document.body.innerText : '';
+  for (const pat of ['There was an error when executing cell', 'Error displaying widget',
+                     'JavaScript Error:', 'Failed to load model class', 'Kernel died',
+                     'Traceback (most recent call last)']) {
+    if (body.includes(pat)) { const i = body.indexOf(pat);
+      out.push('page text: ' + body.slice(Math.max(0, i - 80), i + 400)); }
+  }
+  return Array.from(new Set(out));
+}
+"""
+# The controls of each output that holds a chart, with a stable address.
+JS_CONTROLS = """
+() => {
+  const outs = Array.from(document.querySelectorAll('.jp-OutputArea-output'))
+    .filter((o) => o.querySelector('.vega-embed'));
+  const found = [];
+  outs.forEach((o, oi) => {
+    o.setAttribute('data-hsl-out', String(oi));
+    const label = (el) => { const c = el.closest('.widget-inline-hbox, .widget-box, .jupyter-widgets');
+      const l = c && c.querySelector(':scope > .widget-label, :scope > label');
+      return ((l && l.innerText) || el.getAttribute('aria-label') || el.title || '').trim().slice(0, 60); };
+    const add = (kind, el, extra) => { const id = 'c' + found.length;
+      el.setAttribute('data-hsl-ctl', id);
+      found.push(Object.assign({id, kind, out: oi, label: label(el)}, extra || {})); };
+    o.querySelectorAll('.widget-slider .noUi-handle, .widget-hslider .noUi-handle').forEach((h, i, all) => {
+      if (i > 0 && h.closest('.noUi-target') === all[i - 1].closest('.noUi-target')) return;
+      if (h.closest('.jupyter-widgets-disabled, [disabled]')) return;
+      add('slider', h, {now: h.getAttribute('aria-valuenow'), max: h.getAttribute('aria-valuemax')}); });
+    o.querySelectorAll('.widget-dropdown select').forEach((s) => {
+      if (!s.disabled && s.options.length > 1) add('dropdown', s, {n: s.options.length, index: s.selectedIndex}); });
+    o.querySelectorAll('.widget-select-multiple select').forEach((s) => {
+      if (!s.disabled && s.options.length > 1) add('multiselect', s, {n: s.options.length}); });
+    o.querySelectorAll('.widget-toggle-buttons').forEach((g) => {
+      const b = g.querySelector('button:not(.mod-active):not([disabled])');
+      if (b) add('toggles', b); });
+    o.querySelectorAll('.widget-radio-box').forEach((g) => {
+      const r = g.querySelector('input:not(:checked):not([disabled])');
+      if (r) add('radio', r); });
+    o.querySelectorAll('.widget-checkbox input[type=checkbox]').forEach((c) => {
+      if (!c.disabled) add('checkbox', c); });
+  });
+  return found;
+}
+"""
+# What a person would notice change in one widget: charts and texts (not controls).
+JS_OUTPUT_STATE = """
+(oi) => { HASH
+  const o = document.querySelector('[data-hsl-out="' + oi + '"]');
+  if (!o) return null;
+  const charts = Array.from(o.querySelectorAll('.vega-embed')).map((el) => {
+    const c = el.querySelector('canvas');
+    if (c) { try { return hsl_hash(c.toDataURL()); } catch (e) { return 'tainted'; } }
+    const s = el.querySelector('svg'); return s ? hsl_hash(s.outerHTML) : 'none'; });
+  const texts = Array.from(o.querySelectorAll('.widget-html, .widget-htmlmath'))
+    .map((t) => t.innerText).join('\\u241e');
+  return {charts, texts: hsl_hash(texts)};
+}
+"""
+
+
+JS_CHART_STATE = JS_CHART_STATE.replace("HASH", JS_HASH)
+JS_OUTPUT_STATE = JS_OUTPUT_STATE.replace("HASH", JS_HASH)
+
+
+@dataclass
+class ControlResult:
+    label: str
+    kind: str
+    reacted: bool | None  # None: skipped (hidden or disabled by an earlier change)
+    ms: float | None
+
+
+class LessonPage:
+    """One lesson open in a browser tab, in Voilà or JupyterLab."""
+
+    def __init__(self, page, server: Server, lesson: Path) -> None:
+        self.page = page
+        self.server = server
+        self.lesson = lesson
+        self.load_seconds: float | None = None
+
+    # -- opening and running -------------------------------------------------
+    def open_and_run(self, timeout: float = LESSON_TIMEOUT) -> None:
+        start = time.monotonic()
+        self.page.goto(self.server.lesson_url(self.lesson), wait_until="commit",
+                       timeout=timeout * 1000)
+        if self.server.kind == "voila":
+            self._wait_voila(timeout)
+        else:
+            self._run_all_in_lab(timeout)
+        self.wait_for_charts(max(5.0, timeout - (time.monotonic() - start)))
+        self.load_seconds = time.monotonic() - start
+
+    def _wait_voila(self, timeout: float) -> None:
+        self.page.wait_for_function(
+            """() => { const r = document.getElementById('rendered_cells');
+                return !document.getElementById('loading') && r && r.style.display !== 'none'; }""",
+            timeout=timeout * 1000, polling=250)
+
+    def _run_all_in_lab(self, timeout: float) -> None:
+        page = self.page
+        ms = timeout * 1000
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=ms)
+        # Wait until the server reports this notebook's kernel idle (Lab may
+        # show a "Select Kernel" dialog first when it starts slowly: accept it).
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._accept_dialog()
+            if self._kernel_idle():
+                break
+            page.wait_for_timeout(300)
+        page.wait_for_timeout(300)
+        self._accept_dialog()
+        self._click_run_all()
+        clicked = time.monotonic()
+        while time.monotonic() < deadline:
+            self._accept_dialog()
+            progress = page.evaluate("""() => { const ps = Array.from(document.querySelectorAll(
+                  '.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')).map((p) => p.innerText);
+                return {n: ps.length, done: ps.filter((t) => /\\[\\d+\\]/.test(t)).length,
+                        busy: ps.filter((t) => t.includes('*')).length}; }""")
+            if progress["n"] and progress["done"] == progress["n"]:
+                return
+            if not progress["done"] and not progress["busy"] and time.monotonic() - clicked > 15:
+                self._click_run_all()  # the first click came before the kernel was ready
+                clicked = time.monotonic()
+            page.wait_for_timeout(250)
+        raise TimeoutError(f"cells still running after {timeout:.0f} s")
+
+    def _click_run_all(self) -> None:
+        self.page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+        self.page.get_by_role("menuitem", name="Run All Cells", exact=True).first.click()
+
+    def _kernel_idle(self) -> bool:
+        try:
+            sessions = self.server.api("GET", "api/sessions")
+        except Exception:  # noqa: BLE001 - server busy: try again
+            return False
+        return any(s.get("path", "").endswith(self.lesson.name) and s.get("kernel")
+                   and s["kernel"].get("execution_state") == "idle" for s in sessions)
+
+    def _accept_dialog(self) -> None:
+        button = self.page.locator(".jp-Dialog .jp-mod-accept")
+        if button.count():
+            button.first.click()
+
+    def wait_for_charts(self, timeout: float) -> None:
+        """Wait until every ChartPanel shows a drawn chart and nothing is still loading."""
+        deadline = time.monotonic() + timeout
+        stable_since = None
+        last = None
+        while time.monotonic() < deadline:
+            panels = self.panels()
+            state = (len(panels), sum(p["drawn"] for p in panels), len(self.chart_states()))
+            pending = self.page.evaluate(
+                "() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))"
+                ".some((o) => /Loading widget/.test(o.innerText || ''))")
+            if state == last and not pending and state[0] == state[1]:
+                stable_since = stable_since or time.monotonic()
+                if time.monotonic() - stable_since > 0.8:
+                    return
+            else:
+                stable_since = None
+            last = state
+            self.page.wait_for_timeout(200)
+
+    # -- looking -------------------------------------------------------------
+    def panels(self) -> list[dict]:
+        return self.page.evaluate(JS_PANELS)
+
+    def chart_states(self) -> list[dict]:
+        return self.page.evaluate(JS_CHART_STATE)
+
+    def problems(self) -> list[str]:
+        return self.page.evaluate(JS_PROBLEMS)
+
+    def code_visible(self) -> int:
+        """Number of code editors on the page (app mode must show none)."""
+        return self.page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor").count()
+
+    def screenshot(self, name: str, full_page: bool = False) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        if not full_page:
+            self.page.screenshot(path=str(path))
+            return path
+        # Voilà scrolls inside a container, so grow the window to the content.
+        size = self.page.viewport_size or {"width": 1280, "height": 900}
+        height = self.page.evaluate("""() => Math.max(document.documentElement.scrollHeight,
+            ...Array.from(document.querySelectorAll('body, #rendered_cells, .jp-Notebook'))
+               .map((e) => e.scrollHeight))""")
+        self.page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 16000)})
+        try:
+            self.page.wait_for_timeout(300)
+            self.page.screenshot(path=str(path), full_page=True)
+        finally:
+            self.page.set_viewport_size(size)
+        return path
+
+    # -- driving -------------------------------------------------------------
+    def controls(self) -> list[dict]:
+        return self.page.evaluate(JS_CONTROLS)
+
+    def output_state(self, out: int) -> dict | None:
+        return self.page.evaluate(JS_OUTPUT_STATE, out)
+
+    def act(self, control: dict) -> None:
+        """Change one control the way a person would (keyboard or click)."""
+        loc = self.page.locator(f'[data-hsl-ctl="{control["id"]}"]')
+        loc.scroll_into_view_if_needed(timeout=5000)
+        loc.page.set_default_timeout(10_000)
+        kind = control["kind"]
+        if kind == "slider":
+            loc.focus()
+            at_max = control.get("now") is not None and control.get("now") == control.get("max")
+            self.page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+        elif kind == "dropdown":
+            current = loc.evaluate("(s) => s.selectedIndex")
+            loc.select_option(index=(current + 1) % control["n"])
+        elif kind == "multiselect":
+            chosen = loc.evaluate("(s) => Array.from(s.options).map((o, i) => o.selected ? i : -1)"
+                                  ".filter((i) => i >= 0)")
+            spare = [i for i in range(control["n"]) if i not in chosen]
+            loc.select_option(index=[*chosen, spare[0]] if spare else chosen[:-1])
+        else:  # toggles, radio, checkbox
+            loc.click()
+
+    def drive(self, control: dict, timeout: float = REACT_TIMEOUT) -> ControlResult:
+        """Change ``control`` and wait until its widget shows something new."""
+        loc = self.page.locator(f'[data-hsl-ctl="{control["id"]}"]')
+        if not (loc.count() and loc.first.is_visible() and loc.first.is_enabled()):
+            return ControlResult(control["label"], control["kind"], None, None)
+        before = self.output_state(control["out"])
+        start = time.perf_counter()
+        self.act(control)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            now = self.output_state(control["out"])
+            if now != before:
+                # Let a chart that is mid-redraw settle before the next control.
+                self.page.wait_for_timeout(100)
+                return ControlResult(control["label"], control["kind"], True,
+                                     (time.perf_counter() - start) * 1000)
+            self.page.wait_for_timeout(30)
+        return ControlResult(control["label"], control["kind"], False, None)
