@@ -12,12 +12,15 @@ True
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import altair as alt
 import ipywidgets as W
 import pandas as pd
 
 from widgets import data
 from widgets.charts import format_value
-from widgets.charts.profile import profile_chart, profile_spec
+from widgets.charts.profile import profile_spec
 from widgets.errors import LabInputError
 from widgets.profile import (
     PROFILE_INDICATORS,
@@ -49,6 +52,17 @@ def _ordinal(p: float) -> str:
     return f"{n}{suffix}"
 
 
+@lru_cache(maxsize=1)
+def _shared_table() -> pd.DataFrame:
+    """Percentiles and trends of every country, computed once per session."""
+    ids = [i for group in PROFILE_INDICATORS.values() for i in group] + STATE_SECURITY_INDICATORS
+    meta = {}
+    for i in ids:
+        info = data.indicator_info(i)
+        meta[i] = {"direction": info.direction, "dimension": info.dimension}
+    return profile_table(data.load_panel(ids), data.load_countries(), meta, ids)
+
+
 class CountryProfile(LabWidget):
     """Where one country stands on each dimension of human security.
 
@@ -67,10 +81,7 @@ class CountryProfile(LabWidget):
         self._human = [i for ids in PROFILE_INDICATORS.values() for i in ids]
         self._state = list(STATE_SECURITY_INDICATORS)
         self._info = {i: data.indicator_info(i) for i in self._human + self._state}
-        meta = {i: {"direction": v.direction, "dimension": v.dimension}
-                for i, v in self._info.items()}
-        self._table = profile_table(data.load_panel(list(meta)),
-                                    self._countries.reset_index(), meta, list(meta))
+        self._table = _shared_table()
         self._dimension_of = {i: v.dimension for i, v in self._info.items()}
         have = sorted(set(self._table["iso3"]), key=lambda c: self._countries.at[c, "name"])
         options = [(self._countries.at[c, "name"], c) for c in have]
@@ -85,8 +96,8 @@ class CountryProfile(LabWidget):
         self.peer = W.Dropdown(options=options, value="GHA" if "GHA" in have else have[0],
                                description="Peer country", style={"description_width": "110px"},
                                layout=W.Layout(width="360px"), disabled=True)
-        first = self._rows_for(self.country.value)
-        self.panel = ChartPanel(profile_chart(*first[:2], first[2], ""), "")
+        # Start from an empty chart; the real spec is filled from a template (fast).
+        self.panel = ChartPanel(alt.Chart(pd.DataFrame({"x": []})).mark_point(), "")
         super().__init__([W.HBox([W.VBox([self.country, self.compare, self.peer])]), self.panel])
         self.on_change([self.country, self.compare, self.peer], self._on_change)
 
