@@ -150,3 +150,59 @@ def test_screening_callbacks_fast(screening):
         times.append(screening.last_callback_ms)
     times.sort()
     assert times[2] < 50
+
+
+# ----------------------------------------------------------------- PolicyPortfolio
+@pytest.fixture()
+def portfolio():
+    from widgets.ui.policy_portfolio import PolicyPortfolio
+
+    return PolicyPortfolio(a="Defence first", b="Balanced 3D")
+
+
+def test_portfolio_sliders_set_share_params(portfolio):
+    from widgets.triad import instrument_ids
+
+    portfolio.a_mediation.value = 40
+    params = portfolio.scorecard.chart.params.shares_a
+    assert sum(params) == pytest.approx(1.0)
+    assert params[instrument_ids().index("mediation")] == pytest.approx(
+        40 / sum(s.value for s in portfolio.sliders_a.values()))
+    assert "Average state-security score" in portfolio.scorecard.description_text
+
+
+def test_portfolio_all_zero_keeps_last_valid(portfolio):
+    sliders = list(portfolio.sliders_b.values())
+    for s in sliders[:-1]:
+        s.value = 0
+    sliders[-1].value = 5
+    before = list(portfolio.scorecard.chart.params.shares_b)
+    assert before[-1] == 1.0
+    sliders[-1].value = 0
+    assert "budget is empty" in portfolio.message_text
+    assert list(portfolio.scorecard.chart.params.shares_b) == before
+    portfolio.b_education.value = 10
+    assert portfolio.message_text == ""
+    assert portfolio.shares_b["education"] == 1.0
+
+
+def test_portfolio_presets_flags_and_table(portfolio):
+    portfolio.preset_b.value = "Crisis response"
+    assert portfolio.b_civilian_protection.value == 25
+    assert any(f["id"] == "short_term_only" for f in portfolio.flags["B"])
+    table = portfolio.scorecard.table_data
+    assert len(table) == 12 and {"A", "B", "difference (B − A)"} <= set(table.columns)
+    portfolio.preset_a.value = "Balanced 3D"
+    assert portfolio.flags["A"] == []
+
+
+def test_portfolio_state_round_trip_and_speed(portfolio):
+    state = portfolio.get_state()
+    times = []
+    for v in (10, 30, 50, 70, 90):
+        portfolio.a_education.value = v
+        times.append(portfolio.last_callback_ms)
+    times.sort()
+    assert times[2] < 20
+    assert portfolio.set_state(state) == []
+    assert portfolio.a_education.value == state["a_education"]

@@ -1,0 +1,201 @@
+"""PolicyPortfolio: split a foreign-policy budget across the 3D triad (lesson 06).
+
+>>> w = PolicyPortfolio()
+>>> w.a_deterrence.value = 100
+>>> round(w.shares_a["deterrence"], 3) > 0.4
+True
+>>> for s in w.sliders_a.values():
+...     s.value = 0
+>>> "empty" in w.message_text
+True
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+import numpy as np
+import pandas as pd
+
+from widgets.charts.triad import matrix_chart, scorecard_chart
+from widgets.triad import (
+    _score_array,
+    coherence_flags,
+    instrument_ids,
+    load_matrix,
+    matrix_table,
+    normalise_allocation,
+    pillar_totals,
+)
+from widgets.ui import ChartPanel, LabWidget
+
+__all__ = ["PRESETS", "PolicyPortfolio"]
+
+#: Example portfolios for discussion (budget units per instrument; not recommendations).
+PRESETS: dict[str, dict[str, int]] = {
+    "Defence first": {"deterrence": 60, "peacekeeping": 10, "security_sector_reform": 10,
+                      "multilateral_engagement": 5, "health_systems": 10, "livelihoods": 5},
+    "Balanced 3D": {k: 10 for k in ("mediation", "humanitarian_diplomacy",
+                                    "multilateral_engagement", "health_systems", "education",
+                                    "livelihoods", "climate_adaptation", "governance",
+                                    "deterrence", "peacekeeping", "civilian_protection",
+                                    "security_sector_reform")},
+    "Development first": {"health_systems": 25, "education": 20, "livelihoods": 15,
+                          "climate_adaptation": 15, "governance": 10, "mediation": 5,
+                          "deterrence": 10},
+    "Crisis response": {"humanitarian_diplomacy": 20, "civilian_protection": 25,
+                        "peacekeeping": 20, "mediation": 15, "health_systems": 10,
+                        "livelihoods": 10},
+}
+
+
+class PolicyPortfolio(LabWidget):
+    """Two budget portfolios (A and B) scored on state and human security side by side.
+
+    Parameters
+    ----------
+    a, b : names of :data:`PRESETS` to start from.
+    """
+
+    state_name = "policy_portfolio"
+
+    def __init__(self, a: str = "Defence first", b: str = "Balanced 3D") -> None:
+        self._matrix = load_matrix()
+        self._ids = instrument_ids()
+        self._table = matrix_table(self._matrix)
+        # precomputed for fast callbacks: scores (instruments × cells), cell labels and kinds
+        self._arr, self._cells = _score_array(self._matrix)
+        outs = self._matrix["outcomes"]
+        self._cell_labels = [outs[o]["label"] for o, _ in self._cells]
+        self._cell_kinds = np.array([outs[o]["kind"] for o, _ in self._cells])
+        insts = self._matrix["instruments"]
+        pillars = self._matrix["pillars"]
+        self.sliders_a: dict[str, W.IntSlider] = {}
+        self.sliders_b: dict[str, W.IntSlider] = {}
+        columns = []
+        for side, store in (("a", self.sliders_a), ("b", self.sliders_b)):
+            rows: list[W.Widget] = [W.HTML(f"<b>Portfolio {side.upper()}</b> (budget units; "
+                                           "shares are computed from them)")]
+            preset = W.Dropdown(options=["(choose an example)", *PRESETS],
+                                value="(choose an example)", description="Example",
+                                layout=W.Layout(width="300px"))
+            setattr(self, f"preset_{side}", preset)
+            rows.append(preset)
+            current = None
+            for key in self._ids:
+                spec = insts[key]
+                if spec["pillar"] != current:
+                    current = spec["pillar"]
+                    rows.append(W.HTML(f"<i>{html.escape(pillars[current])}</i>"))
+                s = W.IntSlider(value=0, min=0, max=100, step=5, description=spec["label"],
+                                style={"description_width": "250px"},
+                                layout=W.Layout(width="430px"), continuous_update=False)
+                setattr(self, f"{side}_{key}", s)
+                store[key] = s
+                rows.append(s)
+            columns.append(W.VBox(rows))
+        self.state_controls = (*(f"a_{k}" for k in self._ids), *(f"b_{k}" for k in self._ids))
+        self._apply(self.sliders_a, PRESETS[a])
+        self._apply(self.sliders_b, PRESETS[b])
+        self.shares_a = normalise_allocation({k: s.value for k, s in self.sliders_a.items()})
+        self.shares_b = normalise_allocation({k: s.value for k, s in self.sliders_b.items()})
+        self.pillars_html = W.HTML()
+        self.flags_html = W.HTML()
+        outcome_labels = {k: v["label"] for k, v in self._matrix["outcomes"].items()}
+        self.scorecard = ChartPanel(
+            scorecard_chart(self._table, self._ids, [self.shares_a[k] for k in self._ids],
+                            [self.shares_b[k] for k in self._ids], outcome_labels), "",
+            caption="Scorecard of portfolios A and B",
+            source="Scores: the lab's teaching matrix (widgets/assumptions/triad_matrix.yml), "
+                   "a documented assumption, not a finding.")
+        self.matrix_panel = ChartPanel(
+            matrix_chart(self._table, {k: v["label"] for k, v in insts.items()},
+                         {k: v["short"] for k, v in self._matrix["outcomes"].items()}),
+            "The scoring matrix: one row per instrument, one column per outcome and horizon; "
+            "each cell is the assumed contribution of one budget unit, from −1 (works against) "
+            "to 3 (strong). Deterrence scores −1 on long-term freedom from want (money not spent "
+            "on people's needs).",
+            self._table, caption="Scoring matrix (long form)")
+        self.reasoning = W.HTML(
+            "<details><summary><b>Why these scores? (reasoning per instrument)</b></summary><ul>"
+            + "".join(f"<li><b>{html.escape(v['label'])}:</b> {html.escape(v['reasoning'])}</li>"
+                      for v in insts.values()) + "</ul></details>")
+        super().__init__([
+            W.HBox(columns), self.pillars_html, self.flags_html, self.scorecard,
+            W.HTML("<p style='max-width:760px;background:#fff4d6;padding:4px 8px'><b>Teaching "
+                   "assumption:</b> the scorecard is only as good as the matrix below. It is "
+                   "linear (twice the money, twice the score), ignores context, timing and how "
+                   "well money is spent, and its numbers come from judgement, not from a study. "
+                   "Change the matrix in code with <code>widgets.triad.load_matrix()</code> and "
+                   "argue about it.</p>"),
+            self.matrix_panel, self.reasoning,
+        ])
+        self.on_change(list(self.sliders_a.values()), lambda ch: self._on_change("a"))
+        self.on_change(list(self.sliders_b.values()), lambda ch: self._on_change("b"))
+        self.on_change(self.preset_a, lambda ch: self._on_preset("a"))
+        self.on_change(self.preset_b, lambda ch: self._on_preset("b"))
+        self._refresh()
+
+    # ------------------------------------------------------------------ helpers
+    def _apply(self, sliders: dict[str, W.IntSlider], preset: dict[str, int]) -> None:
+        self._applying = True
+        try:
+            for key, s in sliders.items():
+                s.value = int(preset.get(key, 0))
+        finally:
+            self._applying = False
+
+    def _on_preset(self, side: str) -> None:
+        dd = getattr(self, f"preset_{side}")
+        if dd.value in PRESETS:
+            self._apply(getattr(self, f"sliders_{side}"), PRESETS[dd.value])
+            self._on_change(side)
+
+    def _on_change(self, side: str) -> None:
+        if getattr(self, "_applying", False):
+            return
+        sliders = self.sliders_a if side == "a" else self.sliders_b
+        shares = normalise_allocation({k: s.value for k, s in sliders.items()})
+        setattr(self, f"shares_{side}", shares)
+        self.clear_message()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        a, b = self.shares_a, self.shares_b
+        self.scorecard.set_params(shares_a=[a[k] for k in self._ids],
+                                  shares_b=[b[k] for k in self._ids])
+        wa = np.array([a[k] for k in self._ids])
+        wb = np.array([b[k] for k in self._ids])
+        sa, sb = wa @ self._arr, wb @ self._arr
+        pa, pb = pillar_totals(a, self._matrix), pillar_totals(b, self._matrix)
+        names = self._matrix["pillars"]
+        self.pillars_html.value = (
+            "<p><b>Shares by pillar.</b> A: " + ", ".join(
+                f"{names[p]} {100 * v:.0f}%" for p, v in pa.items())
+            + " · B: " + ", ".join(f"{names[p]} {100 * v:.0f}%" for p, v in pb.items()) + "</p>")
+        parts = []
+        for side, shares in (("A", a), ("B", b)):
+            flags = coherence_flags(shares, self._matrix)
+            items = "".join(f"<li>{html.escape(f['message'])} <span style='font-size:11px;"
+                            f"color:#555'>({html.escape(f['source'])})</span></li>"
+                            for f in flags) or "<li>No coherence rule fires.</li>"
+            parts.append(f"<div style='flex:1;min-width:320px'><b>Coherence flags, portfolio "
+                         f"{side}</b><ul>{items}</ul></div>")
+        self.flags = {"A": coherence_flags(a, self._matrix), "B": coherence_flags(b, self._matrix)}
+        self.flags_html.value = ("<div role='status' style='display:flex;gap:16px;"
+                                 "max-width:900px'>" + "".join(parts) + "</div>")
+        diff = sb - sa
+        i = int(np.argmax(np.abs(diff)))
+        st, hu = self._cell_kinds == "state", self._cell_kinds == "human"
+        self.comparison = pd.DataFrame({
+            "Outcome": self._cell_labels, "Horizon": [h for _, h in self._cells],
+            "State or human security": self._cell_kinds, "A": sa.round(3), "B": sb.round(3),
+            "difference (B − A)": diff.round(3)})
+        self.scorecard.update(
+            description=(
+                f"Average state-security score: A {sa[st].mean():.2f}, B {sb[st].mean():.2f}; "
+                f"average human-security score: A {sa[hu].mean():.2f}, B {sb[hu].mean():.2f}. "
+                f"The biggest difference is on {self._cell_labels[i].lower()} "
+                f"({self._cells[i][1]} term): A {sa[i]:.2f}, B {sb[i]:.2f}."),
+            table=self.comparison)
