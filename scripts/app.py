@@ -57,13 +57,15 @@ def free_port() -> int:
 
 
 def voila_command(root: Path, port: int, token: str = "", ip: str = "127.0.0.1",
-                  extra: list[str] | None = None) -> list[str]:
+                  extra: list[str] | None = None, open_browser: bool = False) -> list[str]:
     """The Voilà command line serving every notebook under ``root`` as an app."""
     cmd = [
         sys.executable, "-m", "voila", str(root),
-        f"--port={port}", f"--Voila.ip={ip}", "--no-browser",
+        f"--port={port}", f"--Voila.ip={ip}",
         f"--Voila.config_file_paths={CONFIG_DIR}",
     ]
+    if not open_browser:
+        cmd.append("--no-browser")
     if token:
         cmd.append(f"--token={token}")
     return cmd + list(extra or [])
@@ -86,13 +88,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="listen on every network interface (a classroom) and require a token")
     parser.add_argument("--token", default=None,
                         help="access token (default: none on this computer, random with --lan)")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="do not open a browser tab (always the case with --lan)")
     parser.add_argument("--root", type=Path, default=LESSONS_DIR,
                         help="folder of notebooks to serve (default: lessons/)")
     args = parser.parse_args(argv)
 
     ip = "0.0.0.0" if args.lan else "127.0.0.1"
     token = args.token if args.token is not None else (secrets.token_urlsafe(12) if args.lan else "")
-    cmd = voila_command(args.root, args.port, token=token, ip=ip)
+    cmd = voila_command(args.root, args.port, token=token, ip=ip,
+                        open_browser=not (args.no_browser or args.lan))
     host = socket.gethostname() if args.lan else "localhost"
     query = f"?token={token}" if token else ""
     print(f"Human Security Lab apps: http://{host}:{args.port}/{query}", flush=True)

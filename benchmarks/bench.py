@@ -1,0 +1,348 @@
+"""Latency, run time and memory of every lesson (``make bench``).
+
+What a learner waits for, measured on this machine:
+
+1. **Control → chart latency**, in a real browser (headless Chromium, app mode
+   served by Voilà exactly like ``make app``, internet blocked). For every
+   control next to a chart, the control is changed ~30 times the way a person
+   does it (arrow keys on a slider, choosing in a list, clicking a button).
+   The clock starts at the browser's input event and stops when the chart has
+   finished redrawing *and the frame is painted*: canvas drawing calls and SVG
+   mutations inside the widget are timestamped in the page, and the next
+   ``requestAnimationFrame`` after the last one is the moment it is on screen.
+   Target: p95 ≤ 100 ms per widget.
+2. **Lesson run time** headless (nbclient, kernel start + all cells), target ≤ 20 s.
+3. **Kernel peak memory** per lesson (resident set of the kernel process,
+   sampled every 20 ms with psutil), target ≤ 500 MB.
+
+Results go to ``benchmarks/results.json`` and ``benchmarks/RESULTS.md`` with a
+description of the machine. Not a test: numbers depend on the machine (note
+the load average recorded with them).
+
+Usage: ``python benchmarks/bench.py [--reps 30] [--lessons 00 05] [--skip-browser]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "tests" / "browser"))
+
+import harness  # noqa: E402
+
+OUT_JSON = REPO_ROOT / "benchmarks" / "results.json"
+OUT_MD = REPO_ROOT / "benchmarks" / "RESULTS.md"
+TARGET_P95_MS = 100.0
+TARGET_RUN_S = 20.0
+TARGET_MEM_MB = 500.0
+
+# Timestamps every canvas draw and every SVG change of a chart, and the first
+# painted frame after each (installed before any page script runs).
+INIT_SCRIPT = """
+(() => {
+  const H = window.__hsl = {draw: new WeakMap(), painted: 0, pending: false, t0: 0};
+  const mark = (el) => {
+    H.draw.set(el, performance.now());
+    if (!H.pending) { H.pending = true;
+      requestAnimationFrame(() => { H.painted = performance.now(); H.pending = false; }); }
+  };
+  const P = CanvasRenderingContext2D.prototype;
+  for (const name of ['fillRect', 'clearRect', 'fill', 'stroke', 'fillText', 'drawImage']) {
+    const orig = P[name];
+    P[name] = function (...args) { mark(this.canvas); return orig.apply(this, args); };
+  }
+  const watch = () => new MutationObserver((records) => {
+    for (const r of records) { const t = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      const svg = t && t.closest && t.closest('.vega-embed svg'); if (svg) mark(svg); }
+  }).observe(document.documentElement, {subtree: true, childList: true, attributes: true,
+                                        characterData: true});
+  if (document.documentElement) watch(); else document.addEventListener('DOMContentLoaded', watch);
+  for (const type of ['keydown', 'change', 'click', 'input']) {
+    window.addEventListener(type, (e) => { if (!H.t0) H.t0 = e.timeStamp; }, true);
+  }
+})();
+"""
+# Last draw time of the charts in one output area, and the painted frame time.
+JS_LAST_DRAW = """
+(oi) => { const o = document.querySelector('[data-hsl-out="' + oi + '"]');
+  const els = o ? Array.from(o.querySelectorAll('.vega-embed canvas, .vega-embed svg')) : [];
+  const last = Math.max(0, ...els.map((e) => window.__hsl.draw.get(e) || 0));
+  return {last, painted: window.__hsl.painted, t0: window.__hsl.t0, now: performance.now()}; }
+"""
+
+
+# -- the machine ---------------------------------------------------------------
+def machine(chromium_version: str | None) -> dict:
+    import psutil
+
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    os_name = platform.platform()
+    try:
+        for line in Path("/etc/os-release").read_text().splitlines():
+            if line.startswith("PRETTY_NAME="):
+                os_name = line.split("=", 1)[1].strip('"') + f" ({platform.release()})"
+    except OSError:
+        pass
+    versions = {}
+    for pkg in ("voila", "jupyterlab", "ipywidgets", "altair", "anywidget", "vl-convert-python",
+                "pandas", "playwright"):
+        try:
+            from importlib.metadata import version
+
+            versions[pkg] = version(pkg)
+        except Exception:  # noqa: BLE001
+            versions[pkg] = "?"
+    return {
+        "cpu": cpu, "cores": os.cpu_count(),
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "os": os_name, "python": platform.python_version(),
+        "chromium": chromium_version, "packages": versions,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+# -- 1. lesson run time and kernel memory ------------------------------------------
+def run_lesson(lesson: Path, workdir: Path) -> dict:
+    """Execute ``lesson`` headless; wall time and the kernel's peak memory."""
+    import nbformat
+    import psutil
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(lesson, as_version=4)
+    env = dict(os.environ, HSL_WORK_DIR=str(workdir))
+    start = time.perf_counter()
+    km = KernelManager(kernel_name="python3")
+    km.start_kernel(cwd=str(lesson.parent), env=env)
+    peak = 0
+    cpu = 0.0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak, cpu
+        try:
+            proc = psutil.Process(km.provisioner.process.pid)
+            while not stop.is_set():
+                try:
+                    rss = proc.memory_info().rss + sum(
+                        c.memory_info().rss for c in proc.children(recursive=True))
+                    peak = max(peak, rss)
+                    times = proc.cpu_times()
+                    cpu = times.user + times.system
+                except psutil.Error:
+                    break
+                stop.wait(0.02)
+        except (psutil.Error, AttributeError):
+            pass
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    error = None
+    try:
+        client = NotebookClient(nb, km=km, timeout=300, allow_errors=False,
+                                resources={"metadata": {"path": str(lesson.parent)}})
+        client.execute()
+    except Exception as err:  # noqa: BLE001 - reported, not fatal
+        error = f"{type(err).__name__}: {str(err)[-400:]}"
+    finally:
+        seconds = time.perf_counter() - start
+        stop.set()
+        sampler.join(timeout=2)
+        km.shutdown_kernel(now=True)
+    return {"lesson": lesson.name, "run_seconds": round(seconds, 2),
+            "kernel_cpu_seconds": round(cpu, 2),
+            "peak_memory_mb": round(peak / 2**20, 1), "error": error}
+
+
+# -- 2. control → chart latency in the browser -------------------------------------
+def measure_control(lp: harness.LessonPage, control: dict, reps: int) -> dict:
+    page = lp.page
+    samples: list[float] = []
+    misses = 0
+    for i in range(reps):
+        loc = page.locator(f'[data-hsl-ctl="{control["id"]}"]')
+        if not (loc.count() and loc.first.is_visible() and loc.first.is_enabled()):
+            break
+        page.evaluate("() => { window.__hsl.t0 = 0; }")
+        before = page.evaluate(JS_LAST_DRAW, control["out"])["last"]
+        if control["kind"] == "slider":
+            loc.focus()
+            page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        else:
+            lp.act(control)
+            if control["kind"] in ("toggles", "radio"):
+                fresh = [c for c in lp.controls() if c["kind"] == control["kind"]
+                         and c["out"] == control["out"] and c["label"] == control["label"]]
+                if fresh:
+                    control = fresh[0]
+        deadline = time.monotonic() + harness.REACT_TIMEOUT
+        result = None
+        while time.monotonic() < deadline:
+            s = page.evaluate(JS_LAST_DRAW, control["out"])
+            # Redrawn after the input, quiet for 150 ms, and painted since.
+            if s["t0"] and s["last"] > max(before, s["t0"]) and s["now"] - s["last"] > 150 \
+                    and s["painted"] >= s["last"]:
+                result = s["painted"] - s["t0"]
+                break
+            page.wait_for_timeout(20)
+        if result is None:
+            misses += 1
+            if misses >= 3 and not samples:
+                break  # this control does not redraw a chart (e.g. it only changes a table)
+        else:
+            samples.append(result)
+    summary = {"label": control["label"], "kind": control["kind"], "n": len(samples),
+               "misses": misses}
+    if samples:
+        ordered = sorted(samples)
+        p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+        summary.update(median_ms=round(statistics.median(samples), 1), p95_ms=round(p95, 1),
+                       max_ms=round(max(samples), 1))
+    return summary
+
+
+def browser_latency(lessons: list[Path], reps: int, workspace: Path) -> tuple[list[dict], str]:
+    from playwright.sync_api import sync_playwright
+
+    chromium = harness.find_chromium()
+    if chromium is None:
+        raise SystemExit("no Chromium found: set HSL_CHROMIUM")
+    server = harness.Server.start("voila", workspace)
+    guard = harness.NetworkGuard()
+    results: list[dict] = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=harness.CHROMIUM_ARGS)
+            version = browser.version
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            guard.install(context)
+            context.add_init_script(INIT_SCRIPT)
+            for lesson in lessons:
+                page = context.new_page()
+                lp = harness.LessonPage(page, server, lesson)
+                entry: dict = {"lesson": lesson.name, "widgets": []}
+                try:
+                    lp.open_and_run()
+                    entry["app_load_seconds"] = round(lp.load_seconds or 0, 2)
+                    for control in lp.controls():
+                        entry["widgets"].append(measure_control(lp, control, reps))
+                        print(f"  {lesson.stem}: {entry['widgets'][-1]}", flush=True)
+                except Exception as err:  # noqa: BLE001 - keep measuring the others
+                    entry["error"] = f"{type(err).__name__}: {str(err)[:300]}"
+                    print(f"  {lesson.stem}: {entry['error']}", flush=True)
+                finally:
+                    page.close(run_before_unload=True)
+                results.append(entry)
+            browser.close()
+    finally:
+        server.stop()
+    if guard.attempts:
+        print(f"WARNING: blocked internet requests: {sorted(set(guard.attempts))}")
+    return results, version
+
+
+# -- report -----------------------------------------------------------------------
+def write_markdown(data: dict) -> str:
+    m = data["machine"]
+    lines = [
+        "# Benchmark results", "",
+        f"Measured {data['date']} with `make bench` (`benchmarks/bench.py`, "
+        f"{data['reps']} repetitions per control).", "",
+        "## Machine", "",
+        f"- CPU: {m['cpu']} — {m['cores']} cores; RAM {m['ram_gb']} GB",
+        f"- OS: {m['os']}; Python {m['python']}; Chromium {m['chromium']}",
+        "- Packages: " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()),
+        f"- Load average when the run started: {m['load_average_at_start']} "
+        "(a shared machine inflates every number below)", "",
+        "## Lessons: headless run time and kernel memory", "",
+        f"Targets: ≤ {TARGET_RUN_S:.0f} s (kernel start + every cell) and ≤ {TARGET_MEM_MB:.0f} MB.", "",
+        "Run time is wall-clock; kernel CPU time (user + system) is what the lesson "
+        "costs on an idle machine and barely depends on the load.", "",
+        "| Lesson | Run time (s) | Kernel CPU (s) | Peak kernel memory (MB) | Within targets |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for r in data["lessons"]:
+        ok = (r["error"] is None and r["run_seconds"] <= TARGET_RUN_S
+              and r["peak_memory_mb"] <= TARGET_MEM_MB)
+        verdict = "yes" if ok else ("**error**: " + r["error"][:80] if r["error"] else "**no**")
+        lines.append(f"| {r['lesson']} | {r['run_seconds']} | {r.get('kernel_cpu_seconds', '')} | "
+                     f"{r['peak_memory_mb']} | {verdict} |")
+    if data.get("latency"):
+        lines += [
+            "", "## Control → chart latency in the browser (app mode)", "",
+            "From the input event to the first painted frame after the chart finished "
+            f"redrawing. Target: p95 ≤ {TARGET_P95_MS:.0f} ms.", "",
+            "| Lesson | App opened in (s) | Control | Kind | n | Median (ms) | p95 (ms) | Within target |",
+            "|---|---:|---|---|---:|---:|---:|---|",
+        ]
+        for entry in data["latency"]:
+            if entry.get("error"):
+                lines.append(f"| {entry['lesson']} | | **error**: {entry['error'][:80]} | | | | | |")
+            for w in entry["widgets"]:
+                if not w["n"]:
+                    lines.append(f"| {entry['lesson']} | {entry.get('app_load_seconds', '')} | "
+                                 f"{w['label']} | {w['kind']} | 0 | – | – | no chart redraw |")
+                    continue
+                ok = "yes" if w["p95_ms"] <= TARGET_P95_MS else "**no**"
+                lines.append(f"| {entry['lesson']} | {entry.get('app_load_seconds', '')} | "
+                             f"{w['label']} | {w['kind']} | {w['n']} | {w['median_ms']} | "
+                             f"{w['p95_ms']} | {ok} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--lessons", nargs="*", help="lesson numbers, e.g. 00 05 (default: all)")
+    parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--skip-run", action="store_true")
+    args = parser.parse_args(argv)
+
+    lessons = harness.discover_lessons()
+    if args.lessons:
+        lessons = [p for p in lessons if p.name[:2] in args.lessons]
+    data: dict = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "reps": args.reps,
+                  "targets": {"p95_ms": TARGET_P95_MS, "run_seconds": TARGET_RUN_S,
+                              "peak_memory_mb": TARGET_MEM_MB},
+                  "lessons": [], "latency": []}
+    chromium_version = None
+    with tempfile.TemporaryDirectory(prefix="hsl-bench-") as tmp:
+        workspace = harness.make_workspace(Path(tmp))
+        started_load = os.getloadavg()
+        if not args.skip_run:
+            for lesson in lessons:
+                print(f"run {lesson.name} …", flush=True)
+                result = run_lesson(workspace / "lessons" / lesson.name, Path(tmp) / "my-work")
+                print(f"  {result}", flush=True)
+                data["lessons"].append(result)
+        if not args.skip_browser:
+            data["latency"], chromium_version = browser_latency(lessons, args.reps, workspace)
+    data["machine"] = machine(chromium_version)
+    data["machine"]["load_average_at_start"] = [round(x, 2) for x in started_load]
+    data["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    OUT_JSON.write_text(json.dumps(data, indent=2) + "\n")
+    OUT_MD.write_text(write_markdown(data))
+    print(f"wrote {OUT_JSON.relative_to(REPO_ROOT)} and {OUT_MD.relative_to(REPO_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
