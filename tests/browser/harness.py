@@ -218,7 +218,7 @@ class NetworkGuard:
 
     @staticmethod
     def is_local(url: str) -> bool:
-        if url.startswith(("data:", "blob:", "about:", "chrome:", "chrome-extension:")):
+        if url.startswith(("data:", "blob:", "about:", "file:", "chrome:", "chrome-extension:")):
             return True
         return (urlparse(url).hostname or "") in LOOPBACK
 
