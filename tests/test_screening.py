@@ -167,7 +167,13 @@ def test_profile_and_history_charts():
                       "worse_than_pct": [80.0, np.nan]})
     spec = profile_chart(p, "A", "Alpha").to_dict()
     assert spec["title"]["text"] == {"expr": "'Vulnerability profile: ' + country_name"}
-    s = pd.DataFrame({"year": [1990, 2000], "value": [80.0, 50.0]})
-    spec = history_chart(s, s, 1990.6, 2003.4, "U5", "Iraq", "Peers").to_dict()
+    rows = pd.DataFrame({"episode": ["IRQ", "IRQ", "HTI"], "indicator": ["u5"] * 3,
+                         "year": [1990, 2000, 1993], "value": [80.0, 50.0, 120.0],
+                         "who": ["Country under sanctions"] * 3})
+    periods = pd.DataFrame({"episode": ["IRQ", "HTI"], "start": [1990.6, 1993.5],
+                            "end": [2003.4, 1994.7]})
+    spec = history_chart(rows, periods, "HTI", "u5", "U5: Haiti").to_dict()
     rect = spec["layer"][0]
     assert rect["encoding"]["x"]["scale"]["domain"][0] <= 1989.6
+    assert {p["name"]: p["value"] for p in spec["params"]}["episode"] == "HTI"
+    assert "datum.episode == episode" in rect["transform"][0]["filter"]

@@ -111,41 +111,59 @@ def ratings_chart(labels: dict[str, str], kinds: dict[str, str], ratings: list[i
     return describe(out, description or "Screening matrix.")
 
 
-def history_chart(series: pd.DataFrame, comparison: pd.DataFrame, imposed: float, lifted: float,
-                  label: str, country: str, comparison_label: str,
-                  description: str = "") -> alt.LayerChart:
-    """The indicator over time for ``country`` and a comparison, sanctions years shaded.
+COUNTRY_LINE = "Country under sanctions"
+PEERS_LINE = "Median of other countries in its UN subregion"
+
+
+def history_chart(rows: pd.DataFrame, periods: pd.DataFrame, episode: str, indicator: str,
+                  title: str, description: str = "") -> alt.LayerChart:
+    """An indicator around a sanctions episode: the country, its neighbours, years shaded.
+
+    Every episode and indicator is embedded once; the ``episode`` (ISO3) and
+    ``indicator`` parameters choose what is drawn and ``title`` names it, so
+    switching only sets parameters.
+
+    Parameters
+    ----------
+    rows : ``episode, indicator, year, value, who`` (``who`` is :data:`COUNTRY_LINE`
+        or :data:`PEERS_LINE`).
+    periods : ``episode, start, end`` (decimal years) of the sanctions.
 
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"year": [1990, 1991], "value": [80.0, 70.0]})
-    >>> spec = history_chart(s, s, 1990.6, 2003.4, "Under-5 mortality", "Iraq",
-    ...                      "Median of Western Asia").to_dict()
-    >>> len(spec["layer"])
-    3
+    >>> r = pd.DataFrame({"episode": ["IRQ"] * 2, "indicator": ["u5"] * 2, "year": [1990, 1991],
+    ...                   "value": [80.0, 70.0], "who": [COUNTRY_LINE] * 2})
+    >>> p = pd.DataFrame({"episode": ["IRQ"], "start": [1990.6], "end": [2003.4]})
+    >>> spec = history_chart(r, p, "IRQ", "u5", "Under-5 mortality, Iraq").to_dict()
+    >>> sorted(q["name"] for q in spec["params"])
+    ['episode', 'indicator', 'title']
     """
-    d = pd.concat([series.assign(who=country), comparison.assign(who=comparison_label)],
-                  ignore_index=True)[["year", "value", "who"]].dropna()
-    period = pd.DataFrame({"start": [imposed], "end": [lifted],
-                           "what": ["Sanctions in force"]})
-    lo = float(min(d["year"].min(), imposed)) - 1
-    hi = float(max(d["year"].max(), lifted)) + 1
+    d = rows[["episode", "indicator", "year", "value", "who"]].dropna().copy()
+    d["value"] = d["value"].map(lambda v: float(f"{v:.4g}"))
+    per = periods[["episode", "start", "end"]].assign(what="Sanctions in force").round(2)
+    lo = float(min(d["year"].min(), per["start"].min())) - 1
+    hi = float(max(d["year"].max(), per["end"].max())) + 1
     xscale = alt.Scale(domain=[lo, hi], zero=False, nice=False)
-    shade = alt.Chart(period).mark_rect(color="#999999", opacity=0.2).encode(
+    shade = alt.Chart(per).transform_filter("datum.episode == episode").mark_rect(
+        color="#999999", opacity=0.2).encode(
         x=alt.X("start:Q", scale=xscale), x2="end:Q", tooltip=[alt.Tooltip("what:N", title="")])
-    lines = alt.Chart(d).mark_line(point=True).encode(
+    text = alt.Chart(per).transform_filter("datum.episode == episode").mark_text(
+        align="left", baseline="top", dx=4, dy=4, color="#333").encode(
+        x=alt.X("start:Q", scale=xscale), y=alt.value(0), text="what:N")
+    lines = alt.Chart(d).transform_filter(
+        "datum.episode == episode && datum.indicator == indicator").mark_line(point=True).encode(
         x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d"), scale=xscale),
-        y=alt.Y("value:Q", title=label, scale=alt.Scale(zero=False)),
-        color=alt.Color("who:N", title=None, scale=alt.Scale(domain=[country, comparison_label],
-                                                             range=[OKABE_ITO[5], OKABE_ITO[0]]),
+        y=alt.Y("value:Q", title="Value (unit in the title)", scale=alt.Scale(zero=False)),
+        color=alt.Color("who:N", title=None,
+                        scale=alt.Scale(domain=[COUNTRY_LINE, PEERS_LINE],
+                                        range=[OKABE_ITO[5], OKABE_ITO[0]]),
                         legend=alt.Legend(orient="top", labelLimit=400)),
-        strokeDash=alt.StrokeDash("who:N", legend=None),
+        strokeDash=alt.StrokeDash("who:N", legend=None, sort=[COUNTRY_LINE, PEERS_LINE]),
         tooltip=[alt.Tooltip("who:N", title=""), alt.Tooltip("year:Q", format="d", title="Year"),
-                 alt.Tooltip("value:Q", title=label, format=",.3~g")],
+                 alt.Tooltip("value:Q", title="Value", format=",.3~g")],
     )
-    text = alt.Chart(period).mark_text(align="left", baseline="top", dx=4, dy=4,
-                                       color="#333").encode(
-        x="start:Q", y=alt.value(0), text="what:N")
-    out = alt.layer(shade, lines, text).properties(
-        width=520, height=260, title=alt.Title(f"{label}: {country} and a comparison",
-                                               subtitle="Shaded: years under UN sanctions"))
-    return describe(out, description or f"{label} in {country} over time.")
+    out = alt.layer(shade, lines, text).add_params(
+        alt.param(name="episode", value=episode), alt.param(name="indicator", value=indicator),
+        alt.param(name="title", value=title),
+    ).properties(width=520, height=260,
+                 title=alt.Title(alt.ExprRef("title"), subtitle="Shaded: years under UN sanctions"))
+    return describe(out, description or "An indicator around a sanctions episode.")

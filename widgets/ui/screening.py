@@ -17,7 +17,13 @@ import pandas as pd
 
 from widgets import data
 from widgets._paths import work_dir
-from widgets.charts.screening import history_chart, profile_chart, ratings_chart
+from widgets.charts.screening import (
+    COUNTRY_LINE,
+    PEERS_LINE,
+    history_chart,
+    profile_chart,
+    ratings_chart,
+)
 from widgets.errors import LabInputError
 from widgets.screening import (
     PROFILE_INDICATORS,
@@ -138,9 +144,14 @@ class InstrumentScreening(LabWidget):
             options=[(data.indicator_info(i).label, i) for i in HISTORY_INDICATORS],
             value="under5_mortality", description="Indicator", layout=W.Layout(width="460px"))
         self.episode_text = W.HTML()
-        chart, desc, table, caption, source = self._history()
-        self.history_panel = ChartPanel(chart, desc, table, caption="Indicator around sanctions",
-                                        source=source)
+        self._precompute_history()
+        first = self._history_views[(self.episode.value, self.history_indicator.value)]
+        self.history_panel = ChartPanel(
+            history_chart(self._history_rows, self._history_periods, self.episode.value,
+                          self.history_indicator.value, first["title"]),
+            first["description"], first["table"], caption="Indicator around sanctions",
+            source=first["source"])
+        self.episode_text.value = first["episode_html"]
 
         super().__init__([
             W.HBox([self.instrument, self.country]), self.guidance,
@@ -300,56 +311,72 @@ class InstrumentScreening(LabWidget):
         self.show_message(f"Saved as {path}. Earlier notes are kept; each save makes a new "
                           "file.", "info")
 
-    def _history(self) -> tuple:
-        iso3 = self.episode.value
-        ep = self._episodes[self._episodes["iso3"] == iso3].iloc[0]
-        ind = self.history_indicator.value
-        info = data.indicator_info(ind)
-        name = self._names[iso3]
-        panel = self._hist_panel
-        countries = self._countries
-        sub = countries.loc[countries["iso3"] == iso3, "un_subregion"].iloc[0]
-        peers = countries.loc[(countries["un_subregion"] == sub) & (countries["iso3"] != iso3),
-                              "iso3"]
-        series = panel.loc[panel["iso3"] == iso3, ["year", ind]].rename(columns={ind: "value"})
-        comp = (panel[panel["iso3"].isin(peers)].groupby("year")[ind].median().reset_index()
-                .rename(columns={ind: "value"}))
-        comp_label = f"Median of other countries in {sub}"
-        if series["value"].notna().sum() == 0:
-            raise LabInputError(f"{info.short_label} has no data for {name} in these years. "
-                                "Choose another indicator.")
-        imposed = ep["imposed"].year + (ep["imposed"].day_of_year - 1) / 365
-        lifted = ep["lifted"].year + (ep["lifted"].day_of_year - 1) / 365
-        ba = before_after(series, ep["imposed"].year, ep["lifted"].year, comp)
-        rows = {r.moment: r for r in ba.itertuples()}
+    def _precompute_history(self) -> None:
+        """Series, comparison, texts and tables for every episode × indicator."""
+        panel, countries = self._hist_panel, self._countries
+        rows, periods = [], []
+        self._history_views: dict[tuple[str, str], dict] = {}
+        for ep in self._episodes.itertuples():
+            iso3, name = ep.iso3, self._names[ep.iso3]
+            sub = countries.loc[countries["iso3"] == iso3, "un_subregion"].iloc[0]
+            peers = countries.loc[(countries["un_subregion"] == sub)
+                                  & (countries["iso3"] != iso3), "iso3"]
+            periods.append({"episode": iso3,
+                            "start": ep.imposed.year + (ep.imposed.day_of_year - 1) / 365,
+                            "end": ep.lifted.year + (ep.lifted.day_of_year - 1) / 365})
+            episode_html = (
+                f"<p style='max-width:760px'><b>{html.escape(ep.regime)}.</b> Imposed by "
+                f"{html.escape(ep.imposed_by)}; ended by {html.escape(ep.lifted_by)}.</p>"
+                "<p style='max-width:760px;font-size:12px;background:#fff4d6;padding:4px 8px'>"
+                f"<b>Read with care:</b> {html.escape(ep.caveats)} Sanctions are never the only "
+                "thing that changes; the comparison line shows neighbours, not what would have "
+                "happened without sanctions. Estimates for crisis years are often modelled and "
+                "were revised later (see Dyson and Cetorelli 2017 on Iraq).</p>")
+            for ind in HISTORY_INDICATORS:
+                info = data.indicator_info(ind)
+                series = panel.loc[panel["iso3"] == iso3, ["year", ind]].rename(
+                    columns={ind: "value"})
+                comp = (panel[panel["iso3"].isin(peers)].groupby("year")[ind].median()
+                        .reset_index().rename(columns={ind: "value"}))
+                rows.append(series.assign(episode=iso3, indicator=ind, who=COUNTRY_LINE))
+                rows.append(comp.assign(episode=iso3, indicator=ind, who=PEERS_LINE))
+                comp_label = f"Median of other countries in {sub}"
+                if series["value"].notna().sum() == 0:
+                    desc = f"{info.short_label} has no data for {name} in these years."
+                else:
+                    ba = before_after(series, ep.imposed.year, ep.lifted.year, comp)
+                    r = {x.moment: x for x in ba.itertuples()}
 
-        def fmt(r) -> str:
-            if pd.isna(r.year):
-                return "no data"
-            c = "" if pd.isna(r.comparison) else f" (comparison {r.comparison:,.3g})"
-            return f"{r.value:,.3g} in {r.year}{c}"
+                    def fmt(x) -> str:
+                        if pd.isna(x.year):
+                            return "no data"
+                        c = "" if pd.isna(x.comparison) else f" (comparison {x.comparison:,.3g})"
+                        return f"{x.value:,.3g} in {x.year}{c}"
 
-        note = f" Note: {rows['before'].note}." if rows["before"].note else ""
-        desc = (f"{info.short_label} in {name}: before {fmt(rows['before'])}; start "
-                f"{fmt(rows['start'])}; end {fmt(rows['end'])}; after {fmt(rows['after'])}.{note} "
-                f"Sanctions in force {ep['imposed']:%d %B %Y} to {ep['lifted']:%d %B %Y}.")
-        self.episode_text.value = (
-            f"<p style='max-width:760px'><b>{html.escape(ep['regime'])}.</b> Imposed by "
-            f"{html.escape(ep['imposed_by'])}; ended by {html.escape(ep['lifted_by'])}.</p>"
-            "<p style='max-width:760px;font-size:12px;background:#fff4d6;padding:4px 8px'>"
-            f"<b>Read with care:</b> {html.escape(ep['caveats'])} Sanctions are never the only "
-            "thing that changes; the comparison line shows neighbours, not what would have "
-            "happened without sanctions. Estimates for crisis years are often modelled and were "
-            "revised later (see Dyson and Cetorelli 2017 on Iraq).</p>")
-        table = series.merge(comp.rename(columns={"value": "comparison"}), on="year", how="outer")
-        table = table.rename(columns={"value": f"{name}", "comparison": comp_label})
-        chart = history_chart(series, comp, imposed, lifted, f"{info.short_label} ({info.unit})",
-                              name, comp_label,
-                              description=desc)
-        return chart, desc, table.sort_values("year"), "", info.source_line()
+                    note = f" Note: {r['before'].note}." if r["before"].note else ""
+                    desc = (f"{info.short_label} in {name}: before {fmt(r['before'])}; start "
+                            f"{fmt(r['start'])}; end {fmt(r['end'])}; after {fmt(r['after'])}."
+                            f"{note} Comparison: {comp_label[0].lower() + comp_label[1:]}. Sanctions in force "
+                            f"{ep.imposed:%d %B %Y} to {ep.lifted:%d %B %Y}.")
+                table = series.merge(comp.rename(columns={"value": "comparison"}), on="year",
+                                     how="outer").rename(columns={"value": name,
+                                                                  "comparison": comp_label})
+                self._history_views[(iso3, ind)] = {
+                    "description": desc, "table": table.sort_values("year"),
+                    "source": info.source_line(), "episode_html": episode_html,
+                    "title": f"{info.short_label} ({info.unit}): {name}",
+                    "has_data": bool(series["value"].notna().any())}
+        self._history_rows = pd.concat(rows, ignore_index=True)
+        self._history_periods = pd.DataFrame(periods)
 
     def _on_history(self, change=None) -> None:
-        chart, desc, table, caption, source = self._history()
-        self.history_panel.update(chart=chart, description=desc, table=table, source=source)
+        iso3, ind = self.episode.value, self.history_indicator.value
+        view = self._history_views[(iso3, ind)]
+        self.episode_text.value = view["episode_html"]
+        if not view["has_data"]:
+            raise LabInputError(f"{view['description']} Choose another indicator.")
+        self.history_panel.set_params(episode=iso3, indicator=ind, title=view["title"])
+        self.history_panel.update(description=view["description"], table=view["table"],
+                                  source=view["source"])
         if self.message_kind == "error":
             self.clear_message()
