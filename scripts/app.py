@@ -81,6 +81,38 @@ def lab_command(root: Path, port: int, token: str, extra: list[str] | None = Non
     ]
 
 
+#: Kernel culling for a Jupyter server (JupyterLab, or Voilà as a server
+#: extension on Binder / JupyterHub): kernels idle 15 min with no browser
+#: connected are stopped.
+SERVER_CULLING = {"MappingKernelManager": {"cull_idle_timeout": 900, "cull_interval": 60,
+                                           "cull_connected": False, "cull_busy": False}}
+
+
+def install(prefix: Path) -> list[Path]:
+    """Copy the app settings into an environment (``sys.prefix``) for server use.
+
+    Binder and JupyterHub run Voilà as a JupyterLab server extension
+    (``/voila/render/...``), which reads ``voila.json`` and templates from the
+    environment's Jupyter paths, not from this repository.
+    """
+    import json
+    import shutil
+
+    written = []
+    etc = prefix / "etc" / "jupyter"
+    etc.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(CONFIG_DIR / "voila.json", etc / "voila.json")
+    written.append(etc / "voila.json")
+    conf_d = etc / "jupyter_server_config.d"
+    conf_d.mkdir(parents=True, exist_ok=True)
+    (conf_d / "human-security-lab.json").write_text(json.dumps(SERVER_CULLING, indent=2) + "\n")
+    written.append(conf_d / "human-security-lab.json")
+    template = prefix / "share" / "jupyter" / "voila" / "templates" / "hsl"
+    shutil.copytree(DATA_DIR / "voila" / "templates" / "hsl", template, dirs_exist_ok=True)
+    written.append(template)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("HSL_APP_PORT", 8866)))
@@ -92,7 +124,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="do not open a browser tab (always the case with --lan)")
     parser.add_argument("--root", type=Path, default=LESSONS_DIR,
                         help="folder of notebooks to serve (default: lessons/)")
+    parser.add_argument("--install", action="store_true",
+                        help="copy the app settings and template into this Python environment "
+                             "(Binder postBuild, JupyterHub) instead of starting a server")
     args = parser.parse_args(argv)
+
+    if args.install:
+        for path in install(Path(sys.prefix)):
+            print(f"installed {path}")
+        return 0
 
     ip = "0.0.0.0" if args.lan else "127.0.0.1"
     token = args.token if args.token is not None else (secrets.token_urlsafe(12) if args.lan else "")
