@@ -58,7 +58,7 @@ def test_rank_in_table_matches_description(explorer):
     explorer.year.value = 2021
     table = explorer.panel.table_data.set_index("Country")
     rank = int(table.loc["Kenya", "Rank"])
-    assert f"Kenya" in explorer.panel.description_text
+    assert "Kenya" in explorer.panel.description_text
     assert f"(rank {rank} of {len(table)})" in explorer.panel.description_text
 
 
@@ -92,6 +92,21 @@ def test_map_click_adds_and_removes_countries(explorer):
     assert explorer.countries.value == ("BRA", "IND")
     _click(explorer, ["IND"])
     assert explorer.countries.value == ("IND",)
+
+
+def test_initial_choices_are_in_the_spec_a_browser_starts_from():
+    ex = IndicatorExplorer("life_expectancy", year=2010, countries=["JPN", "NGA"],
+                           region="Asia")
+    params = {p["name"]: p.get("value") for p in ex.panel.chart.spec["params"]}
+    assert params["picked"] == ["JPN", "NGA"] and params["year"] == 2010
+    assert params["region"] == "Asia"
+
+
+def test_a_browser_view_cannot_override_the_controls(explorer):
+    explorer.year.value = 2012
+    # a freshly rendered view reports the spec's own values back
+    explorer.panel.chart._params = {**explorer.panel.chart._params, "year": 1990}
+    assert explorer.panel.chart.params.year == 2012
 
 
 def test_too_many_countries_gives_a_message(explorer):

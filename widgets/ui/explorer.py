@@ -141,6 +141,9 @@ class IndicatorExplorer(LabWidget):
         self.on_change([self.region, self.income], self._on_filter)
         self.on_change(self.countries, self._on_countries)
         self.panel.chart.selections.observe(self.safe(self._on_map_click), names="pick")
+        # The controls are the truth: a browser view that re-renders from the spec
+        # reports the spec's parameter values back; put the controls' values again.
+        self.panel.chart.observe(self.safe(self._keep_params), names="_params")
 
         self._show_indicator(indicator, year)
         self.region.value = region if region in self.region.options else ALL
@@ -151,6 +154,7 @@ class IndicatorExplorer(LabWidget):
         codes = list(countries)
         if codes:
             self.compare(codes)
+        self._sync_spec_params()
 
     # -- public helpers -----------------------------------------------------
     def compare(self, countries: Iterable[str]) -> None:
@@ -169,6 +173,26 @@ class IndicatorExplorer(LabWidget):
     def view_table(self) -> pd.DataFrame:
         """The numbers in the current view (same as the "Show the data" table)."""
         return self.panel.table_data
+
+    def _expected_params(self) -> dict[str, Any]:
+        return {"year": int(self.year.value), "region": self.region.value,
+                "income": self.income.value, "picked": list(self.countries.value)}
+
+    def _keep_params(self, change: dict) -> None:
+        expected = self._expected_params()
+        wrong = {k: v for k, v in expected.items()
+                 if k in (change["new"] or {}) and change["new"][k] != v}
+        if wrong:
+            self.panel.set_params(**wrong)
+
+    def _sync_spec_params(self) -> None:
+        """Write the current parameter values into the spec (what a new view starts from)."""
+        expected = self._expected_params()
+        spec = dict(self.spec)
+        spec["params"] = [dict(p, value=expected[p["name"]]) if p["name"] in expected else p
+                          for p in spec["params"]]
+        self.spec = spec
+        self.panel.chart.spec = spec
 
     # -- precomputation -----------------------------------------------------
     def _indicator_data(self, indicator: str) -> dict[str, Any]:
@@ -213,7 +237,6 @@ class IndicatorExplorer(LabWidget):
         spec["description"] = self._describe(wanted)
         self.spec = spec
         self.panel.chart.spec = spec
-        self.panel.set_params(year=wanted)
         self.panel.set_source(info.source_line())
         if self.year.value != wanted:
             self.year.value = wanted  # triggers _on_year, which refreshes text and table

@@ -63,6 +63,12 @@ def _shared_table() -> pd.DataFrame:
     return profile_table(data.load_panel(ids), data.load_countries(), meta, ids)
 
 
+@lru_cache(maxsize=1)
+def _rows_by_country() -> dict[str, pd.DataFrame]:
+    """The shared table split by country (a callback then reads a few rows)."""
+    return {str(code): rows for code, rows in _shared_table().groupby("iso3")}
+
+
 class CountryProfile(LabWidget):
     """Where one country stands on each dimension of human security.
 
@@ -131,9 +137,12 @@ class CountryProfile(LabWidget):
         return "peer", f"Peer: {self._countries.at[self.peer.value, 'name']}"
 
     def _rows(self, iso3: str, indicators: list[str], column: str) -> pd.DataFrame:
-        prof = country_profile(self._table, iso3, indicators)
+        by_country = _rows_by_country()
+        empty = self._table.iloc[:0]
+        prof = country_profile(by_country.get(iso3, empty), iso3, indicators)
         if column == "peer":
-            peer = country_profile(self._table, self.peer.value, indicators)
+            peer = country_profile(by_country.get(self.peer.value, empty), self.peer.value,
+                                   indicators)
             compare = peer["pct_world"].to_numpy()
         else:
             compare = prof[column].to_numpy()
