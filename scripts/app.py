@@ -20,7 +20,6 @@ import argparse
 import os
 import secrets
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -142,10 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     query = f"?token={token}" if token else ""
     print(f"Human Security Lab apps: http://{host}:{args.port}/{query}", flush=True)
     print("Each lesson opens as an app (code hidden). Press Ctrl+C to stop.", flush=True)
-    try:
-        return subprocess.call(cmd, env=app_env(), cwd=args.root)
-    except KeyboardInterrupt:
-        return 0
+    # Become the Voilà process (no wrapper left behind when the server is stopped).
+    os.chdir(args.root)
+    os.execve(cmd[0], cmd, app_env())
 
 
 if __name__ == "__main__":

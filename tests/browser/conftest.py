@@ -12,7 +12,6 @@ suite is skipped with that reason (CI installs it: ``.ci/run``).
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,10 +35,6 @@ def chromium_path() -> str:
 def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
-    # Fresh artefacts for this run (screenshots, per-lesson records).
-    for folder in (harness.SCREENSHOTS, harness.ARTIFACTS / "browser"):
-        if folder.exists():
-            shutil.rmtree(folder)
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=chromium_path, args=harness.CHROMIUM_ARGS)
         yield chromium

@@ -376,10 +376,14 @@ class LessonPage:
         self.load_seconds = time.monotonic() - start
 
     def _wait_voila(self, timeout: float) -> None:
-        self.page.wait_for_function(
+        state = self.page.wait_for_function(
             """() => { const r = document.getElementById('rendered_cells');
+                if (!r && document.readyState === 'complete') return 'error page';
                 return !document.getElementById('loading') && r && r.style.display !== 'none'; }""",
-            timeout=timeout * 1000, polling=250)
+            timeout=timeout * 1000, polling=250).json_value()
+        if state == "error page":
+            text = self.page.evaluate("() => document.body ? document.body.innerText : ''")
+            raise RuntimeError(f"Voilà showed an error page: {text.strip()[:500]}")
 
     def _run_all_in_lab(self, timeout: float) -> None:
         page = self.page

@@ -42,6 +42,7 @@ def _record(mode: str, lesson: Path, data: dict) -> None:
 def check_lesson(mode: str, lesson: Path, server: harness.Server, context,
                  guard: harness.NetworkGuard) -> None:
     mark = len(guard.attempts)
+    (harness.SCREENSHOTS / f"{mode}-{lesson.stem}-FAILED.png").unlink(missing_ok=True)
     page = context.new_page()
     guard.watch(page)
     lp = harness.LessonPage(page, server, lesson)
