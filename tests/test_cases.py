@@ -333,3 +333,14 @@ def test_control_tour_params_and_state():
     page = catalogue_table(data.load_catalogue())
     for label in data.HUMAN_SECURITY_DIMENSIONS.values():
         assert label in page
+
+
+def test_explorer_rejects_countries_and_indicators_outside_the_case():
+    from widgets.ui.cases import CaseExplorer
+
+    with pytest.raises(LabInputError, match="cannot be shown"):
+        CaseExplorer("rwanda", countries=["RWA", "FRA"])
+    with pytest.raises(LabInputError, match="not one of them"):
+        CaseExplorer("rwanda", indicator="gini")
+    ex = CaseExplorer("rwanda", indicator="hdi", countries=["bdi", "RWA"])
+    assert list(ex.countries.value) == ["BDI", "RWA"] and ex.indicator.value == "hdi"

@@ -9,6 +9,7 @@ without re-sending data.
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 from typing import Any
 
 import ipywidgets as W
@@ -58,6 +59,14 @@ def case_notes_html(case_id: str) -> str:
     )
 
 
+@lru_cache(maxsize=1)
+def _case_series() -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """Every case indicator's series and metadata, loaded once per session."""
+    needed = sorted({i for c in load_cases().values() for i in c.indicators})
+    return ({i: data.indicator_series(i) for i in needed},
+            {i: data.indicator_info(i) for i in needed})
+
+
 class CaseExplorer(LabWidget):
     """Choose a case, an indicator and countries; events appear as numbered rules.
 
@@ -81,9 +90,18 @@ class CaseExplorer(LabWidget):
         self._cases = load_cases()
         self._events = load_case_events()
         first = get_case(case)
-        needed = sorted({i for c in self._cases.values() for i in c.indicators})
-        self._series = {i: data.indicator_series(i) for i in needed}
-        self._infos = {i: data.indicator_info(i) for i in needed}
+        self._series, self._infos = _case_series()
+        if countries is not None:
+            codes = [data.check_country(c) for c in countries]
+            foreign = [c for c in codes if c not in first.all_countries]
+            if foreign or not codes:
+                raise LabInputError(
+                    f"The case '{first.title}' can show {', '.join(first.all_countries)}; "
+                    f"{', '.join(foreign) or 'an empty list'} cannot be shown. Choose from those.")
+            countries = codes
+        if indicator is not None and indicator not in first.indicators:
+            raise LabInputError(f"The case '{first.title}' has the indicators "
+                                f"{', '.join(first.indicators)}; {indicator!r} is not one of them.")
         names = data.load_countries()[["iso3", "name"]]
         self._names = dict(zip(names["iso3"], names["name"], strict=True))
         self._charts: dict[str, Any] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,16 @@ def _num(v: float) -> str:
     return format_value(v)
 
 
+@lru_cache(maxsize=4)
+def _prepared(ids: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, Any], list[int]]:
+    """Metadata and precomputed tables for a set of indicators (shared by all scorecards)."""
+    infos = {i: data.indicator_info(i) for i in ids}
+    series = {i: data.indicator_series(i)[["iso3", "year", "value"]] for i in ids}
+    panel_years = data.load_panel("population")["year"]
+    years = list(range(int(panel_years.min()), int(panel_years.max()) + 1))
+    return infos, prepare_scorecard(series, infos, years), years
+
+
 class Scorecard(LabWidget):
     """Choose a country and two years; see what changed for people and for the state.
 
@@ -91,11 +102,7 @@ class Scorecard(LabWidget):
         human = human or HUMAN_INDICATORS
         self._order = [i for ids in human.values() for i in ids] + list(state)
         self._state_ids = tuple(state)
-        self._infos = {i: data.indicator_info(i) for i in self._order}
-        series = {i: data.indicator_series(i)[["iso3", "year", "value"]] for i in self._order}
-        panel_years = data.load_panel("population")["year"]
-        self._years = list(range(int(panel_years.min()), int(panel_years.max()) + 1))
-        self._tables = prepare_scorecard(series, self._infos, self._years)
+        self._infos, self._tables, self._years = _prepared(tuple(self._order))
         countries = data.load_countries()[["iso3", "name"]].sort_values("name")
         self._names = dict(zip(countries["iso3"], countries["name"], strict=True))
         style = {"description_width": "90px"}
