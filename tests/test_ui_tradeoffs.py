@@ -36,12 +36,17 @@ def test_spending_fit_text_and_caveat_on_screen(spending):
 
 def test_spending_pair_change_rebuilds_chart_and_income_groups(spending):
     spending.y.value = "life_expectancy"
-    spec = spending.scatter.chart.chart.to_dict()
+    spec = spending.scatter.chart.spec
     assert "Life expectancy" in spec["vconcat"][0]["title"]["text"]
     spending.by_income.value = True
     assert "Low income:" in spending.fit_summary
     spending.by_income.value = False
-    spending.y.value = "under5_mortality"
+    spending.year.value = 2005
+    spending.y.value = "under5_mortality"  # seen before: the cached spec, current params
+    spec = spending.scatter.chart.spec
+    assert "Under-5 mortality" in spec["vconcat"][0]["title"]["text"]
+    assert {q["name"]: q["value"] for q in spec["params"]}["year"] == 2005
+    assert spending.last_callback_ms < 200
 
 
 def test_spending_reallocation_matches_data(spending):

@@ -132,8 +132,10 @@ class Fit:
                     f"{self.slope:+.2f}% {y_label} on average (95% interval "
                     f"{self.slope_low:+.2f} to {self.slope_high:+.2f})")
         elif self.log_x:
+            k = math.log10(2)
             unit = (f"Across these {self.n} countries, doubling {x_label} goes with "
-                    f"{self.slope * math.log10(2):+.3g} in {y_label} on average")
+                    f"{self.slope * k:+.3g} in {y_label} on average (95% interval "
+                    f"{self.slope_low * k:+.3g} to {self.slope_high * k:+.3g})")
         else:
             unit = (f"Across these {self.n} countries, one unit more {x_label} goes with "
                     f"{self.slope:+.3g} in {y_label} on average")
