@@ -88,9 +88,10 @@ class PolicyPortfolio(LabWidget):
                 if spec["pillar"] != current:
                     current = spec["pillar"]
                     rows.append(W.HTML(f"<i>{html.escape(pillars[current])}</i>"))
-                s = W.IntSlider(value=0, min=0, max=100, step=5, description=spec["label"],
-                                style={"description_width": "250px"},
-                                layout=W.Layout(width="430px"), continuous_update=False)
+                s = W.IntSlider(value=0, min=0, max=100, step=5,
+                                description=spec["label"].split(" (")[0],
+                                tooltip=spec["label"], style={"description_width": "210px"},
+                                layout=W.Layout(width="420px"), continuous_update=False)
                 setattr(self, f"{side}_{key}", s)
                 store[key] = s
                 rows.append(s)
