@@ -219,7 +219,14 @@ def measure_control(lp: harness.LessonPage, control: dict, reps: int) -> dict:
     return summary
 
 
-def browser_latency(lessons: list[Path], reps: int, workspace: Path) -> tuple[list[dict], str]:
+def save(data: dict) -> None:
+    """Write both result files (called after every lesson, so a long run keeps its data)."""
+    OUT_JSON.write_text(json.dumps(data, indent=2) + "\n")
+    OUT_MD.write_text(write_markdown(data))
+
+
+def browser_latency(lessons: list[Path], reps: int, workspace: Path,
+                    data: dict) -> tuple[list[dict], str]:
     from playwright.sync_api import sync_playwright
 
     chromium = harness.find_chromium()
@@ -251,6 +258,9 @@ def browser_latency(lessons: list[Path], reps: int, workspace: Path) -> tuple[li
                 finally:
                     page.close(run_before_unload=True)
                 results.append(entry)
+                data["latency"] = results
+                data["machine"]["chromium"] = version
+                save(data)
             browser.close()
     finally:
         server.stop()
@@ -323,23 +333,28 @@ def main(argv: list[str] | None = None) -> int:
                   "targets": {"p95_ms": TARGET_P95_MS, "run_seconds": TARGET_RUN_S,
                               "peak_memory_mb": TARGET_MEM_MB},
                   "lessons": [], "latency": []}
-    chromium_version = None
+    data["machine"] = machine(None)
+    if OUT_JSON.exists() and (args.skip_run or args.skip_browser):
+        # Keep the other half of an earlier run (measure the two parts separately).
+        previous = json.loads(OUT_JSON.read_text())
+        if args.skip_run:
+            data["lessons"] = previous.get("lessons", [])
+        if args.skip_browser:
+            data["latency"] = previous.get("latency", [])
     with tempfile.TemporaryDirectory(prefix="hsl-bench-") as tmp:
         workspace = harness.make_workspace(Path(tmp))
-        started_load = os.getloadavg()
         if not args.skip_run:
             for lesson in lessons:
                 print(f"run {lesson.name} …", flush=True)
                 result = run_lesson(workspace / "lessons" / lesson.name, Path(tmp) / "my-work")
                 print(f"  {result}", flush=True)
                 data["lessons"].append(result)
+                save(data)
         if not args.skip_browser:
-            data["latency"], chromium_version = browser_latency(lessons, args.reps, workspace)
-    data["machine"] = machine(chromium_version)
-    data["machine"]["load_average_at_start"] = [round(x, 2) for x in started_load]
+            data["latency"], chromium = browser_latency(lessons, args.reps, workspace, data)
+            data["machine"]["chromium"] = chromium
     data["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    OUT_JSON.write_text(json.dumps(data, indent=2) + "\n")
-    OUT_MD.write_text(write_markdown(data))
+    save(data)
     print(f"wrote {OUT_JSON.relative_to(REPO_ROOT)} and {OUT_MD.relative_to(REPO_ROOT)}")
     return 0
 
