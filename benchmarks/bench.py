@@ -64,7 +64,7 @@ INIT_SCRIPT = """
   }
   const watch = () => new MutationObserver((records) => {
     for (const r of records) { const t = r.target.nodeType === 1 ? r.target : r.target.parentElement;
-      const svg = t && t.closest && t.closest('.vega-embed svg'); if (svg) mark(svg); }
+      const svg = t && t.closest && t.closest('.vega-embed svg.marks'); if (svg) mark(svg); }
   }).observe(document.documentElement, {subtree: true, childList: true, attributes: true,
                                         characterData: true});
   if (document.documentElement) watch(); else document.addEventListener('DOMContentLoaded', watch);
@@ -76,7 +76,7 @@ INIT_SCRIPT = """
 # Last draw time of the charts in one output area, and the painted frame time.
 JS_LAST_DRAW = """
 (oi) => { const o = document.querySelector('[data-hsl-out="' + oi + '"]');
-  const els = o ? Array.from(o.querySelectorAll('.vega-embed canvas, .vega-embed svg')) : [];
+  const els = o ? Array.from(o.querySelectorAll('.vega-embed canvas, .vega-embed svg.marks')) : [];
   const last = Math.max(0, ...els.map((e) => window.__hsl.draw.get(e) || 0));
   return {last, painted: window.__hsl.painted, t0: window.__hsl.t0, now: performance.now()}; }
 """

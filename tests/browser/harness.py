@@ -51,7 +51,7 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 #: Seconds a lesson may take to open and run (a loaded CI machine is slow).
 LESSON_TIMEOUT = float(os.environ.get("HSL_BROWSER_TIMEOUT", "180"))
 #: Seconds a chart may take to react to a control.
-REACT_TIMEOUT = float(os.environ.get("HSL_REACT_TIMEOUT", "10"))
+REACT_TIMEOUT = float(os.environ.get("HSL_REACT_TIMEOUT", "20"))
 
 
 def _load_app_module():
@@ -257,7 +257,7 @@ JS_CHART_STATE = """
       try { data = canvas.toDataURL(); } catch (e) { data = 'tainted'; }
       return {kind: 'canvas', w: canvas.width, h: canvas.height, sig: hsl_hash(data)};
     }
-    const svg = el.querySelector('svg');
+    const svg = el.querySelector('svg.marks') || el.querySelector(':scope > svg');
     if (svg) { const r = svg.getBoundingClientRect();
       return {kind: 'svg', w: r.width, h: r.height, sig: hsl_hash(svg.outerHTML)}; }
     return {kind: 'none', w: 0, h: 0, sig: hsl_hash(el.innerText || ''),
@@ -270,7 +270,7 @@ JS_PANELS = """
 () => Array.from(document.querySelectorAll('button.widget-toggle-button'))
   .filter((b) => /(Show|Hide) the data/.test(b.innerText))
   .map((b) => { const box = b.closest('.widget-vbox') || b.parentElement;
-    const v = box.querySelector('.vega-embed canvas, .vega-embed svg.marks, .vega-embed svg');
+    const v = box.querySelector('.vega-embed canvas') || box.querySelector('.vega-embed svg.marks');
     const r = v ? v.getBoundingClientRect() : null;
     return {drawn: !!(v && r.width > 10 && r.height > 10),
             text: (box.innerText || '').slice(0, 160)}; })
@@ -334,7 +334,7 @@ JS_OUTPUT_STATE = """
   const charts = Array.from(o.querySelectorAll('.vega-embed')).map((el) => {
     const c = el.querySelector('canvas');
     if (c) { try { return hsl_hash(c.toDataURL()); } catch (e) { return 'tainted'; } }
-    const s = el.querySelector('svg'); return s ? hsl_hash(s.outerHTML) : 'none'; });
+    const s = el.querySelector('svg.marks'); return s ? hsl_hash(s.outerHTML) : 'none'; });
   const texts = Array.from(o.querySelectorAll('.widget-html, .widget-htmlmath'))
     .map((t) => t.innerText).join('\\u241e');
   return {charts, texts: hsl_hash(texts)};
@@ -512,6 +512,26 @@ class LessonPage:
             loc.select_option(index=[*chosen, spare[0]] if spare else chosen[:-1])
         else:  # toggles, radio, checkbox
             loc.click()
+
+    def drive_all(self) -> list[ControlResult]:
+        """Use every control next to a chart once, in page order.
+
+        A widget may rebuild its controls when one changes (new DOM nodes), so
+        the list is re-read before each step and the n-th control is matched
+        again by its widget, kind and label.
+        """
+        results: list[ControlResult] = []
+        first = self.controls()
+        for i, control in enumerate(first):
+            now = self.controls()
+            key = (control["out"], control["kind"], control["label"])
+            same = [c for c in now if (c["out"], c["kind"], c["label"]) == key]
+            nth = sum(1 for c in first[:i] if (c["out"], c["kind"], c["label"]) == key)
+            if nth < len(same):
+                results.append(self.drive(same[nth]))
+            else:
+                results.append(ControlResult(control["label"], control["kind"], None, None))
+        return results
 
     def drive(self, control: dict, timeout: float = REACT_TIMEOUT) -> ControlResult:
         """Change ``control`` and wait until its widget shows something new."""

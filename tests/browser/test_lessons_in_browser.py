@@ -79,7 +79,7 @@ def check_lesson(mode: str, lesson: Path, server: harness.Server, context,
             if hidden:
                 failures.append(f"app mode shows {hidden} code editors (sources must be stripped)")
 
-        results = [lp.drive(control) for control in lp.controls()]
+        results = lp.drive_all()
         record["controls"] = [r.__dict__ for r in results]
         dead = [f"{r.kind} '{r.label}'" for r in results if r.reacted is False]
         if dead:
@@ -97,6 +97,7 @@ def check_lesson(mode: str, lesson: Path, server: harness.Server, context,
         if offline:
             failures.append(f"tried to reach the internet (blocked): {sorted(set(offline))}")
     finally:
+        record["failures"] = failures
         _record(mode, lesson, record)
         page.close(run_before_unload=(mode == "voila"))
         if mode == "lab":
