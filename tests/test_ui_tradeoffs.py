@@ -211,3 +211,12 @@ def test_portfolio_state_round_trip_and_speed(portfolio):
     assert times[2] < 20
     assert portfolio.set_state(state) == []
     assert portfolio.a_education.value == state["a_education"]
+
+
+def test_screening_mitigation_changes_the_chart_description(screening):
+    screening.rate_food.value = -1
+    before = screening.ratings_panel.description_text
+    assert "addresses: Food security" in before
+    screening.mitigate_safety_net.value = True
+    after = screening.ratings_panel.description_text
+    assert after != before and "Protect social safety nets" in after

@@ -274,7 +274,12 @@ class InstrumentScreening(LabWidget):
         self.ratings_panel.update(
             description=(f"Your ratings for {self.instrument.label} on "
                          f"{self._names[self.country.value]}. Harms: {harms}. "
-                         f"Benefits: {benefits}."),
+                         f"Benefits: {benefits}. Mitigations chosen: "
+                         + (", ".join(self._guidance["mitigations"][m]["label"]
+                                      for m in self.mitigations) or "none")
+                         + ". Harms no chosen mitigation addresses: "
+                         + (", ".join(labels[k] for k in summary["unmitigated"]) or "none")
+                         + "."),
             table=summary["table"].drop(columns=["aspect"]).rename(columns={
                 "label": "Aspect", "kind": "Kind", "rating": "Rating",
                 "mitigated": "Addressed by a chosen mitigation"}))
