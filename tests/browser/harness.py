@@ -251,6 +251,7 @@ JS_CHART_STATE = """
 (root) => { HASH
   root = root || document;
   return Array.from(root.querySelectorAll('.vega-embed')).map((el) => {
+    if (!el.getClientRects().length) return {kind: 'hidden', w: 0, h: 0, sig: ''};
     const canvas = el.querySelector('canvas');
     if (canvas) {
       let data = '';
@@ -273,6 +274,7 @@ JS_PANELS = """
     const v = box.querySelector('.vega-embed canvas') || box.querySelector('.vega-embed svg.marks');
     const r = v ? v.getBoundingClientRect() : null;
     return {drawn: !!(v && r.width > 10 && r.height > 10),
+            visible: box.getClientRects().length > 0,
             text: (box.innerText || '').slice(0, 160)}; })
 """
 # Visible problems: tracebacks/stderr, Voilà's error notice, widget/JS errors.
@@ -303,7 +305,8 @@ JS_CONTROLS = """
     const label = (el) => { const c = el.closest('.widget-inline-hbox, .widget-box, .jupyter-widgets');
       const l = c && c.querySelector(':scope > .widget-label, :scope > label');
       return ((l && l.innerText) || el.getAttribute('aria-label') || el.title || '').trim().slice(0, 60); };
-    const add = (kind, el, extra) => { const id = 'c' + found.length;
+    const add = (kind, el, extra) => { if (!el.getClientRects().length) return;
+      const id = 'c' + found.length;
       el.setAttribute('data-hsl-ctl', id);
       found.push(Object.assign({id, kind, out: oi, label: label(el)}, extra || {})); };
     o.querySelectorAll('.widget-slider .noUi-handle, .widget-hslider .noUi-handle').forEach((h, i, all) => {
@@ -439,6 +442,7 @@ class LessonPage:
         last = None
         while time.monotonic() < deadline:
             panels = self.panels()
+            panels = [p for p in panels if p["visible"]]
             state = (len(panels), sum(p["drawn"] for p in panels), len(self.chart_states()))
             pending = self.page.evaluate(
                 "() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))"
@@ -512,6 +516,56 @@ class LessonPage:
             loc.select_option(index=[*chosen, spare[0]] if spare else chosen[:-1])
         else:  # toggles, radio, checkbox
             loc.click()
+
+    SECTION_HEADERS = ".widget-tab-bar .lm-TabBar-tab, .jupyter-widget-Collapse-header"
+
+    def explore(self) -> tuple[list[ControlResult], list[str], int]:
+        """Open every tab and accordion section in turn, as a learner would.
+
+        In each state, charts that became visible must be drawn, and controls
+        that became visible are used once. Returns the control results, the
+        chart problems and how many sections were opened.
+        """
+        results: list[ControlResult] = []
+        problems: list[str] = []
+        done: set[tuple] = set()
+        results += self._drive_visible(done)
+        headers = self.page.locator(self.SECTION_HEADERS)
+        count = headers.count()
+        for i in range(count):
+            header = headers.nth(i)
+            try:
+                if not header.is_visible():
+                    continue
+                header.scroll_into_view_if_needed(timeout=5000)
+                header.click(timeout=5000)
+            except Exception:  # noqa: BLE001 - a section that cannot be opened is skipped
+                continue
+            self.wait_for_charts(30)
+            name = (header.inner_text(timeout=2000) or "").strip()[:40]
+            for panel in self.panels():
+                if panel["visible"] and not panel["drawn"]:
+                    problems.append(f"chart not drawn after opening '{name}': {panel['text'][:80]}")
+            results += self._drive_visible(done)
+        return results, sorted(set(problems)), count
+
+    def _drive_visible(self, done: set[tuple]) -> list[ControlResult]:
+        results: list[ControlResult] = []
+        first = self.controls()
+        seen: dict[tuple, int] = {}
+        for control in first:
+            key = (control["out"], control["kind"], control["label"])
+            nth = seen.get(key, 0)
+            seen[key] = nth + 1
+            if (*key, nth) in done:
+                continue
+            done.add((*key, nth))
+            same = [c for c in self.controls() if (c["out"], c["kind"], c["label"]) == key]
+            if nth < len(same):
+                results.append(self.drive(same[nth]))
+            else:
+                results.append(ControlResult(control["label"], control["kind"], None, None))
+        return results
 
     def drive_all(self) -> list[ControlResult]:
         """Use every control next to a chart once, in page order.

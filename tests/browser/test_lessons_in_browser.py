@@ -67,10 +67,11 @@ def check_lesson(mode: str, lesson: Path, server: harness.Server, context,
         record["chart_panels"] = len(panels)
         if not charts:
             failures.append("no chart rendered (every lesson has at least one live chart)")
-        undrawn = [c.get("text", "") for c in charts if c["kind"] == "none" or c["w"] < 10]
+        undrawn = [c.get("text", "") for c in charts if c["kind"] == "none" or
+                   (c["kind"] != "hidden" and c["w"] < 10)]
         if undrawn:
             failures.append(f"{len(undrawn)} of {len(charts)} charts not drawn: {undrawn}")
-        empty_panels = [p["text"] for p in panels if not p["drawn"]]
+        empty_panels = [p["text"] for p in panels if p["visible"] and not p["drawn"]]
         if empty_panels:
             failures.append(f"{len(empty_panels)} chart panels without a drawn chart: {empty_panels}")
 
@@ -79,7 +80,10 @@ def check_lesson(mode: str, lesson: Path, server: harness.Server, context,
             if hidden:
                 failures.append(f"app mode shows {hidden} code editors (sources must be stripped)")
 
-        results = lp.drive_all()
+        # Open each tab / accordion section: hidden charts must draw, hidden controls work.
+        results, hidden_problems, sections = lp.explore()
+        failures += hidden_problems
+        record["sections_opened"] = sections
         record["controls"] = [r.__dict__ for r in results]
         dead = [f"{r.kind} '{r.label}'" for r in results if r.reacted is False]
         if dead:
