@@ -129,7 +129,11 @@ class Server:
         process = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
         server = cls(kind, root, port, token, process, log_path, env)
-        server._wait_ready(timeout)
+        try:
+            server._wait_ready(timeout)
+        except BaseException:  # also Ctrl+C: never leave a server behind
+            server.stop()
+            raise
         return server
 
     @property
