@@ -68,8 +68,8 @@ def test_outcome_choice_is_a_parameter_change(sim_factory):
     assert w.trajectory_panel.chart.params.outcome == "displaced"
     assert w.trajectory_panel.chart.spec is spec_before  # no data re-sent
     assert "displaced" in w.trajectory_panel.description_text
-    w.metric.value = "peak_displaced"
-    assert w.summary_panel.chart.params.metric == "peak_displaced"
+    assert "People displaced or arrived, at the peak" in w.summary_html.value
+    assert "<caption" in w.summary_html.value and "scope='col'" in w.summary_html.value
 
 
 def test_over_budget_is_a_clear_message_and_cannot_be_saved(sim_factory):
@@ -122,6 +122,7 @@ def test_uncertainty_bands_are_seeded(sim_factory):
     assert w.result.n_draws == 60
     rows = [r for r in _dataset(w.trajectory_panel) if r["variant_label"] == "Shock, no response"]
     assert any(r["high"] > r["low"] for r in rows)
+    assert "10th–90th percentile" in w.summary_html.value
     first = w.result.summary.copy()
     w.uncertainty_button.click()
     assert w.result.summary.equals(first)
@@ -152,6 +153,7 @@ def test_team_mode_saves_compares_injects_and_exports(sim_factory):
     table = blue.compare()
     assert {"Red", "Blue"} <= set(table["team"])
     assert "team(s) compared" in blue.team_panel.description_text
+    assert blue.team_box.children == (blue.team_panel,)
     blue.report_format.value = "html"
     blue.report_button.click()
     assert (folder / "blue-round-1-after-action.html").exists()

@@ -166,7 +166,7 @@ EQUATIONS: list[tuple[str, str]] = [
     ("Income per person", r"Y(t) = Y_0 \big(1 - a_Y\, g(P_{income})\big)"),
     ("People displaced (or arrived)", r"M(t) = N\, a_M\, g(P_{displacement})"),
     ("Violent deaths per 100,000 a year", r"V(t) = V_0 + a_V\, g(P_{security})"),
-    ("Response cost (US$)",
+    ("Response cost (US dollars)",
      r"\mathrm{cost}_r = L_r \cdot c_r \cdot N \cdot (T - t_r)/4"),
 ]
 

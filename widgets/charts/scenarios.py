@@ -27,7 +27,6 @@ __all__ = ["pressure_chart", "pressure_description", "summary_chart", "summary_d
 #: Variant colours: grey-blue baseline, vermillion shock, bluish green with response.
 VARIANT_COLOURS = {"No shock": "#0072B2", "Shock, no response": "#D55E00",
                    "Shock + response": "#009E73"}
-_DASH = {"No shock": [4, 3], "Shock, no response": [1, 0], "Shock + response": [1, 0]}
 
 
 def _title_expr(param: str, labels: dict[str, str]) -> str:
@@ -92,10 +91,7 @@ def trajectory_chart(trajectories: pd.DataFrame, outcome: str, country: str,
                alt.Tooltip("low:Q", title="Low (10th percentile)", format=",.4~g"),
                alt.Tooltip("high:Q", title="High (90th percentile)", format=",.4~g")]
     lines = base.mark_line(point=True, strokeWidth=2.5).encode(
-        x=x, y=y, color=colour,
-        strokeDash=alt.StrokeDash("variant_label:N", legend=None,
-                                  scale=alt.Scale(domain=list(_DASH), range=list(_DASH.values()))),
-        tooltip=tooltip)
+        x=x, y=y, color=colour, tooltip=tooltip)
     layers = [lines]
     if bands:
         band = base.mark_area(opacity=0.18).encode(x=x, y="low:Q", y2="high:Q", color=colour)

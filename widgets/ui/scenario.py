@@ -30,8 +30,6 @@ from widgets.charts import format_value
 from widgets.charts.scenarios import (
     pressure_chart,
     pressure_description,
-    summary_chart,
-    summary_description,
     team_chart,
     trajectory_chart,
     trajectory_description,
@@ -70,11 +68,33 @@ __all__ = ["ScenarioSimulator"]
 _WIDE = {"description_width": "initial"}
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:]
+
+
+#: What each symbol in the equations stands for (and where its value lives).
+NOTATION: list[tuple[str, str]] = [
+    (r"\sigma_s, t_0, D", "a shock's severity, start quarter and duration (tab 2)"),
+    (r"K_{s,c}", "impact of shock s on channel c (impact table; editable as impact.…)"),
+    (r"L_r, t_r, \ell_r", "a response's level and start (tab 3) and its lead time in quarters"),
+    (r"e_{r,c}, b_r, c_r", "a response's effect on channel c, coping boost and cost per person "
+                           "per year (editable as effect.… and cost.…)"),
+    (r"h, g", "health spending (% of GDP) and government effectiveness (−2.5 to 2.5) from the data"),
+    (r"w, h_{full}, \alpha", "coping_weight_health, health_spending_full, coping_max_dampening"),
+    (r"\rho, \beta", "persistence and the four cascade parameters"),
+    (r"a_F, a_U, a_Y, a_M, a_V", "food, u5, income, displacement and violence sensitivities"),
+    (r"b_0, b_1", "birth_rate_base and birth_rate_per_u5 (births from under-5 mortality)"),
+    (r"F_0, U_0, Y_0, V_0, N", "starting food insecurity, under-5 mortality, income per person, "
+                               "violent death rate and population, from the data"),
+]
+
+
 def _banner() -> W.HTML:
     return W.HTML(
         f'<div role="note" style="background:#fff4d6;border-left:4px solid #5c4400;'
         f'padding:6px 10px;color:#5c4400"><b>Teaching model, not a forecast.</b> '
-        f"{html.escape(TEACHING_LABEL.split(':', 1)[1].strip())} Every equation and assumption "
+        f"{html.escape(_sentence(TEACHING_LABEL.split(':', 1)[1]))} Every equation and assumption "
         "is in the Assumptions tab, where you can change them.</div>"
     )
 
@@ -126,20 +146,25 @@ class ScenarioSimulator(LabWidget):
         country_box = W.VBox([self.country, self.fictional, self.seed, self.profile_html])
 
         # -- shocks ----------------------------------------------------------
-        rows = [W.HTML("<p>Tick the shocks to combine; set how severe (0–1), when they start "
-                       "(quarter) and how long they last (quarters).</p>")]
+        rows = [W.HTML("<p>Tick the shocks to combine; set how severe they are (0–1), the "
+                       "quarter they start in (0 = the first quarter) and how many quarters "
+                       "they last.</p>")]
         self._shock_names = list(self.spec.shocks)
         last = self.quarters - 1
         for k, st in self.spec.shocks.items():
             on = W.Checkbox(value=False, description=st.label, style=_WIDE,
-                            layout=W.Layout(width="290px"))
+                            layout=W.Layout(width="310px"))
             sev = W.FloatSlider(value=0.6, min=0.1, max=1.0, step=0.1, description="Severity",
-                                readout_format=".1f", style=_WIDE,
+                                readout_format=".1f", style={"description_width": "60px"},
                                 layout=W.Layout(width="230px"))
-            start = W.IntSlider(value=min(2, last), min=0, max=last, description="Starts in "
-                                "quarter", style=_WIDE, layout=W.Layout(width="250px"))
-            dur = W.IntSlider(value=2, min=1, max=self.quarters, description="Lasts (quarters)",
-                              style=_WIDE, layout=W.Layout(width="250px"))
+            start = W.IntSlider(value=min(2, last), min=0, max=last, description="Start",
+                                tooltip="Quarter in which the shock starts",
+                                style={"description_width": "40px"},
+                                layout=W.Layout(width="230px"))
+            dur = W.IntSlider(value=2, min=1, max=self.quarters, description="Quarters",
+                              tooltip="How many quarters the shock lasts",
+                              style={"description_width": "60px"},
+                              layout=W.Layout(width="230px"))
             for suffix, ctl in (("on", on), ("severity", sev), ("start", start),
                                 ("duration", dur)):
                 setattr(self, f"shock_{k}_{suffix}", ctl)
@@ -153,13 +178,17 @@ class ScenarioSimulator(LabWidget):
                        "and the quarter it starts. Prevention must start before a shock to "
                        "work fully: each response needs its lead time to ramp up.</p>")]
         for k, rt in self.spec.responses.items():
-            lvl = W.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.25, description=rt.label,
-                                readout_format=".0%", style=_WIDE,
-                                layout=W.Layout(width="520px"))
-            start = W.IntSlider(value=0, min=0, max=last, description="Starts in quarter",
-                                style=_WIDE, layout=W.Layout(width="250px"))
+            lvl = W.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.25,
+                                description=rt.label.split(" (")[0], tooltip=rt.label,
+                                readout_format=".0%", style={"description_width": "290px"},
+                                layout=W.Layout(width="480px"))
+            start = W.IntSlider(value=0, min=0, max=last, description="Start",
+                                tooltip="Quarter in which the response starts",
+                                style={"description_width": "40px"},
+                                layout=W.Layout(width="230px"))
             tag = W.HTML(f'<span style="font-size:11px;color:#555">{rt.kind}, '
-                         f"US${rt.cost.value:g}/person/year, lead {rt.lead_quarters} q</span>")
+                         f"US${rt.cost.value:g} per person a year, needs {rt.lead_quarters} "
+                         f"quarter(s) to work fully</span>")
             setattr(self, f"response_{k}_level", lvl)
             setattr(self, f"response_{k}_start", start)
             rows.append(W.HBox([lvl, start, tag]))
@@ -172,7 +201,8 @@ class ScenarioSimulator(LabWidget):
 
         # -- assumptions -----------------------------------------------------
         eq = "".join(f"<li>{html.escape(label)}: $${latex}$$</li>" for label, latex in EQUATIONS)
-        self.equations = W.HTMLMath(f"<ul>{eq}</ul>")
+        notation = "".join(f"<li>${sym}$: {html.escape(text)}</li>" for sym, text in NOTATION)
+        self.equations = W.HTMLMath(f"<ul>{eq}</ul><p><b>Notation</b></p><ul>{notation}</ul>")
         editable = self.spec.editable()
         self.param_name = W.Dropdown(options=[(v, k) for k, v in editable.items()],
                                      value="persistence", description="Assumption",
@@ -184,8 +214,9 @@ class ScenarioSimulator(LabWidget):
         self.param_reset = W.Button(description="Reset all assumptions", icon="undo")
         self.param_table = W.HTML()
         assumptions_box = W.VBox([
-            W.HTML("<p>The model's equations (notation in the parameter table below). "
-                   "The model is deliberately simple so every step can be checked.</p>"),
+            W.HTML("<p>The model's equations, then what each symbol stands for. The model is "
+                   "deliberately simple so every step can be checked. Change an assumption below; "
+                   "the table lists each one with its plausible range, reasoning and source.</p>"),
             self.equations,
             W.HBox([self.param_name, self.param_value, self.param_apply]), self.param_reset,
             self.param_table,
@@ -219,8 +250,11 @@ class ScenarioSimulator(LabWidget):
         self.inject_button = W.Button(description="Trigger inject", icon="bolt",
                                       button_style="warning")
         self.clear_injects = W.Button(description="Clear injects", icon="times")
-        self.team_panel = ChartPanel(team_chart(compare_teams([])), "No team has saved a plan yet.",
-                                     pd.DataFrame())
+        # The comparison chart is created on the first "Compare teams" (one chart fewer to
+        # load when the page opens).
+        self.team_panel: ChartPanel | None = None
+        self.team_box = W.VBox([W.HTML("<p>Press <b>Compare teams</b> to see every team's "
+                                       "latest plan side by side.</p>")])
         teams_box = W.VBox([
             self.team_folder, W.HBox([self.team_name, self.round_no]), self.replace, self.notes,
             W.HBox([self.save_button, self.compare_button]),
@@ -229,7 +263,7 @@ class ScenarioSimulator(LabWidget):
                    "whoever runs this notebook)"),
             W.HBox([self.inject_choice, self.inject_start]),
             W.HBox([self.inject_button, self.clear_injects]),
-            self.team_panel,
+            self.team_box,
         ])
 
         self.tabs = W.Tab(children=[country_box, shocks_box, responses_box, assumptions_box,
@@ -242,9 +276,6 @@ class ScenarioSimulator(LabWidget):
         self.outcome = W.Dropdown(options=[(f"{v[0]} ({v[1]})", k) for k, v in OUTCOMES.items()],
                                   value="lives_lost", description="Show", style=_WIDE,
                                   layout=W.Layout(width="460px"))
-        self.metric = W.Dropdown(options=[(v[0], k) for k, v in METRICS.items()],
-                                 value="lives_lost", description="Compare", style=_WIDE,
-                                 layout=W.Layout(width="460px"))
         self.uncertainty_button = W.Button(description="Show uncertainty", icon="random",
                                            tooltip=f"Run the model {self.n_draws} times with "
                                            "assumptions drawn from their plausible ranges")
@@ -260,14 +291,13 @@ class ScenarioSimulator(LabWidget):
         self.trajectory_panel = ChartPanel(
             trajectory_chart(res.trajectories, "lives_lost", name, bands=True), "",
             res.trajectories, source=self._source())
-        self.summary_panel = ChartPanel(summary_chart(res.summary, "lives_lost", name), "",
-                                        res.summary)
+        self.summary_html = W.HTML()
         self.pressure_panel = ChartPanel(
             pressure_chart(self._pressure, name), "", self._pressure)
         results = W.VBox([
             W.HTML("<h3 style='margin:8px 0 2px'>Results</h3>"), self.averted_html,
             W.HBox([self.uncertainty_button, self.progress]), self.bands_note,
-            self.outcome, self.trajectory_panel, self.metric, self.summary_panel,
+            self.outcome, self.trajectory_panel, self.summary_html,
             self.pressure_panel,
         ])
         super().__init__([_banner(), self.tabs, results])
@@ -285,7 +315,6 @@ class ScenarioSimulator(LabWidget):
         self.on_change(scenario_controls, self._on_scenario)
         self.on_change(self.country, self._on_country)
         self.on_change(self.outcome, self._on_outcome)
-        self.on_change(self.metric, self._on_metric)
         self.on_change(self.param_name, self._on_param_name)
         self.param_apply.on_click(self.safe(self._on_apply))
         self.param_reset.on_click(self.safe(self._on_reset))
@@ -296,7 +325,7 @@ class ScenarioSimulator(LabWidget):
         self.inject_button.on_click(self.safe(self.trigger_inject))
         self.clear_injects.on_click(self.safe(self._on_clear_injects))
         self.state_controls = tuple(
-            [n for n in ("country", "fictional", "seed", "budget", "outcome", "metric",
+            [n for n in ("country", "fictional", "seed", "budget", "outcome",
                          "team_name", "round_no", "notes")]
             + [f"shock_{k}_{s}" for k in self.spec.shocks
                for s in ("on", "severity", "start", "duration")]
@@ -371,15 +400,22 @@ class ScenarioSimulator(LabWidget):
             self.averted_html.value = ("<p>No shock is selected: every outcome stays at the "
                                        "starting value. Choose a shock in tab 2.</p>")
         else:
+            if not res.responses:
+                self.averted_html.value = (
+                    f"<p><b>{html.escape(p.name)}.</b> Under the shock, "
+                    f"{format_value(res.metric('shock', 'lives_lost'), 'lives')} are lost and "
+                    f"{format_value(res.metric('shock', 'people_affected'), 'people')} affected "
+                    "at the peak. Choose responses in tab 3 to see what they avert.</p>")
             per = ("" if res.total_cost <= 0 else
                    f" Per US$ million spent: {with_range('lives_per_musd', 'lives')} and "
                    f"{with_range('displacement_per_musd', 'people not displaced')}.")
-            self.averted_html.value = (
-                f"<p><b>{html.escape(p.name)}.</b> Under the shock, "
-                f"{format_value(res.metric('shock', 'lives_lost'), 'lives')} are lost and "
-                f"{format_value(res.metric('shock', 'people_affected'), 'people')} affected at "
-                f"the peak. The responses avert {with_range('lives', 'lives')} and "
-                f"{with_range('displacement', 'people displaced')}.{per}</p>")
+            if res.responses:
+                self.averted_html.value = (
+                    f"<p><b>{html.escape(p.name)}.</b> Under the shock, "
+                    f"{format_value(res.metric('shock', 'lives_lost'), 'lives')} are lost and "
+                    f"{format_value(res.metric('shock', 'people_affected'), 'people')} affected "
+                    f"at the peak. The responses avert {with_range('lives', 'lives')} and "
+                    f"{with_range('displacement', 'people displaced')}.{per}</p>")
         self.bands_note.value = (
             f"<p style='font-size:12px;color:#555'>Bands: 10th–90th percentile over "
             f"{res.n_draws} runs with assumptions drawn from their plausible ranges.</p>"
@@ -394,11 +430,7 @@ class ScenarioSimulator(LabWidget):
                        params={"outcome": self.outcome.value},
                        subtitle=f"{name}. {TEACHING_LABEL}")
             self.trajectory_panel.set_description(self._trajectory_text())
-            self.summary_panel.update(table=res.summary)
-            _swap_data(self.summary_panel,
-                       res.summary[["variant_label", "metric", "value", "low", "high"]],
-                       params={"metric": self.metric.value})
-            self._describe_summary()
+            self._show_summary()
             self.pressure_panel.update(table=self._pressure,
                                        description=pressure_description(self._pressure, name))
             _swap_data(self.pressure_panel, self._pressure,
@@ -409,9 +441,31 @@ class ScenarioSimulator(LabWidget):
         return trajectory_description(self.result.trajectories, self.outcome.value,
                                       self.profile.name)
 
-    def _describe_summary(self) -> None:
-        self.summary_panel.set_description(
-            summary_description(self.result.summary, self.metric.value, self.profile.name))
+    def _show_summary(self) -> None:
+        """The outcomes under each scenario as an accessible table (ranges when computed)."""
+        res = self.result
+        band = res.n_draws > 0
+        rows = []
+        for m, (label, unit) in METRICS.items():
+            cells = []
+            for variant in ("shock", "response"):
+                row = res.summary[(res.summary["variant"] == variant)
+                                  & (res.summary["metric"] == m)].iloc[0]
+                text = format_value(row["value"], "")
+                if band:
+                    text += f" ({format_value(row['low'], '')}–{format_value(row['high'], '')})"
+                cells.append(text)
+            rows.append(f"<tr><th scope='row'>{html.escape(label)} ({html.escape(unit)})</th>"
+                        + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+        note = ("Ranges: 10th–90th percentile over the uncertain assumptions."
+                if band else "Central assumptions.")
+        self.summary_html.value = (
+            "<table class='hsl-table' style='border-collapse:collapse;margin:6px 0'>"
+            f"<caption style='text-align:left;font-weight:600'>{html.escape(self.profile.name)}: "
+            f"outcomes over {res.quarters} quarters. {html.escape(note)}</caption>"
+            "<tr><th></th><th scope='col'>Shock, no response</th>"
+            "<th scope='col'>Shock + response</th></tr>" + "".join(rows) + "</table>"
+            f"<p style='font-size:12px;color:#555'>{html.escape(TEACHING_LABEL)}</p>")
 
     def _show_profile(self) -> None:
         p = self.profile
@@ -463,10 +517,6 @@ class ScenarioSimulator(LabWidget):
     def _on_outcome(self, change: dict) -> None:
         self.trajectory_panel.set_params(outcome=self.outcome.value)
         self.trajectory_panel.set_description(self._trajectory_text())
-
-    def _on_metric(self, change: dict) -> None:
-        self.summary_panel.set_params(metric=self.metric.value)
-        self._describe_summary()
 
     def _on_param_name(self, change: dict) -> None:
         self.param_value.value = self.spec.get(self.param_name.value)
@@ -527,8 +577,12 @@ class ScenarioSimulator(LabWidget):
         plans, problems = load_team_plans(self.team_folder.value)
         table = compare_teams(plans)
         chart = team_chart(table)
-        self.team_panel.update(chart=chart, table=table,
-                               description=chart.to_dict()["description"])
+        description = chart.to_dict()["description"]
+        if self.team_panel is None:
+            self.team_panel = ChartPanel(chart, description, table)
+            self.team_box.children = [self.team_panel]
+        else:
+            self.team_panel.update(chart=chart, table=table, description=description)
         if problems:
             self.show_message(" ".join(problems), "warning")
         elif table.empty:
