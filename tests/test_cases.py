@@ -79,6 +79,7 @@ def test_case_from_dict_rejects_bad_years_and_empty_lists():
 
 
 # ----------------------------------------------------------------- dates and events
+@settings(deadline=None)
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
 def test_decimal_year_falls_inside_its_year(day):
     label, x = parse_event_date(day.isoformat())
@@ -86,6 +87,7 @@ def test_decimal_year_falls_inside_its_year(day):
     assert str(day.year) in label
 
 
+@settings(deadline=None)
 @given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2050, 12, 30)),
        st.integers(min_value=1, max_value=400))
 def test_later_dates_lie_further_right(day, days_later):
@@ -129,6 +131,7 @@ def test_case_events_are_numbered_in_date_order_and_numbers_survive_filtering():
     assert (merged["number_f"] == merged["number"]).all()
 
 
+@settings(deadline=None)
 @given(st.lists(st.floats(min_value=1990, max_value=2025, allow_nan=False), max_size=30),
        st.floats(min_value=0.05, max_value=3))
 def test_label_rows_never_put_close_labels_on_the_same_row(xs, gap):
@@ -181,7 +184,7 @@ def test_change_between_computes_change_and_percentage():
         change_between(SERIES, ["AAA"], 2010, 2000)
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, deadline=None)
 @given(st.lists(st.integers(min_value=1, max_value=10**6), min_size=1, max_size=15),
        st.integers(min_value=1, max_value=10))
 def test_top_destinations_shares_add_up_to_100(counts, n):

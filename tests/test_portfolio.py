@@ -177,7 +177,8 @@ json_values = st.recursive(
     max_leaves=12)
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.text(min_size=1, max_size=12), json_values, max_size=5),
        st.text(max_size=200))
 def test_any_json_state_round_trips(tmp_path, state, note):

@@ -115,6 +115,7 @@ def test_positions_are_direction_aware(tables):
     assert by.loc["u5", "position_move"] == pytest.approx(100.0)
 
 
+@settings(deadline=None)
 @given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=1,
                 max_size=40))
 def test_position_is_between_0_and_100_and_mirrors_with_direction(values):
@@ -128,6 +129,7 @@ def test_position_is_between_0_and_100_and_mirrors_with_direction(values):
     assert np.all(np.diff(better.to_numpy()[order]) >= -1e-9)
 
 
+@settings(deadline=None)
 @given(st.lists(st.one_of(st.none(), st.floats(min_value=-100, max_value=100,
                                                allow_nan=False)), min_size=2, max_size=25))
 def test_position_table_matches_percentile_position(values):
@@ -137,7 +139,7 @@ def test_position_table_matches_percentile_position(values):
     np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), equal_nan=True)
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(st.dictionaries(st.integers(1990, 2024), st.floats(-50, 50, allow_nan=False),
                        min_size=1, max_size=12),
        st.integers(1990, 2024), st.integers(0, 3))
@@ -152,6 +154,7 @@ def test_vectorised_near_values_match_the_simple_rule(points, year, gap):
         assert used.loc["AAA", year] == simple.loc[0, "year"]
 
 
+@settings(deadline=None)
 @given(st.floats(-1e3, 1e3, allow_nan=False), st.floats(-1e3, 1e3, allow_nan=False))
 def test_verdicts_are_symmetric(start, change):
     a = verdict_for(change, start, "higher_is_better")

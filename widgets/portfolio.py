@@ -354,7 +354,8 @@ def render_html(doc: dict[str, Any], charts: Iterable[dict[str, str]] = (),
                      + "</ul>")
     style = ("body{font-family:system-ui,Segoe UI,Arial,sans-serif;max-width:820px;margin:2em auto;"
              "padding:0 1em;color:#222;line-height:1.45}h1{font-size:1.6em}"
-             "figure{margin:1.2em 0;page-break-inside:avoid}svg{max-width:100%;height:auto}"
+             "figure{margin:1.2em 0;padding-left:48px;page-break-inside:avoid}"
+             "svg{max-width:100%;height:auto;overflow:visible}"
              ".meta,.src{color:#555;font-size:.85em}@media print{body{margin:0}}")
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_esc(title)}"
             f"</title><style>{style}</style></head><body>{''.join(parts)}</body></html>")

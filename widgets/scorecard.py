@@ -515,7 +515,8 @@ def brief_html(rows: pd.DataFrame, country: str, start: int, end: int,
              "font-size:.9em;width:100%}caption{text-align:left;font-weight:600;padding:4px 0}"
              "th,td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:right}"
              "th:first-child,td:first-child{text-align:left}.note{color:#555;font-size:.85em}"
-             "svg{max-width:100%;height:auto}@media print{body{margin:0}}")
+             "svg{max-width:100%;height:auto;overflow:visible}figure{padding-left:48px;margin-left:0}"
+             "@media print{body{margin:0}}")
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Scorecard "
             f"{e(country)} {start}–{end}</title><style>{style}</style></head><body>"
             f"{''.join(parts)}</body></html>")

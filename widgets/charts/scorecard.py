@@ -45,13 +45,17 @@ def row_labels(rows: pd.DataFrame, dimension_labels: dict[str, str] | None = Non
     >>> row_labels(pd.DataFrame({"indicator": ["u5"], "side": ["Human security"],
     ...     "dimension": ["health"], "label": ["Under-5 mortality"]}), {"health": "Health"})
     {'u5': 'Health · Under-5 mortality'}
+    >>> row_labels(pd.DataFrame({"indicator": ["m"], "side": ["State security"],
+    ...     "dimension": ["state_security"], "label": ["Military spending"]}))
+    {'m': 'State · Military spending'}
     """
     labels = dimension_labels or {}
     out: dict[str, str] = {}
     for ind, side, dim, label in zip(rows["indicator"], rows["side"], rows["dimension"],
                                      rows["label"], strict=True):
-        group = "State security" if side == "State security" else labels.get(
+        group = "State" if side == "State security" else labels.get(
             dim, str(dim).capitalize())
+        group = group.removesuffix(" security")  # short: the axis has little room
         out.setdefault(str(ind), f"{group} · {label}")
     return out
 
@@ -135,7 +139,8 @@ def scorecard_chart(rows: pd.DataFrame, country: str, country_name: str, start: 
         alt.param(name="country_label", value=country_name),
         alt.param(name="period_label", value=f"{start} → {end}"),
     ).properties(
-        width=460, height=max(60, 20 * len(order)),
+        width=460, height=max(60, 20 * len(order)), padding={"left": 12, "right": 8,
+                                                              "top": 5, "bottom": 5},
         title=alt.TitleParams("Human-security scorecard",
                               subtitle="Open circle: start; triangle: end. "
                                        "Further right = better for people than more countries.",

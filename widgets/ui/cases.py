@@ -28,6 +28,7 @@ from widgets.charts import format_value
 from widgets.charts.cases import case_timeline_chart, destinations_chart
 from widgets.errors import LabInputError
 from widgets.ui import ChartPanel, LabWidget, data_table_html
+from widgets.ui.tour import with_unit
 
 __all__ = ["CaseExplorer", "RefugeeDestinations", "case_notes_html", "events_table_html"]
 
@@ -209,7 +210,7 @@ class CaseExplorer(LabWidget):
         n_events = len(self._case_data(case.id)["events"])
         shown = ", ".join(self._names.get(c, c) for c in self._have) or (
             "none of the chosen countries")
-        return (f"{info.label} ({info.unit}), {case.years[0]}–{case.years[1]}, for {shown}. "
+        return (f"{with_unit(info)}, {case.years[0]}–{case.years[1]}, for {shown}. "
                 f"{n_events} dated events of the case are drawn as numbered vertical lines; "
                 f"the dotted line marks {self.year.value}.")
 

@@ -19,7 +19,18 @@ from widgets.charts.cases import case_timeline_chart
 from widgets.errors import LabInputError
 from widgets.ui import ChartPanel, LabWidget, data_table_html
 
-__all__ = ["ControlTour", "catalogue_table"]
+__all__ = ["ControlTour", "catalogue_table", "with_unit"]
+
+
+def with_unit(info: data.IndicatorInfo) -> str:
+    """The indicator's label with its unit in brackets, unless the label already has it.
+
+    >>> with_unit(data.indicator_info("life_expectancy"))
+    'Life expectancy at birth (years)'
+    """
+    if not info.unit or f"({info.unit})" in info.label:
+        return info.label
+    return f"{info.label} ({info.unit})"
 
 #: Indicators offered in the tour (a mix of dimensions and directions).
 TOUR_INDICATORS = ("life_expectancy", "under5_mortality", "hdi", "milex_gdp", "homicide_rate")
@@ -135,7 +146,7 @@ class ControlTour(LabWidget):
         info = self._infos[self.indicator.value]
         table = self._table
         names = ", ".join(dict.fromkeys(table["Country"]))
-        return (f"{info.label} ({info.unit}) for {names}, {int(table['Year'].min())}–"
+        return (f"{with_unit(info)} for {names}, {int(table['Year'].min())}–"
                 f"{int(table['Year'].max())}. The dotted line marks {self.year.value}.")
 
     def _readout(self) -> None:
