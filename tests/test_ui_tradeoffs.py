@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import statistics
+import time
+
 import pytest
 
 from widgets import data
+
+
+def cpu_ms(control, values) -> float:
+    """Median processor time (ms) of setting ``control`` to each value in turn.
+
+    Processor time, not wall-clock time, so the check holds on a shared, loaded machine;
+    the widgets' own ``last_callback_ms`` (wall clock) is reported by the benchmarks.
+    """
+    times = []
+    for v in values:
+        start = time.process_time()
+        control.value = v
+        times.append((time.process_time() - start) * 1000)
+    return statistics.median(times)
 
 
 # ----------------------------------------------------------------- SpendingTradeoffs
@@ -42,11 +59,11 @@ def test_spending_pair_change_rebuilds_chart_and_income_groups(spending):
     assert "Low income:" in spending.fit_summary
     spending.by_income.value = False
     spending.year.value = 2005
-    spending.y.value = "under5_mortality"  # seen before: the cached spec, current params
+    # seen before: the cached spec is re-sent with the current parameters, no rebuild
+    assert cpu_ms(spending.y, ["under5_mortality"]) < 100
     spec = spending.scatter.chart.spec
     assert "Under-5 mortality" in spec["vconcat"][0]["title"]["text"]
     assert {q["name"]: q["value"] for q in spec["params"]}["year"] == 2005
-    assert spending.last_callback_ms < 200
 
 
 def test_spending_reallocation_matches_data(spending):
@@ -67,15 +84,9 @@ def test_spending_reallocation_matches_data(spending):
 
 
 def test_spending_callbacks_are_fast(spending):
-    times = []
-    for y in (2001, 2005, 2012, 2018):
-        spending.year.value = y
-        times.append(spending.last_callback_ms)
-    for share in (5, 15, 25):
-        spending.share.value = share
-        times.append(spending.last_callback_ms)
-    times.sort()
-    assert times[len(times) // 2] < 50  # median; budget is 20 ms on an idle machine
+    assert cpu_ms(spending.year, [2001, 2005, 2012, 2018, 2020]) < 20
+    assert cpu_ms(spending.share, [5, 15, 25, 35, 45]) < 20
+    assert cpu_ms(spending.countries, [("FRA",), ("FRA", "DEU"), ("KEN",)]) < 20
 
 
 def test_spending_state_round_trip(spending):
@@ -149,12 +160,9 @@ def test_screening_state_round_trip(screening):
 
 
 def test_screening_callbacks_fast(screening):
-    times = []
-    for v in (-2, -1, 0, 1, 2):
-        screening.rate_minorities.value = v
-        times.append(screening.last_callback_ms)
-    times.sort()
-    assert times[2] < 50
+    assert cpu_ms(screening.rate_minorities, [-2, -1, 0, 1, 2]) < 20
+    assert cpu_ms(screening.episode, ["HTI", "SRB", "IRQ"]) < 20
+    assert cpu_ms(screening.country, ["TCD", "NOR", "IRQ"]) < 40  # profile + note rebuilt
 
 
 # ----------------------------------------------------------------- PolicyPortfolio
@@ -203,12 +211,7 @@ def test_portfolio_presets_flags_and_table(portfolio):
 
 def test_portfolio_state_round_trip_and_speed(portfolio):
     state = portfolio.get_state()
-    times = []
-    for v in (10, 30, 50, 70, 90):
-        portfolio.a_education.value = v
-        times.append(portfolio.last_callback_ms)
-    times.sort()
-    assert times[2] < 20
+    assert cpu_ms(portfolio.a_education, [10, 30, 50, 70, 90]) < 20
     assert portfolio.set_state(state) == []
     assert portfolio.a_education.value == state["a_education"]
 
