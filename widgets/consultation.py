@@ -33,6 +33,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +66,7 @@ __all__ = [
     "textbook_profile",
     "weighted_borda",
     "winners",
+    "winners_from_table",
 ]
 
 #: Typical groups to look for around a human-security decision, with why they matter.
@@ -199,12 +201,12 @@ class Rankings:
     options: tuple[str, ...]
     table: pd.DataFrame
 
-    @property
+    @cached_property
     def ranks(self) -> np.ndarray:
-        """Rank matrix, shape (participants, options); 1 = first choice."""
+        """Rank matrix, shape (participants, options); 1 = first choice (computed once)."""
         return self.table[list(self.options)].to_numpy(dtype=int)
 
-    @property
+    @cached_property
     def weights(self) -> np.ndarray:
         return self.table["affected"].to_numpy(dtype=float)
 
@@ -559,8 +561,20 @@ def winners(rankings: Rankings) -> dict[str, list[str]]:
     >>> winners(textbook_profile("condorcet_cycle"))["condorcet"]
     []
     """
-    t = aggregate(rankings)
-    return {rule: t.loc[(t["rule"] == rule) & t["winner"], "option"].tolist() for rule in RULES}
+    return winners_from_table(aggregate(rankings))
+
+
+def winners_from_table(table: pd.DataFrame) -> dict[str, list[str]]:
+    """Winner(s) per rule from an :func:`aggregate` table.
+
+    >>> winners_from_table(aggregate(textbook_profile("plurality_vs_borda")))["plurality"]
+    ['A']
+    """
+    out: dict[str, list[str]] = {rule: [] for rule in RULES}
+    for rule, option, won in zip(table["rule"], table["option"], table["winner"], strict=True):
+        if won:
+            out[rule].append(option)
+    return out
 
 
 def disagreement(rankings: Rankings) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from widgets.charts import OKABE_ITO, describe
-from widgets.consultation import QUADRANTS, RULES, Rankings
+from widgets.consultation import QUADRANTS, RULES, Rankings, winners_from_table
 
 __all__ = ["rank_distribution_chart", "rank_distribution_data", "rank_distribution_description",
            "rules_chart", "rules_data", "rules_description", "stakeholder_chart"]
@@ -79,17 +79,18 @@ def rules_description(table: pd.DataFrame) -> str:
 
     >>> from widgets.consultation import aggregate, textbook_profile
     >>> rules_description(aggregate(textbook_profile("condorcet_cycle")))
-    'Winners: plurality (most first choices): A / B / C (tie); borda count (points for every position): A / B / C (tie); borda weighted by how affected people are: A / B / C (tie); condorcet (wins every head-to-head): none (no option beats all others). The rule changes the decision.'
+    'Winners: Plurality (most first choices): A / B / C (tie); Borda count (points for every position): A / B / C (tie); Borda weighted by how affected people are: A / B / C (tie); Condorcet (wins every head-to-head): none (no option beats all others). The rule changes the decision.'
     """
     parts, found = [], set()
+    won = winners_from_table(table)
     for rule, label in RULES.items():
-        w = table.loc[(table["rule"] == rule) & table["winner"], "option"].tolist()
+        w = won[rule]
         found.add(tuple(w))
         if not w:
             name = "none (no option beats all others)"
         else:
             name = " / ".join(w) + (" (tie)" if len(w) > 1 else "")
-        parts.append(f"{label[0].lower() + label[1:]}: {name}")
+        parts.append(f"{label}: {name}")
     verdict = ("Every rule picks the same option." if len(found) == 1
                else "The rule changes the decision.")
     return "Winners: " + "; ".join(parts) + ". " + verdict

@@ -53,6 +53,7 @@ from widgets.consultation import (
     stakeholder_quadrants,
     textbook_profile,
     winners,
+    winners_from_table,
 )
 from widgets.errors import LabInputError
 from widgets.ui import ChartPanel, LabWidget, data_table_html
@@ -102,10 +103,10 @@ class Consultation(LabWidget):
                                         style=_WIDE)
         self.sh_affected = W.IntSlider(value=5, min=0, max=10, description="Affected (0–10)",
                                        style=_WIDE)
-        self.sh_add = W.Button(description="Add to the map", icon="plus", button_style="primary")
+        self.sh_add = W.Button(description="Add to the map", icon="plus", button_style="primary", layout=W.Layout(width="auto"))
         self.sh_remove_choice = W.Dropdown(description="Remove", style=_WIDE,
                                            layout=W.Layout(width="330px"))
-        self.sh_remove = W.Button(description="Remove", icon="trash")
+        self.sh_remove = W.Button(description="Remove", icon="trash", layout=W.Layout(width="auto"))
         self.missing_html = W.HTML()
         sq = stakeholder_quadrants(self._stakeholders)
         self.map_panel = ChartPanel(stakeholder_chart(sq, missing_groups(sq)), "", sq)
@@ -144,15 +145,16 @@ class Consultation(LabWidget):
                                       style=_WIDE)
         self.p_order = W.Text(placeholder="best first, e.g. Water points > Cash transfers > …",
                               description="Ranking", style=_WIDE, layout=W.Layout(width="620px"))
-        self.p_add = W.Button(description="Add ranking", icon="plus", button_style="primary")
-        self.p_undo = W.Button(description="Remove last typed ranking", icon="undo")
+        self.p_add = W.Button(description="Add ranking", icon="plus", button_style="primary", layout=W.Layout(width="auto"))
+        self.p_undo = W.Button(description="Remove last typed ranking", icon="undo", layout=W.Layout(width="auto"))
         self.upload = W.FileUpload(accept=".csv", multiple=False,
-                                   description="Upload class CSV")
+                                   description="Upload class CSV",
+                                   layout=W.Layout(width="auto"))
         self.path = W.Text(placeholder="or a path, e.g. my-work/class.csv", description="File",
                            style=_WIDE, layout=W.Layout(width="420px"))
-        self.path_load = W.Button(description="Load file", icon="folder-open")
-        self.use_example = W.Button(description="Use the example class", icon="users")
-        self.clear_loaded = W.Button(description="Remove loaded file", icon="times")
+        self.path_load = W.Button(description="Load file", icon="folder-open", layout=W.Layout(width="auto"))
+        self.use_example = W.Button(description="Use the example class", icon="users", layout=W.Layout(width="auto"))
+        self.clear_loaded = W.Button(description="Remove loaded file", icon="times", layout=W.Layout(width="auto"))
         self.data_html = W.HTML()
         self.winners_html = W.HTML()
         self.groups_html = W.HTML()
@@ -174,7 +176,7 @@ class Consultation(LabWidget):
         ])
         self.tabs = W.Tab(children=[map_box, synth_box])
         self.tabs.set_title(0, "Stakeholder map")
-        self.tabs.set_title(1, "Consultation synthesiser")
+        self.tabs.set_title(1, "Synthesiser")
         super().__init__([self.tabs])
         self._refresh_map()
         self._show_rankings(current)
@@ -305,7 +307,7 @@ class Consultation(LabWidget):
                   if self._loaded is not None else "no file loaded")
         self.data_html.value = (f"<p><b>{len(current)} participant(s)</b>: {source}; "
                                 f"{n_typed} typed in here.</p>")
-        w = winners(current)
+        w = winners_from_table(table)
         items = "".join(
             f"<li>{html.escape(RULES[r])}: <b>{html.escape(' / '.join(v) or 'no winner')}</b></li>"
             for r, v in w.items())
@@ -314,7 +316,8 @@ class Consultation(LabWidget):
         self.groups_html.value = (
             "<p><b>Each group's favourite</b> (Borda count within the group). Where it differs "
             "from the overall result, that is a minority view to report, not to discard.</p>"
-            + data_table_html(groups.rename(columns={
+            + data_table_html(groups.assign(differs_from_overall=groups[
+                "differs_from_overall"].map({True: "yes", False: "no"})).rename(columns={
                 "group": "Group", "participants": "Participants", "favourite": "Favourite",
                 "differs_from_overall": "Differs from overall"}), "Favourite option by group"))
 
