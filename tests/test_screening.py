@@ -7,7 +7,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from widgets.charts.screening import history_chart, profile_chart, ratings_chart
@@ -63,6 +63,7 @@ def test_bad_instrument_and_rating():
 
 
 # ----------------------------------------------------------------- percentiles
+@settings(deadline=None)
 @given(st.lists(st.floats(0, 1000, allow_nan=False), min_size=1, max_size=40),
        st.sampled_from(["higher_is_worse", "higher_is_better"]))
 def test_vectorised_percentiles_match_single(values, direction):
@@ -92,6 +93,7 @@ def test_profile_keeps_missing_indicator_rows():
 
 
 # ----------------------------------------------------------------- screening summary
+@settings(deadline=None)
 @given(st.dictionaries(st.sampled_from(ASPECTS), rating),
        st.lists(st.sampled_from(list(load_guidance()["mitigations"])), unique=True))
 def test_summary_is_consistent(ratings, mitigations):

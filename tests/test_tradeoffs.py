@@ -126,6 +126,7 @@ def test_change_between_keeps_only_countries_with_both_years():
     assert out["name"].iloc[0] == "A"
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(positive, positive), min_size=1, max_size=20))
 def test_change_is_end_minus_start(pairs):
     rows = []
@@ -146,7 +147,7 @@ def test_change_between_bad_input():
 
 
 # ----------------------------------------------------------------- reallocation
-@settings(max_examples=200)
+@settings(deadline=None, max_examples=200)
 @given(milex=positive, share_gdp=st.floats(0.05, 20), target=st.floats(0.0, 20),
        pop=st.floats(1e3, 2e9), pct=st.floats(0, 100))
 def test_reallocation_conserves_money(milex, share_gdp, target, pop, pct):
@@ -162,6 +163,7 @@ def test_reallocation_conserves_money(milex, share_gdp, target, pop, pct):
     assert math.isclose(total_now, total_after, rel_tol=1e-9)
 
 
+@settings(deadline=None)
 @given(milex=positive, share_gdp=st.floats(0.05, 20), target=st.floats(0.1, 20),
        pop=st.floats(1e3, 2e9), a=st.floats(0, 50), b=st.floats(0, 50))
 def test_reallocation_linear_in_share(milex, share_gdp, target, pop, a, b):

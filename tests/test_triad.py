@@ -39,6 +39,7 @@ def test_matrix_file_is_complete_and_documented():
         assert rule["message"] and rule["source"]
 
 
+@settings(deadline=None)
 @given(nonzero)
 def test_shares_sum_to_one_and_keep_proportions(alloc):
     shares = normalise_allocation(alloc)
@@ -49,6 +50,7 @@ def test_shares_sum_to_one_and_keep_proportions(alloc):
     assert shares[k] == pytest.approx(alloc[k] / sum(alloc.values()))
 
 
+@settings(deadline=None)
 @given(nonzero, st.floats(0.01, 100))
 def test_shares_do_not_depend_on_budget_unit(alloc, factor):
     a = normalise_allocation(alloc)
@@ -56,7 +58,7 @@ def test_shares_do_not_depend_on_budget_unit(alloc, factor):
     assert all(a[k] == pytest.approx(b[k], abs=1e-9) for k in IDS)
 
 
-@settings(max_examples=60)
+@settings(deadline=None, max_examples=60)
 @given(nonzero, nonzero, st.floats(0, 1))
 def test_scorecard_is_linear_in_shares(a, b, t):
     sa, sb = normalise_allocation(a), normalise_allocation(b)
@@ -65,6 +67,7 @@ def test_scorecard_is_linear_in_shares(a, b, t):
     assert np.allclose(scorecard(mix)["score"], expected)
 
 
+@settings(deadline=None)
 @given(nonzero)
 def test_scores_stay_within_matrix_range(alloc):
     card = scorecard(normalise_allocation(alloc))
