@@ -439,9 +439,25 @@ class LessonPage:
         if button.count():
             button.first.click()
 
+    def render_lazy_widgets(self, deadline: float) -> None:
+        """Voilà draws a widget only once it scrolls into view: bring each one into view."""
+        find = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
+            .filter((o) => /Loading widget/.test(o.innerText || ''))"""
+        while time.monotonic() < deadline:
+            left = self.page.evaluate(find + ".length")
+            if not left:
+                break
+            self.page.evaluate("(" + find + ")().forEach((o, i) => { if (i === 0) "
+                               "o.scrollIntoView({block: 'center'}); })")
+            self.page.wait_for_timeout(250)
+        self.page.evaluate("() => { window.scrollTo(0, 0); document.querySelectorAll("
+                           "'#rendered_cells, body').forEach((e) => { e.scrollTop = 0; }); }")
+
     def wait_for_charts(self, timeout: float) -> None:
         """Wait until every ChartPanel shows a drawn chart and nothing is still loading."""
         deadline = time.monotonic() + timeout
+        if self.server.kind == "voila":
+            self.render_lazy_widgets(deadline)
         stable_since = None
         last = None
         while time.monotonic() < deadline:
