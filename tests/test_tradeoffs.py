@@ -149,13 +149,13 @@ def test_change_between_bad_input():
 # ----------------------------------------------------------------- reallocation
 @settings(deadline=None, max_examples=200)
 @given(milex=positive, share_gdp=st.floats(0.05, 20), target=st.floats(0.0, 20),
-       pop=st.floats(1e3, 2e9), pct=st.floats(0, 100))
+       pop=st.floats(1e3, 2e9), pct=st.floats(0, 100, allow_subnormal=False))
 def test_reallocation_conserves_money(milex, share_gdp, target, pop, pct):
     r = reallocate(milex, share_gdp, target, pop, pct)
     assert math.isclose(r.military_after + r.shifted, r.military_before, rel_tol=1e-12)
     assert math.isclose(r.target_after - r.target_before, r.shifted, rel_tol=1e-9,
                         abs_tol=1e-9)
-    assert math.isclose(r.shifted_per_person * pop, r.shifted, rel_tol=1e-12)
+    assert math.isclose(r.shifted_per_person * pop, r.shifted, rel_tol=1e-12, abs_tol=1e-9)
     assert r.military_after >= 0
     table = r.as_table()
     total_now = table.loc[table["when"] == "Now", "per_person_usd"].sum()
