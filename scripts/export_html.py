@@ -186,11 +186,23 @@ def execute(path: Path, workdir: Path) -> nbformat.NotebookNode:
             if html_text is None:
                 missing += 1
                 html_text = '<p class="hsl-static-note">(Interactive widget: open the lesson to use it.)</p>'
-            output["data"] = {"text/html": html_text}
+            output["data"] = {"text/html": _drop_repeated_captions(html_text)}
     nb.metadata.pop("widgets", None)  # no widget state: it would load a manager from a CDN
     if missing:
         print(f"  note: {missing} widget outputs had no static version", flush=True)
     return nb
+
+
+def _drop_repeated_captions(text: str) -> str:
+    """A ChartPanel prints the chart's description under it: no second copy as caption.
+
+    >>> _drop_repeated_captions('<figure><figcaption>A line.</figcaption></figure><p>A line.</p>')
+    '<figure></figure><p>A line.</p>'
+    """
+    for caption in set(re.findall(r"<figcaption>(.*?)</figcaption>", text, flags=re.S)):
+        if text.count(caption) > 1:
+            text = text.replace(f"<figcaption>{caption}</figcaption>", "")
+    return text
 
 
 def to_html(nb, title: str, with_code: bool) -> str:
