@@ -244,6 +244,7 @@ def test_injects_are_valid_shocks():
 
 
 # --------------------------------------------------------------------------- profiles
+@settings(deadline=None)
 @given(seed=st.integers(0, 10_000), jitter=st.floats(0, 0.5))
 def test_fictional_profile_is_renamed_bounded_and_seeded(seed, jitter):
     fake = fictional_profile(PROFILE, seed=seed, jitter=jitter)
