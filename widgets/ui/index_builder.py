@@ -211,8 +211,8 @@ class IndexBuilder(LabWidget):
                 W.HBox([self.vary_normalisation, self.seed]),
                 self.run_button, self.uncertainty_status, self.mc_panel]),
         ])
-        for k, title in enumerate(["Ranking", "Map", "Who moves", "Compared with the HDI",
-                                   "How sure are the ranks?"]):
+        for k, title in enumerate(["Ranking", "Map", "Who moves", "Against the HDI",
+                                   "How sure?"]):
             tabs.set_title(k, title)
         steps = W.Accordion(children=[
             W.VBox([self.indicators, self.choose_note, self.year]),
@@ -303,7 +303,8 @@ class IndexBuilder(LabWidget):
         rows: list[W.Widget] = []
         for d, v in dw.items():
             ds = W.FloatSlider(value=v, min=0, max=10, step=0.25, continuous_update=True,
-                               description=f"{data.DIMENSIONS[d]} (dimension)", style=style,
+                               description=data.DIMENSIONS[d], style=style,
+                               tooltip=f"Weight of the whole dimension: {data.DIMENSIONS[d]}",
                                layout=W.Layout(width="460px"), readout_format=".2f")
             self.dimension_sliders[d] = ds
             rows.append(ds)

@@ -175,8 +175,8 @@ class RiskAssessment(LabWidget):
             W.VBox([self.lens, W.HTML(self._lens_note()), self.lens_panel]),
             model_box,
         ])
-        for k, title in enumerate(["Map", "Who is most at risk", "One country",
-                                   "Vulnerable groups", "How the model is built"]):
+        for k, title in enumerate(["Map", "Most at risk", "One country",
+                                   "Vulnerable groups", "The model"]):
             tabs.set_title(k, title)
         self.tabs = tabs
         super().__init__([self.disclaimer, self.year, self.summary, tabs])
