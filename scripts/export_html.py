@@ -231,13 +231,13 @@ def write_index(out: Path, entries: list[tuple[str, str]]) -> None:
 <html lang="en"><head><meta charset="utf-8"><title>Human Security Lab — lessons</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{{font-family:system-ui,sans-serif;max-width:760px;margin:40px auto;padding:0 16px;
-color:#222}} li{{margin:8px 0;font-size:17px}} a{{color:#0072B2}}</style></head>
+color:#222}} ul{{list-style:none;padding:0}} li{{margin:8px 0;font-size:17px}} a{{color:#0072B2}}</style></head>
 <body><h1>Human Security Lab</h1>
 <p>Static copies of the lessons for reading and printing. Charts show each lesson's default
 settings; the live versions run in JupyterLab or as apps.</p>
-<ol>
+<ul>
 {items}
-</ol></body></html>
+</ul></body></html>
 """, encoding="utf-8")
 
 
