@@ -264,3 +264,13 @@ def test_risk_year_and_filter_callbacks_are_fast(risk):
     risk.year.value = 2022
     for name, values in timings.items():
         assert statistics.median(values) <= 20, (name, values)
+
+
+def test_public_views_used_by_the_lessons(builder, risk):
+    assert set(builder.normalised_tables) == set(ix.NORMALISATIONS)
+    assert builder.imputed_values >= 0
+    assert list(builder.normalised_tables["rank"].index) == list(builder.scores.index)
+    assert risk.indicator_scores.to_numpy()[~np.isnan(risk.indicator_scores.to_numpy())].max() <= 10
+    drivers = risk.drivers()
+    assert {"indicator", "dimension", "push", "label"} <= set(drivers.columns)
+    assert drivers["push"].is_monotonic_decreasing

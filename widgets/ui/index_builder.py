@@ -397,6 +397,16 @@ class IndexBuilder(LabWidget):
         self._results = None
 
     @property
+    def normalised_tables(self) -> dict[str, pd.DataFrame]:
+        """The kept countries' indicators under each normalisation (higher = better)."""
+        return dict(self._matrices)
+
+    @property
+    def imputed_values(self) -> int:
+        """How many values were filled in from earlier years (the look-back)."""
+        return self._imputed
+
+    @property
     def scores(self) -> pd.Series:
         """Each kept country's score on the learner's index."""
         return pd.Series(self._scores, index=self._raw.index, name="score")

@@ -196,6 +196,16 @@ class RiskAssessment(LabWidget):
         """The current mapping of indicators to the three dimensions."""
         return self._model
 
+    @property
+    def indicator_scores(self) -> pd.DataFrame:
+        """Every indicator's 0–10 risk score per (iso3, year), before the model combines them."""
+        return self._scores
+
+    def drivers(self, year: int | None = None) -> pd.DataFrame:
+        """What pushes the chosen country's risk up in ``year`` (default: the year shown)."""
+        year = int(self.year.value) if year is None else int(year)
+        return self._drivers_by_year.get(year, self._drivers.iloc[:0]).copy()
+
     def _compute(self, model: dict[str, tuple[str, ...]]) -> None:
         """Risk for every country-year under ``model`` and each lens (vectorised)."""
         model = rk.check_model(model)
