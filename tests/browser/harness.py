@@ -304,6 +304,7 @@ JS_CONTROLS = """
   const outs = Array.from(document.querySelectorAll('.jp-OutputArea-output'))
     .filter((o) => o.querySelector('.vega-embed'));
   const found = [];
+  document.querySelectorAll('[data-hsl-ctl]').forEach((e) => e.removeAttribute('data-hsl-ctl'));
   outs.forEach((o, oi) => {
     o.setAttribute('data-hsl-out', String(oi));
     const label = (el) => { const c = el.closest('.widget-inline-hbox, .widget-box, .jupyter-widgets');
