@@ -101,9 +101,10 @@ def test_world_map_features_carry_iso3():
     assert len(iso) >= 200
 
 
-def test_loading_everything_is_fast(monkeypatch):
+def test_loading_everything_is_fast():
     for fn in (data._panel, data._countries, data._catalogue, data._world_map):
         fn.cache_clear()
-    start = time.perf_counter()
+    # CPU time, not wall time: a busy shared machine must not fail the test.
+    start = time.process_time()
     data.load_panel(), data.load_countries(), data.load_catalogue(), data.load_world_map()
-    assert time.perf_counter() - start < 2.0  # ~0.3 s measured; generous for a busy CI
+    assert time.process_time() - start < 1.5  # ~0.3 s measured on an idle machine

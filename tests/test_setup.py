@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 import altair as alt
+import pandas as pd
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,12 +59,27 @@ def test_binder_files_at_repository_root():
 
 def test_importing_the_package_switches_charts_offline():
     import widgets  # noqa: F401
+    from widgets._offline import LabChart
 
     assert alt.JupyterChart._is_offline is True
-    # The offline bundle must not point at a CDN.
-    esm = alt.JupyterChart._esm
-    assert "cdn.jsdelivr.net" not in esm and "unpkg.com" not in esm
-    assert alt.renderers.active == "jupyter"
+    assert alt.renderers.active == "hsl"
+    chart = LabChart(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x"))
+    bundle = chart._hsl_bundle
+    # The bundle carries Vega itself and must not point at a CDN.
+    assert len(bundle) > 500_000 and "vega" in bundle
+    for esm in (bundle, chart._esm, alt.JupyterChart._esm):
+        assert "cdn.jsdelivr.net" not in esm and "esm.sh" not in esm and "unpkg.com" not in esm
+    # Each chart sends a small loader; the bundle is compiled once per page.
+    assert len(chart._esm) < 2_000 and "globalThis" in chart._esm
+
+
+def test_plain_charts_in_a_cell_render_as_offline_widgets():
+    import widgets  # noqa: F401
+
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x")
+    bundle = chart._repr_mimebundle_()
+    bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert "application/vnd.jupyter.widget-view+json" in bundle
 
 
 def test_lessons_are_committed_without_outputs():

@@ -1,10 +1,16 @@
-"""Make every Altair chart render without the internet.
+"""Make every Altair chart render without the internet, quickly.
 
 Altair's ``JupyterChart`` loads Vega from a CDN unless it is switched to
-offline mode, and switching bundles ~0.9 MB of JavaScript with vl-convert,
-which takes several seconds. We do it once per machine and keep the bundle in
-a cache file keyed by the Altair and vl-convert versions, so a lesson starts
-quickly and works with the network cut.
+offline mode, which bundles ~0.9 MB of JavaScript with vl-convert (several
+seconds). We do that once per machine and keep the bundle in a cache file keyed
+by the Altair and vl-convert versions.
+
+In the browser, stock offline charts each compile that 0.9 MB bundle again,
+and anywidget gives a chart only 2 s to load its module: on a slow or busy
+machine a lesson with several charts then shows frozen charts. The lab's
+:class:`LabChart` therefore sends a tiny loader module; the first chart on a
+page compiles the bundle once and every other chart reuses it (exactly what
+online mode does with its CDN module).
 """
 
 from __future__ import annotations
@@ -15,8 +21,29 @@ import tempfile
 from pathlib import Path
 
 import altair as alt
+import traitlets
 
-_THEME_NAME = "human_security_lab"
+_BUNDLE: str = ""
+_BUNDLE_KEY: str = ""
+
+_LOADER_TEMPLATE = """\
+// Human Security Lab: load Altair's offline Vega bundle once per page.
+const KEY = "__hsl_altair_bundle_%(key)s";
+function bundle(model) {
+  if (!globalThis[KEY]) {
+    const source = model.get("_hsl_bundle");
+    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    globalThis[KEY] = import(/* webpackIgnore: true */ url);
+  }
+  return globalThis[KEY];
+}
+export default {
+  async render(ctx) {
+    const mod = await bundle(ctx.model);
+    return mod.default.render(ctx);
+  },
+};
+"""
 
 
 def _cache_dir() -> Path:
@@ -33,31 +60,67 @@ def _bundle_key() -> str:
     return f"jupyterchart-{alt.__version__}-{vlc.__version__}-{digest}.js"
 
 
+def _load_bundle() -> str:
+    """The offline JupyterChart module: from the cache, or bundled (and cached) now."""
+    global _BUNDLE, _BUNDLE_KEY
+    if _BUNDLE:
+        return _BUNDLE
+    cls = alt.JupyterChart
+    key = _bundle_key()
+    path = _cache_dir() / key
+    text = ""
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+    if not text:
+        cls._is_offline = False
+        cls.enable_offline(True)
+        text = cls._esm
+        _write_cache(path, text)
+    _BUNDLE, _BUNDLE_KEY = text, hashlib.sha256(text.encode()).hexdigest()[:16]
+    return _BUNDLE
+
+
+class LabChart(alt.JupyterChart):
+    """``alt.JupyterChart`` that works offline and shares one Vega bundle per page.
+
+    Use it exactly like ``alt.JupyterChart`` (``.chart``, ``.params``,
+    ``.selections``); :class:`widgets.ui.ChartPanel` uses it for every chart.
+    """
+
+    _hsl_bundle = traitlets.Unicode().tag(sync=True)
+
+    @traitlets.default("_hsl_bundle")
+    def _default_bundle(self) -> str:
+        return _load_bundle()
+
+
+def _lab_renderer(spec: dict, **metadata):
+    """Altair renderer: plain ``chart`` cell outputs become :class:`LabChart` widgets."""
+    return LabChart(
+        chart=alt.Chart.from_dict(spec), embed_options=metadata.get("embed_options")
+    )._repr_mimebundle_()
+
+
 def enable_offline_charts() -> None:
-    """Switch ``alt.JupyterChart`` and the static renderer to offline mode.
+    """Make every chart render offline through :class:`LabChart`.
 
     Safe to call many times; after the first call on a machine it takes
     milliseconds because the JavaScript bundle is read from the cache.
 
     >>> enable_offline_charts()
-    >>> alt.JupyterChart._is_offline
+    >>> alt.renderers.active
+    'hsl'
+    >>> "import(" in LabChart._esm and "cdn" not in LabChart._esm
     True
     """
-    cls = alt.JupyterChart
-    if getattr(cls, "_is_offline", False):
-        return
-    try:
-        path = _cache_dir() / _bundle_key()
-        if path.exists():
-            cls._esm = path.read_text(encoding="utf-8")
-            cls._is_offline = True
-        else:
-            cls.enable_offline(True)
-            _write_cache(path, cls._esm)
-    except Exception:  # pragma: no cover - fall back to Altair's own path
-        cls.enable_offline(True)
-    # Static (non-widget) rendering, e.g. in exported HTML, also without a CDN.
-    alt.renderers.enable("jupyter", offline=True)
+    bundle = _load_bundle()
+    # Stock JupyterChart (if someone uses it directly) is offline too.
+    alt.JupyterChart._esm = bundle
+    alt.JupyterChart._is_offline = True
+    LabChart._esm = _LOADER_TEMPLATE % {"key": _BUNDLE_KEY}
+    if "hsl" not in alt.renderers.names():
+        alt.renderers.register("hsl", _lab_renderer)
+    alt.renderers.enable("hsl")
 
 
 def _write_cache(path: Path, text: str) -> None:

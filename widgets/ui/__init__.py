@@ -33,6 +33,7 @@ import altair as alt
 import ipywidgets as W
 import pandas as pd
 
+from widgets._offline import LabChart
 from widgets.errors import LabInputError
 
 __all__ = ["ChartPanel", "LabWidget", "data_table_html", "safe_callback"]
@@ -93,7 +94,7 @@ class ChartPanel(W.VBox):
         source: str = "",
         debounce_wait: int = 10,
     ) -> None:
-        self.chart = alt.JupyterChart(chart, debounce_wait=debounce_wait)
+        self.chart = LabChart(chart, debounce_wait=debounce_wait)
         self.description = W.HTML(layout=W.Layout(margin="0 0 4px 0"))
         self.source = W.HTML()
         self.show_table = W.ToggleButton(
