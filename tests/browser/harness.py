@@ -310,7 +310,9 @@ JS_CONTROLS = """
     const label = (el) => { const c = el.closest('.widget-inline-hbox, .widget-box, .jupyter-widgets');
       const l = c && c.querySelector(':scope > .widget-label, :scope > label');
       return ((l && l.innerText) || el.getAttribute('aria-label') || el.title || '').trim().slice(0, 60); };
+    // Fields of a form (class hsl-form) act only when its button is pressed.
     const add = (kind, el, extra) => { if (!el.getClientRects().length) return;
+      if (el.closest('.hsl-form')) return;
       const id = 'c' + found.length;
       el.setAttribute('data-hsl-ctl', id);
       found.push(Object.assign({id, kind, out: oi, label: label(el)}, extra || {})); };

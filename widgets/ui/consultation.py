@@ -114,8 +114,11 @@ class Consultation(LabWidget):
             W.HTML("<p>Place each stakeholder by how much influence they have over the decision "
                    "and how much it affects them. Top left: the people most affected and least "
                    "heard.</p>"),
-            W.HBox([self.sh_name, self.sh_group]), W.HBox([self.sh_influence, self.sh_affected]),
-            self.sh_add, W.HBox([self.sh_remove_choice, self.sh_remove]), self.missing_html,
+            # Form fields: they take effect when "Add" or "Remove" is pressed.
+            W.HBox([self.sh_name, self.sh_group]).add_class("hsl-form"),
+            W.HBox([self.sh_influence, self.sh_affected]).add_class("hsl-form"),
+            self.sh_add, W.HBox([self.sh_remove_choice, self.sh_remove]).add_class("hsl-form"),
+            self.missing_html,
             self.map_panel,
         ])
 
@@ -168,8 +171,10 @@ class Consultation(LabWidget):
             W.HTML("<p>Type rankings in, or load the CSV your class filled in (columns: "
                    "participant, group, affected 1–5, then one column per option with ranks, "
                    "1 = first choice).</p>"),
-            self.options_text, W.HBox([self.p_name, self.p_group]), self.p_affected,
-            self.p_order, W.HBox([self.p_add, self.p_undo]),
+            self.options_text,
+            W.VBox([W.HBox([self.p_name, self.p_group]), self.p_affected,
+                    self.p_order]).add_class("hsl-form"),
+            W.HBox([self.p_add, self.p_undo]),
             W.HBox([self.upload, self.path, self.path_load]),
             W.HBox([self.use_example, self.clear_loaded]), self.data_html,
             self.winners_html, self.rules_panel, self.dist_panel, self.groups_html,

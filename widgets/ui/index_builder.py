@@ -207,8 +207,9 @@ class IndexBuilder(LabWidget):
                 "(a Dirichlet distribution) and, if ticked, one of the other normalisations, "
                 "then ranks the countries again. The bar shows the range of ranks in 90% of "
                 "the draws. Same seed, same result.</p>"),
-                W.HBox([self.concentration, self.n_draws]),
-                W.HBox([self.vary_normalisation, self.seed]),
+                # Settings that take effect when the Run button is pressed.
+                W.HBox([self.concentration, self.n_draws]).add_class("hsl-form"),
+                W.HBox([self.vary_normalisation, self.seed]).add_class("hsl-form"),
                 self.run_button, self.uncertainty_status, self.mc_panel]),
         ])
         for k, title in enumerate(["Ranking", "Map", "Who moves", "Against the HDI",
@@ -308,11 +309,18 @@ class IndexBuilder(LabWidget):
                                layout=W.Layout(width="460px"), readout_format=".2f")
             self.dimension_sliders[d] = ds
             rows.append(ds)
-            for i in (k for k in iw if dim_of[k] == d):
+            members = [k for k in iw if dim_of[k] == d]
+            for i in members:
                 s = W.FloatSlider(value=iw[i], min=0, max=5, step=0.25, continuous_update=True,
                                   description=f"· {self._cat.loc[i, 'short_label']}", style=style,
                                   layout=W.Layout(width="460px", margin="0 0 0 24px"),
                                   readout_format=".2f")
+                if len(members) == 1:
+                    # Alone in its dimension, an indicator always gets the whole
+                    # dimension's weight: a slider here would do nothing.
+                    s.disabled = True
+                    s.tooltip = ("The only indicator chosen in this dimension: it takes the "
+                                 "dimension's whole weight. Use the dimension's slider.")
                 self.indicator_sliders[i] = s
                 rows.append(s)
         self.slider_box.children = rows
