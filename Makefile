@@ -2,7 +2,8 @@
 #   make lab    set everything up (first time) and open JupyterLab on lesson 00
 #   make test   set everything up and run every test (unit, data, lessons, browser)
 # Others: make data (rebuild datasets/ from ../shared/data-raw), make app (Voilà),
-#         make bench (latency benchmark), make html (static export), make clean.
+#         make bench (latency benchmark), make html (static export), make test-fast
+#         (everything but the browser suite), make strip, make clean.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -16,12 +17,13 @@ help:
 	@sed -n '1,6p' Makefile
 
 # (Re)install only when the dependency pins or the package metadata change.
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock etc/jupyter/voila.json
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]"
 	$(BIN)/python -c "import widgets"   # builds the offline chart bundle once
+	$(BIN)/python scripts/app.py --install   # Voilà inside Lab: offline template, culling
 	touch $(STAMP)
 
 lab: $(STAMP)
