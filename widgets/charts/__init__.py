@@ -19,6 +19,8 @@ in every lesson:
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -33,6 +35,7 @@ __all__ = [
     "describe",
     "enable_theme",
     "format_value",
+    "json_data",
     "world_map_data",
 ]
 
@@ -115,6 +118,8 @@ def format_value(value: float | None, unit: str = "", digits: int = 3) -> str:
     '12,346 people'
     >>> format_value(0.4567)
     '0.457'
+    >>> format_value(3.42, "% of GDP")
+    '3.42% of GDP'
     >>> format_value(None, "%")
     'no data'
     """
@@ -127,19 +132,42 @@ def format_value(value: float | None, unit: str = "", digits: int = 3) -> str:
         text = f"{v:,.1f}".rstrip("0").rstrip(".")
     else:
         text = f"{v:.{digits}g}"
-    if unit in ("%", "% of GDP") or unit.startswith("%"):
-        return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+    if unit.startswith("%"):
+        return f"{text}{unit}"  # "12%", "3.4% of GDP"
     return f"{text} {unit}".strip()
 
 
-def world_map_data(values: pd.DataFrame | None = None) -> alt.Data:
-    """The lab's world map as inline TopoJSON features, ready for ``mark_geoshape``.
-
-    Each feature has ``properties.iso3`` and ``properties.name``. Join values
-    with ``transform_lookup(lookup="properties.iso3", from_=alt.LookupData(...))``.
-    The map is embedded (never fetched from a URL), so it renders offline.
-    """
+@lru_cache(maxsize=1)
+def _world_map_text() -> str:
     from widgets.data import load_world_map
 
-    return alt.Data(values=load_world_map(), format=alt.DataFormat(type="topojson",
-                                                                   feature="countries"))
+    return json.dumps(load_world_map(), separators=(",", ":"))
+
+
+def world_map_data() -> alt.Data:
+    """The lab's world map as inline TopoJSON, ready for ``mark_geoshape``.
+
+    Each feature has ``properties.iso3`` and ``properties.name``; join values
+    with ``transform_lookup(lookup="properties.iso3", from_=alt.LookupData(...))``.
+    The map is embedded (never fetched from a URL), so it renders offline. It
+    is passed as one JSON *string*: Altair copies and validates a string in
+    microseconds, whereas the nested TopoJSON objects cost seconds per chart.
+
+    >>> world_map_data().to_dict()["format"]
+    {'type': 'topojson', 'feature': 'countries'}
+    """
+    return alt.Data(values=_world_map_text(),
+                    format=alt.DataFormat(type="topojson", feature="countries"))
+
+
+def json_data(df: pd.DataFrame, double_precision: int = 10) -> alt.Data:
+    """``df`` embedded in a chart as one JSON string (missing values as null).
+
+    Altair walks through every value of a table given as records; a string it
+    passes through untouched, so big lookup tables cost little to embed.
+
+    >>> json_data(pd.DataFrame({"a": [1.0, None]})).to_dict()["values"]
+    '[{"a":1.0},{"a":null}]'
+    """
+    return alt.Data(values=df.to_json(orient="records", double_precision=double_precision),
+                    format=alt.DataFormat(type="json"))

@@ -31,7 +31,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from widgets.charts import NO_DATA_COLOUR, OKABE_ITO, colour_scale, describe
+from widgets.charts import (
+    NO_DATA_COLOUR,
+    OKABE_ITO,
+    colour_scale,
+    describe,
+    world_map_data,
+)
 from widgets.explore import ALL, colour_domain
 
 __all__ = ["coverage_country_chart", "coverage_year_chart", "explorer_chart", "explorer_spec", "wide_by_year",
@@ -44,30 +50,6 @@ VALUES_NAME = "indicator_by_year"
 OUTSIDE_COLOUR = "#f7f7f7"
 #: Most countries the line chart compares at once (one Okabe–Ito colour each).
 MAX_COMPARED = len(OKABE_ITO)
-
-
-@lru_cache(maxsize=1)
-def _world_map_text() -> str:
-    from widgets.data import load_world_map
-
-    return json.dumps(load_world_map(), separators=(",", ":"))
-
-
-def world_map_text_data() -> alt.Data:
-    """The lab's world map, embedded as one JSON *string* (parsed by Vega).
-
-    Same map as :func:`widgets.charts.world_map_data`, but Altair copies and
-    validates a string in microseconds, whereas the nested TopoJSON objects
-    cost seconds on every chart operation.
-    """
-    return alt.Data(values=_world_map_text(),
-                    format=alt.DataFormat(type="topojson", feature="countries"))
-
-
-def _json_data(df: pd.DataFrame) -> alt.Data:
-    """A table embedded as a JSON string (cheap for Altair to copy)."""
-    return alt.Data(values=df.to_json(orient="records", double_precision=6),
-                    format=alt.DataFormat(type="json"))
 
 
 def year_column(year: int) -> str:
@@ -174,7 +156,7 @@ def explorer_chart(
     and ``pick`` (point selection: a click on the map).
     """
     if world is True:
-        world = world_map_text_data()
+        world = world_map_data()
     elif world is None or world is False:
         world = alt.Data(values=[{"properties": {"iso3": r, "name": n}}
                                  for r, n in zip(wide["iso3"], wide["name"], strict=True)])

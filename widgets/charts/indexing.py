@@ -16,14 +16,19 @@ check that the two agree.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 
 import altair as alt
 import pandas as pd
 
-from widgets.charts import NO_DATA_COLOUR, OKABE_ITO, colour_scale, describe
+from widgets.charts import (
+    NO_DATA_COLOUR,
+    OKABE_ITO,
+    colour_scale,
+    describe,
+    json_data,
+    world_map_data,
+)
 
 __all__ = [
     "index_map",
@@ -34,42 +39,10 @@ __all__ = [
     "hdi_scatter",
     "score_expression",
     "uncertainty_chart",
-    "inline_json",
-    "world_map_inline",
 ]
 
 #: Colour of the "moves up" / "moves down" arrows in the rank-shift chart.
 UP_COLOUR, DOWN_COLOUR = OKABE_ITO[2], OKABE_ITO[5]
-
-
-@lru_cache(maxsize=1)
-def _world_map_text() -> str:
-    from widgets.data import load_world_map
-
-    return json.dumps(load_world_map(), separators=(",", ":"))
-
-
-def world_map_inline() -> alt.Data:
-    """The world map embedded as one JSON *string* (renders offline).
-
-    Same map as :func:`widgets.charts.world_map_data`, but Altair does not walk
-    through every coordinate when it converts a string, so building or
-    replacing a map chart takes a fraction of a second instead of several.
-    """
-    return alt.Data(values=_world_map_text(),
-                    format=alt.DataFormat(type="topojson", feature="countries"))
-
-
-def inline_json(df: pd.DataFrame) -> alt.Data:
-    """``df`` embedded as one JSON string (missing values as null).
-
-    Altair walks through every value of a table given as records; a string it
-    passes through untouched, so big lookup tables cost little to embed.
-
-    >>> inline_json(pd.DataFrame({"a": [1.0, None]})).to_dict()["values"]
-    '[{"a":1.0},{"a":null}]'
-    """
-    return alt.Data(values=df.to_json(orient="records"), format=alt.DataFormat(type="json"))
 
 
 def index_table(countries: pd.DataFrame, matrices: Mapping[str, pd.DataFrame],
@@ -151,7 +124,7 @@ def _tooltip_score(title: str = "Index score"):
 def ranking_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params,
                   description: str, top: int = 15, epsilon: float = 0.01):
     """Bar charts of the ``top`` best and worst countries on the learner's index."""
-    base = _with_scores(alt.Chart(inline_json(table)), n, methods, epsilon).transform_filter(
+    base = _with_scores(alt.Chart(json_data(table)), n, methods, epsilon).transform_filter(
         "isValid(datum.score)"
     ).transform_window(rank="rank()", sort=[alt.SortField("score", order="descending")]
     ).transform_joinaggregate(total="count()")
@@ -176,8 +149,8 @@ def index_map(table: pd.DataFrame, n: int, methods: Sequence[str], params,
               description: str, epsilon: float = 0.01):
     """World map of the index (darker = worse); grey = not in the index."""
     fields = ["name"] + [f"{m}_{i}" for m in methods for i in range(n)]
-    chart = alt.Chart(world_map_inline()).transform_lookup(
-        lookup="properties.iso3", from_=alt.LookupData(inline_json(table[["iso3", *fields]]),
+    chart = alt.Chart(world_map_data()).transform_lookup(
+        lookup="properties.iso3", from_=alt.LookupData(json_data(table[["iso3", *fields]]),
                                                        "iso3", fields)
     )
     chart = _with_scores(chart, n, methods, epsilon).mark_geoshape().encode(
@@ -221,7 +194,7 @@ def rank_shift_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params
                         scale=alt.Scale(domain=["moves up", "moves down", "no change"],
                                         range=["triangle-left", "triangle-right", "circle"])))
     # all transforms on the layer: the three layers share one data source and one sort
-    layered = alt.layer(rule, start, end, data=inline_json(table))
+    layered = alt.layer(rule, start, end, data=json_data(table))
     chart = _with_scores(layered, n, methods, epsilon).transform_filter(
         "isValid(datum.score)"
     ).transform_window(rank="rank()", sort=[alt.SortField("score", order="descending")]
@@ -245,7 +218,7 @@ def rank_shift_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params
 def hdi_scatter(table: pd.DataFrame, n: int, methods: Sequence[str], params,
                 description: str, epsilon: float = 0.01):
     """Each country's index score against its Human Development Index."""
-    chart = _with_scores(alt.Chart(inline_json(table)), n, methods, epsilon).transform_filter(
+    chart = _with_scores(alt.Chart(json_data(table)), n, methods, epsilon).transform_filter(
         "isValid(datum.score) && isValid(datum.hdi)"
     ).mark_circle(opacity=0.75).encode(
         color=alt.when("datum.iso3 == highlight").then(alt.value(OKABE_ITO[5])

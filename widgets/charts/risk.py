@@ -16,8 +16,14 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from widgets.charts import NO_DATA_COLOUR, OKABE_ITO, colour_scale, describe
-from widgets.charts.indexing import inline_json, world_map_inline
+from widgets.charts import (
+    NO_DATA_COLOUR,
+    OKABE_ITO,
+    colour_scale,
+    describe,
+    json_data,
+    world_map_data,
+)
 from widgets.risk import RISK_DIMENSIONS
 
 __all__ = [
@@ -50,7 +56,7 @@ def risk_map(table: pd.DataFrame, year: int, measure: str, description: str,
     """
     params = [alt.param(name="year", value=int(year)), alt.param(name="measure", value=measure),
               alt.param(name="highlight", value=highlight)]
-    world = world_map_inline()
+    world = world_map_data()
     background = alt.Chart(world).mark_geoshape(fill=NO_DATA_COLOUR, stroke="white",
                                                 strokeWidth=0.4)
     # one row per country, one column per measure and year ("risk_2020"): the map's
@@ -62,7 +68,7 @@ def risk_map(table: pd.DataFrame, year: int, measure: str, description: str,
     wide = wide.reset_index()
     layer = alt.Chart(world).transform_lookup(
         lookup="properties.iso3",
-        from_=alt.LookupData(inline_json(wide), "iso3",
+        from_=alt.LookupData(json_data(wide), "iso3",
                              [c for c in wide.columns if c != "iso3"]),
     ).transform_calculate(
         name="datum.properties.name", iso3="datum.properties.iso3",
@@ -111,7 +117,7 @@ def risk_ranking_chart(table: pd.DataFrame, year: int, description: str, region:
                         range=["triangle-up", "circle", "square"]), title="Dimension"),
         tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("dimension:N"),
                  alt.Tooltip("value:Q", title="Score", format=".1f")])
-    chart = alt.layer(bars, dots, data=inline_json(table[fields])).transform_filter(
+    chart = alt.layer(bars, dots, data=json_data(table[fields])).transform_filter(
         "datum.year == year && isValid(datum.risk) && (region == 'All' || datum.un_region == "
         "region) && (income == 'All' || datum.income_group == income)"
     ).transform_window(rank="row_number()", sort=[alt.SortField("risk", order="descending")]
@@ -223,7 +229,7 @@ def lens_chart(table: pd.DataFrame, year: int, lens: str, lens_labels: dict[str,
         x="risk:Q", y=y, tooltip=tooltip)
     group = alt.Chart().mark_point(filled=True, size=70, color=OKABE_ITO[3]).encode(
         x="group:Q", y=y, tooltip=tooltip)
-    chart = alt.layer(rule, national, group, data=inline_json(table[fields])).transform_filter(
+    chart = alt.layer(rule, national, group, data=json_data(table[fields])).transform_filter(
         "datum.year == year").transform_calculate(group=expr, group_label=label_expr
     ).transform_filter("isValid(datum.group) && isValid(datum.risk)").transform_calculate(
         change="datum.group - datum.risk", size="abs(datum.group - datum.risk)"
