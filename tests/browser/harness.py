@@ -51,7 +51,7 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 #: Seconds a lesson may take to open and run (a loaded CI machine is slow).
 LESSON_TIMEOUT = float(os.environ.get("HSL_BROWSER_TIMEOUT", "180"))
 #: Seconds a chart may take to react to a control.
-REACT_TIMEOUT = float(os.environ.get("HSL_REACT_TIMEOUT", "20"))
+REACT_TIMEOUT = float(os.environ.get("HSL_REACT_TIMEOUT", "10"))
 
 
 def _load_app_module():

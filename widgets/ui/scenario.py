@@ -168,6 +168,12 @@ class ScenarioSimulator(LabWidget):
             for suffix, ctl in (("on", on), ("severity", sev), ("start", start),
                                 ("duration", dur)):
                 setattr(self, f"shock_{k}_{suffix}", ctl)
+            # A shock's settings can only be changed once it is ticked: an unticked
+            # shock's sliders would otherwise do nothing a learner can see.
+            for ctl in (sev, start, dur):
+                ctl.disabled = True
+            on.observe(lambda change, ctls=(sev, start, dur): [
+                setattr(c, "disabled", not change["new"]) for c in ctls], names="value")
             rows.append(W.HBox([on, sev, start, dur]))
         self.injects_html = W.HTML()
         rows.append(self.injects_html)
@@ -218,7 +224,9 @@ class ScenarioSimulator(LabWidget):
                    "deliberately simple so every step can be checked. Change an assumption below; "
                    "the table lists each one with its plausible range, reasoning and source.</p>"),
             self.equations,
-            W.HBox([self.param_name, self.param_value, self.param_apply]), self.param_reset,
+            # A form: the chosen assumption changes when Apply is pressed.
+            W.HBox([self.param_name, self.param_value, self.param_apply]).add_class("hsl-form"),
+            self.param_reset,
             self.param_table,
         ])
 
@@ -258,10 +266,10 @@ class ScenarioSimulator(LabWidget):
         teams_box = W.VBox([
             self.team_folder, W.HBox([self.team_name, self.round_no]), self.replace, self.notes,
             W.HBox([self.save_button, self.compare_button]),
-            W.HBox([self.report_format, self.report_button]),
+            W.HBox([self.report_format, self.report_button]).add_class("hsl-form"),
             W.HTML("<b>Facilitator: injects</b> (new events between rounds; they apply to "
                    "whoever runs this notebook)"),
-            W.HBox([self.inject_choice, self.inject_start]),
+            W.HBox([self.inject_choice, self.inject_start]).add_class("hsl-form"),
             W.HBox([self.inject_button, self.clear_injects]),
             self.team_box,
         ])
