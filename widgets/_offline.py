@@ -37,10 +37,33 @@ function bundle(model) {
   }
   return globalThis[KEY];
 }
+// Altair's render() adds a "change:_params" (and "change:_py_to_js_updates")
+// listener each time a new spec is embedded and never removes the old one, so
+// after ten indicator changes every slider step re-ran ten hidden, finalized
+// Vega views. Keep only the newest listener of each.
+const ONCE = new Set(["change:_params", "change:_py_to_js_updates"]);
+function newestListenerOnly(model) {
+  const newest = {};
+  return new Proxy(model, {
+    get(target, prop) {
+      if (prop === "on") {
+        return (event, callback, context) => {
+          if (ONCE.has(event)) {
+            if (newest[event]) target.off(event, newest[event]);
+            newest[event] = callback;
+          }
+          return target.on(event, callback, context);
+        };
+      }
+      const value = target[prop];
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
 export default {
   async render(ctx) {
     const mod = await bundle(ctx.model);
-    return mod.default.render(ctx);
+    return mod.default.render({ ...ctx, model: newestListenerOnly(ctx.model) });
   },
 };
 """
