@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from widgets.charts import NO_DATA_COLOUR
 from widgets.charts.explore import (
     MAX_COMPARED,
+    OUTSIDE_COLOUR,
     VALUES_NAME,
     coverage_country_chart,
     coverage_year_chart,
@@ -238,10 +240,15 @@ def test_explorer_chart_params_and_no_data_legend(wide):
     assert params["year"]["value"] == 2021 and params["picked"]["value"] == ["KEN"]
     assert params["region"]["value"] == "Africa" and params["pick"]["select"]["type"] == "point"
     layers = spec["vconcat"][0]["layer"]
-    nodata = layers[1]
-    assert nodata["encoding"]["color"]["scale"]["domain"] == ["no data"]
-    has_data = layers[2]
-    assert has_data["encoding"]["color"]["scale"]["scheme"] == "orangered"
+    legend = layers[0]
+    assert legend["encoding"]["color"]["scale"]["domain"] == ["no data"]
+    countries = layers[1]
+    colour = countries["encoding"]["color"]
+    assert colour["scale"]["scheme"] == "orangered"
+    # countries without data are grey, those outside the filter pale: never a value
+    assert [c["value"] for c in colour["condition"]] == [OUTSIDE_COLOUR, NO_DATA_COLOUR]
+    # one layer holds every country: a change re-colours shapes, none is filtered out
+    assert not any("filter" in t for t in countries["transform"])
     assert "y2021" in json.dumps(spec["vconcat"][0]["transform"])
     # the year is picked inside Vega, from the parameter
     assert any("datum['y' + year]" in t.get("calculate", "")
@@ -250,8 +257,8 @@ def test_explorer_chart_params_and_no_data_legend(wide):
 
 
 def test_explorer_chart_rank_order_follows_direction(wide):
-    worse = _spec(wide)["vconcat"][0]["layer"][2]["transform"][1]["sort"][0]["order"]
-    better = _spec(wide, direction="higher_is_better")["vconcat"][0]["layer"][2][
+    worse = _spec(wide)["vconcat"][0]["layer"][1]["transform"][1]["sort"][0]["order"]
+    better = _spec(wide, direction="higher_is_better")["vconcat"][0]["layer"][1][
         "transform"][1]["sort"][0]["order"]
     assert (worse, better) == ("ascending", "descending")
 

@@ -19,12 +19,12 @@ in every lesson:
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
 from typing import Any
 
 import altair as alt
 import pandas as pd
+
+from widgets.charts._projection import map_projection, projected_world_map_text
 
 __all__ = [
     "NO_DATA_COLOUR",
@@ -36,6 +36,7 @@ __all__ = [
     "enable_theme",
     "format_value",
     "json_data",
+    "map_projection",
     "world_map_data",
 ]
 
@@ -137,26 +138,22 @@ def format_value(value: float | None, unit: str = "", digits: int = 3) -> str:
     return f"{text} {unit}".strip()
 
 
-@lru_cache(maxsize=1)
-def _world_map_text() -> str:
-    from widgets.data import load_world_map
-
-    return json.dumps(load_world_map(), separators=(",", ":"))
-
-
 def world_map_data() -> alt.Data:
     """The lab's world map as inline TopoJSON, ready for ``mark_geoshape``.
 
     Each feature has ``properties.iso3`` and ``properties.name``; join values
     with ``transform_lookup(lookup="properties.iso3", from_=alt.LookupData(...))``.
     The map is embedded (never fetched from a URL), so it renders offline. It
-    is passed as one JSON *string*: Altair copies and validates a string in
-    microseconds, whereas the nested TopoJSON objects cost seconds per chart.
+    is already projected (Equal Earth, Antarctica left out): draw it with
+    ``projection=map_projection()``, which makes re-colouring a map cheap in
+    the browser (see :mod:`widgets.charts._projection`). It is passed as one
+    JSON *string*: Altair copies and validates a string in microseconds,
+    whereas the nested TopoJSON objects cost seconds per chart.
 
     >>> world_map_data().to_dict()["format"]
     {'type': 'topojson', 'feature': 'countries'}
     """
-    return alt.Data(values=_world_map_text(),
+    return alt.Data(values=projected_world_map_text(),
                     format=alt.DataFormat(type="topojson", feature="countries"))
 
 

@@ -36,6 +36,7 @@ from widgets.charts import (
     OKABE_ITO,
     colour_scale,
     describe,
+    map_projection,
     world_map_data,
 )
 from widgets.explore import ALL, colour_domain
@@ -170,52 +171,59 @@ def explorer_chart(
     tip_country = alt.Tooltip("country:N", title="Country")
     tip_year = alt.Tooltip("shown_year:Q", title="Year", format="d")
 
-    outside = alt.Chart(
-        mark=alt.MarkDef(type="geoshape", fill=OUTSIDE_COLOUR, stroke="#d0d0d0", strokeWidth=0.4),
-        transform=[alt.FilterTransform(filter="!datum.in_view"),
-                   alt.CalculateTransform(calculate="'not in the current filter'", **{"as": "outside"})],
-    ).encode(tooltip=[tip_country, alt.Tooltip("outside:N", title="Shown")])
-    nodata = alt.Chart(
-        mark=alt.MarkDef(type="geoshape", stroke="white", strokeWidth=0.4),
-        transform=[alt.FilterTransform(filter="datum.in_view && !isValid(datum.value)"),
-                   alt.CalculateTransform(calculate="'no data'", **{"as": "status"})],
-    ).encode(
-        color=alt.Color("status:N", title=None,
-                        scale=alt.Scale(domain=["no data"], range=[NO_DATA_COLOUR]),
-                        legend=alt.Legend(orient="bottom", symbolType="square")),
-        tooltip=[tip_country, alt.Tooltip("status:N", title=label), tip_year],
-    )
+    # One geoshape layer for every country: a slider step or a filter then only
+    # re-colours the same shapes (no shape enters or leaves, nothing is re-fitted).
     rank_order = "ascending" if direction == "higher_is_worse" else "descending"
     rank_title = "Rank (1 = best-off)" if direction != "neutral" else "Rank (1 = highest)"
-    has_data = alt.Chart(
+    countries = alt.Chart(
         name="explorer_map",
-        mark=alt.MarkDef(type="geoshape"),
+        mark=alt.MarkDef(type="geoshape", strokeWidth=0.4),
         transform=[
-            alt.FilterTransform(filter="datum.in_view && isValid(datum.value)"),
-            alt.WindowTransform(window=[alt.WindowFieldDef(op="rank", **{"as": "rank"})],
-                                sort=[alt.SortField("value", order=rank_order)]),
-            alt.JoinAggregateTransform(joinaggregate=[
-                alt.JoinAggregateFieldDef(op="count", **{"as": "n"})]),
             alt.CalculateTransform(
-                calculate="datum.rank + ' of ' + datum.n + ' countries with data'",
+                calculate=("!datum.in_view ? 'outside' : "
+                           "(isValid(datum.value) ? 'data' : 'no data')"),
+                **{"as": "status"}),
+            alt.WindowTransform(window=[alt.WindowFieldDef(op="rank", **{"as": "rank"})],
+                                sort=[alt.SortField("value", order=rank_order)],
+                                groupby=["status"]),
+            alt.JoinAggregateTransform(
+                joinaggregate=[alt.JoinAggregateFieldDef(op="count", **{"as": "n"})],
+                groupby=["status"]),
+            alt.CalculateTransform(
+                calculate=("datum.status == 'data' ? format(datum.value, ',.4~g') : "
+                           "(datum.status == 'no data' ? 'no data' : 'not in the current filter')"),
+                **{"as": "value_text"}),
+            alt.CalculateTransform(
+                calculate=("datum.status == 'data' ? "
+                           "datum.rank + ' of ' + datum.n + ' countries with data' : '–'"),
                 **{"as": "rank_text"}),
         ],
     ).encode(
+        # (Altair's alt.when chains cannot end in a field; Vega-Lite allows it.)
         color=alt.Color("value:Q", title=title,
                         scale=colour_scale(direction, domain=domain, type=kind, clamp=True),
                         legend=alt.Legend(orient="bottom", direction="horizontal",
-                                          gradientLength=220, titleLimit=420)),
-        tooltip=[tip_country, alt.Tooltip("value:Q", title=title, format=",.4~g"), tip_year,
+                                          gradientLength=220, titleLimit=420),
+                        condition=[{"test": "datum.status == 'outside'", "value": OUTSIDE_COLOUR},
+                                   {"test": "datum.status == 'no data'", "value": NO_DATA_COLOUR}]),
+        tooltip=[tip_country, alt.Tooltip("value_text:N", title=title), tip_year,
                  alt.Tooltip("rank_text:N", title=rank_title)],
         strokeWidth=alt.when(pick, empty=False).then(alt.value(1.8)).otherwise(alt.value(0.4)),
-        stroke=alt.when(pick, empty=False).then(alt.value("black")).otherwise(alt.value("white")),
+        stroke=alt.when(pick, empty=False).then(alt.value("black"))
+        .when("datum.status == 'outside'").then(alt.value("#d0d0d0"))
+        .otherwise(alt.value("white")),
     ).add_params(pick)
+    # The "no data" legend entry (drawn by a layer with one row and no shape).
+    nodata_legend = alt.Chart(
+        alt.Data(values=[{"status": "no data"}]), mark=alt.MarkDef(type="geoshape"),
+    ).encode(color=alt.Color("status:N", title=None,
+                             scale=alt.Scale(domain=["no data"], range=[NO_DATA_COLOUR]),
+                             legend=alt.Legend(orient="bottom", symbolType="square")))
     lookup_fields = ["name", "region", "income", *year_cols]
     the_map = alt.LayerChart(
-        layer=[outside, nodata, has_data],
+        layer=[nodata_legend, countries],
         data=world,
         transform=[
-            alt.FilterTransform(filter="datum.properties.iso3 != 'ATA'"),
             alt.CalculateTransform(calculate="datum.properties.name", **{"as": "map_name"}),
             # Natural Earth draws these apart; the statistics count them in SOM / CYP.
             alt.CalculateTransform(
@@ -236,7 +244,7 @@ def explorer_chart(
                 **{"as": "in_view"}),
             alt.CalculateTransform(calculate="year", **{"as": "shown_year"}),
         ],
-        projection=alt.Projection(type="equalEarth"),
+        projection=map_projection(),
         width=MAP_WIDTH, height=MAP_HEIGHT,
     ).resolve_scale(color="independent")
 
@@ -356,7 +364,7 @@ def explorer_spec(
     spec["datasets"] = datasets
     values = pd.Series(wide[list(year_cols)].to_numpy(dtype=float).ravel()).dropna()
     domain, kind = colour_domain(values if not values.empty else pd.Series([0.0, 1.0]))
-    has_data = spec["vconcat"][0]["layer"][2]
+    has_data = spec["vconcat"][0]["layer"][1]
     has_data["encoding"]["color"]["scale"] = colour_scale(
         direction, domain=domain, type=kind, clamp=True).to_dict()
     has_data["transform"][1]["sort"][0]["order"] = (

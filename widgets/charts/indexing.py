@@ -27,6 +27,7 @@ from widgets.charts import (
     colour_scale,
     describe,
     json_data,
+    map_projection,
     world_map_data,
 )
 
@@ -163,7 +164,7 @@ def index_map(table: pd.DataFrame, n: int, methods: Sequence[str], params,
                       title=["Index score", "(darker = worse)"])
         ).otherwise(alt.value(NO_DATA_COLOUR)),
         tooltip=[alt.Tooltip("properties.name:N", title="Country"), _tooltip_score()],
-    ).project("equalEarth").properties(width=620, height=330).add_params(*params)
+    ).properties(width=620, height=330, projection=map_projection()).add_params(*params)
     return describe(chart, description)
 
 

@@ -22,6 +22,7 @@ from widgets.charts import (
     colour_scale,
     describe,
     json_data,
+    map_projection,
     world_map_data,
 )
 from widgets.risk import RISK_DIMENSIONS
@@ -57,37 +58,36 @@ def risk_map(table: pd.DataFrame, year: int, measure: str, description: str,
     params = [alt.param(name="year", value=int(year)), alt.param(name="measure", value=measure),
               alt.param(name="highlight", value=highlight)]
     world = world_map_data()
-    background = alt.Chart(world).mark_geoshape(fill=NO_DATA_COLOUR, stroke="white",
-                                                strokeWidth=0.4)
     # one row per country, one column per measure and year ("risk_2020"): the map's
     # features look their values up, so the 400 kB map is embedded only once and
-    # the year / measure params pick the column in the browser
+    # the year / measure params pick the column in the browser. One layer for
+    # every country, so a change only re-colours shapes (countries without a
+    # score are grey, never left out or drawn as zero)
     measures = ["risk", *RISK_DIMENSIONS]
     wide = table.pivot(index="iso3", columns="year", values=measures).round(1)
     wide.columns = [f"{m}_{y}" for m, y in wide.columns]
     wide = wide.reset_index()
-    layer = alt.Chart(world).transform_lookup(
+    as_text = {f"text_{m}": (f"isValid(datum['{m}_' + year]) ? "
+                             f"format(datum['{m}_' + year], '.1f') : 'no data'") for m in measures}
+    chart = alt.Chart(world).transform_lookup(
         lookup="properties.iso3",
         from_=alt.LookupData(json_data(wide), "iso3",
                              [c for c in wide.columns if c != "iso3"]),
     ).transform_calculate(
         name="datum.properties.name", iso3="datum.properties.iso3",
-        shown="datum[measure + '_' + year]",
-        **{f"now_{m}": f"datum['{m}_' + year]" for m in measures},
-    ).transform_filter("isValid(datum.shown)").mark_geoshape().encode(
-        color=alt.Color("shown:Q", scale=colour_scale("higher_is_worse", domain=[0, 10]),
-                        title=["Score 0–10", "(darker = more risk)"]),
+        shown="datum[measure + '_' + year]", **as_text,
+    ).mark_geoshape().encode(
+        color=alt.when("!isValid(datum.shown)").then(alt.value(NO_DATA_COLOUR)).otherwise(
+            alt.Color("shown:Q", scale=colour_scale("higher_is_worse", domain=[0, 10]),
+                      title=["Score 0–10", "(darker = more risk)", "grey = no data"])),
         stroke=alt.when("datum.iso3 == highlight").then(alt.value("#000000")
                                                         ).otherwise(alt.value("white")),
         strokeWidth=alt.when("datum.iso3 == highlight").then(alt.value(2.5)
                                                              ).otherwise(alt.value(0.4)),
         tooltip=[alt.Tooltip("name:N", title="Country"),
-                 alt.Tooltip("now_risk:Q", title="Risk", format=".1f"),
-                 *[alt.Tooltip(f"now_{k}:Q", title=v, format=".1f")
-                   for k, v in RISK_DIMENSIONS.items()]],
-    )
-    chart = alt.layer(background, layer).project("equalEarth").properties(
-        width=620, height=330).add_params(*params)
+                 alt.Tooltip("text_risk:N", title="Risk"),
+                 *[alt.Tooltip(f"text_{k}:N", title=v) for k, v in RISK_DIMENSIONS.items()]],
+    ).properties(width=620, height=330, projection=map_projection()).add_params(*params)
     return describe(chart, description)
 
 
