@@ -167,7 +167,7 @@ def run_lesson(lesson: Path, workdir: Path) -> dict:
         stop.set()
         sampler.join(timeout=2)
         km.shutdown_kernel(now=True)
-    return {"lesson": lesson.name, "run_seconds": round(seconds, 2),
+    return {"lesson": lesson.name, "measured": _stamp(), "run_seconds": round(seconds, 2),
             "kernel_cpu_seconds": round(cpu, 2),
             "peak_memory_mb": round(peak / 2**20, 1), "error": error}
 
@@ -225,8 +225,19 @@ def save(data: dict) -> None:
     OUT_MD.write_text(write_markdown(data))
 
 
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _merged(old: list[dict], new: list[dict]) -> list[dict]:
+    """``old`` with the entries of the lessons in ``new`` replaced, in lesson order."""
+    by_lesson = {e["lesson"]: e for e in old}
+    by_lesson.update({e["lesson"]: e for e in new})
+    return [by_lesson[k] for k in sorted(by_lesson)]
+
+
 def browser_latency(lessons: list[Path], reps: int, workspace: Path,
-                    data: dict) -> tuple[list[dict], str]:
+                    data: dict, kept: list[dict] = ()) -> tuple[list[dict], str]:
     from playwright.sync_api import sync_playwright
 
     chromium = harness.find_chromium()
@@ -245,7 +256,7 @@ def browser_latency(lessons: list[Path], reps: int, workspace: Path,
             for lesson in lessons:
                 page = context.new_page()
                 lp = harness.LessonPage(page, server, lesson)
-                entry: dict = {"lesson": lesson.name, "widgets": []}
+                entry: dict = {"lesson": lesson.name, "widgets": [], "measured": _stamp()}
                 try:
                     lp.open_and_run()
                     entry["app_load_seconds"] = round(lp.load_seconds or 0, 2)
@@ -257,8 +268,9 @@ def browser_latency(lessons: list[Path], reps: int, workspace: Path,
                     print(f"  {lesson.stem}: {entry['error']}", flush=True)
                 finally:
                     page.close(run_before_unload=True)
+                entry["load_average"] = [round(x, 2) for x in os.getloadavg()]
                 results.append(entry)
-                data["latency"] = results
+                data["latency"] = _merged(list(kept), results)
                 data["machine"]["chromium"] = version
                 save(data)
             browser.close()
@@ -274,8 +286,9 @@ def write_markdown(data: dict) -> str:
     m = data["machine"]
     lines = [
         "# Benchmark results", "",
-        f"Measured {data['date']} with `make bench` (`benchmarks/bench.py`, "
-        f"{data['reps']} repetitions per control).", "",
+        f"Last run {data['date']} with `make bench` (`benchmarks/bench.py`, "
+        f"{data['reps']} repetitions per control). Lessons measured in earlier runs "
+        "keep their results; each row says when it was measured.", "",
         "## Machine", "",
         f"- CPU: {m['cpu']} — {m['cores']} cores; RAM {m['ram_gb']} GB",
         f"- OS: {m['os']}; Python {m['python']}; Chromium {m['chromium']}",
@@ -304,6 +317,9 @@ def write_markdown(data: dict) -> str:
             "|---|---:|---|---|---:|---:|---:|---|",
         ]
         for entry in data["latency"]:
+            if entry.get("measured"):
+                lines.append(f"| **{entry['lesson']}** | | measured {entry['measured']}, load "
+                             f"average {entry.get('load_average', '?')} | | | | | |")
             if entry.get("error"):
                 lines.append(f"| {entry['lesson']} | | **error**: {entry['error'][:80]} | | | | | |")
             for w in entry["widgets"]:
@@ -329,29 +345,32 @@ def main(argv: list[str] | None = None) -> int:
     lessons = harness.discover_lessons()
     if args.lessons:
         lessons = [p for p in lessons if p.name[:2] in args.lessons]
-    data: dict = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "reps": args.reps,
+    data: dict = {"date": _stamp(), "reps": args.reps,
                   "targets": {"p95_ms": TARGET_P95_MS, "run_seconds": TARGET_RUN_S,
                               "peak_memory_mb": TARGET_MEM_MB},
                   "lessons": [], "latency": []}
     data["machine"] = machine(None)
-    if OUT_JSON.exists() and (args.skip_run or args.skip_browser):
-        # Keep the other half of an earlier run (measure the two parts separately).
-        previous = json.loads(OUT_JSON.read_text())
-        if args.skip_run:
-            data["lessons"] = previous.get("lessons", [])
-        if args.skip_browser:
-            data["latency"] = previous.get("latency", [])
+    previous = json.loads(OUT_JSON.read_text()) if OUT_JSON.exists() else {}
+    measured = {p.name for p in lessons}
+    # Keep an earlier run's results for what this run does not measure again: the
+    # other half (--skip-run / --skip-browser) and the other lessons (--lessons).
+    kept = {part: [e for e in previous.get(part, [])
+                   if e["lesson"] not in measured or skip]
+            for part, skip in (("lessons", args.skip_run), ("latency", args.skip_browser))}
     with tempfile.TemporaryDirectory(prefix="hsl-bench-") as tmp:
         workspace = harness.make_workspace(Path(tmp))
+        data["lessons"], data["latency"] = list(kept["lessons"]), list(kept["latency"])
         if not args.skip_run:
             for lesson in lessons:
                 print(f"run {lesson.name} …", flush=True)
                 result = run_lesson(workspace / "lessons" / lesson.name, Path(tmp) / "my-work")
                 print(f"  {result}", flush=True)
-                data["lessons"].append(result)
+                data["lessons"] = _merged(data["lessons"], [result])
                 save(data)
         if not args.skip_browser:
-            data["latency"], chromium = browser_latency(lessons, args.reps, workspace, data)
+            latency, chromium = browser_latency(lessons, args.reps, workspace, data,
+                                                kept["latency"])
+            data["latency"] = _merged(kept["latency"], latency)
             data["machine"]["chromium"] = chromium
     data["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     save(data)
