@@ -189,7 +189,14 @@ def test_profile_compare_modes(profile):
     assert not profile.peer.disabled
     profile.peer.value = "NOR"
     rows = profile.spec["datasets"]["profile_rows"]
-    assert "Peer: Norway" in json.dumps(profile.spec["vconcat"])
+    params = {p["name"]: p.get("value") for p in profile.spec["params"]}
+    assert params["compare_label"] == "Peer: Norway"
+    # changed in place: the chart on screen got the rows, the label and the text
+    updates = {(u["namespace"], u.get("name")): u for u in profile.panel.chart._py_to_js_updates}
+    assert updates[("data", "profile_rows")]["value"] == rows
+    updates = {u["namespace"]: u for u in profile.panel.chart._py_to_js_updates}
+    assert updates["description"]["value"] == profile.panel.description_text
+    assert profile.panel.chart.params.compare_label == "Peer: Norway"
     nor = CountryProfile("NOR")
     nor_rows = {r["row"]: r["pct_world"] for r in nor.spec["datasets"]["profile_rows"]}
     assert all(r["pct_compare"] == nor_rows[r["row"]] for r in rows)

@@ -41,13 +41,32 @@ function bundle(model) {
 // listener each time a new spec is embedded and never removes the old one, so
 // after ten indicator changes every slider step re-ran ten hidden, finalized
 // Vega views. Keep only the newest listener of each.
+// Updates sent by ChartPanel.set_data may also carry the chart's new text
+// description, which Vega shows to screen readers as the chart's aria-label.
 const ONCE = new Set(["change:_params", "change:_py_to_js_updates"]);
-function newestListenerOnly(model) {
+function describe(el, updates) {
+  for (const u of updates || []) {
+    if (u.namespace !== "description") continue;
+    // Vega puts the description on its container: <div class="chart-wrapper"
+    // role="graphics-document" aria-label="...">.
+    for (const node of el.querySelectorAll('[role="graphics-document"]')) {
+      node.setAttribute("aria-label", u.value);
+    }
+  }
+}
+function newestListenerOnly(model, el) {
   const newest = {};
   return new Proxy(model, {
     get(target, prop) {
       if (prop === "on") {
         return (event, callback, context) => {
+          if (event === "change:_py_to_js_updates") {
+            const inner = callback;
+            callback = async (updates) => {
+              await inner(updates);
+              describe(el, updates.changed ? updates.changed._py_to_js_updates : updates);
+            };
+          }
           if (ONCE.has(event)) {
             if (newest[event]) target.off(event, newest[event]);
             newest[event] = callback;
@@ -63,7 +82,7 @@ function newestListenerOnly(model) {
 export default {
   async render(ctx) {
     const mod = await bundle(ctx.model);
-    return mod.default.render({ ...ctx, model: newestListenerOnly(ctx.model) });
+    return mod.default.render({ ...ctx, model: newestListenerOnly(ctx.model, ctx.el) });
   },
 };
 """

@@ -82,3 +82,33 @@ def test_a_new_spec_leaves_one_parameter_listener(page):
     assert counts == [1, 1, 1]
     # ... and the chart it draws is the newest one, with its parameter working
     assert page.evaluate("() => window.__hsl_test.el.querySelectorAll('canvas, svg').length") > 0
+
+
+UPDATE = """
+async (updates) => {
+  const t = window.__hsl_test;
+  t.state._py_to_js_updates = updates;
+  for (const cb of t.listeners["change:_py_to_js_updates"]) await cb({changed: {_py_to_js_updates: updates}});
+  await new Promise((r) => requestAnimationFrame(r));
+  return Array.from(t.el.querySelectorAll("svg text")).map((e) => e.textContent);
+}
+"""
+
+
+def test_set_data_redraws_the_rows_in_place(page):
+    """ChartPanel.set_data: the open view gets the new rows (and parameters), no rebuild."""
+    from widgets.ui import ChartPanel
+
+    chart = alt.Chart(alt.NamedData(name="rows")).mark_text().encode(
+        y="word:N", text="word:N").properties(datasets={"rows": [{"word": "before"}]})
+    panel = ChartPanel(chart, "Words.")
+    state = _state(panel.chart)
+    state["_params"] = {}
+    assert page.evaluate(PAGE_SCRIPT, {"esm": LabChart._esm, "state": state})
+    panel.set_data(rows=pd.DataFrame({"word": ["after", "again"]}), description="Two words.")
+    texts = page.evaluate(UPDATE, json.loads(json.dumps(panel.chart._py_to_js_updates)))
+    assert "after" in texts and "again" in texts and "before" not in texts
+    # the screen-reader label follows the data
+    label = page.evaluate("""() => document.querySelector('[role="graphics-document"]')
+                              .getAttribute('aria-label')""")
+    assert label == "Two words." == panel.description_text

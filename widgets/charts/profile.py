@@ -18,15 +18,13 @@ import pandas as pd
 
 from widgets.charts import OKABE_ITO, describe
 
-__all__ = ["HIGHLIGHT_COLOUR", "profile_chart", "profile_spec", "strip_chart"]
+__all__ = ["HIGHLIGHT_COLOUR", "profile_chart", "profile_datasets", "profile_spec", "strip_chart"]
 
 #: Background of the rows in the most vulnerable dimensions.
 HIGHLIGHT_COLOUR = "#fde8e1"
 ALL_COUNTRIES = "Among all countries"
 
 
-_LABEL = "\u0000compare\u0000"
-_DESC = "\u0000description\u0000"
 ROWS, STATE_ROWS = "profile_rows", "state_rows"
 _COLUMNS = ["row", "pct_world", "pct_compare", "detail", "trend", "highlight"]
 
@@ -36,7 +34,7 @@ def _records(rows: pd.DataFrame) -> list[dict]:
                                                                 double_precision=3))
 
 
-def strip_chart(dataset: str, order: list[str], compare_label: str, x_title: str, title: str,
+def strip_chart(dataset: str, order: list[str], x_title: str, title: str,
                 highlight: bool = True) -> alt.HConcatChart:
     """Dots on a 0–100 percentile line for each indicator, and a text column.
 
@@ -56,8 +54,8 @@ def strip_chart(dataset: str, order: list[str], compare_label: str, x_title: str
     link = alt.Chart(source).mark_rule(color="#bbb").encode(
         y=y, x="pct_world:Q", x2="pct_compare:Q").transform_filter(
         "isValid(datum.pct_world) && isValid(datum.pct_compare)")
-    series_expr = (f"datum.key == 'pct_world' ? '{ALL_COUNTRIES}' : "
-                   f"{json.dumps(compare_label)}")
+    # the comparison's name is the parameter ``compare_label`` (changed in place)
+    series_expr = f"datum.key == 'pct_world' ? '{ALL_COUNTRIES}' : compare_label"
     dots = alt.Chart(source).mark_point(filled=True, size=90, opacity=0.95).encode(
         y=y,
         x=alt.X("percentile:Q", title=x_title, scale=alt.Scale(domain=[0, 100])),
@@ -92,13 +90,14 @@ def profile_chart(rows: pd.DataFrame, state_rows: pd.DataFrame, compare_label: s
     ``rows`` / ``state_rows`` as described in :func:`strip_chart`;
     ``compare_label`` names the diamonds (e.g. "Within Africa").
     """
-    human = strip_chart(ROWS, rows["row"].tolist(), compare_label,
+    human = strip_chart(ROWS, rows["row"].tolist(),
                         "Percentile (0 = worst-off country, 100 = best-off)",
                         "Human security: where the country stands")
-    state = strip_chart(STATE_ROWS, state_rows["row"].tolist(), compare_label,
+    state = strip_chart(STATE_ROWS, state_rows["row"].tolist(),
                         "Percentile (0 = lowest, 100 = highest; not better or worse)",
                         "State security (military)", highlight=False)
     chart = alt.vconcat(human, state, spacing=16).resolve_scale(color="shared", shape="shared")
+    chart = chart.add_params(alt.param(name="compare_label", value=compare_label))
     chart = chart.properties(datasets={ROWS: _records(rows), STATE_ROWS: _records(state_rows)})
     return describe(chart, description)
 
@@ -107,7 +106,7 @@ def profile_chart(rows: pd.DataFrame, state_rows: pd.DataFrame, compare_label: s
 def _template(order: tuple[str, ...], state_order: tuple[str, ...]) -> str:
     rows = pd.DataFrame({"row": list(order)})
     state = pd.DataFrame({"row": list(state_order)})
-    spec = profile_chart(rows, state, _LABEL, _DESC).to_dict()
+    spec = profile_chart(rows, state, "", "").to_dict()
     spec.pop("datasets")
     return json.dumps(spec)
 
@@ -116,22 +115,18 @@ def profile_spec(rows: pd.DataFrame, state_rows: pd.DataFrame, compare_label: st
                  description: str) -> dict:
     """Exactly ``profile_chart(...).to_dict()``, in a few milliseconds.
 
-    Only the data, the comparison label and the description change from one
-    country to the next, so they are filled into a template built once with
-    Altair (whose own build takes most of a second).
+    Only the data, the comparison label (a parameter) and the description
+    change from one country to the next, so they are filled into a template
+    built once with Altair (whose own build takes most of a second).
     """
     spec = json.loads(_template(tuple(rows["row"]), tuple(state_rows["row"])))
-    quoted_sentinel, quoted_label = json.dumps(_LABEL), json.dumps(compare_label)
-
-    def fill(node):
-        if isinstance(node, dict):
-            return {k: fill(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [fill(v) for v in node]
-        if isinstance(node, str):
-            return node.replace(quoted_sentinel, quoted_label).replace(_DESC, description)
-        return node
-
-    spec = fill(spec)
+    spec["description"] = description
+    spec["params"] = [dict(p, value=compare_label) if p["name"] == "compare_label" else p
+                      for p in spec["params"]]
     spec["datasets"] = {ROWS: _records(rows), STATE_ROWS: _records(state_rows)}
     return spec
+
+
+def profile_datasets(rows: pd.DataFrame, state_rows: pd.DataFrame) -> dict[str, list[dict]]:
+    """The two datasets of the profile chart, by name (for an update in place)."""
+    return {ROWS: _records(rows), STATE_ROWS: _records(state_rows)}

@@ -20,7 +20,7 @@ import pandas as pd
 
 from widgets import data
 from widgets.charts import format_value
-from widgets.charts.profile import profile_spec
+from widgets.charts.profile import profile_datasets, profile_spec
 from widgets.errors import LabInputError
 from widgets.profile import (
     PROFILE_INDICATORS,
@@ -194,8 +194,16 @@ class CountryProfile(LabWidget):
             columns={"value": "Latest value", "year": "Year",
                      "pct_world": "Percentile among all countries",
                      "pct_compare": f"Percentile: {label}", "trend": "Since 2000"})
-        self.spec = profile_spec(rows, state, label, description)
-        self.panel.chart.spec = self.spec
+        order = (tuple(rows["row"]), tuple(state["row"]))
+        if getattr(self, "_order", None) == order:
+            # same rows, new numbers: swap them in the chart on screen (no rebuild)
+            self.panel.set_data(params={"compare_label": label}, description=description,
+                                **profile_datasets(rows, state))
+            self.spec = self.panel.chart.spec
+        else:
+            self.spec = profile_spec(rows, state, label, description)
+            self.panel.chart.spec = self.spec
+            self._order = order
         self.panel.update(description=description, table=table,
                           caption=f"Profile of {self._countries.at[iso3, 'name']}")
 
