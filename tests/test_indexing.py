@@ -380,3 +380,25 @@ def test_uncertainty_chart_draws_the_best_ranked():
     rows = next(iter(spec["datasets"].values()))
     assert sorted(r["name"] for r in rows) == ["B", "C"]
     assert spec["description"] == "Ranges."
+
+
+@pytest.mark.parametrize("aggregation", ["arithmetic", "geometric"])
+def test_vega_formula_with_empty_slots_matches_python(aggregation):
+    """Charts are built for every offered indicator: unused slots must change nothing,
+    including the equal-weights score the rank-shift chart compares with."""
+    raw = pd.DataFrame({"life_expectancy": [50.0, 70.0, 85.0, 60.0],
+                        "homicide_rate": [5.0, 20.0, 0.5, 40.0]},
+                       index=pd.Index(["AAA", "BBB", "CCC", "DDD"], name="iso3"))
+    dirs = data.load_catalogue()["direction"].to_dict()
+    methods = list(ix.NORMALISATIONS)
+    mats = {m: ix.normalise(raw, m, dirs) for m in methods}
+    table = ci.index_table(pd.DataFrame({"iso3": raw.index, "name": raw.index}), mats)
+    weights = {"life_expectancy": 0.7, "homicide_rate": 0.3}
+    for field, w in (("score", weights), ("score_equal", {k: 0.5 for k in weights})):
+        expected = ix.aggregate(mats["min_max"], w, aggregation)
+        params = ci.index_params(list(weights.values()), "min_max", aggregation, slots=5)
+        chart = ci._with_scores(alt.Chart(table), 5, methods, 0.01).transform_calculate(
+            order="indexof(['AAA','BBB','CCC','DDD'], datum.iso3)"
+        ).mark_text().encode(y=alt.Y("order:O", axis=None),
+                             text=alt.Text(f"{field}:Q", format=".6f")).add_params(*params)
+        np.testing.assert_allclose(_chart_scores(chart), expected.to_numpy(), atol=2e-6)

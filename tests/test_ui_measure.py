@@ -274,3 +274,30 @@ def test_public_views_used_by_the_lessons(builder, risk):
     drivers = risk.drivers()
     assert {"indicator", "dimension", "push", "label"} <= set(drivers.columns)
     assert drivers["push"].is_monotonic_decreasing
+
+
+def test_param_values_match_the_chart_params(builder):
+    """The fast parameter dict equals what the Altair parameters say (all slots)."""
+    expected = {p.name: p.param.value for p in builder._params() if p.name != "highlight"}
+    assert builder._param_values() == expected
+    assert expected["n_selected"] == len(builder.selected)
+    assert all(expected[f"w_{i}"] == 0.0
+               for i in range(len(builder.selected), len(offered_indicators())))
+
+
+def test_year_and_indicator_changes_swap_data_in_place(builder):
+    """A new year or indicator set sends rows and weights, not a new chart."""
+    spec_before = builder.map_panel.chart.spec
+    builder.year.value = 2019
+    assert builder.map_panel.chart.spec is not spec_before   # stored for later views ...
+    updates = {u["namespace"]: u for u in builder.map_panel.chart._py_to_js_updates}
+    rows = updates["data"]["value"]
+    assert updates["data"]["name"] == "index_table" and len(rows) == len(builder.scores)
+    assert "2019" in updates["description"]["value"]
+    chosen = list(builder.indicators.value)
+    builder.indicators.value = tuple(chosen[:-1])
+    assert builder.rank_panel.chart.params.n_selected == len(chosen) - 1
+    updates = {u["namespace"]: u for u in builder.rank_panel.chart._py_to_js_updates}
+    assert f"min_max_{len(chosen) - 1}" not in updates["data"]["value"][0]
+    builder.indicators.value = tuple(chosen)
+    builder.year.value = 2022

@@ -157,14 +157,18 @@ def world_map_data() -> alt.Data:
                     format=alt.DataFormat(type="topojson", feature="countries"))
 
 
-def json_data(df: pd.DataFrame, double_precision: int = 10) -> alt.Data:
+def json_data(df: pd.DataFrame, double_precision: int = 10, name: str | None = None) -> alt.Data:
     """``df`` embedded in a chart as one JSON string (missing values as null).
 
     Altair walks through every value of a table given as records; a string it
-    passes through untouched, so big lookup tables cost little to embed.
+    passes through untouched, so big lookup tables cost little to embed. A
+    ``name`` lets :meth:`widgets.ui.ChartPanel.set_data` swap the rows later.
 
     >>> json_data(pd.DataFrame({"a": [1.0, None]})).to_dict()["values"]
     '[{"a":1.0},{"a":null}]'
+    >>> json_data(pd.DataFrame({"a": [1.0]}), name="rows").to_dict()["name"]
+    'rows'
     """
     return alt.Data(values=df.to_json(orient="records", double_precision=double_precision),
-                    format=alt.DataFormat(type="json"))
+                    format=alt.DataFormat(type="json"),
+                    **({"name": name} if name else {}))

@@ -44,6 +44,12 @@ __all__ = [
 
 #: Colour of the "moves up" / "moves down" arrows in the rank-shift chart.
 UP_COLOUR, DOWN_COLOUR = OKABE_ITO[2], OKABE_ITO[5]
+#: Name of the embedded table of normalised values (swapped in place by the widget).
+INDEX_DATA = "index_table"
+
+
+def _index_data(table: pd.DataFrame) -> alt.Data:
+    return json_data(table, double_precision=6, name=INDEX_DATA)
 
 
 def index_table(countries: pd.DataFrame, matrices: Mapping[str, pd.DataFrame],
@@ -94,24 +100,34 @@ def score_expression(n: int, weights: Sequence[str] | None = None, epsilon: floa
 
 
 def index_params(weights: Sequence[float], normalisation: str, aggregation: str,
-                 highlight: str = "") -> list[alt.Parameter]:
+                 highlight: str = "", slots: int | None = None) -> list[alt.Parameter]:
     """The chart parameters the widget updates: ``w_i``, ``normalisation``,
-    ``aggregation`` and ``highlight`` (the ISO3 code of a country to outline).
+    ``aggregation``, ``highlight`` (the ISO3 code of a country to outline) and
+    ``n_selected`` (how many indicators are in the index).
+
+    A chart built for ``slots`` indicators takes any number up to that: the
+    unused slots get weight 0 and no values. The widget builds its charts once
+    for every indicator it offers, so choosing indicators only swaps data.
 
     >>> [p.name for p in index_params([0.5, 0.5], "min_max", "arithmetic")]
-    ['w_0', 'w_1', 'normalisation', 'aggregation', 'highlight']
+    ['w_0', 'w_1', 'normalisation', 'aggregation', 'highlight', 'n_selected']
+    >>> [p.param.value for p in index_params([1.0], "rank", "arithmetic", slots=3)][:3]
+    [1.0, 0.0, 0.0]
     """
-    params = [alt.param(name=f"w_{i}", value=float(w)) for i, w in enumerate(weights)]
+    padded = [float(w) for w in weights] + [0.0] * max(0, (slots or 0) - len(weights))
+    params = [alt.param(name=f"w_{i}", value=w) for i, w in enumerate(padded)]
     params.append(alt.param(name="normalisation", value=normalisation))
     params.append(alt.param(name="aggregation", value=aggregation))
     params.append(alt.param(name="highlight", value=highlight))
+    params.append(alt.param(name="n_selected", value=len(weights)))
     return params
 
 
 def _with_scores(chart, n: int, methods: Sequence[str], epsilon: float):
     """Add ``v_i`` (chosen normalisation), ``score`` and equal-weight ``score_equal``."""
     calc = {f"v_{i}": _value_expr(i, methods) for i in range(n)}
-    equal = [str(1.0 / n)] * n
+    # equal weights over the indicators in the index (slots past n_selected are empty)
+    equal = [f"(n_selected > {i} ? 1 : 0)" for i in range(n)]
     return chart.transform_calculate(**calc).transform_calculate(
         score=score_expression(n, epsilon=epsilon),
         score_equal=score_expression(n, weights=equal, epsilon=epsilon),
@@ -125,7 +141,7 @@ def _tooltip_score(title: str = "Index score"):
 def ranking_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params,
                   description: str, top: int = 15, epsilon: float = 0.01):
     """Bar charts of the ``top`` best and worst countries on the learner's index."""
-    base = _with_scores(alt.Chart(json_data(table)), n, methods, epsilon).transform_filter(
+    base = _with_scores(alt.Chart(_index_data(table)), n, methods, epsilon).transform_filter(
         "isValid(datum.score)"
     ).transform_window(rank="rank()", sort=[alt.SortField("score", order="descending")]
     ).transform_joinaggregate(total="count()")
@@ -151,8 +167,9 @@ def index_map(table: pd.DataFrame, n: int, methods: Sequence[str], params,
     """World map of the index (darker = worse); grey = not in the index."""
     fields = ["name"] + [f"{m}_{i}" for m in methods for i in range(n)]
     chart = alt.Chart(world_map_data()).transform_lookup(
-        lookup="properties.iso3", from_=alt.LookupData(json_data(table[["iso3", *fields]]),
-                                                       "iso3", fields)
+        lookup="properties.iso3",
+        from_=alt.LookupData(_index_data(table[["iso3", *[f for f in fields if f in table]]]),
+                             "iso3", fields)
     )
     chart = _with_scores(chart, n, methods, epsilon).mark_geoshape().encode(
         stroke=alt.when("datum.properties.iso3 == highlight").then(alt.value("#000000")
@@ -195,7 +212,7 @@ def rank_shift_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params
                         scale=alt.Scale(domain=["moves up", "moves down", "no change"],
                                         range=["triangle-left", "triangle-right", "circle"])))
     # all transforms on the layer: the three layers share one data source and one sort
-    layered = alt.layer(rule, start, end, data=json_data(table))
+    layered = alt.layer(rule, start, end, data=_index_data(table))
     chart = _with_scores(layered, n, methods, epsilon).transform_filter(
         "isValid(datum.score)"
     ).transform_window(rank="rank()", sort=[alt.SortField("score", order="descending")]
@@ -219,7 +236,7 @@ def rank_shift_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params
 def hdi_scatter(table: pd.DataFrame, n: int, methods: Sequence[str], params,
                 description: str, epsilon: float = 0.01):
     """Each country's index score against its Human Development Index."""
-    chart = _with_scores(alt.Chart(json_data(table)), n, methods, epsilon).transform_filter(
+    chart = _with_scores(alt.Chart(_index_data(table)), n, methods, epsilon).transform_filter(
         "isValid(datum.score) && isValid(datum.hdi)"
     ).mark_circle(opacity=0.75).encode(
         color=alt.when("datum.iso3 == highlight").then(alt.value(OKABE_ITO[5])

@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 import time
@@ -71,6 +72,33 @@ def data_table_html(df: pd.DataFrame, caption: str = "", max_rows: int = 300) ->
     return (f'{style}<div style="max-height:320px;overflow:auto" tabindex="0" '
             f'role="region" aria-label="{html.escape(caption or "data table")}">'
             f"{table}</div>{more}")
+
+
+def _named_inline_data(spec: dict) -> dict[str, list[dict]]:
+    """Inline data with a name in a spec (``json_data(..., name=...)``), by name.
+
+    The spec is copied along the way down to each of them, so changing a
+    returned node changes only the copy (the map's TopoJSON text is not copied).
+    """
+    found: dict[str, list[dict]] = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("name"), str) and "values" in node:
+                found.setdefault(node["name"], []).append(node)
+                return
+            for key, value in node.items():
+                if isinstance(value, dict | list):
+                    node[key] = copy = dict(value) if isinstance(value, dict) else list(value)
+                    walk(copy)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                if isinstance(value, dict | list):
+                    node[i] = copy = dict(value) if isinstance(value, dict) else list(value)
+                    walk(copy)
+
+    walk(spec)
+    return found
 
 
 class ChartPanel(W.VBox):
@@ -139,9 +167,13 @@ class ChartPanel(W.VBox):
             self.set_source(source)
 
     def set_params(self, **values: Any) -> None:
-        """Change chart parameters (e.g. the selected year) without re-sending data."""
-        for name, value in values.items():
-            setattr(self.chart.params, name, value)
+        """Change chart parameters (e.g. the selected year) without re-sending data.
+
+        All the changes travel to the browser in one message.
+        """
+        with self.chart.hold_sync():
+            for name, value in values.items():
+                setattr(self.chart.params, name, value)
 
     def set_data(self, params: dict[str, Any] | None = None, description: str | None = None,
                  **datasets: Any) -> None:
@@ -174,14 +206,22 @@ class ChartPanel(W.VBox):
 
         spec = dict(self.chart.spec)
         known = dict(spec.get("datasets", {}))
+        inline = _named_inline_data(spec)
         updates = []
         for name, rows in datasets.items():
-            if name not in known:
-                raise KeyError(f"the chart has no dataset {name!r} (it has {sorted(known)})")
             values = records(rows) if isinstance(rows, pd.DataFrame) else list(rows)
-            known[name] = values
+            if name in known:
+                known[name] = values
+            elif name in inline:
+                for node in inline[name]:  # data given as {"name": ..., "values": "[...]"}
+                    node["values"] = (json.dumps(values, separators=(",", ":"))
+                                      if isinstance(node["values"], str) else values)
+            else:
+                raise KeyError(f"the chart has no dataset {name!r} "
+                               f"(it has {sorted([*known, *inline])})")
             updates.append({"namespace": "data", "name": name, "scope": [], "value": values})
-        spec["datasets"] = known
+        if known:
+            spec["datasets"] = known
         if description is not None:
             spec["description"] = description
             updates.append({"namespace": "description", "value": description})

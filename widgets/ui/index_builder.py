@@ -444,12 +444,25 @@ class IndexBuilder(LabWidget):
         weights = self.weights
         return charts.index_params([weights[c] for c in self.selected],
                                    self.normalisation.value, self.aggregation.value,
-                                   self.country.value)
+                                   self.country.value, slots=len(self._offered))
+
+    def _param_values(self) -> dict[str, Any]:
+        """Every chart parameter but ``highlight``, for all slots (unused = weight 0).
+
+        The same values as :meth:`_params` gives, without building Altair objects.
+        """
+        weights = [self.weights[c] for c in self.selected]
+        values: dict[str, Any] = {f"w_{i}": float(weights[i]) if i < len(weights) else 0.0
+                                  for i in range(len(self._offered))}
+        values.update(normalisation=self.normalisation.value,
+                      aggregation=self.aggregation.value, n_selected=len(weights))
+        return values
 
     def _chart_args(self, builder, kind: str) -> tuple:
-        n = len(self.selected)
-        chart = builder(self._table, n, _METHODS, self._params(), self._describe(kind),
-                        epsilon=EPSILON)
+        # Built for every offered indicator (one "slot" each), so that a change of
+        # indicators, year or missing-data policy only swaps the data.
+        chart = builder(self._table, len(self._offered), _METHODS, self._params(),
+                        self._describe(kind), epsilon=EPSILON)
         table = self._results_table() if kind in ("ranking", "shift", "hdi") else None
         if kind == "map":
             table = self._results_table()[["iso3", "country", "rank", "score"]]
@@ -547,9 +560,7 @@ class IndexBuilder(LabWidget):
                 "</th><th>Chosen by</th></tr>" + "".join(rows) + "</table>")
 
     def _set_all_params(self) -> None:
-        params = {f"w_{k}": self.weights[c] for k, c in enumerate(self.selected)}
-        params.update(normalisation=self.normalisation.value,
-                      aggregation=self.aggregation.value)
+        params = self._param_values()
         for panel in (self.rank_panel, self.map_panel, self.shift_panel, self.hdi_panel):
             panel.set_params(**params)
         table = self._results_table()
@@ -626,12 +637,14 @@ class IndexBuilder(LabWidget):
             self.indicator_sliders, self.dimension_sliders, children = old_sliders
             self.slider_box.children = children
             raise
-        for panel, builder, kind in ((self.rank_panel, charts.ranking_chart, "ranking"),
-                                     (self.map_panel, charts.index_map, "map"),
-                                     (self.shift_panel, charts.rank_shift_chart, "shift"),
-                                     (self.hdi_panel, charts.hdi_scatter, "hdi")):
-            chart, text, table, _, source = self._chart_args(builder, kind)
-            panel.update(chart=chart, description=text, table=table, source=source)
+        # New rows and weights into the charts on screen (no new spec, no rebuild).
+        params, results = self._param_values(), self._results_table()
+        for panel, kind in ((self.rank_panel, "ranking"), (self.map_panel, "map"),
+                            (self.shift_panel, "shift"), (self.hdi_panel, "hdi")):
+            text = self._describe(kind)
+            panel.set_data(params=params, description=text, **{charts.INDEX_DATA: self._table})
+            table = results[["iso3", "country", "rank", "score"]] if kind == "map" else results
+            panel.update(table=table, source=self._source_line())
         self._refresh_text()
         self.clear_message()
         self._stale_uncertainty()
