@@ -296,6 +296,7 @@ def test_coverage_charts_encode_share():
     assert spec["encoding"]["color"]["scale"]["reverse"] is True  # few data = dark
     cc = coverage_by_country(PANEL, ["hdi"], ["A", "B"], (2000, 2001))
     spec2 = coverage_country_chart(cc, {"hdi": "HDI"}, {"A": "Aland"}, "desc", "t").to_dict()
-    rows = next(iter(spec2["datasets"].values()))
+    rows = json.loads(spec2["data"]["values"])
+    assert spec2["data"]["name"] == "coverage_by_country"
     assert {r["country"] for r in rows} == {"Aland", "B"}
     assert isinstance(coverage_country_chart(cc, {}, {}, "d", "t"), alt.Chart)

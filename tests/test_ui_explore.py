@@ -225,10 +225,20 @@ def test_coverage_views_follow_controls():
     country_rows = cov.country_panel.table_data
     assert set(country_rows["Country"]) == set(data.load_countries(regions="Oceania")["name"])
     assert (country_rows["Years in range"] == 6).all()
+    spec = cov.country_panel.chart.spec
     cov.region.value = "Europe"
     assert "Europe" in cov.country_panel.description_text
+    # swapped into the chart on screen: rows, title and description, no new spec sent
+    updates = {u["namespace"]: u for u in cov.country_panel.chart._py_to_js_updates}
+    europe = set(data.load_countries(regions="Europe")["name"])
+    assert {r["country"] for r in updates["data"]["value"]} == europe
+    assert "Europe" in cov.country_panel.chart.params.coverage_title
+    assert updates["description"]["value"] == cov.country_panel.description_text
+    assert cov.country_panel.chart.spec["data"]["values"] != spec["data"]["values"]
     cov.dimension.value = "political"
     assert "political security" in cov.year_panel.description_text
+    rows = cov.year_panel.chart._py_to_js_updates[0]["value"]
+    assert {r["label"].split(" · ")[0] for r in rows} == {"Political"}
     assert cov.get_state() == {"dimension": "political", "region": "Europe",
                                "years": [2015, 2020]}
 

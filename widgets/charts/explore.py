@@ -36,13 +36,15 @@ from widgets.charts import (
     OKABE_ITO,
     colour_scale,
     describe,
+    json_data,
     map_projection,
     world_map_data,
 )
 from widgets.explore import ALL, colour_domain
 
-__all__ = ["coverage_country_chart", "coverage_year_chart", "explorer_chart", "explorer_spec", "wide_by_year",
-           "year_column"]
+__all__ = ["COVERAGE_COUNTRIES", "COVERAGE_YEARS", "coverage_country_chart", "coverage_country_rows",
+           "coverage_year_chart", "coverage_year_rows", "explorer_chart", "explorer_spec",
+           "wide_by_year", "year_column"]
 
 MAP_WIDTH, MAP_HEIGHT = 640, 330
 #: Name of the embedded dataset of values (one row per country, one column per year).
@@ -381,24 +383,44 @@ def explorer_spec(
     return spec
 
 
+#: Names of the coverage heat-maps' data (their rows are swapped in place).
+COVERAGE_YEARS, COVERAGE_COUNTRIES = "coverage_by_year", "coverage_by_country"
+
+
+def coverage_year_rows(coverage: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """The rows the indicator × year heat-map draws (``order`` keeps the indicators' order).
+
+    >>> cov = pd.DataFrame({"indicator": ["hdi"], "year": [2000], "n_with_data": [1],
+    ...                     "n_countries": [2], "share": [50.0]})
+    >>> coverage_year_rows(cov, {"hdi": "HDI"}).iloc[0].to_dict()["label"]
+    'HDI'
+    """
+    order = {ind: k for k, ind in enumerate(dict.fromkeys(coverage["indicator"]))}
+    return pd.DataFrame({
+        "label": [labels.get(i, i) for i in coverage["indicator"]],
+        "order": coverage["indicator"].map(order).to_numpy(),
+        "year": coverage["year"].to_numpy(), "share": coverage["share"].round(1).to_numpy(),
+        "n_with_data": coverage["n_with_data"].to_numpy(),
+        "n_countries": coverage["n_countries"].to_numpy()})
+
+
 def coverage_year_chart(coverage: pd.DataFrame, labels: dict[str, str], description: str,
                         title: str) -> alt.Chart:
     """Heat-map: indicator (rows) × year (columns), colour = % of countries with data.
 
     ``coverage`` comes from :func:`widgets.explore.coverage_by_year`; ``labels``
-    maps indicator ids to the row labels shown.
+    maps indicator ids to the row labels shown. The rows are the named data
+    :data:`COVERAGE_YEARS` (from :func:`coverage_year_rows`).
 
     >>> cov = pd.DataFrame({"indicator": ["hdi", "hdi"], "year": [2000, 2001],
     ...                     "n_with_data": [1, 2], "n_countries": [2, 2], "share": [50.0, 100.0]})
     >>> coverage_year_chart(cov, {"hdi": "HDI"}, "HDI coverage.", "Coverage").to_dict()["mark"]["type"]
     'rect'
     """
-    df = coverage.assign(label=[labels.get(i, i) for i in coverage["indicator"]])
-    order = list(dict.fromkeys(df["label"]))
-    chart = alt.Chart(df[["label", "year", "share", "n_with_data", "n_countries"]]).mark_rect(
-        stroke="white", strokeWidth=0.5).encode(
+    rows = json_data(coverage_year_rows(coverage, labels), name=COVERAGE_YEARS)
+    chart = alt.Chart(rows).mark_rect(stroke="white", strokeWidth=0.5).encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=-90, labelOverlap=True)),
-        y=alt.Y("label:N", title=None, sort=order),
+        y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("order", op="min")),
         color=alt.Color("share:Q", title="Countries with data (%)",
                         scale=colour_scale("higher_is_better", domain=[0, 100]),
                         legend=alt.Legend(orient="top", gradientLength=200)),
@@ -411,27 +433,44 @@ def coverage_year_chart(coverage: pd.DataFrame, labels: dict[str, str], descript
     return describe(chart, description)
 
 
+def coverage_country_rows(coverage: pd.DataFrame, labels: dict[str, str],
+                          names: dict[str, str]) -> pd.DataFrame:
+    """The rows the country × indicator heat-map draws.
+
+    >>> cov = pd.DataFrame({"iso3": ["A"], "indicator": ["gini"], "n_years": [1],
+    ...                     "years_in_range": [2], "share": [50.0], "latest_year": [None]})
+    >>> coverage_country_rows(cov, {"gini": "Gini"}, {"A": "Aland"}).iloc[0]["latest"]
+    'none'
+    """
+    order = {ind: k for k, ind in enumerate(dict.fromkeys(coverage["indicator"]))}
+    return pd.DataFrame({
+        "country": [names.get(c, c) for c in coverage["iso3"]],
+        "label": [labels.get(i, i) for i in coverage["indicator"]],
+        "order": coverage["indicator"].map(order).to_numpy(),
+        "share": coverage["share"].round(1).to_numpy(),
+        "n_years": coverage["n_years"].to_numpy(),
+        "years_in_range": coverage["years_in_range"].to_numpy(),
+        "latest": coverage["latest_year"].map(
+            lambda v: "none" if pd.isna(v) else str(int(v))).to_numpy()})
+
+
 def coverage_country_chart(coverage: pd.DataFrame, labels: dict[str, str],
                            names: dict[str, str], description: str, title: str) -> alt.Chart:
     """Heat-map: country (rows) × indicator (columns), colour = % of years with data.
 
-    ``coverage`` comes from :func:`widgets.explore.coverage_by_country`.
+    ``coverage`` comes from :func:`widgets.explore.coverage_by_country`. The
+    rows are the named data :data:`COVERAGE_COUNTRIES` and the title is the
+    parameter ``coverage_title``, so a new region or year range is swapped in.
 
     >>> cov = pd.DataFrame({"iso3": ["A"], "indicator": ["gini"], "n_years": [1],
     ...                     "years_in_range": [2], "share": [50.0], "latest_year": [2000.0]})
     >>> spec = coverage_country_chart(cov, {"gini": "Gini"}, {"A": "Aland"}, "d", "t").to_dict()
-    >>> spec["encoding"]["color"]["title"]
-    'Years with data (%)'
+    >>> spec["encoding"]["color"]["title"], spec["params"][0]
+    ('Years with data (%)', {'name': 'coverage_title', 'value': 't'})
     """
-    df = coverage.assign(
-        label=[labels.get(i, i) for i in coverage["indicator"]],
-        country=[names.get(c, c) for c in coverage["iso3"]],
-        latest=coverage["latest_year"].map(lambda v: "none" if pd.isna(v) else str(int(v))),
-    )
-    order = list(dict.fromkeys(df["label"]))
-    chart = alt.Chart(df[["country", "label", "share", "n_years", "years_in_range", "latest"]]
-                      ).mark_rect(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("label:N", title=None, sort=order,
+    rows = json_data(coverage_country_rows(coverage, labels, names), name=COVERAGE_COUNTRIES)
+    chart = alt.Chart(rows).mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("label:N", title=None, sort=alt.EncodingSortField("order", op="min"),
                 axis=alt.Axis(labelAngle=-50, labelLimit=160, orient="top")),
         y=alt.Y("country:N", title=None, sort="ascending"),
         color=alt.Color("share:Q", title="Years with data (%)",
@@ -443,5 +482,7 @@ def coverage_country_chart(coverage: pd.DataFrame, labels: dict[str, str],
                  alt.Tooltip("n_years:Q", title="Years with data"),
                  alt.Tooltip("years_in_range:Q", title="Years in range"),
                  alt.Tooltip("latest:N", title="Latest year with data")],
-    ).properties(width=alt.Step(16), height=alt.Step(13), title=title)
+    ).properties(width=alt.Step(16), height=alt.Step(13),
+                 title=alt.Title(alt.ExprRef("coverage_title"))).add_params(
+        alt.param(name="coverage_title", value=title))
     return describe(chart, description)

@@ -16,7 +16,14 @@ import ipywidgets as W
 import pandas as pd
 
 from widgets import data
-from widgets.charts.explore import coverage_country_chart, coverage_year_chart
+from widgets.charts.explore import (
+    COVERAGE_COUNTRIES,
+    COVERAGE_YEARS,
+    coverage_country_chart,
+    coverage_country_rows,
+    coverage_year_chart,
+    coverage_year_rows,
+)
 from widgets.explore import ALL, countries_in, coverage_by_country, coverage_by_year
 from widgets.ui import ChartPanel, LabWidget
 from widgets.ui.explorer import DIMENSION_SHORT
@@ -123,6 +130,9 @@ class DataCoverage(LabWidget):
             ["indicator", "year", "n_with_data", "n_countries", "share"]].rename(columns={
                 "indicator": "Indicator", "year": "Year", "n_with_data": "Countries with data",
                 "n_countries": "Countries", "share": "Share with data (%)"})
+        self._year_rows = coverage_year_rows(cov, labels)
+        if hasattr(self, "year_panel"):
+            return None, text, table
         chart = coverage_year_chart(cov, labels, text, "Which years have data? (all countries)")
         return chart, text, table
 
@@ -131,8 +141,10 @@ class DataCoverage(LabWidget):
         return f"{DIMENSION_SHORT.get(dim, dim)} · {self._labels[ind]}"
 
     def _on_dimension(self, change: dict) -> None:
-        chart, text, table = self._year_view()
-        self.year_panel.update(chart=chart, description=text, table=table)
+        _, text, table = self._year_view()
+        # new rows into the heat-map on screen (no rebuild)
+        self.year_panel.set_data(description=text, **{COVERAGE_YEARS: self._year_rows})
+        self.year_panel.update(table=table)
         self._on_country_view(change)
 
     # -- country × indicator ------------------------------------------------
@@ -158,11 +170,15 @@ class DataCoverage(LabWidget):
             "Country": cov["iso3"].map(self._names), "Indicator": cov["indicator"].map(labels),
             "Years with data": cov["n_years"], "Years in range": cov["years_in_range"],
             "Share (%)": cov["share"], "Latest year": cov["latest_year"]})
-        chart = coverage_country_chart(cov, labels, self._names, text,
-                                       f"Which countries have data? ({where}, "
-                                       f"{years[0]}–{years[1]})")
+        self._country_title = f"Which countries have data? ({where}, {years[0]}–{years[1]})"
+        self._country_rows = coverage_country_rows(cov, labels, self._names)
+        if hasattr(self, "country_panel"):
+            return None, text, table
+        chart = coverage_country_chart(cov, labels, self._names, text, self._country_title)
         return chart, text, table
 
     def _on_country_view(self, change: dict) -> None:
-        chart, text, table = self._country_view()
-        self.country_panel.update(chart=chart, description=text, table=table)
+        _, text, table = self._country_view()
+        self.country_panel.set_data(params={"coverage_title": self._country_title},
+                                    description=text, **{COVERAGE_COUNTRIES: self._country_rows})
+        self.country_panel.update(table=table)
