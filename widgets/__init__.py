@@ -16,12 +16,37 @@ builds Altair charts; ``widgets.ui.*`` holds the thin ipywidgets classes.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
-from widgets import data
-from widgets._offline import enable_offline_charts
-from widgets.charts import enable_theme
-from widgets.errors import LabInputError
+
+def _import_altair_quickly() -> None:
+    """Import Altair without the 2.4 s that one optional dependency costs.
+
+    Altair imports ``jsonschema``, which imports ``rfc3987_syntax`` when it is
+    installed (Jupyter brings it in) and compiles a grammar for IRI checks on
+    import: 70% of ``import widgets``, in every kernel of every lesson.
+    Altair's schemas never check IRIs, so the module is hidden while
+    ``jsonschema`` loads, and nothing else changes.
+    """
+    if "jsonschema" in sys.modules:
+        return
+    hidden = "rfc3987_syntax" not in sys.modules
+    if hidden:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment] # import fails fast
+    try:
+        import altair  # noqa: F401
+    finally:
+        if hidden:
+            del sys.modules["rfc3987_syntax"]
+
+
+_import_altair_quickly()
+
+from widgets import data  # noqa: E402
+from widgets._offline import enable_offline_charts  # noqa: E402
+from widgets.charts import enable_theme  # noqa: E402
+from widgets.errors import LabInputError  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -307,9 +307,13 @@ JS_CONTROLS = """
   document.querySelectorAll('[data-hsl-ctl]').forEach((e) => e.removeAttribute('data-hsl-ctl'));
   outs.forEach((o, oi) => {
     o.setAttribute('data-hsl-out', String(oi));
+    // A control's name as a person (or a screen reader) gets it: the <label>
+    // around it (ipywidgets' checkboxes), else the widget's visible label.
+    const text = (node) => ((node && node.innerText) || '').replace(/\u200b/g, '').trim();
     const label = (el) => { const c = el.closest('.widget-inline-hbox, .widget-box, .jupyter-widgets');
       const l = c && c.querySelector(':scope > .widget-label, :scope > label');
-      return ((l && l.innerText) || el.getAttribute('aria-label') || el.title || '').trim().slice(0, 60); };
+      return (text(el.closest('label')) || text(l) || el.getAttribute('aria-label') || el.title
+              || '').trim().slice(0, 60); };
     // Fields of a form (class hsl-form) act only when its button is pressed.
     const add = (kind, el, extra) => { if (!el.getClientRects().length) return;
       if (el.closest('.hsl-form')) return;
