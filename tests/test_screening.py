@@ -155,11 +155,12 @@ def test_before_after_flags_missing_baseline_and_uses_comparison():
 
 
 # ----------------------------------------------------------------- charts
-def test_ratings_chart_is_driven_by_one_parameter():
+def test_ratings_chart_is_driven_by_parameters():
     labels = aspect_labels()
     kinds = {k: ("dimension" if i < 7 else "group") for i, k in enumerate(labels)}
     spec = ratings_chart(labels, kinds, [0] * 12).to_dict()
-    assert spec["params"] == [{"name": "ratings", "value": [0] * 12}]
+    assert spec["params"] == [{"name": "ratings", "value": [0] * 12},
+                              {"name": "mitigated", "value": [0] * 12}]
     assert len(next(iter(spec["datasets"].values()))) == 12
 
 

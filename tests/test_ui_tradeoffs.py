@@ -124,8 +124,12 @@ def test_screening_ratings_drive_chart_summary_and_note(screening):
     assert screening.ratings_panel.chart.params.ratings[list(screening._labels).index(
         "children")] == -2
     assert screening.summary["unmitigated"] == ["food", "children"]
+    children = list(screening._labels).index("children")
+    assert screening.ratings_panel.chart.params.mitigated[children] == 0
     screening.mitigate_humanitarian_carve_out.value = True
     assert screening.summary["unmitigated"] == []
+    # the matrix marks the harm as mitigated (a parameter: the chart updates in place)
+    assert screening.ratings_panel.chart.params.mitigated[children] == 1
     assert "Serious harm" in screening.summary_html.value
     assert "| Children | −2 serious harm | yes |" in screening.note_text
 

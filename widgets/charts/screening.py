@@ -77,18 +77,23 @@ def profile_chart(profiles: pd.DataFrame, iso3: str, country: str,
 
 
 def ratings_chart(labels: dict[str, str], kinds: dict[str, str], ratings: list[int],
-                  description: str = "") -> alt.Chart:
+                  description: str = "", mitigated: list[bool] | None = None) -> alt.Chart:
     """The screening matrix: one cell per dimension and group, coloured by the rating.
 
     The ratings are the ``ratings`` parameter (a list in the order of
-    ``labels``), so changing a rating only sets a parameter.
+    ``labels``), so changing a rating only sets a parameter. ``mitigated``
+    (parameter of the same name, 1/0 per aspect) marks each harm a chosen
+    mitigation addresses ("−2, mitigated") or not ("−1, not mitigated").
     """
+    mitigated = [False] * len(labels) if mitigated is None else mitigated
     d = pd.DataFrame({"idx": range(len(labels)), "label": list(labels.values()),
                       "kind": [("Human-security dimension" if kinds[k] == "dimension"
                                 else "Affected group") for k in labels]})
     chart = alt.Chart(d).transform_calculate(
         rating="ratings[datum.idx]",
-        text="(ratings[datum.idx] > 0 ? '+' : '') + ratings[datum.idx]",
+        text=("(ratings[datum.idx] > 0 ? '+' : '') + ratings[datum.idx]"
+              " + (ratings[datum.idx] < 0 ? (mitigated[datum.idx] ? ', mitigated'"
+              " : ', not mitigated') : '')"),
     )
     y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320))
     cells = chart.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
@@ -104,7 +109,8 @@ def ratings_chart(labels: dict[str, str], kinds: dict[str, str], ratings: list[i
         y=y, x=alt.X("kind:N", sort=["Human-security dimension", "Affected group"]),
         text="text:N")
     out = alt.layer(cells, text).add_params(
-        alt.param(name="ratings", value=[int(r) for r in ratings])
+        alt.param(name="ratings", value=[int(r) for r in ratings]),
+        alt.param(name="mitigated", value=[int(bool(m)) for m in mitigated]),
     ).properties(width=360, height=alt.Step(22),
                  title=alt.Title("Your screening matrix",
                                  subtitle="Each row only has a cell in its own column"))

@@ -266,7 +266,10 @@ class InstrumentScreening(LabWidget):
         ratings = self.ratings
         summary = summarise_screening(ratings, self.mitigations)
         self.summary = summary
-        self.ratings_panel.set_params(ratings=[ratings[k] for k in self._labels])
+        covered = dict(zip(summary["table"]["aspect"], summary["table"]["mitigated"],
+                           strict=True))
+        self.ratings_panel.set_params(ratings=[ratings[k] for k in self._labels],
+                                      mitigated=[int(bool(covered.get(k))) for k in self._labels])
         labels = self._labels
         harms = ", ".join(f"{labels[k]} ({ratings[k]:+d})" for k in summary["harms"]) or "none"
         benefits = ", ".join(f"{labels[k]} ({ratings[k]:+d})" for k in summary["benefits"]) \
