@@ -5,6 +5,9 @@
   so notebooks run by nbval inherit it too.
 * ``raw_dir`` gives the publishers' raw files (``../shared/data-raw``) or skips
   with a clear reason when they are not on this machine.
+* Property tests (hypothesis) draw the same examples on every run, so a test
+  run is repeatable; ``HYPOTHESIS_PROFILE=explore`` draws new ones (and more)
+  to hunt for bugs while developing.
 """
 
 from __future__ import annotations
@@ -14,6 +17,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("HSL_WORK_DIR", tempfile.mkdtemp(prefix="hsl-work-"))

@@ -22,7 +22,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from widgets.charts import OKABE_ITO, describe
+from widgets.charts import OKABE_ITO, describe, json_data
 from widgets.tradeoffs import LOG_SCALE_INDICATORS
 
 __all__ = ["change_chart", "reallocation_chart", "spending_explorer", "spending_over_time",
@@ -114,7 +114,8 @@ def spending_scatter(
         x=xenc, y=yenc, text="name:N")
     b = bands.rename(columns={"x": "xv"}).round({"xv": 4, "fit": 4, "lower": 4, "upper": 4})
     b = b.reset_index(drop=True)
-    band_base = alt.Chart(b).transform_filter("datum.year == year")
+    # Tables go in as JSON text: Altair then skips validating thousands of values.
+    band_base = alt.Chart(json_data(b, double_precision=6)).transform_filter("datum.year == year")
     band_colour = (alt.Color("group:N", scale=alt.Scale(domain=INCOME_ORDER, range=OKABE_ITO[:4]),
                              title="Income group (World Bank)")
                    if by_group else alt.value("#555555"))
@@ -125,7 +126,8 @@ def spending_scatter(
         x=alt.X("xv:Q", scale=xscale), y=alt.Y("fit:Q", scale=yscale), color=band_colour,
         detail="group:N")
     chart = alt.layer(area, dots, line, rings, labels,
-                      data=pts.reset_index(drop=True) if own_data else alt.Undefined)
+                      data=(json_data(pts.reset_index(drop=True), double_precision=6)
+                            if own_data else alt.Undefined))
     if params:
         chart = chart.add_params(year_param, hl_param)
     chart = chart.properties(
@@ -166,7 +168,7 @@ def spending_over_time(
         return alt.layer(line, rule).properties(width=560, height=140)
 
     return alt.vconcat(one("xv", x_title, x_short), one("yv", y_title, y_short),
-                       data=points.reset_index(drop=True))
+                       data=json_data(points.reset_index(drop=True), double_precision=6))
 
 
 def spending_explorer(
@@ -200,7 +202,7 @@ def spending_explorer(
                                highlight, by_group, params=False, own_data=False)
     lines = spending_over_time(pts, x, y, year, highlight)
     lines.data = alt.Undefined
-    chart = alt.vconcat(scatter, lines, data=pts).add_params(
+    chart = alt.vconcat(scatter, lines, data=json_data(pts, double_precision=6)).add_params(
         alt.param(name="year", value=int(year)),
         alt.param(name="highlight", value=list(highlight)),
     ).resolve_scale(color="independent", strokeDash="independent").properties(spacing=24)
