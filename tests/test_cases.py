@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import pytest
@@ -25,7 +26,7 @@ from widgets.cases import (
     validate_events,
     value_near,
 )
-from widgets.charts.cases import case_timeline_chart, destinations_chart
+from widgets.charts.cases import case_timeline_chart, destinations_chart, timeline_update
 from widgets.errors import LabInputError
 
 
@@ -216,12 +217,20 @@ def test_case_chart_embeds_only_its_rows_and_declares_the_parameters():
                                description="A test chart.").to_dict()
     assert spec["description"] == "A test chart."
     params = {p["name"]: p["value"] for p in spec["params"]}
-    assert params == {"indicator": "x", "countries": ["AAA"], "year": 2005, "ylabel": "Thing"}
-    datasets = spec["datasets"]
-    assert sum(len(v) for v in datasets.values()) <= len(stacked) + len(events) + 1
+    names = list(dict.fromkeys(stacked["name"]))
+    assert params == {"indicator": "x", "countries": ["AAA"], "year": 2005, "ylabel": "Thing",
+                      "case_names": names, "x_lo": 2000, "x_hi": int(stacked["year"].max()),
+                      "case_title": "T"}
+    inline = {layer["data"]["name"]: json.loads(layer["data"]["values"])
+              for layer in spec["layer"] if "values" in layer.get("data", {})}
+    assert len(inline["case_series"]) == len(stacked)
     # the two close events get different label rows
-    ev_rows = next(v for v in datasets.values() if v and "label_y" in v[0])
+    ev_rows = inline["case_events"]
     assert ev_rows[0]["label_y"] != ev_rows[1]["label_y"]
+    # what a case change swaps in equals what the chart was built with
+    update_params, datasets = timeline_update(stacked, events, "T")
+    assert {k: params[k] for k in update_params} == update_params
+    assert json.loads(datasets["case_events"].to_json(orient="records")) == ev_rows
     filters = [t["filter"] for layer in spec["layer"] for t in layer.get("transform", [])
                if "filter" in t]
     assert any("indexof(countries, datum.iso3)" in f for f in filters)
@@ -284,9 +293,13 @@ def test_explorer_empty_selection_keeps_last_chart(explorer):
 
 def test_explorer_case_change_sends_new_data(explorer):
     explorer.set_state({"case": "costa-rica"})
-    before = explorer.panel.chart.chart
     explorer.case.value = "rwanda"
-    assert explorer.panel.chart.chart is not before
+    # the new case's rows and span are swapped into the chart on screen
+    updates = {u.get("name") or u["namespace"]: u for u in explorer.panel.chart._py_to_js_updates}
+    assert {r["iso3"] for r in updates["case_series"]["value"]} == set(
+        get_case("rwanda").all_countries)
+    assert explorer.panel.chart.params.x_lo <= get_case("rwanda").years[0]
+    assert "Rwanda" in explorer.panel.chart.params.case_title
     assert explorer.countries.value[0] == "RWA"
     assert "Rwanda" in explorer.notes.value
     assert explorer.year.min == get_case("rwanda").years[0]

@@ -306,3 +306,17 @@ def test_consultation_callback_is_fast():
         assert w.message_kind == "info", (i, w.message_text)
     times.sort()
     assert times[len(times) // 2] < 60, times
+
+
+def test_another_country_is_swapped_into_the_charts_in_place(sim_factory):
+    """A new country (or the fictional switch) sends rows and the place name, not a new chart."""
+    w = sim_factory()
+    w.shock_pandemic_on.value = True
+    spec_keys = set(w.trajectory_panel.chart.spec)
+    w.country.value = "BGD"
+    assert w.trajectory_panel.chart.params.place == w.profile.name == "Bangladesh"
+    assert w.pressure_panel.chart.params.place == "Bangladesh"
+    updates = {u["namespace"]: u for u in w.trajectory_panel.chart._py_to_js_updates}
+    assert updates["data"]["value"] and set(w.trajectory_panel.chart.spec) == spec_keys
+    w.fictional.value = True
+    assert w.trajectory_panel.chart.params.place == w.profile.name != "Bangladesh"

@@ -13,7 +13,7 @@ explorer of lesson 09 (events as numbered vertical rules).
 >>> [layer["mark"]["type"] for layer in spec["layer"]][:2]
 ['rule', 'text']
 >>> sorted(p["name"] for p in spec["params"])
-['countries', 'indicator', 'year', 'ylabel']
+['case_names', 'case_title', 'countries', 'indicator', 'x_hi', 'x_lo', 'year', 'ylabel']
 """
 
 from __future__ import annotations
@@ -22,12 +22,57 @@ import altair as alt
 import pandas as pd
 
 from widgets.cases import label_rows
-from widgets.charts import OKABE_ITO, describe
+from widgets.charts import OKABE_ITO, describe, json_data
 
-__all__ = ["EVENT_COLOUR", "case_timeline_chart", "destinations_chart"]
+__all__ = ["CASE_EVENTS", "CASE_SERIES", "EVENT_COLOUR", "case_timeline_chart",
+           "destinations_chart", "timeline_update"]
 
 #: Colour of event rules and numbers (neutral grey, distinct from the series).
 EVENT_COLOUR = "#6b6b6b"
+#: Names of the timeline's data (swapped in place when the case changes).
+CASE_SERIES, CASE_EVENTS = "case_series", "case_events"
+
+
+def _timeline_parts(series: pd.DataFrame, events: pd.DataFrame | None, width: int,
+                    ) -> tuple[pd.DataFrame, pd.DataFrame | None, list[str], int, int]:
+    """Rows, event rows (numbers staggered), country names and year span of a timeline."""
+    series = series[["iso3", "name", "indicator", "year", "value"]].reset_index(drop=True)
+    names = list(dict.fromkeys(series["name"].tolist()))
+    lo = int(series["year"].min()) if len(series) else 1990
+    hi = int(series["year"].max()) if len(series) else 2024
+    ev = None
+    if events is not None and len(events):
+        lo = min(lo, int(events["x"].min()))
+        hi = max(hi, int(events["x"].max()) + 1)
+        ev = events[["number", "x", "date_label", "event"]].copy()
+        ev["number"] = ev["number"].astype(str)
+        ev = ev[(ev["x"] >= lo) & (ev["x"] <= hi)].sort_values("x")
+        # Stagger numbers of events close together (about 14 px apart at this width).
+        gap = (hi - lo) * 14 / width
+        ev["label_y"] = [4 + 13 * r for r in label_rows(ev["x"].tolist(), gap)]
+        ev = ev.reset_index(drop=True)
+    return series, ev, names, lo, hi
+
+
+def timeline_update(series: pd.DataFrame, events: pd.DataFrame | None, title: str = "",
+                    width: int = 560) -> tuple[dict, dict]:
+    """What changes in a timeline chart for another case: (parameters, datasets by name).
+
+    For :meth:`widgets.ui.ChartPanel.set_data`, so a new case is swapped into
+    the chart on screen instead of rebuilding it.
+
+    >>> s = pd.DataFrame({"iso3": ["CRI"], "name": ["Costa Rica"], "indicator": ["x"],
+    ...                   "year": [1990], "value": [1.0]})
+    >>> params, datasets = timeline_update(s, None, "A case")
+    >>> params["case_names"], params["x_lo"], sorted(datasets)
+    (['Costa Rica'], 1990, ['case_series'])
+    """
+    rows, ev, names, lo, hi = _timeline_parts(series, events, width)
+    params = {"case_names": names, "x_lo": lo, "x_hi": hi, "case_title": title}
+    datasets = {CASE_SERIES: rows}
+    if ev is not None:
+        datasets[CASE_EVENTS] = ev
+    return params, datasets
 
 
 def case_timeline_chart(
@@ -63,24 +108,20 @@ def case_timeline_chart(
     title, subtitle : chart title lines.
     description : text description attached for screen readers.
     """
-    series = series[["iso3", "name", "indicator", "year", "value"]].copy()
-    names = list(dict.fromkeys(series["name"].tolist()))
+    series, ev, names, lo, hi = _timeline_parts(series, events, width)
     # Up to eight countries keep one colour each whatever is shown; with more
     # choices, colours go to the countries on screen (so no two lines share one).
+    # The names, the year span and the title are parameters: another case of the
+    # same explorer swaps its data and these in place (see timeline_update).
     if len(names) <= len(OKABE_ITO):
-        scale = alt.Scale(domain=names, range=OKABE_ITO[: max(1, len(names))])
+        scale = alt.Scale(domain=alt.ExprRef("case_names"), range=OKABE_ITO)
         legend_title = "Countries (all of this case)"
     else:
         scale = alt.Scale(range=OKABE_ITO)
         legend_title = "Countries"
     colour = alt.Color("name:N", title="Country", scale=scale,
                        legend=alt.Legend(orient="bottom", columns=4, title=legend_title))
-    lo = int(series["year"].min()) if len(series) else 1990
-    hi = int(series["year"].max()) if len(series) else 2024
-    if events is not None and len(events):
-        lo = min(lo, int(events["x"].min()))
-        hi = max(hi, int(events["x"].max()) + 1)
-    x_scale = alt.Scale(domain=[lo, hi], nice=False)
+    x_scale = alt.Scale(domain=alt.ExprRef("[x_lo, x_hi]"), nice=False)
     x = alt.X("year:Q", title="Year", scale=x_scale, axis=alt.Axis(format="d", tickMinStep=1))
     y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
     tooltip = [alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
@@ -91,8 +132,12 @@ def case_timeline_chart(
         alt.param(name="countries", value=list(countries)),
         alt.param(name="year", value=int(year)),
         alt.param(name="ylabel", value=y_label),
+        alt.param(name="case_names", value=names),
+        alt.param(name="x_lo", value=lo),
+        alt.param(name="x_hi", value=hi),
+        alt.param(name="case_title", value=title),
     ]
-    shown = alt.Chart(series).transform_filter(
+    shown = alt.Chart(json_data(series, double_precision=6, name=CASE_SERIES)).transform_filter(
         "datum.indicator == indicator && indexof(countries, datum.iso3) >= 0")
     lines = shown.mark_line(strokeWidth=2.2).encode(x=x, y=y, color=colour, tooltip=tooltip)
     points = shown.mark_point(filled=True, size=70).encode(
@@ -106,14 +151,8 @@ def case_timeline_chart(
         x=alt.value(0), y=alt.value(0))
 
     layers: list[alt.Chart] = []
-    if events is not None and len(events):
-        ev = events[["number", "x", "date_label", "event"]].copy()
-        ev["number"] = ev["number"].astype(str)
-        ev = ev[(ev["x"] >= lo) & (ev["x"] <= hi)].sort_values("x")
-        # Stagger numbers of events close together (about 14 px apart at this width).
-        gap = (hi - lo) * 14 / width
-        ev["label_y"] = [4 + 13 * r for r in label_rows(ev["x"].tolist(), gap)]
-        ev_base = alt.Chart(ev)
+    if ev is not None:
+        ev_base = alt.Chart(json_data(ev, double_precision=6, name=CASE_EVENTS))
         ev_tip = [alt.Tooltip("number:N", title="Event"),
                   alt.Tooltip("date_label:N", title="Date"),
                   alt.Tooltip("event:N", title="What happened")]
@@ -128,7 +167,8 @@ def case_timeline_chart(
     layers += [lines, points, marker, label]
     chart = alt.layer(*layers).add_params(*params).properties(width=width, height=height)
     if title:
-        chart = chart.properties(title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined,
+        chart = chart.properties(title=alt.TitleParams(alt.ExprRef("case_title"),
+                                                       subtitle=subtitle or alt.Undefined,
                                                        offset=22))
     return describe(chart, description or "Line chart of an indicator by year.")
 

@@ -2,7 +2,8 @@
 
 The trajectory and summary charts embed every outcome (or metric) once and
 filter on a parameter (``outcome`` / ``metric``), so choosing what to look at
-changes only a parameter; the data are re-sent only when the scenario changes.
+changes only a parameter; a new scenario or country swaps the rows (and the
+``place`` named in the title) into the chart on screen.
 
 >>> import pandas as pd
 >>> from widgets.scenarios import CountryProfile, Shock, load_model_spec, run_scenario
@@ -10,7 +11,7 @@ changes only a parameter; the data are re-sent only when the scenario changes.
 ...                    load_model_spec(), quarters=6)
 >>> spec = trajectory_chart(res.trajectories, "displaced", "T").to_dict()
 >>> [p["name"] for p in spec["params"]]
-['outcome']
+['outcome', 'place']
 """
 
 from __future__ import annotations
@@ -96,10 +97,13 @@ def trajectory_chart(trajectories: pd.DataFrame, outcome: str, country: str,
     if bands:
         band = base.mark_area(opacity=0.18).encode(x=x, y="low:Q", y2="high:Q", color=colour)
         layers.insert(0, band)
-    chart = alt.layer(*layers).add_params(param).properties(
+    # The country is the parameter ``place`` (in the title), so another country's
+    # results are swapped into the chart on screen.
+    place = alt.param(name="place", value=country)
+    chart = alt.layer(*layers).add_params(param, place).properties(
         width=560, height=300,
-        title=alt.Title(alt.expr(_title_expr(param.name, y_title)),
-                        subtitle=f"{country}. {TEACHING_LABEL}"),
+        title=alt.Title(alt.expr(f"({_title_expr(param.name, y_title)}) + ' — ' + place"),
+                        subtitle=TEACHING_LABEL),
     )
     text = description or trajectory_description(trajectories, outcome, country)
     return describe(chart, text)
@@ -126,8 +130,9 @@ def pressure_chart(pressure: pd.DataFrame, country: str) -> alt.Chart:
                  alt.Tooltip("quarter:O", title="Quarter"),
                  alt.Tooltip("pressure:Q", title="Pressure", format=".2f")],
     ).properties(width=520, height=130, title=alt.Title(
-        "Where the pressure goes, quarter by quarter",
-        subtitle=f"{country}. Pressure of 1.5 or more has the darkest colour. {TEACHING_LABEL}"))
+        alt.expr("'Where the pressure goes, quarter by quarter — ' + place"),
+        subtitle=f"Pressure of 1.5 or more has the darkest colour. {TEACHING_LABEL}")
+    ).add_params(alt.param(name="place", value=country))
     return describe(chart, pressure_description(pressure, country))
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import math
 import re
 import time
 from collections.abc import Callable
@@ -72,6 +73,28 @@ def data_table_html(df: pd.DataFrame, caption: str = "", max_rows: int = 300) ->
     return (f'{style}<div style="max-height:320px;overflow:auto" tabindex="0" '
             f'role="region" aria-label="{html.escape(caption or "data table")}">'
             f"{table}</div>{more}")
+
+
+def json_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-safe rows: plain Python numbers and strings (NaN and infinities become None).
+
+    >>> json_records(pd.DataFrame({"a": [1, 2], "b": ["x", None]}))
+    [{'a': 1, 'b': 'x'}, {'a': 2, 'b': None}]
+    >>> json_records(pd.DataFrame({"y": [1.0, float("nan")]}))
+    [{'y': 1.0}, {'y': None}]
+    """
+    cols = [str(c) for c in df.columns]
+    columns = []
+    for c in df.columns:
+        values = df[c].to_numpy()
+        if values.dtype.kind == "f":
+            columns.append([v if math.isfinite(v) else None for v in values.tolist()])
+        elif values.dtype.kind in "iub":
+            columns.append(values.tolist())
+        else:
+            columns.append([None if (v is None or (isinstance(v, float) and v != v)) else v
+                            for v in values.tolist()])
+    return [dict(zip(cols, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def _named_inline_data(spec: dict) -> dict[str, list[dict]]:
@@ -202,14 +225,12 @@ class ChartPanel(W.VBox):
         Traceback (most recent call last):
         KeyError: "the chart has no dataset 'other' (it has ['rows'])"
         """
-        from widgets.ui._swap import records
-
         spec = dict(self.chart.spec)
         known = dict(spec.get("datasets", {}))
         inline = _named_inline_data(spec)
         updates = []
         for name, rows in datasets.items():
-            values = records(rows) if isinstance(rows, pd.DataFrame) else list(rows)
+            values = json_records(rows) if isinstance(rows, pd.DataFrame) else list(rows)
             if name in known:
                 known[name] = values
             elif name in inline:
@@ -236,6 +257,31 @@ class ChartPanel(W.VBox):
             self.chart._py_to_js_updates = updates
             if params:
                 self.set_params(**params)
+
+    def replace_rows(self, df: pd.DataFrame, params: dict[str, Any] | None = None) -> None:
+        """:meth:`set_data` for a chart with one table, or the one whose columns are ``df``'s.
+
+        For charts built from a DataFrame (whose dataset Altair names by a hash).
+
+        >>> import altair as alt
+        >>> df = pd.DataFrame({"x": [1, 2], "y": [3.0, 4.0]})
+        >>> panel = ChartPanel(alt.Chart(df).mark_line().encode(x="x", y="y"), "A line.", df)
+        >>> panel.replace_rows(pd.DataFrame({"x": [1, 2, 3], "y": [1.0, float("nan"), 2.0]}))
+        >>> next(iter(panel.chart.spec["datasets"].values()))[1]
+        {'x': 2, 'y': None}
+        """
+        datasets = self.chart.spec.get("datasets", {})
+        cols = {str(c) for c in df.columns}
+        if len(datasets) == 1:
+            name = next(iter(datasets))
+        else:
+            matches = [n for n, rows in datasets.items() if rows and set(rows[0]) == cols]
+            if not matches:  # the chart was built with no rows yet
+                matches = [n for n, rows in datasets.items() if not rows]
+            if len(matches) != 1:
+                raise RuntimeError("cannot tell which dataset of the chart to replace")
+            name = matches[0]
+        self.set_data(params=params, **{name: df})
 
     def set_description(self, text: str) -> None:
         self._description_text = text

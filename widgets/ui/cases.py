@@ -25,7 +25,7 @@ from widgets.cases import (
     top_destinations,
 )
 from widgets.charts import format_value
-from widgets.charts.cases import case_timeline_chart, destinations_chart
+from widgets.charts.cases import case_timeline_chart, destinations_chart, timeline_update
 from widgets.errors import LabInputError
 from widgets.ui import ChartPanel, LabWidget, data_table_html
 from widgets.ui.tour import with_unit
@@ -193,6 +193,15 @@ class CaseExplorer(LabWidget):
                      "you read.",
             description="")
 
+    def _show_case(self, case_id: str) -> None:
+        """Swap another case's rows, years and title into the chart on screen."""
+        d = self._case_data(case_id)
+        params, datasets = timeline_update(d["stacked"], d["events"], self._cases[case_id].title)
+        info = self._infos[self.indicator.value]
+        params.update(indicator=self.indicator.value, countries=list(self.countries.value),
+                      year=int(self.year.value), ylabel=info.label)
+        self.panel.set_data(params=params, **datasets)
+
     def _current(self) -> pd.DataFrame:
         """The data table of the chosen indicator for the chosen countries, in their order."""
         pieces = self._case_data(self.case.value)["pieces"]
@@ -268,7 +277,7 @@ class CaseExplorer(LabWidget):
         if self._busy:
             return
         self._set_case_controls(self.case.value)
-        self.panel.update(chart=self._case_chart(self.case.value))
+        self._show_case(self.case.value)
         self._refresh_text()
 
     def _on_indicator(self, change: dict | None = None) -> None:
@@ -330,7 +339,7 @@ class CaseExplorer(LabWidget):
             else:
                 skipped.append("year")
         skipped += [k for k in state if k not in self.state_controls]
-        self.panel.update(chart=self._case_chart(case_id))
+        self._show_case(case_id)
         self._refresh_text()
         return skipped
 

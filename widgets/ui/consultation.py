@@ -57,7 +57,6 @@ from widgets.consultation import (
 )
 from widgets.errors import LabInputError
 from widgets.ui import ChartPanel, LabWidget, data_table_html
-from widgets.ui._swap import swap_data
 
 __all__ = ["Consultation"]
 
@@ -228,7 +227,7 @@ class Consultation(LabWidget):
         sq = (stakeholder_quadrants(self._stakeholders) if len(self._stakeholders)
               else self._stakeholders.assign(quadrant=pd.Series(dtype=str)))
         missing = missing_groups(sq)
-        swap_data(self.map_panel, sq[["name", "group", "influence", "affected", "quadrant"]])
+        self.map_panel.replace_rows(sq[["name", "group", "influence", "affected", "quadrant"]])
         heard = sq[(sq["affected"] >= 5) & (sq["influence"] < 5)]["name"].tolist()
         text = (f"{len(sq)} stakeholder(s) on the map. Most affected but with little influence: "
                 f"{', '.join(heard) if heard else 'nobody'}.")
@@ -292,19 +291,19 @@ class Consultation(LabWidget):
             self.winners_html.value = ""
             self.groups_html.value = ""
             empty = _empty_table(current.options)
-            swap_data(self.rules_panel, rules_data(empty))
+            self.rules_panel.replace_rows(rules_data(empty))
             self.rules_panel.update(table=empty, description="No rankings yet.")
-            swap_data(self.dist_panel, rank_distribution_data(current))
+            self.dist_panel.replace_rows(rank_distribution_data(current))
             self.dist_panel.update(table=pd.DataFrame(), description="No rankings yet.")
             return
         table = aggregate(current)
-        swap_data(self.rules_panel, rules_data(table))
+        self.rules_panel.replace_rows(rules_data(table))
         self.rules_panel.update(table=table, description=rules_description(table))
         if len(current.options) != self._dist_k:  # the colour legend depends on k
             self.dist_panel.update(chart=rank_distribution_chart(current))
             self._dist_k = len(current.options)
         else:
-            swap_data(self.dist_panel, rank_distribution_data(current))
+            self.dist_panel.replace_rows(rank_distribution_data(current))
         self.dist_panel.update(table=disagreement(current).reset_index(),
                                description=rank_distribution_description(current))
         n_typed = len(self._typed)

@@ -61,7 +61,6 @@ from widgets.scenarios import (
     write_report,
 )
 from widgets.ui import ChartPanel, LabWidget, data_table_html
-from widgets.ui._swap import swap_data as _swap_data
 
 __all__ = ["ScenarioSimulator"]
 
@@ -432,18 +431,14 @@ class ScenarioSimulator(LabWidget):
         if chart:
             name = p.name
             self.trajectory_panel.update(table=res.trajectories, source=self._source())
-            _swap_data(self.trajectory_panel,
-                       res.trajectories[["variant_label", "quarter", "outcome", "value", "low",
-                                         "high"]],
-                       params={"outcome": self.outcome.value},
-                       subtitle=f"{name}. {TEACHING_LABEL}")
+            self.trajectory_panel.replace_rows(
+                res.trajectories[["variant_label", "quarter", "outcome", "value", "low", "high"]],
+                params={"outcome": self.outcome.value, "place": name})
             self.trajectory_panel.set_description(self._trajectory_text())
             self._show_summary()
             self.pressure_panel.update(table=self._pressure,
                                        description=pressure_description(self._pressure, name))
-            _swap_data(self.pressure_panel, self._pressure,
-                       subtitle=f"{name}. Pressure of 1.5 or more has the darkest colour. "
-                                f"{TEACHING_LABEL}")
+            self.pressure_panel.replace_rows(self._pressure, params={"place": name})
 
     def _trajectory_text(self) -> str:
         return trajectory_description(self.result.trajectories, self.outcome.value,

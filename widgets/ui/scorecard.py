@@ -26,7 +26,6 @@ from widgets.scorecard import (
     summarise_scorecard,
 )
 from widgets.ui import ChartPanel, LabWidget
-from widgets.ui._swap import swap_data
 
 __all__ = ["Scorecard", "scorecard_table_html"]
 
@@ -219,7 +218,7 @@ class Scorecard(LabWidget):
                                 f"year ({self.end.value}); the last valid scorecard is shown.")
         self._compute()
         # Same chart, new rows: swap the embedded data instead of rebuilding the chart.
-        swap_data(self.panel, scorecard_data(self._everyone(), self._labels),
+        self.panel.replace_rows(scorecard_data(self._everyone(), self._labels),
                   params={"period_label": f"{self.start.value} → {self.end.value}",
                           "country": self.country.value, "country_label": self.country_name})
         self.panel.set_params(period_label=f"{self.start.value} → {self.end.value}")
