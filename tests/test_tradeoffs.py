@@ -11,7 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from widgets.charts.tradeoffs import change_chart, reallocation_chart, spending_explorer
+from widgets import data
+from widgets.charts.tradeoffs import (
+    change_chart,
+    reallocation_chart,
+    spending_explorer,
+    spending_explorer_spec,
+)
 from widgets.errors import LabInputError
 from widgets.tradeoffs import (
     change_between,
@@ -248,3 +254,19 @@ def test_change_chart_and_reallocation_chart():
     calc = [tr for tr in spec["transform"] if "calculate" in tr]
     assert any("share / 100" in tr["calculate"] for tr in calc)
     assert {p["name"]: p["value"] for p in spec["params"]}["share"] == 20.0
+
+
+@pytest.mark.parametrize("pair", [("milex_gdp", "under5_mortality"),
+                                  ("milex_per_capita_usd", "life_expectancy"),
+                                  ("milex_gdp", "health_spending_gdp")])
+@pytest.mark.parametrize("grouped", [False, True])
+def test_fast_explorer_spec_equals_the_altair_build(pair, grouped):
+    x, y = pair
+    panel = data.load_panel([x, y, "population"]).merge(
+        data.load_countries()[["iso3", "name", "income_group"]], on="iso3")
+    pts = panel[["iso3", "name", "year", "income_group", x, y]].dropna(subset=[x, y], how="all")
+    complete = pts.dropna(subset=["income_group", x, y] if grouped else [x, y])
+    bands, _ = fits_by_year(complete, x, y, group="income_group" if grouped else None,
+                            min_countries=8 if grouped else 10)
+    fast = spending_explorer_spec(pts, bands, x, y, 2015, ["KEN", "NOR"], grouped)
+    assert fast == spending_explorer(pts, bands, x, y, 2015, ["KEN", "NOR"], grouped).to_dict()

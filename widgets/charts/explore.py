@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from functools import lru_cache
 
 import altair as alt
 import numpy as np
@@ -40,6 +39,7 @@ from widgets.charts import (
     map_projection,
     world_map_data,
 )
+from widgets.charts._templates import spec_template
 from widgets.explore import ALL, colour_domain
 
 __all__ = ["COVERAGE_COUNTRIES", "COVERAGE_YEARS", "coverage_country_chart", "coverage_country_rows",
@@ -310,18 +310,20 @@ _LABEL, _UNIT, _DESC = "\u0000label\u0000", "\u0000unit\u0000", "\u0000descripti
 _X_DOMAIN = [1111, 9999]
 
 
-@lru_cache(maxsize=4)
 def _explorer_template(year_cols: tuple[str, ...]) -> str:
     """The explorer spec with placeholders, as JSON text (built once with Altair)."""
-    dummy = pd.DataFrame({"iso3": ["AAA", "BBB"], "name": ["A", "B"], "region": ["r", "r"],
-                          "income": ["i", "i"]})
-    for i, col in enumerate(year_cols):
-        dummy[col] = [float(i), float(i + 1)]
-    chart = explorer_chart(dummy, [int(c[1:]) for c in year_cols], _LABEL, _UNIT,
-                           "higher_is_better", int(year_cols[0][1:]), _DESC, world=True,
-                           year_range=_X_DOMAIN)
-    spec = chart.to_dict()
-    return json.dumps(spec)
+
+    def build() -> dict:
+        dummy = pd.DataFrame({"iso3": ["AAA", "BBB"], "name": ["A", "B"], "region": ["r", "r"],
+                              "income": ["i", "i"]})
+        for i, col in enumerate(year_cols):
+            dummy[col] = [float(i), float(i + 1)]
+        chart = explorer_chart(dummy, [int(c[1:]) for c in year_cols], _LABEL, _UNIT,
+                               "higher_is_better", int(year_cols[0][1:]), _DESC, world=True,
+                               year_range=_X_DOMAIN)
+        return chart.to_dict()
+
+    return spec_template("explorer", year_cols, build, __file__)
 
 
 def explorer_spec(

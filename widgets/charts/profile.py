@@ -11,12 +11,12 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 import altair as alt
 import pandas as pd
 
 from widgets.charts import OKABE_ITO, describe
+from widgets.charts._templates import spec_template
 
 __all__ = ["HIGHLIGHT_COLOUR", "profile_chart", "profile_datasets", "profile_spec", "strip_chart"]
 
@@ -102,13 +102,15 @@ def profile_chart(rows: pd.DataFrame, state_rows: pd.DataFrame, compare_label: s
     return describe(chart, description)
 
 
-@lru_cache(maxsize=8)
 def _template(order: tuple[str, ...], state_order: tuple[str, ...]) -> str:
-    rows = pd.DataFrame({"row": list(order)})
-    state = pd.DataFrame({"row": list(state_order)})
-    spec = profile_chart(rows, state, "", "").to_dict()
-    spec.pop("datasets")
-    return json.dumps(spec)
+    def build() -> dict:
+        rows = pd.DataFrame({"row": list(order)})
+        state = pd.DataFrame({"row": list(state_order)})
+        spec = profile_chart(rows, state, "", "").to_dict()
+        spec.pop("datasets")
+        return spec
+
+    return spec_template("profile", (order, state_order), build, __file__)
 
 
 def profile_spec(rows: pd.DataFrame, state_rows: pd.DataFrame, compare_label: str,

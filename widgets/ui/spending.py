@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import html
 
+import altair as alt
 import ipywidgets as W
 import pandas as pd
 
 from widgets import data
 from widgets.charts import format_value
-from widgets.charts.tradeoffs import reallocation_chart, spending_explorer
+from widgets.charts.tradeoffs import reallocation_chart, spending_explorer_spec
 from widgets.errors import LabInputError
 from widgets.tradeoffs import (
     COMPARISON_INDICATORS,
@@ -132,13 +133,16 @@ class SpendingTradeoffs(LabWidget):
             f'<p style="max-width:720px">{html.escape(CONFOUNDING_NOTE)}</p></details>')
 
         self._sentences: dict[tuple[str, str, bool], dict[int, str]] = {}
-        self._spec_cache: dict[tuple[str, str, bool], dict] = {}
         self._year_tables: dict[tuple[str, str], dict[int, pd.DataFrame]] = {}
         pts, bands = self._scatter_inputs(x, y, False)
-        self.scatter = ChartPanel(
-            spending_explorer(pts, bands, x, y, start_year, highlight), "",
-            caption="Countries in the chosen year", source=self._source(x, y))
-        self._spec_cache[(x, y, False)] = self.scatter.chart.spec
+        # A stub declares the parameters (year, highlight); the spec comes from the template.
+        stub = alt.Chart(pd.DataFrame({"x": []})).mark_point().add_params(
+            alt.param(name="year", value=int(start_year)),
+            alt.param(name="highlight", value=list(highlight)))
+        self.scatter = ChartPanel(stub, "", caption="Countries in the chosen year",
+                                  source=self._source(x, y))
+        self.scatter.chart.spec = spending_explorer_spec(pts, bands, x, y, start_year,
+                                                         list(highlight))
 
         # ---- reallocation calculator
         realloc_countries = [c for c in all_countries if c in self._realloc_rows["Health"]
@@ -299,21 +303,12 @@ class SpendingTradeoffs(LabWidget):
             control.min, control.max = min(years[0], control.min), max(years[-1], control.max)
             control.min, control.max = years[0], years[-1]
         self.year.value = yr
-        key = (x, y, grouped)
-        chosen = list(self.countries.value)
-        if key in self._spec_cache:
-            # seen before: re-send the spec built then (no Altair rebuild), current params
-            spec = dict(self._spec_cache[key])
-            values = {"year": int(yr), "highlight": chosen}
-            spec["params"] = [{**q, "value": values.get(q["name"], q.get("value"))}
-                              for q in spec.get("params", [])]
-            self.scatter.chart.spec = spec
-            self.scatter.update(source=self._source(x, y))
-        else:
-            pts, bands = self._scatter_inputs(x, y, grouped)
-            self.scatter.update(chart=spending_explorer(pts, bands, x, y, yr, chosen, grouped),
-                                source=self._source(x, y))
-            self._spec_cache[key] = self.scatter.chart.spec
+        # Another pair has other axes (titles, log or linear), so the chart is rebuilt:
+        # from a template (milliseconds), not through Altair (about a second).
+        pts, bands = self._scatter_inputs(x, y, grouped)
+        self.scatter.chart.spec = spending_explorer_spec(pts, bands, x, y, yr,
+                                                         list(self.countries.value), grouped)
+        self.scatter.update(source=self._source(x, y))
         self.clear_message()
         self._describe()
 
