@@ -140,11 +140,16 @@ class CaseExplorer(LabWidget):
         case = self._cases[case_id]
         self._busy = True
         try:
-            self.indicator.options = [(self._infos[i].label, i) for i in case.indicators]
-            self.indicator.value = indicator if indicator in case.indicators else case.indicators[0]
-            self.countries.options = [(self._names.get(c, c), c) for c in case.all_countries]
-            wanted = [c for c in (countries or case.all_countries) if c in case.all_countries]
-            self.countries.value = tuple(wanted or case.all_countries)
+            # options and selection in one message each: the browser must never
+            # apply a selection to the previous case's options
+            with self.indicator.hold_sync():
+                self.indicator.options = [(self._infos[i].label, i) for i in case.indicators]
+                self.indicator.value = (indicator if indicator in case.indicators
+                                        else case.indicators[0])
+            with self.countries.hold_sync():
+                self.countries.options = [(self._names.get(c, c), c) for c in case.all_countries]
+                wanted = [c for c in (countries or case.all_countries) if c in case.all_countries]
+                self.countries.value = tuple(wanted or case.all_countries)
             lo, hi = case.years
             self.year.max = max(hi, self.year.max)
             self.year.min = lo
