@@ -263,7 +263,10 @@ class ScenarioSimulator(LabWidget):
         self.team_box = W.VBox([W.HTML("<p>Press <b>Compare teams</b> to see every team's "
                                        "latest plan side by side.</p>")])
         teams_box = W.VBox([
-            self.team_folder, W.HBox([self.team_name, self.round_no]), self.replace, self.notes,
+            self.team_folder,
+            # the save form: its fields act when "Save team plan" is pressed
+            W.VBox([W.HBox([self.team_name, self.round_no]), self.replace, self.notes]
+                   ).add_class("hsl-form"),
             W.HBox([self.save_button, self.compare_button]),
             W.HBox([self.report_format, self.report_button]).add_class("hsl-form"),
             W.HTML("<b>Facilitator: injects</b> (new events between rounds; they apply to "
