@@ -20,6 +20,7 @@ from widgets.charts.explore import (
     coverage_year_chart,
     explorer_chart,
     explorer_spec,
+    legend_ticks,
     wide_by_year,
     year_column,
 )
@@ -244,7 +245,10 @@ def test_explorer_chart_params_and_no_data_legend(wide):
     assert legend["encoding"]["color"]["scale"]["domain"] == ["no data"]
     countries = layers[1]
     colour = countries["encoding"]["color"]
-    assert colour["scale"]["scheme"] == "orangered"
+    # what makes the chart show this indicator is parameters (swapped for another one)
+    assert colour["scale"]["scheme"] == {"expr": "ind_scheme"}
+    assert params["ind_scheme"]["value"] == "orangered" and params["ind_reverse"]["value"] is False
+    assert params["ind_label"]["value"] == "Under-5 mortality"
     # countries without data are grey, those outside the filter pale: never a value
     assert [c["value"] for c in colour["condition"]] == [OUTSIDE_COLOUR, NO_DATA_COLOUR]
     # one layer holds every country: a change re-colours shapes, none is filtered out
@@ -256,11 +260,45 @@ def test_explorer_chart_params_and_no_data_legend(wide):
     assert spec["description"] == "Test map."
 
 
+def test_explorer_map_keeps_countries_without_data(wide):
+    """Countries without a value are drawn (grey), not dropped by Vega-Lite."""
+    import vl_convert as vlc
+
+    vega = vlc.vegalite_to_vega(_spec(wide))
+    map_data = [d for d in vega["data"] if d.get("source") == "source_0"]
+    assert map_data and not any(t["type"] == "filter" for d in map_data
+                                for t in d.get("transform", []))
+
+
 def test_explorer_chart_rank_order_follows_direction(wide):
-    worse = _spec(wide)["vconcat"][0]["layer"][1]["transform"][1]["sort"][0]["order"]
-    better = _spec(wide, direction="higher_is_better")["vconcat"][0]["layer"][1][
-        "transform"][1]["sort"][0]["order"]
-    assert (worse, better) == ("ascending", "descending")
+    """Rank 1 is the best-off country: the lowest value where higher is worse."""
+    key = [t for t in _spec(wide)["vconcat"][0]["layer"][1]["transform"]
+           if t.get("as") == "rank_key"][0]["calculate"]
+    assert "ind_direction == 'higher_is_worse' ? datum.value : -datum.value" in key
+    for direction in ("higher_is_worse", "higher_is_better"):
+        params = {p["name"]: p.get("value") for p in _spec(wide, direction=direction)["params"]}
+        assert params["ind_direction"] == direction
+
+
+@pytest.mark.parametrize(("domain", "kind", "expected"), [
+    ([2.8, 196.5], "log", [5, 10, 20, 50, 100]),
+    ([300.0, 90000.0], "log", [1000, 10000]),
+    ([0.0, 1.0], "linear", [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+    ([40.4, 83.6], "linear", [50.0, 60.0, 70.0, 80.0]),
+])
+def test_legend_ticks_are_round_values_inside_the_domain(domain, kind, expected):
+    ticks = legend_ticks(domain, kind)
+    values = [10 ** t for t in ticks] if kind == "log" else ticks
+    assert values == pytest.approx(expected)
+
+
+@given(st.floats(0.001, 1e6), st.floats(1.5, 1e4), st.sampled_from(["log", "linear"]))
+def test_legend_ticks_stay_inside_and_ascend(lo, ratio, kind):
+    hi = lo * ratio
+    ticks = legend_ticks([lo, hi], kind)
+    values = [10 ** t for t in ticks] if kind == "log" else ticks
+    assert values == sorted(values)
+    assert all(lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9) for v in values)
 
 
 def test_explorer_chart_embeds_data_once_and_stays_small():

@@ -115,15 +115,24 @@ def test_too_many_countries_gives_a_message(explorer):
     assert "up to 8" in explorer.message_text
 
 
-def test_indicator_change_resends_one_small_spec(explorer):
+def test_indicator_change_swaps_rows_and_parameters_not_the_chart(explorer):
     explorer.clear_message()
     explorer.indicator.value = "food_insecurity"
-    spec = explorer.panel.chart.spec
-    assert len(json.dumps(spec)) < 1_000_000
+    updates = {u.get("name") or u["namespace"]: u for u in explorer.panel.chart._py_to_js_updates}
+    rows = updates["indicator_by_year"]["value"]
+    assert len(rows) == len(data.load_countries())
+    assert len(json.dumps(rows)) < 200_000           # one indicator's values, no map
+    params = explorer.panel.chart.params
+    assert params.ind_label == "Food insecurity" and params.ind_direction == "higher_is_worse"
     assert explorer.year.min == 2015  # food insecurity starts in 2015
     assert "Food insecurity" in explorer.panel.description_text
+    assert updates["description"]["value"] == explorer.panel.description_text
     assert "FAO" in explorer.panel.source.value or "Source:" in explorer.panel.source.value
+    # a view opened later starts from the same state
+    spec_params = {p["name"]: p.get("value") for p in explorer.panel.chart.spec["params"]}
+    assert spec_params["ind_label"] == "Food insecurity"
     explorer.indicator.value = "under5_mortality"
+    assert explorer.panel.chart.params.ind_label == "Under-5 mortality"
 
 
 def test_year_without_data_is_a_message_not_a_crash():

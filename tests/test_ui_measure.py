@@ -301,3 +301,16 @@ def test_year_and_indicator_changes_swap_data_in_place(builder):
     assert f"min_max_{len(chosen) - 1}" not in updates["data"]["value"][0]
     builder.indicators.value = tuple(chosen)
     builder.year.value = 2022
+
+
+@pytest.mark.parametrize("which", ["risk", "index"])
+def test_maps_keep_countries_without_data(which, risk, builder):
+    """Vega-Lite drops rows with an invalid colour value unless told not to: a country
+    without data must stay on the map, grey, never vanish."""
+    import vl_convert as vlc
+
+    panel = risk.map_panel if which == "risk" else builder.map_panel
+    vega = vlc.vegalite_to_vega(panel.chart.spec)
+    filters = [t["expr"] for d in vega["data"] for t in d.get("transform", [])
+               if t["type"] == "filter"]
+    assert not any("isValid" in f for f in filters), filters

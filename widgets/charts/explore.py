@@ -6,9 +6,11 @@ The map chart embeds the indicator for *all* years once, one row per country
 year), and picks the shown year with the Vega parameter ``year``. Moving the
 year slider therefore only changes a parameter: no data travel to the browser.
 The region and income-group filters (``region``, ``income``) and the
-countries in the line chart (``picked``) are parameters too. Ranks are
-computed inside Vega among the countries in view, so the tooltip's "rank 3 of
-12" is right for a filtered map as well.
+countries in the line chart (``picked``) are parameters too, and so is
+everything that makes the chart show one indicator (colours, legend, titles:
+:func:`indicator_params`), so another indicator is new parameter values and
+new rows, not a new chart. Ranks are computed inside Vega among the countries
+in view, so the tooltip's "3 of 12" is right for a filtered map as well.
 
 >>> import pandas as pd
 >>> wide = pd.DataFrame({"iso3": ["KEN", "FRA"], "name": ["Kenya", "France"],
@@ -17,14 +19,16 @@ computed inside Vega among the countries in view, so the tooltip's "rank 3 of
 >>> spec = explorer_chart(wide, years=[2020, 2021], label="Under-5 mortality",
 ...                       unit="deaths per 1,000 live births", direction="higher_is_worse",
 ...                       year=2021, description="A map.", world=None).to_dict()
->>> sorted(p["name"] for p in spec["params"])
-['income', 'pick', 'picked', 'region', 'year']
+>>> sorted(p["name"] for p in spec["params"])[:5]
+['income', 'ind_direction', 'ind_first_year', 'ind_hi', 'ind_label']
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -122,8 +126,72 @@ def wide_by_year(long: pd.DataFrame, countries: pd.DataFrame, years: Sequence[in
     return out.sort_values("iso3").reset_index(drop=True)
 
 
-def _legend_title(label: str, unit: str) -> str:
-    return f"{label} ({unit})" if unit else label
+def chart_rows(wide: pd.DataFrame, label: str) -> str:
+    """The explorer's embedded rows: ``wide`` plus the column ``ind`` naming the indicator.
+
+    The map picks a year's value with ``datum['y' + year]``, a field Vega cannot
+    see in advance; referring to ``ind`` as well makes Vega recompute the value
+    when another indicator's rows are swapped in.
+
+    >>> chart_rows(pd.DataFrame({"iso3": ["A"], "y2020": [1.5]}), "GDP")
+    '[{"iso3":"A","y2020":1.5,"ind":"GDP"}]'
+    """
+    return wide.assign(ind=label).to_json(orient="records", double_precision=6)
+
+
+def legend_ticks(domain: Sequence[float], kind: str) -> list[float]:
+    """Round values to label the colour legend, in the colour scale's own units.
+
+    A log scale is drawn as a linear scale over log10 of the value (so that the
+    scale type never changes between indicators and a new indicator needs no
+    new chart); its ticks are 1-2-5 steps, returned as their log10.
+
+    >>> legend_ticks([2.8, 196.5], "log") == [math.log10(v) for v in (5, 10, 20, 50, 100)]
+    True
+    >>> legend_ticks([40.4, 83.6], "linear")
+    [50.0, 60.0, 70.0, 80.0]
+    """
+    lo, hi = float(domain[0]), float(domain[1])
+    if kind == "log":
+        ticks = [m * 10.0 ** e for e in range(math.floor(math.log10(lo)) - 1,
+                                              math.ceil(math.log10(hi)) + 1)
+                 for m in (1, 2, 5) if lo <= m * 10.0 ** e <= hi]
+        if len(ticks) > 6:  # keep powers of ten only
+            ticks = [t for t in ticks if math.isclose(math.log10(t) % 1, 0, abs_tol=1e-9)]
+        return [math.log10(t) for t in ticks]
+    raw = (hi - lo) / 5
+    magnitude = 10.0 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.ceil(lo / step) * step
+    return [round(first + k * step, 10) for k in range(int((hi - first) / step + 1e-9) + 1)]
+
+
+def indicator_params(wide: pd.DataFrame, years: Sequence[int], label: str, unit: str,
+                     direction: str, year_range: Sequence[int] | None = None) -> dict[str, Any]:
+    """The parameters that make the explorer show one indicator (everything but its rows).
+
+    Colours, legend, titles, tooltips and the line chart's years are all
+    driven by these, so another indicator is a new set of values plus new rows
+    (:meth:`widgets.ui.ChartPanel.set_data`), not a new chart.
+
+    >>> wide = pd.DataFrame({"iso3": ["A", "B"], "y2020": [2.0, 300.0]})
+    >>> p = indicator_params(wide, [2020], "Deaths", "per 1,000", "higher_is_worse")
+    >>> p["ind_log"], p["ind_scheme"], p["ind_reverse"], p["ind_label"]
+    (True, 'orangered', False, 'Deaths')
+    """
+    year_cols = [year_column(y) for y in years if year_column(y) in wide]
+    values = pd.Series(wide[year_cols].to_numpy(dtype=float).ravel()).dropna()
+    domain, kind = colour_domain(values if not values.empty else pd.Series([0.0, 1.0]))
+    is_log = kind == "log"
+    lo, hi = (math.log10(v) for v in domain) if is_log else domain
+    scale = colour_scale(direction).to_dict()
+    span = [min(years), max(years)] if year_range is None else [int(v) for v in year_range]
+    # (names start with ind_: "unit" and others are Vega's own signals)
+    return {"ind_label": label, "ind_unit": unit, "ind_direction": direction,
+            "ind_log": is_log, "ind_lo": float(lo), "ind_hi": float(hi),
+            "ind_scheme": scale["scheme"], "ind_reverse": bool(scale["reverse"]),
+            "ind_ticks": legend_ticks(domain, kind),
+            "ind_first_year": int(span[0]), "ind_last_year": int(span[1])}
 
 
 def explorer_chart(
@@ -155,18 +223,17 @@ def explorer_chart(
     year_range : first and last year of the line chart's axis (default: ``years``).
 
     Parameters in the spec: ``year`` (number), ``region``, ``income`` (strings,
-    ``"All"`` = no filter), ``picked`` (list of ISO3 codes in the line chart)
-    and ``pick`` (point selection: a click on the map).
+    ``"All"`` = no filter), ``picked`` (list of ISO3 codes in the line chart),
+    ``pick`` (point selection: a click on the map) and those of
+    :func:`indicator_params` (which indicator is shown, and how).
     """
     if world is True:
         world = world_map_data()
     elif world is None or world is False:
         world = alt.Data(values=[{"properties": {"iso3": r, "name": n}}
                                  for r, n in zip(wide["iso3"], wide["name"], strict=True)])
-    year_cols = [year_column(y) for y in years if year_column(y) in wide]
-    values = pd.Series(wide[year_cols].to_numpy(dtype=float).ravel()).dropna()
-    domain, kind = colour_domain(values if not values.empty else pd.Series([0.0, 1.0]))
-    title = _legend_title(label, unit)
+    year_cols = [year_column(y) for y in years]
+    shown = indicator_params(wide, years, label, unit, direction, year_range)
     wide_data = alt.NamedData(name=VALUES_NAME, format=alt.DataFormat(type="json"))
     pick = alt.selection_point(name="pick", fields=["iso3"], on="click", toggle="true",
                                clear="dblclick")
@@ -175,41 +242,56 @@ def explorer_chart(
 
     # One geoshape layer for every country: a slider step or a filter then only
     # re-colours the same shapes (no shape enters or leaves, nothing is re-fitted).
-    rank_order = "ascending" if direction == "higher_is_worse" else "descending"
-    rank_title = "Rank (1 = best-off)" if direction != "neutral" else "Rank (1 = highest)"
+    # Colours are over ``cval`` (log10 of the value on a log scale), so the
+    # scale's type never changes and another indicator needs no new chart.
     countries = alt.Chart(
         name="explorer_map",
-        mark=alt.MarkDef(type="geoshape", strokeWidth=0.4),
+        # invalid="show": keep countries without a value (they are grey, by the condition)
+        mark=alt.MarkDef(type="geoshape", strokeWidth=0.4, invalid="show"),
         transform=[
             alt.CalculateTransform(
                 calculate=("!datum.in_view ? 'outside' : "
                            "(isValid(datum.value) ? 'data' : 'no data')"),
                 **{"as": "status"}),
+            alt.CalculateTransform(
+                calculate=("datum.status != 'data' ? null : "
+                           "(ind_log ? log(max(datum.value, 1e-12)) / LN10 : datum.value)"),
+                **{"as": "cval"}),
+            alt.CalculateTransform(
+                calculate=("datum.status != 'data' ? null : "
+                           "(ind_direction == 'higher_is_worse' ? datum.value : -datum.value)"),
+                **{"as": "rank_key"}),
             alt.WindowTransform(window=[alt.WindowFieldDef(op="rank", **{"as": "rank"})],
-                                sort=[alt.SortField("value", order=rank_order)],
+                                sort=[alt.SortField("rank_key", order="ascending")],
                                 groupby=["status"]),
             alt.JoinAggregateTransform(
                 joinaggregate=[alt.JoinAggregateFieldDef(op="count", **{"as": "n"})],
                 groupby=["status"]),
             alt.CalculateTransform(
-                calculate=("datum.status == 'data' ? format(datum.value, ',.4~g') : "
-                           "(datum.status == 'no data' ? 'no data' : 'not in the current filter')"),
+                calculate=("datum.status == 'data' ? format(datum.value, ',.4~g') + "
+                           "(ind_unit ? ' ' + ind_unit : '') : (datum.status == 'no data' ? "
+                           "'no data' : 'not in the current filter')"),
                 **{"as": "value_text"}),
             alt.CalculateTransform(
-                calculate=("datum.status == 'data' ? "
-                           "datum.rank + ' of ' + datum.n + ' countries with data' : '–'"),
+                calculate=("datum.status == 'data' ? datum.rank + ' of ' + datum.n + "
+                           "(ind_direction == 'neutral' ? ' (1 = highest)' : ' (1 = best-off)') "
+                           ": '–'"),
                 **{"as": "rank_text"}),
         ],
     ).encode(
-        # (Altair's alt.when chains cannot end in a field; Vega-Lite allows it.)
-        color=alt.Color("value:Q", title=title,
-                        scale=colour_scale(direction, domain=domain, type=kind, clamp=True),
-                        legend=alt.Legend(orient="bottom", direction="horizontal",
-                                          gradientLength=220, titleLimit=420),
-                        condition=[{"test": "datum.status == 'outside'", "value": OUTSIDE_COLOUR},
-                                   {"test": "datum.status == 'no data'", "value": NO_DATA_COLOUR}]),
-        tooltip=[tip_country, alt.Tooltip("value_text:N", title=title), tip_year,
-                 alt.Tooltip("rank_text:N", title=rank_title)],
+        color=alt.Color(
+            "cval:Q", title=None,
+            scale=alt.Scale(type="linear", domain=alt.ExprRef("[ind_lo, ind_hi]"),
+                            scheme=alt.ExprRef("ind_scheme"), reverse=alt.ExprRef("ind_reverse"),
+                            clamp=True),
+            legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220,
+                              values=alt.ExprRef("ind_ticks"),
+                              labelExpr=("ind_log ? format(pow(10, datum.value), ',.3~g') : "
+                                         "format(datum.value, ',.4~g')")),
+            condition=[{"test": "datum.status == 'outside'", "value": OUTSIDE_COLOUR},
+                       {"test": "datum.status == 'no data'", "value": NO_DATA_COLOUR}]),
+        tooltip=[tip_country, alt.Tooltip("value_text:N", title="Value"), tip_year,
+                 alt.Tooltip("rank_text:N", title="Rank")],
         strokeWidth=alt.when(pick, empty=False).then(alt.value(1.8)).otherwise(alt.value(0.4)),
         stroke=alt.when(pick, empty=False).then(alt.value("black"))
         .when("datum.status == 'outside'").then(alt.value("#d0d0d0"))
@@ -221,7 +303,7 @@ def explorer_chart(
     ).encode(color=alt.Color("status:N", title=None,
                              scale=alt.Scale(domain=["no data"], range=[NO_DATA_COLOUR]),
                              legend=alt.Legend(orient="bottom", symbolType="square")))
-    lookup_fields = ["name", "region", "income", *year_cols]
+    lookup_fields = ["ind", "name", "region", "income", *year_cols]
     the_map = alt.LayerChart(
         layer=[nodata_legend, countries],
         data=world,
@@ -238,7 +320,8 @@ def explorer_chart(
             alt.CalculateTransform(calculate="datum.name ? datum.name : datum.map_name",
                                    **{"as": "country"}),
             alt.CalculateTransform(
-                calculate="isValid(datum['y' + year]) ? datum['y' + year] : null",
+                calculate=("datum.ind != null && isValid(datum['y' + year]) ? "
+                           "datum['y' + year] : null"),
                 **{"as": "value"}),
             alt.CalculateTransform(
                 calculate=("(region == 'All' || datum.region == region)"
@@ -248,20 +331,21 @@ def explorer_chart(
         ],
         projection=map_projection(),
         width=MAP_WIDTH, height=MAP_HEIGHT,
+        title=alt.Title(alt.ExprRef("ind_label + (ind_unit ? ' (' + ind_unit + ')' : '') + ', ' + year"),
+                        anchor="start", fontSize=14),
     ).resolve_scale(color="independent")
 
     colour = alt.Color("name:N", title="Country", scale=alt.Scale(range=OKABE_ITO),
                        legend=alt.Legend(orient="right"))
-    x_domain = [min(years), max(years)] if year_range is None else [int(v) for v in year_range]
-    x = alt.X("when:Q", title="Year", scale=alt.Scale(domain=x_domain),
+    x = alt.X("when:Q", title="Year", scale=alt.Scale(domain=alt.ExprRef("[ind_first_year, ind_last_year]")),
               axis=alt.Axis(format="d", tickMinStep=1))
     lines = alt.Chart(mark=alt.MarkDef(type="line", strokeWidth=2)).encode(
-        x=x, y=alt.Y("value:Q", title=unit or label, scale=alt.Scale(zero=False)), color=colour)
+        x=x, y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)), color=colour)
     points = alt.Chart(mark=alt.MarkDef(type="point", filled=True, size=30)).encode(
         x=x, y="value:Q", color=colour,
         tooltip=[alt.Tooltip("name:N", title="Country"),
                  alt.Tooltip("when:Q", title="Year", format="d"),
-                 alt.Tooltip("value:Q", title=title, format=",.4~g")])
+                 alt.Tooltip("value_text:N", title="Value")])
     series = alt.LayerChart(
         layer=[lines, points],
         data=wide_data,
@@ -271,6 +355,9 @@ def explorer_chart(
             alt.FilterTransform(filter="isValid(datum.value)"),
             alt.CalculateTransform(calculate="toNumber(substring(datum.year_key, 1))",
                                    **{"as": "when"}),
+            alt.CalculateTransform(
+                calculate="format(datum.value, ',.4~g') + (ind_unit ? ' ' + ind_unit : '')",
+                **{"as": "value_text"}),
         ],
     )
     one_row = alt.Data(values=[{"_": 0}])
@@ -289,13 +376,14 @@ def explorer_chart(
     )
     line_chart = alt.LayerChart(
         layer=[series, rule, rule_label, hint], width=MAP_WIDTH - 120, height=200,
-        title=alt.Title(f"{label} over time, selected countries",
-                        subtitle="Dashed line: the year shown on the map"))
+        title=alt.Title(
+            alt.ExprRef("ind_label + (ind_unit ? ' (' + ind_unit + ')' : '')"
+                        " + ' over time, selected countries'"),
+            subtitle="Dashed line: the year shown on the map"))
     chart = alt.VConcatChart(
         vconcat=[the_map, line_chart],
-        params=[pick_param for pick_param in the_map.params] if False else alt.Undefined,
         resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
-        datasets={VALUES_NAME: wide.to_json(orient="records", double_precision=6)},
+        datasets={VALUES_NAME: chart_rows(wide, label)},
         description=description,
     )
     return chart.add_params(
@@ -303,24 +391,20 @@ def explorer_chart(
         alt.param(name="region", value=str(region)),
         alt.param(name="income", value=str(income)),
         alt.param(name="picked", value=list(picked)),
+        *[alt.param(name=k, value=v) for k, v in shown.items()],
     )
 
 
-_LABEL, _UNIT, _DESC = "\u0000label\u0000", "\u0000unit\u0000", "\u0000description\u0000"
-_X_DOMAIN = [1111, 9999]
-
-
 def _explorer_template(year_cols: tuple[str, ...]) -> str:
-    """The explorer spec with placeholders, as JSON text (built once with Altair)."""
+    """The explorer spec for these year columns, as JSON text (built once with Altair)."""
 
     def build() -> dict:
         dummy = pd.DataFrame({"iso3": ["AAA", "BBB"], "name": ["A", "B"], "region": ["r", "r"],
                               "income": ["i", "i"]})
         for i, col in enumerate(year_cols):
             dummy[col] = [float(i), float(i + 1)]
-        chart = explorer_chart(dummy, [int(c[1:]) for c in year_cols], _LABEL, _UNIT,
-                               "higher_is_better", int(year_cols[0][1:]), _DESC, world=True,
-                               year_range=_X_DOMAIN)
+        chart = explorer_chart(dummy, [int(c[1:]) for c in year_cols], "", "",
+                               "higher_is_better", int(year_cols[0][1:]), "", world=True)
         return chart.to_dict()
 
     return spec_template("explorer", year_cols, build, __file__)
@@ -342,46 +426,20 @@ def explorer_spec(
     """Exactly ``explorer_chart(...).to_dict()``, but in milliseconds.
 
     Building the map chart with Altair costs about a second of Python (the
-    library copies and validates the whole spec at every step). The spec only
-    differs between indicators in its data, labels, colour scale and rank
-    order, so the widget fills those into a template built once. The test
-    suite checks that the result equals the Altair build.
+    library copies and validates the whole spec at every step). Everything
+    that differs between indicators is data or a parameter, so the widget
+    fills those into a template built once. The test suite checks that the
+    result equals the Altair build.
     """
     year_cols = tuple(year_column(y) for y in years)
     spec = json.loads(_explorer_template(year_cols))
-
-    def fill(node):
-        if isinstance(node, dict):
-            return {k: fill(v) for k, v in node.items()}
-        if isinstance(node, list):
-            if node == _X_DOMAIN:
-                return [min(years), max(years)] if year_range is None else [
-                    int(v) for v in year_range]
-            return [fill(v) for v in node]
-        if isinstance(node, str) and "\u0000" in node:
-            return node.replace(_LABEL, label).replace(_UNIT, unit).replace(_DESC, description)
-        return node
-
-    datasets = spec.pop("datasets")
-    spec = fill(spec)
-    datasets[VALUES_NAME] = wide.to_json(orient="records", double_precision=6)
-    spec["datasets"] = datasets
-    values = pd.Series(wide[list(year_cols)].to_numpy(dtype=float).ravel()).dropna()
-    domain, kind = colour_domain(values if not values.empty else pd.Series([0.0, 1.0]))
-    has_data = spec["vconcat"][0]["layer"][1]
-    has_data["encoding"]["color"]["scale"] = colour_scale(
-        direction, domain=domain, type=kind, clamp=True).to_dict()
-    has_data["transform"][1]["sort"][0]["order"] = (
-        "ascending" if direction == "higher_is_worse" else "descending")
-    if direction == "neutral":
-        has_data["encoding"]["tooltip"][3]["title"] = "Rank (1 = highest)"
-    if not unit:
-        spec["vconcat"][1]["layer"][0]["layer"][0]["encoding"]["y"]["title"] = label
-    for param in spec["params"]:
-        value = {"year": int(year), "region": str(region), "income": str(income),
-                 "picked": list(picked)}.get(param["name"], param.get("value"))
-        if "value" in param:
-            param["value"] = value
+    spec["datasets"][VALUES_NAME] = chart_rows(wide, label)
+    spec["description"] = description
+    values = {"year": int(year), "region": str(region), "income": str(income),
+              "picked": list(picked),
+              **indicator_params(wide, years, label, unit, direction, year_range)}
+    spec["params"] = [dict(p, value=values[p["name"]]) if p["name"] in values else p
+                      for p in spec["params"]]
     return spec
 
 

@@ -171,7 +171,7 @@ def index_map(table: pd.DataFrame, n: int, methods: Sequence[str], params,
         from_=alt.LookupData(_index_data(table[["iso3", *[f for f in fields if f in table]]]),
                              "iso3", fields)
     )
-    chart = _with_scores(chart, n, methods, epsilon).mark_geoshape().encode(
+    chart = _with_scores(chart, n, methods, epsilon).mark_geoshape(invalid="show").encode(
         stroke=alt.when("datum.properties.iso3 == highlight").then(alt.value("#000000")
                                                                    ).otherwise(alt.value("white")),
         strokeWidth=alt.when("datum.properties.iso3 == highlight").then(alt.value(2.5)

@@ -76,7 +76,7 @@ def risk_map(table: pd.DataFrame, year: int, measure: str, description: str,
     ).transform_calculate(
         name="datum.properties.name", iso3="datum.properties.iso3",
         shown="datum[measure + '_' + year]", **as_text,
-    ).mark_geoshape().encode(
+    ).mark_geoshape(invalid="show").encode(
         color=alt.when("!isValid(datum.shown)").then(alt.value(NO_DATA_COLOUR)).otherwise(
             alt.Color("shown:Q", scale=colour_scale("higher_is_worse", domain=[0, 10]),
                       title=["Score 0–10", "(darker = more risk)", "grey = no data"])),

@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -23,7 +24,10 @@ from widgets import data
 from widgets.charts import format_value
 from widgets.charts.explore import (
     MAX_COMPARED,
+    VALUES_NAME,
+    chart_rows,
     explorer_spec,
+    indicator_params,
     wide_by_year,
 )
 from widgets.errors import LabInputError
@@ -67,9 +71,12 @@ def _params_stub() -> alt.TopLevelMixin:
     pick = alt.selection_point(name="pick", fields=["iso3"], on="click", toggle="true",
                                clear="dblclick")
     stub = alt.Chart(pd.DataFrame({"iso3": ["AAA"]})).mark_point().encode(x="iso3:N")
+    shown = indicator_params(pd.DataFrame({"iso3": ["AAA"], "y2000": [1.0]}), [2000], "", "",
+                             "neutral")
     return stub.add_params(pick, alt.param(name="year", value=2000),
                            alt.param(name="region", value=ALL),
-                           alt.param(name="income", value=ALL), alt.param(name="picked", value=[]))
+                           alt.param(name="income", value=ALL), alt.param(name="picked", value=[]),
+                           *[alt.param(name=k, value=v) for k, v in shown.items()])
 
 
 class IndicatorExplorer(LabWidget):
@@ -230,13 +237,23 @@ class IndicatorExplorer(LabWidget):
             self.play.min, self.play.max = self._all_years[0], self._all_years[-1]
             self.year.max, self.play.max = years[-1], years[-1]
             self.year.min, self.play.min = years[0], years[0]
-        spec = explorer_spec(d["wide"], self._all_years, info.short_label, info.unit,
-                             info.direction, wanted, "", region=self.region.value,
-                             income=self.income.value, picked=list(self.countries.value),
-                             year_range=(years[0], years[-1]))
-        spec["description"] = self._describe(wanted)
-        self.spec = spec
-        self.panel.chart.spec = spec
+        if self.spec:
+            # another indicator: new rows and parameter values into the chart on screen
+            params = {"year": int(wanted), **indicator_params(
+                d["wide"], self._all_years, info.short_label, info.unit, info.direction,
+                (years[0], years[-1]))}
+            rows = json.loads(chart_rows(d["wide"], info.short_label))
+            self.panel.set_data(params=params, description=self._describe(wanted),
+                                **{VALUES_NAME: rows})
+            self.spec = self.panel.chart.spec
+        else:
+            spec = explorer_spec(d["wide"], self._all_years, info.short_label, info.unit,
+                                 info.direction, wanted, "", region=self.region.value,
+                                 income=self.income.value, picked=list(self.countries.value),
+                                 year_range=(years[0], years[-1]))
+            spec["description"] = self._describe(wanted)
+            self.spec = spec
+            self.panel.chart.spec = spec
         self.panel.set_source(info.source_line())
         if self.year.value != wanted:
             self.year.value = wanted  # triggers _on_year, which refreshes text and table
