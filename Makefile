@@ -29,13 +29,18 @@ $(STAMP): pyproject.toml requirements.lock etc/jupyter/voila.json
 lab: $(STAMP)
 	$(BIN)/jupyter lab lessons/00-start-here.ipynb
 
+# Tests run on every CPU core (pytest-xdist), a file at a time per worker: a
+# notebook's cells share one kernel, and each browser file shares one server
+# (app mode and JupyterLab are separate files, so they run side by side).
+XDIST ?= -n auto --dist loadfile
+
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 # Everything except the browser suite: for a quick check while editing.
 test-fast: $(STAMP)
-	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) -m "not browser" $(PYTEST_ARGS)
 
 data: $(STAMP)
 	$(BIN)/python datasets/build/build_all.py

@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import pytest
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LESSON_GLOB = "[0-9][0-9]-*.ipynb"
 ARTIFACTS = Path(os.environ.get("HSL_ARTIFACTS", REPO_ROOT / "test-artifacts"))
@@ -632,3 +634,81 @@ class LessonPage:
                                      (time.perf_counter() - start) * 1000)
             self.page.wait_for_timeout(30)
         return ControlResult(control["label"], control["kind"], False, None)
+
+
+# -- the check every lesson gets, in either mode ---------------------------------------
+def _record(mode: str, lesson: Path, data: dict) -> None:
+    folder = ARTIFACTS / "browser"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{mode}-{lesson.stem}.json").write_text(json.dumps(data, indent=2))
+
+
+def check_lesson(mode: str, lesson: Path, server: Server, context,
+                 guard: NetworkGuard) -> None:
+    """Open, run and use one lesson as a learner would; fail listing all that went wrong."""
+    mark = len(guard.attempts)
+    (SCREENSHOTS / f"{mode}-{lesson.stem}-FAILED.png").unlink(missing_ok=True)
+    page = context.new_page()
+    guard.watch(page)
+    lp = LessonPage(page, server, lesson)
+    failures: list[str] = []
+    record: dict = {"lesson": lesson.name, "mode": mode}
+    try:
+        try:
+            lp.open_and_run()
+        except Exception as err:  # noqa: BLE001 - report what the page shows
+            lp.screenshot(f"{mode}-{lesson.stem}-FAILED", full_page=mode == "voila")
+            problems = lp.problems()
+            pytest.fail(f"{lesson.name} did not finish loading in {mode}: {type(err).__name__}: "
+                        f"{str(err)[:300]}\nOn the page: {problems}")
+        record["load_seconds"] = round(lp.load_seconds or 0, 2)
+        lp.screenshot(f"{mode}-{lesson.stem}", full_page=mode == "voila")
+
+        failures += [f"shown on the page: {p}" for p in lp.problems()]
+
+        charts = lp.chart_states()
+        panels = lp.panels()
+        record["charts"] = len(charts)
+        record["chart_panels"] = len(panels)
+        if not charts:
+            failures.append("no chart rendered (every lesson has at least one live chart)")
+        undrawn = [c.get("text", "") for c in charts if c["kind"] == "none" or
+                   (c["kind"] != "hidden" and c["w"] < 10)]
+        if undrawn:
+            failures.append(f"{len(undrawn)} of {len(charts)} charts not drawn: {undrawn}")
+        empty_panels = [p["text"] for p in panels if p["visible"] and not p["drawn"]]
+        if empty_panels:
+            failures.append(f"{len(empty_panels)} chart panels without a drawn chart: {empty_panels}")
+
+        if mode == "voila":
+            hidden = lp.code_visible()
+            if hidden:
+                failures.append(f"app mode shows {hidden} code editors (sources must be stripped)")
+
+        # Open each tab / accordion section: hidden charts must draw, hidden controls work.
+        results, hidden_problems, sections = lp.explore()
+        failures += hidden_problems
+        record["sections_opened"] = sections
+        record["controls"] = [r.__dict__ for r in results]
+        dead = [f"{r.kind} '{r.label}'" for r in results if r.reacted is False]
+        if dead:
+            failures.append(f"controls that changed nothing in their chart or description "
+                            f"within {REACT_TIMEOUT:.0f} s: {dead}")
+        after = [p for p in lp.problems() if f"shown on the page: {p}" not in failures]
+        failures += [f"after using the controls: {p}" for p in after]
+        if results:
+            lp.screenshot(f"{mode}-{lesson.stem}-after-controls", full_page=False)
+
+        # Give late requests (fonts, images) a moment to show up.
+        page.wait_for_timeout(300)
+        offline = guard.since(mark)
+        record["internet_attempts"] = offline
+        if offline:
+            failures.append(f"tried to reach the internet (blocked): {sorted(set(offline))}")
+    finally:
+        record["failures"] = failures
+        _record(mode, lesson, record)
+        page.close(run_before_unload=(mode == "voila"))
+        if mode == "lab":
+            server.shutdown_kernels()
+    assert not failures, f"{lesson.name} in {mode}:\n- " + "\n- ".join(failures)

@@ -1,0 +1,20 @@
+"""Every lesson, in a real browser, in JupyterLab (Run → Run All Cells), offline.
+
+The checks are those of ``test_lessons_in_app_mode.py`` (see its docstring and
+``harness.check_lesson``).
+"""
+
+from __future__ import annotations
+
+import harness
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LESSONS = harness.discover_lessons()
+IDS = [p.stem for p in LESSONS]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
+def test_lesson_in_jupyterlab(lesson, lab_server, lab_context, guard):
+    harness.check_lesson("lab", lesson, lab_server, lab_context, guard)
