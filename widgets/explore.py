@@ -238,6 +238,7 @@ def split_by_year(ranked: pd.DataFrame, direction: str) -> dict[int, tuple[np.nd
 
     A precomputed form of :func:`ranked_years` for widgets: filtering and
     ranking one year is then a few numpy operations (see :func:`rank_year`).
+    ``ranked`` needs only ``iso3, year, value`` (missing values are left out).
 
     >>> r = ranked_years(pd.DataFrame({"iso3": ["A", "B"], "year": [2020, 2020],
     ...                                "value": [1.0, 3.0]}), "higher_is_worse")
@@ -246,12 +247,17 @@ def split_by_year(ranked: pd.DataFrame, direction: str) -> dict[int, tuple[np.nd
     (['A', 'B'], [1.0, 3.0])
     """
     _check_direction(direction)
-    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     ascending = direction == "higher_is_worse"
-    for year, rows in ranked.groupby("year"):
-        rows = rows.sort_values(["value", "iso3"], ascending=[ascending, True])
-        out[int(year)] = (rows["iso3"].to_numpy(dtype=object), rows["value"].to_numpy(dtype=float))
-    return out
+    rows = ranked.loc[ranked["value"].notna(), ["iso3", "year", "value"]]
+    # one sort for all years, then cut at the year boundaries
+    rows = rows.sort_values(["year", "value", "iso3"], ascending=[True, ascending, True],
+                            kind="mergesort")
+    years = rows["year"].to_numpy()
+    codes = rows["iso3"].to_numpy(dtype=object)
+    values = rows["value"].to_numpy(dtype=float)
+    starts = np.flatnonzero(np.r_[True, years[1:] != years[:-1]]) if len(years) else []
+    ends = [*starts[1:], len(years)]
+    return {int(years[a]): (codes[a:b], values[a:b]) for a, b in zip(starts, ends, strict=True)}
 
 
 def rank_year(codes: np.ndarray, values: np.ndarray, direction: str,

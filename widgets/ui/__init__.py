@@ -120,7 +120,10 @@ def _named_inline_data(spec: dict) -> dict[str, list[dict]]:
                     node[i] = copy = dict(value) if isinstance(value, dict) else list(value)
                     walk(copy)
 
-    walk(spec)
+    for key, value in spec.items():
+        if key != "datasets" and isinstance(value, dict | list):  # named datasets are not inline
+            spec[key] = copy = dict(value) if isinstance(value, dict) else list(value)
+            walk(copy)
     return found
 
 

@@ -31,7 +31,7 @@ from widgets.charts.explore import (
     wide_by_year,
 )
 from widgets.errors import LabInputError
-from widgets.explore import ALL, countries_in, rank_year, ranked_years, split_by_year
+from widgets.explore import ALL, countries_in, rank_year, split_by_year
 from widgets.ui import ChartPanel, LabWidget
 
 __all__ = ["IndicatorExplorer", "indicator_options"]
@@ -211,7 +211,7 @@ class IndicatorExplorer(LabWidget):
             wide = wide_by_year(long, self._countries, self._all_years)
             self._cache[indicator] = {
                 "info": info,
-                "by_year": split_by_year(ranked_years(long, info.direction), info.direction),
+                "by_year": split_by_year(long, info.direction),
                 "years": years_with,
                 "wide": wide,
                 "spec": None,
