@@ -174,11 +174,9 @@ def indicator_matrix(
     window = panel[(panel["year"] <= year) & (panel["year"] >= year - max_age)]
     window = window.sort_values("year")
     countries = pd.Index(sorted(panel["iso3"].unique()), name="iso3")
-    cols = {}
-    for ind in indicators:
-        latest = window.dropna(subset=[ind]).groupby("iso3")[ind].last()
-        cols[ind] = latest.reindex(countries)
-    return pd.DataFrame(cols, index=countries).astype(float)
+    # GroupBy.last skips missing values: each column gets its own latest value
+    latest = window.groupby("iso3")[list(indicators)].last()
+    return latest.reindex(countries).astype(float)
 
 
 def apply_coverage(matrix: pd.DataFrame, min_coverage: float = 1.0) -> pd.DataFrame:

@@ -38,7 +38,7 @@ import pandas as pd
 from widgets._offline import LabChart
 from widgets.errors import LabInputError
 
-__all__ = ["ChartPanel", "LabWidget", "data_table_html", "safe_callback"]
+__all__ = ["ChartPanel", "LabWidget", "data_table_html", "json_records", "safe_callback"]
 
 log = logging.getLogger("widgets")
 
