@@ -219,8 +219,9 @@ class Scorecard(LabWidget):
         self._compute()
         # Same chart, new rows: swap the embedded data instead of rebuilding the chart.
         self.panel.replace_rows(scorecard_data(self._everyone(), self._labels),
-                  params={"period_label": f"{self.start.value} → {self.end.value}",
-                          "country": self.country.value, "country_label": self.country_name})
+                                params={"period_label": f"{self.start.value} → {self.end.value}",
+                                        "country": self.country.value,
+                                        "country_label": self.country_name})
         self.panel.set_params(period_label=f"{self.start.value} → {self.end.value}")
         self.panel.update(description=self._text(), table=self._table_df())
         self._show()
