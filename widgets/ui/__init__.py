@@ -137,6 +137,7 @@ class ChartPanel(W.VBox):
     table : the exact numbers behind the chart (shown on demand).
     caption : caption for the table (defaults to the description).
     source : a source/licence line shown under the chart.
+    renderer : ``"svg"`` (default) or ``"canvas"`` (for charts with thousands of marks).
     """
 
     def __init__(
@@ -147,8 +148,12 @@ class ChartPanel(W.VBox):
         caption: str = "",
         source: str = "",
         debounce_wait: int = 10,
+        renderer: str = "svg",
     ) -> None:
-        self.chart = LabChart(chart, debounce_wait=debounce_wait)
+        # SVG (the default) describes each mark to screen readers; "canvas" draws
+        # thousands of marks (a large heat-map) several times faster.
+        self.chart = LabChart(chart, debounce_wait=debounce_wait,
+                              embed_options={"renderer": renderer})
         self.description = W.HTML(layout=W.Layout(margin="0 0 4px 0"))
         self.source = W.HTML()
         self.show_table = W.ToggleButton(

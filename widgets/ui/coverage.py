@@ -70,8 +70,9 @@ class DataCoverage(LabWidget):
                                       description="Years", continuous_update=False,
                                       style={"description_width": "90px"},
                                       layout=W.Layout(width="420px"))
-        self.year_panel = ChartPanel(*self._year_view())
-        self.country_panel = ChartPanel(*self._country_view())
+        # up to 49 × 35 and 217 × 49 cells: canvas redraws them several times faster than SVG
+        self.year_panel = ChartPanel(*self._year_view(), renderer="canvas")
+        self.country_panel = ChartPanel(*self._country_view(), renderer="canvas")
         super().__init__([
             W.HBox([self.dimension]), self.year_panel,
             W.HTML("<h4 style='margin:12px 0 4px'>Country by country</h4>"),
