@@ -261,7 +261,14 @@ def browser_latency(lessons: list[Path], reps: int, workspace: Path,
                     lp.open_and_run()
                     entry["app_load_seconds"] = round(lp.load_seconds or 0, 2)
                     for control in lp.controls():
-                        entry["widgets"].append(measure_control(lp, control, reps))
+                        try:
+                            result = measure_control(lp, control, reps)
+                        except Exception as err:  # noqa: BLE001 - one control, not the lesson
+                            # e.g. a list whose options a previous control replaced
+                            result = {"label": control["label"], "kind": control["kind"],
+                                      "n": 0, "misses": 0,
+                                      "error": f"{type(err).__name__}: {str(err)[:120]}"}
+                        entry["widgets"].append(result)
                         print(f"  {lesson.stem}: {entry['widgets'][-1]}", flush=True)
                 except Exception as err:  # noqa: BLE001 - keep measuring the others
                     entry["error"] = f"{type(err).__name__}: {str(err)[:300]}"
@@ -324,8 +331,9 @@ def write_markdown(data: dict) -> str:
                 lines.append(f"| {entry['lesson']} | | **error**: {entry['error'][:80]} | | | | | |")
             for w in entry["widgets"]:
                 if not w["n"]:
+                    why = f"**error**: {w['error'][:60]}" if w.get("error") else "no chart redraw"
                     lines.append(f"| {entry['lesson']} | {entry.get('app_load_seconds', '')} | "
-                                 f"{w['label']} | {w['kind']} | 0 | – | – | no chart redraw |")
+                                 f"{w['label']} | {w['kind']} | 0 | – | – | {why} |")
                     continue
                 ok = "yes" if w["p95_ms"] <= TARGET_P95_MS else "**no**"
                 lines.append(f"| {entry['lesson']} | {entry.get('app_load_seconds', '')} | "
