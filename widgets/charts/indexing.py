@@ -17,6 +17,7 @@ check that the two agree.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -33,6 +34,7 @@ from widgets.charts import (
 
 __all__ = [
     "index_map",
+    "index_param_values",
     "index_params",
     "index_table",
     "ranking_chart",
@@ -114,13 +116,22 @@ def index_params(weights: Sequence[float], normalisation: str, aggregation: str,
     >>> [p.param.value for p in index_params([1.0], "rank", "arithmetic", slots=3)][:3]
     [1.0, 0.0, 0.0]
     """
+    values = index_param_values(weights, normalisation, aggregation, highlight, slots)
+    return [alt.param(name=k, value=v) for k, v in values.items()]
+
+
+def index_param_values(weights: Sequence[float], normalisation: str, aggregation: str,
+                       highlight: str = "", slots: int | None = None) -> dict[str, Any]:
+    """The values of :func:`index_params`, by name (what a widget sends on a change).
+
+    >>> index_param_values([1.0], "rank", "arithmetic", slots=2)
+    {'w_0': 1.0, 'w_1': 0.0, 'normalisation': 'rank', 'aggregation': 'arithmetic', 'highlight': '', 'n_selected': 1}
+    """
     padded = [float(w) for w in weights] + [0.0] * max(0, (slots or 0) - len(weights))
-    params = [alt.param(name=f"w_{i}", value=w) for i, w in enumerate(padded)]
-    params.append(alt.param(name="normalisation", value=normalisation))
-    params.append(alt.param(name="aggregation", value=aggregation))
-    params.append(alt.param(name="highlight", value=highlight))
-    params.append(alt.param(name="n_selected", value=len(weights)))
-    return params
+    values: dict[str, Any] = {f"w_{i}": w for i, w in enumerate(padded)}
+    values.update(normalisation=normalisation, aggregation=aggregation, highlight=highlight,
+                  n_selected=len(weights))
+    return values
 
 
 def _with_scores(chart, n: int, methods: Sequence[str], epsilon: float):

@@ -98,7 +98,7 @@ def profile_chart(rows: pd.DataFrame, state_rows: pd.DataFrame, compare_label: s
                         "State security (military)", highlight=False)
     chart = alt.vconcat(human, state, spacing=16).resolve_scale(color="shared", shape="shared")
     chart = chart.add_params(alt.param(name="compare_label", value=compare_label))
-    chart = chart.properties(datasets={ROWS: _records(rows), STATE_ROWS: _records(state_rows)})
+    chart = chart.properties(datasets=profile_datasets(rows, state_rows))
     return describe(chart, description)
 
 
@@ -125,7 +125,7 @@ def profile_spec(rows: pd.DataFrame, state_rows: pd.DataFrame, compare_label: st
     spec["description"] = description
     spec["params"] = [dict(p, value=compare_label) if p["name"] == "compare_label" else p
                       for p in spec["params"]]
-    spec["datasets"] = {ROWS: _records(rows), STATE_ROWS: _records(state_rows)}
+    spec["datasets"] = profile_datasets(rows, state_rows)
     return spec
 
 

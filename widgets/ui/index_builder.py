@@ -451,11 +451,10 @@ class IndexBuilder(LabWidget):
 
         The same values as :meth:`_params` gives, without building Altair objects.
         """
-        weights = [self.weights[c] for c in self.selected]
-        values: dict[str, Any] = {f"w_{i}": float(weights[i]) if i < len(weights) else 0.0
-                                  for i in range(len(self._offered))}
-        values.update(normalisation=self.normalisation.value,
-                      aggregation=self.aggregation.value, n_selected=len(weights))
+        values = charts.index_param_values(
+            [self.weights[c] for c in self.selected], self.normalisation.value,
+            self.aggregation.value, slots=len(self._offered))
+        values.pop("highlight")
         return values
 
     def _chart_args(self, builder, kind: str) -> tuple:
