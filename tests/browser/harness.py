@@ -38,6 +38,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 LESSON_GLOB = "[0-9][0-9]-*.ipynb"
 ARTIFACTS = Path(os.environ.get("HSL_ARTIFACTS", REPO_ROOT / "test-artifacts"))
 SCREENSHOTS = ARTIFACTS / "screenshots"
+SCREENSHOT_TIMEOUT_MS = 60_000
 LOGS = ARTIFACTS / "logs"
 
 CHROMIUM_ARGS = [
@@ -500,12 +501,25 @@ class LessonPage:
         return self.page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor").count()
 
     def screenshot(self, name: str, full_page: bool = False) -> Path:
+        """Save a picture of the page for a person to look at (evidence, not a check).
+
+        In app mode the whole page is wanted, so the window is grown to the
+        content (Voilà scrolls inside a container, so Playwright's own
+        ``full_page`` would only see one screen) and one ordinary screenshot is
+        taken. Rasterising a page 8,000–16,000 px tall in software can take
+        tens of seconds on a loaded machine; if it runs out of time a one-screen
+        picture is kept instead, with a ``.txt`` beside it saying so, and the
+        lesson's checks go on.
+        """
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
+        note = path.with_suffix(".txt")
+        note.unlink(missing_ok=True)
         if not full_page:
-            self.page.screenshot(path=str(path))
+            self.page.screenshot(path=str(path), timeout=SCREENSHOT_TIMEOUT_MS)
             return path
-        # Voilà scrolls inside a container, so grow the window to the content.
         size = self.page.viewport_size or {"width": 1280, "height": 900}
         height = self.page.evaluate("""() => Math.max(document.documentElement.scrollHeight,
             ...Array.from(document.querySelectorAll('body, #rendered_cells, .jp-Notebook'))
@@ -513,7 +527,12 @@ class LessonPage:
         self.page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 16000)})
         try:
             self.page.wait_for_timeout(300)
-            self.page.screenshot(path=str(path), full_page=True)
+            self.page.screenshot(path=str(path), timeout=SCREENSHOT_TIMEOUT_MS)
+        except PlaywrightTimeout as err:
+            self.page.set_viewport_size(size)
+            self.page.screenshot(path=str(path), timeout=SCREENSHOT_TIMEOUT_MS)
+            note.write_text(f"Whole-page picture ({height} px) timed out; this is the first screen only.\n"
+                            f"{str(err).splitlines()[0]}\n")
         finally:
             self.page.set_viewport_size(size)
         return path
@@ -662,7 +681,9 @@ def check_lesson(mode: str, lesson: Path, server: Server, context,
             pytest.fail(f"{lesson.name} did not finish loading in {mode}: {type(err).__name__}: "
                         f"{str(err)[:300]}\nOn the page: {problems}")
         record["load_seconds"] = round(lp.load_seconds or 0, 2)
+        started = time.perf_counter()
         lp.screenshot(f"{mode}-{lesson.stem}", full_page=mode == "voila")
+        record["screenshot_seconds"] = round(time.perf_counter() - started, 2)
 
         failures += [f"shown on the page: {p}" for p in lp.problems()]
 
