@@ -37,13 +37,19 @@ function bundle(model) {
   }
   return globalThis[KEY];
 }
-// Altair's render() adds a "change:_params" (and "change:_py_to_js_updates")
-// listener each time a new spec is embedded and never removes the old one, so
+// Altair's render() adds a "change:_params" and a "change:_py_to_js_updates"
+// listener each time a new spec is embedded and never removes the old ones, so
 // after ten indicator changes every slider step re-ran ten hidden, finalized
-// Vega views. Keep only the newest listener of each.
-// Updates sent by ChartPanel.set_data may also carry the chart's new text
-// description, which Vega shows to screen readers as the chart's aria-label.
-const ONCE = new Set(["change:_params", "change:_py_to_js_updates"]);
+// Vega views. Only the newest listener of each is kept.
+//
+// Both listeners are then driven by one scheduler, for speed:
+// - ChartPanel.set_data sends new rows and parameters in one message, which
+//   fires both events; Altair's listeners would each re-run the Vega view
+//   (two full redraws). They are merged into one update and one run.
+// - A chart that is hidden (an unselected tab, a closed accordion) is not
+//   redrawn for every change: its latest state is applied when it is shown.
+// Updates may also carry the chart's new text description, which Vega shows
+// to screen readers as the chart's aria-label.
 function describe(el, updates) {
   for (const u of updates || []) {
     if (u.namespace !== "description") continue;
@@ -54,22 +60,77 @@ function describe(el, updates) {
     }
   }
 }
-function newestListenerOnly(model, el) {
-  const newest = {};
+function hidden(el) {
+  return el.isConnected && el.getClientRects().length === 0;
+}
+function scheduler(model, el) {
+  const inner = {};  // newest Altair listener per event
+  let updates = [];  // pending _py_to_js_updates, in order
+  let params = false;  // _params changed since the last flush
+  let queued = false;
+  let watching = null;
+  // A new spec holds the full state: what was pending is superseded, and what
+  // arrives while Vega embeds it waits for the new view (it was lost before).
+  let embedding = true;
+  model.on("change:spec", () => { updates = []; params = false; embedding = true; });
+  const flush = async () => {
+    queued = false;
+    if (embedding) return;  // flushed when the new view's listener arrives
+    if (hidden(el)) {
+      if (!watching) {
+        watching = new ResizeObserver(() => {
+          if (!hidden(el)) { watching.disconnect(); watching = null; schedule(); }
+        });
+        watching.observe(el);
+      }
+      return;
+    }
+    const batch = updates;
+    updates = [];
+    if (params) {
+      // Parameters are top-level Vega signals: set them in the same run.
+      for (const [name, value] of Object.entries(model.get("_params") || {})) {
+        batch.push({ namespace: "signal", name, scope: [], value });
+      }
+    }
+    const withParams = params;
+    params = false;
+    try {
+      if (inner.updates) {
+        if (batch.length) await inner.updates({ changed: { _py_to_js_updates: batch } });
+      } else if (withParams && inner.params) {
+        await inner.params({ changed: { _params: model.get("_params") } });
+      }
+      describe(el, batch);
+    } catch (error) {
+      console.error("Human Security Lab: chart update failed", error);
+    }
+  };
+  const schedule = () => {
+    if (!queued) { queued = true; queueMicrotask(flush); }
+  };
+  const on = {
+    "change:_py_to_js_updates": (m) => {
+      const list = m && m.changed ? m.changed._py_to_js_updates : m;
+      updates.push(...(list || []));
+      schedule();
+    },
+    "change:_params": () => { params = true; schedule(); },
+  };
   return new Proxy(model, {
     get(target, prop) {
       if (prop === "on") {
         return (event, callback, context) => {
-          if (event === "change:_py_to_js_updates") {
-            const inner = callback;
-            callback = async (updates) => {
-              await inner(updates);
-              describe(el, updates.changed ? updates.changed._py_to_js_updates : updates);
-            };
-          }
-          if (ONCE.has(event)) {
-            if (newest[event]) target.off(event, newest[event]);
-            newest[event] = callback;
+          if (event === "change:_py_to_js_updates" || event === "change:_params") {
+            const key = event === "change:_params" ? "params" : "updates";
+            const first = !inner[key];
+            inner[key] = callback;
+            if (first) target.on(event, on[event]);
+            if (key === "updates") {  // Altair registers it last, once the view is ready
+              embedding = false;
+              if (updates.length || params) schedule();
+            }
+            return;
           }
           return target.on(event, callback, context);
         };
@@ -82,7 +143,7 @@ function newestListenerOnly(model, el) {
 export default {
   async render(ctx) {
     const mod = await bundle(ctx.model);
-    return mod.default.render({ ...ctx, model: newestListenerOnly(ctx.model, ctx.el) });
+    return mod.default.render({ ...ctx, model: scheduler(ctx.model, ctx.el) });
   },
 };
 """

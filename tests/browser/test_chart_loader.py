@@ -88,27 +88,84 @@ UPDATE = """
 async (updates) => {
   const t = window.__hsl_test;
   t.state._py_to_js_updates = updates;
-  for (const cb of t.listeners["change:_py_to_js_updates"]) await cb({changed: {_py_to_js_updates: updates}});
-  await new Promise((r) => requestAnimationFrame(r));
-  return Array.from(t.el.querySelectorAll("svg text")).map((e) => e.textContent);
+  for (const cb of t.listeners["change:_py_to_js_updates"]) cb({changed: {_py_to_js_updates: updates}});
 }
 """
+PARAMS = """
+async (params) => {
+  const t = window.__hsl_test;
+  t.state._params = params;
+  for (const cb of t.listeners["change:_params"]) cb({changed: {_params: params}});
+}
+"""
+TEXTS = "() => Array.from(window.__hsl_test.el.querySelectorAll('g.mark-text.role-mark text')).map((e) => e.textContent)"
 
 
-def test_set_data_redraws_the_rows_in_place(page):
-    """ChartPanel.set_data: the open view gets the new rows (and parameters), no rebuild."""
+def _words_panel(page, params: dict | None = None):
     from widgets.ui import ChartPanel
 
     chart = alt.Chart(alt.NamedData(name="rows")).mark_text().encode(
-        y="word:N", text="word:N").properties(datasets={"rows": [{"word": "before"}]})
+        y="word:N", text=alt.Text("label:N")).transform_calculate(
+        label="datum.word + suffix").properties(datasets={"rows": [{"word": "before"}]})
+    chart = chart.add_params(alt.param(name="suffix", value="!"))
     panel = ChartPanel(chart, "Words.")
     state = _state(panel.chart)
-    state["_params"] = {}
+    state["_params"] = {"suffix": "!"}
     assert page.evaluate(PAGE_SCRIPT, {"esm": LabChart._esm, "state": state})
-    panel.set_data(rows=pd.DataFrame({"word": ["after", "again"]}), description="Two words.")
-    texts = page.evaluate(UPDATE, json.loads(json.dumps(panel.chart._py_to_js_updates)))
-    assert "after" in texts and "again" in texts and "before" not in texts
+    page.wait_for_function(f"() => ({TEXTS})().includes('before!')")
+    return panel
+
+
+def _send(page, panel) -> None:
+    """Deliver what Python sent, as one message: rows first, then parameters."""
+    page.evaluate(UPDATE, json.loads(json.dumps(panel.chart._py_to_js_updates)))
+    page.evaluate(PARAMS, dict(panel.chart._params))
+
+
+def test_set_data_redraws_the_rows_in_place(page):
+    """ChartPanel.set_data: the open view gets the new rows and parameters, no rebuild."""
+    panel = _words_panel(page)
+    panel.set_data(rows=pd.DataFrame({"word": ["after", "again"]}), description="Two words.",
+                   params={"suffix": "?"})
+    _send(page, panel)
+    page.wait_for_function(f"() => ({TEXTS})().includes('after?')")
+    texts = page.evaluate(TEXTS)
+    assert sorted(texts) == ["after?", "again?"]
     # the screen-reader label follows the data
     label = page.evaluate("""() => document.querySelector('[role="graphics-document"]')
                               .getAttribute('aria-label')""")
     assert label == "Two words." == panel.description_text
+
+
+def test_a_hidden_chart_is_redrawn_when_shown(page):
+    """A chart in an unselected tab is not redrawn at every change, but shows
+    the latest rows and parameters as soon as it is visible."""
+    panel = _words_panel(page)
+    page.evaluate("() => { window.__hsl_test.el.style.display = 'none'; }")
+    for word, suffix in (("one", "."), ("two", "?")):
+        panel.set_data(rows=pd.DataFrame({"word": [word]}), params={"suffix": suffix})
+        _send(page, panel)
+    page.wait_for_timeout(300)
+    assert page.evaluate(TEXTS) == ["before!"]  # not redrawn while hidden
+    page.evaluate("() => { window.__hsl_test.el.style.display = ''; }")
+    page.wait_for_function(f"() => ({TEXTS})().includes('two?')")
+    assert page.evaluate(TEXTS) == ["two?"]
+
+
+def test_rows_sent_while_a_new_spec_is_embedding_reach_the_new_view(page):
+    """Rows that arrive while Vega is still embedding a new spec used to go to
+    the old, finalized view and were lost (the map kept the old colours)."""
+    panel = _words_panel(page)
+    spec = json.loads(json.dumps(panel.chart.spec))
+    spec["datasets"]["rows"] = [{"word": "respec"}]
+    panel.set_data(rows=pd.DataFrame({"word": ["late"]}))
+    page.evaluate("""async ([spec, updates]) => {
+      const t = window.__hsl_test;
+      t.state.spec = spec;
+      for (const cb of t.listeners["change:spec"]) cb();  // not awaited: still embedding
+      for (const cb of t.listeners["change:_py_to_js_updates"]) {
+        cb({changed: {_py_to_js_updates: updates}});
+      }
+    }""", [spec, json.loads(json.dumps(panel.chart._py_to_js_updates))])
+    page.wait_for_function(f"() => ({TEXTS})().includes('late!')")
+    assert page.evaluate(TEXTS) == ["late!"]
