@@ -296,7 +296,7 @@ def test_explorer_case_change_sends_new_data(explorer):
     explorer.case.value = "rwanda"
     # the new case's rows and span are swapped into the chart on screen
     updates = {u.get("name") or u["namespace"]: u for u in explorer.panel.chart._py_to_js_updates}
-    assert {r["iso3"] for r in updates["case_series"]["value"]} == set(
+    assert {r["iso3"] for r in json.loads(updates["case_series"]["value"])} == set(
         get_case("rwanda").all_countries)
     assert explorer.panel.chart.params.x_lo <= get_case("rwanda").years[0]
     assert "Rwanda" in explorer.panel.chart.params.case_title

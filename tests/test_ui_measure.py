@@ -6,6 +6,7 @@ chart parameters, descriptions, tables and the message area.
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 
@@ -291,14 +292,14 @@ def test_year_and_indicator_changes_swap_data_in_place(builder):
     builder.year.value = 2019
     assert builder.map_panel.chart.spec is not spec_before   # stored for later views ...
     updates = {u["namespace"]: u for u in builder.map_panel.chart._py_to_js_updates}
-    rows = updates["data"]["value"]
+    rows = json.loads(updates["data"]["value"])
     assert updates["data"]["name"] == "index_table" and len(rows) == len(builder.scores)
     assert "2019" in updates["description"]["value"]
     chosen = list(builder.indicators.value)
     builder.indicators.value = tuple(chosen[:-1])
     assert builder.rank_panel.chart.params.n_selected == len(chosen) - 1
     updates = {u["namespace"]: u for u in builder.rank_panel.chart._py_to_js_updates}
-    assert f"min_max_{len(chosen) - 1}" not in updates["data"]["value"][0]
+    assert f"min_max_{len(chosen) - 1}" not in json.loads(updates["data"]["value"])[0]
     builder.indicators.value = tuple(chosen)
     builder.year.value = 2022
 

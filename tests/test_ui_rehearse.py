@@ -317,6 +317,6 @@ def test_another_country_is_swapped_into_the_charts_in_place(sim_factory):
     assert w.trajectory_panel.chart.params.place == w.profile.name == "Bangladesh"
     assert w.pressure_panel.chart.params.place == "Bangladesh"
     updates = {u["namespace"]: u for u in w.trajectory_panel.chart._py_to_js_updates}
-    assert updates["data"]["value"] and set(w.trajectory_panel.chart.spec) == spec_keys
+    assert json.loads(updates["data"]["value"]) and set(w.trajectory_panel.chart.spec) == spec_keys
     w.fictional.value = True
     assert w.trajectory_panel.chart.params.place == w.profile.name != "Bangladesh"

@@ -85,7 +85,9 @@ function scheduler(model, el) {
       }
       return;
     }
-    const batch = updates;
+    // Rows arrive as JSON text (ChartPanel.set_data): parse them natively.
+    const batch = updates.map((u) => (u.namespace === "data" && typeof u.value === "string"
+      ? { ...u, value: JSON.parse(u.value) } : u));
     updates = [];
     if (params) {
       // Parameters are top-level Vega signals: set them in the same run.

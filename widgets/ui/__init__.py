@@ -38,7 +38,8 @@ import pandas as pd
 from widgets._offline import LabChart
 from widgets.errors import LabInputError
 
-__all__ = ["ChartPanel", "LabWidget", "data_table_html", "json_records", "safe_callback"]
+__all__ = ["ChartPanel", "LabWidget", "data_table_html", "json_records", "rows_json",
+           "safe_callback"]
 
 log = logging.getLogger("widgets")
 
@@ -95,6 +96,25 @@ def json_records(df: pd.DataFrame) -> list[dict[str, Any]]:
             columns.append([None if (v is None or (isinstance(v, float) and v != v)) else v
                             for v in values.tolist()])
     return [dict(zip(cols, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def rows_json(rows: pd.DataFrame | list[dict[str, Any]]) -> str:
+    """Rows as compact JSON text, for :meth:`ChartPanel.set_data`.
+
+    Serialise once and pass the text to several charts that show the same rows.
+
+    >>> rows_json(pd.DataFrame({"a": [1, 2], "b": [0.5, float("nan")]}))
+    '[{"a":1,"b":0.5},{"a":2,"b":null}]'
+    >>> rows_json([{"a": float("inf")}])
+    '[{"a":null}]'
+    """
+    values = json_records(rows) if isinstance(rows, pd.DataFrame) else list(rows)
+    try:
+        return json.dumps(values, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # NaN or an infinity in hand-made rows: JSON has only null
+        values = [{k: None if isinstance(v, float) and not math.isfinite(v) else v
+                   for k, v in row.items()} for row in values]
+        return json.dumps(values, separators=(",", ":"))
 
 
 def _named_inline_data(spec: dict) -> dict[str, list[dict]]:
@@ -228,7 +248,7 @@ class ChartPanel(W.VBox):
         >>> panel.chart.spec["datasets"]["rows"]
         [{'x': 2}, {'x': 3}]
         >>> panel.chart._py_to_js_updates[0]["name"], panel.chart._py_to_js_updates[0]["value"]
-        ('rows', [{'x': 2}, {'x': 3}])
+        ('rows', '[{"x":2},{"x":3}]')
         >>> panel.set_data(other=[])
         Traceback (most recent call last):
         KeyError: "the chart has no dataset 'other' (it has ['rows'])"
@@ -238,17 +258,18 @@ class ChartPanel(W.VBox):
         inline = _named_inline_data(spec)
         updates = []
         for name, rows in datasets.items():
-            values = json_records(rows) if isinstance(rows, pd.DataFrame) else list(rows)
-            if name in known:
-                known[name] = values
-            elif name in inline:
-                for node in inline[name]:  # data given as {"name": ..., "values": "[...]"}
-                    node["values"] = (json.dumps(values, separators=(",", ":"))
-                                      if isinstance(node["values"], str) else values)
-            else:
+            if name not in known and name not in inline:
                 raise KeyError(f"the chart has no dataset {name!r} "
                                f"(it has {sorted([*known, *inline])})")
-            updates.append({"namespace": "data", "name": name, "scope": [], "value": values})
+            # The rows travel as one JSON text, which the browser parses natively
+            # (the lab's chart loader does it): a list of dicts would be walked
+            # and encoded again, item by item, for every chart it goes to.
+            text = rows if isinstance(rows, str) else rows_json(rows)
+            if name in known:
+                known[name] = json.loads(text)
+            for node in inline.get(name, []):  # data given as {"name": ..., "values": "[...]"}
+                node["values"] = text if isinstance(node["values"], str) else json.loads(text)
+            updates.append({"namespace": "data", "name": name, "scope": [], "value": text})
         if known:
             spec["datasets"] = known
         if description is not None:

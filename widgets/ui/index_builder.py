@@ -29,7 +29,7 @@ from widgets import indexing as ix
 from widgets.charts import format_value
 from widgets.charts import indexing as charts
 from widgets.errors import LabInputError
-from widgets.ui import ChartPanel, LabWidget, json_records
+from widgets.ui import ChartPanel, LabWidget, rows_json
 
 __all__ = ["DEFAULT_INDICATORS", "IndexBuilder", "offered_indicators"]
 
@@ -638,7 +638,7 @@ class IndexBuilder(LabWidget):
             raise
         # New rows and weights into the charts on screen (no new spec, no rebuild).
         params, results = self._param_values(), self._results_table()
-        rows = json_records(self._table)  # once, for the four charts
+        rows = rows_json(self._table)  # once, for the four charts
         for panel, kind in ((self.rank_panel, "ranking"), (self.map_panel, "map"),
                             (self.shift_panel, "shift"), (self.hdi_panel, "hdi")):
             text = self._describe(kind)
