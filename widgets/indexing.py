@@ -22,6 +22,7 @@ reads like the Human Development Index: a higher score is a better situation.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -215,13 +216,14 @@ def normalise_min_max(df: pd.DataFrame) -> pd.DataFrame:
     >>> normalise_min_max(pd.DataFrame({"x": [2.0, 4.0, 6.0]}))["x"].tolist()
     [0.0, 0.5, 1.0]
     """
-    lo, hi = df.min(), df.max()
-    span = (hi - lo).replace(0, np.nan)
-    out = (df - lo) / span
-    flat = span.isna() & df.notna().any()
-    for col in df.columns[flat]:
-        out[col] = df[col].where(df[col].isna(), 0.5)
-    return out
+    x = df.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns stay NaN
+        lo, hi = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
+        span = hi - lo
+        out = np.where(span > 0, (x - lo) / np.where(span > 0, span, 1), 0.5)
+    out[np.isnan(x)] = np.nan
+    return pd.DataFrame(out, index=df.index, columns=df.columns)
 
 
 def normalise_z_score(df: pd.DataFrame) -> pd.DataFrame:
@@ -233,11 +235,13 @@ def normalise_z_score(df: pd.DataFrame) -> pd.DataFrame:
     >>> normalise_z_score(pd.DataFrame({"x": [1.0, 2.0, 3.0]}))["x"].round(3).tolist()
     [-1.225, 0.0, 1.225]
     """
-    sd = df.std(ddof=0).replace(0, np.nan)
-    out = (df - df.mean()) / sd
-    for col in df.columns[sd.isna()]:
-        out[col] = df[col].where(df[col].isna(), 0.0)
-    return out
+    x = df.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns stay NaN
+        mean, sd = np.nanmean(x, axis=0), np.nanstd(x, axis=0)
+        out = np.where(sd > 0, (x - mean) / np.where(sd > 0, sd, 1), 0.0)
+    out[np.isnan(x)] = np.nan
+    return pd.DataFrame(out, index=df.index, columns=df.columns)
 
 
 def normalise_goalposts(
@@ -254,21 +258,22 @@ def normalise_goalposts(
     [0.0, 0.5, 1.0]
     """
     goalposts = GOALPOSTS if goalposts is None else goalposts
-    out = pd.DataFrame(index=df.index)
     for col in df.columns:
         if col not in goalposts:
             raise LabInputError(
                 f"The lab has no goalposts for {col!r}. Choose another normalisation "
                 "or drop this indicator."
             )
-        g = goalposts[col]
-        x = df[col].astype(float)
-        lo, hi = g.low, g.high
-        if g.log:
-            x = np.log(x.clip(lower=lo))
-            lo, hi = np.log(lo), np.log(hi)
-        out[col] = ((x - lo) / (hi - lo)).clip(0, 1)
-    return out
+    posts = [goalposts[col] for col in df.columns]
+    lo = np.array([g.low for g in posts], dtype=float)
+    hi = np.array([g.high for g in posts], dtype=float)
+    log = np.array([g.log for g in posts], dtype=bool)
+    x = df.to_numpy(dtype=float, copy=True)
+    if log.any():  # all columns at once; NaN stays NaN
+        x[:, log] = np.log(np.fmax(x[:, log], lo[log]))
+        lo[log], hi[log] = np.log(lo[log]), np.log(hi[log])
+    return pd.DataFrame(np.clip((x - lo) / (hi - lo), 0, 1), index=df.index,
+                        columns=df.columns)
 
 
 def normalise_rank(df: pd.DataFrame) -> pd.DataFrame:
@@ -320,11 +325,13 @@ def normalise(
                 f"{col!r} is neutral: a higher value is neither better nor worse, so it "
                 "cannot go into an index as it is. Leave it out."
             )
-    out = funcs[method](df)
-    for col in df.columns:
-        if directions[col] == "higher_is_worse":
-            out[col] = -out[col] if method == "z_score" else 1 - out[col]
-    return out[list(df.columns)]
+    out = funcs[method](df)[list(df.columns)]
+    worse = np.array([directions[col] == "higher_is_worse" for col in df.columns])
+    if not worse.any():
+        return out
+    values = out.to_numpy(dtype=float, copy=True)
+    values[:, worse] = -values[:, worse] if method == "z_score" else 1 - values[:, worse]
+    return pd.DataFrame(values, index=out.index, columns=out.columns)
 
 
 # --------------------------------------------------------------------------- weights

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from widgets.charts import (
@@ -64,9 +65,10 @@ def index_table(countries: pd.DataFrame, matrices: Mapping[str, pd.DataFrame],
     """
     first = next(iter(matrices.values()))
     out = countries.set_index("iso3").reindex(first.index)
-    for method, m in matrices.items():
-        for i, col in enumerate(first.columns):
-            out[f"{method}_{i}"] = m[col].to_numpy()
+    names = [f"{method}_{i}" for method in matrices for i in range(first.shape[1])]
+    values = np.column_stack([m[first.columns].to_numpy(dtype=float)
+                              for m in matrices.values()])
+    out = pd.concat([out, pd.DataFrame(values, index=first.index, columns=names)], axis=1)
     if extra is not None:
         out = out.join(extra)
     return out.rename_axis("iso3").reset_index()

@@ -44,6 +44,10 @@ _METHODS = list(ix.NORMALISATIONS)
 EPSILON = 0.01
 
 
+_ALONE_TOOLTIP = ("The only indicator chosen in this dimension: it takes the dimension's "
+                  "whole weight. Use the dimension's slider.")
+
+
 def offered_indicators() -> list[str]:
     """Indicators the builder offers: the seven human-security dimensions, not neutral,
     not absolute counts, in teaching order.
@@ -111,6 +115,7 @@ class IndexBuilder(LabWidget):
         self._countries = data.load_countries()
         self._names = self._countries.set_index("iso3")["name"]
         self._matrix_cache: dict[tuple[int, int], pd.DataFrame] = {}
+        self._data_cache: dict[tuple, tuple] = {}  # data key -> _DATA_ATTRS values
         self._updating = False
         self.last_timings: dict[str, float] = {}
 
@@ -161,8 +166,9 @@ class IndexBuilder(LabWidget):
             value=preset if preset in ix.WEIGHT_PRESETS else "equal",
             description="Weights", style={"description_width": "90px"},
             tooltips=list(ix.WEIGHT_PRESETS.values()))
-        self.indicator_sliders: dict[str, W.FloatSlider] = {}
+        self.indicator_sliders: dict[str, W.FloatSlider] = {}  # the ones shown
         self.dimension_sliders: dict[str, W.FloatSlider] = {}
+        self._sliders_made: dict[tuple[str, str], W.FloatSlider] = {}
         self.slider_box = W.VBox()
         self.weights_note = W.HTML()
         # ---- focus country -------------------------------------------------------
@@ -297,35 +303,53 @@ class IndexBuilder(LabWidget):
             self._updating = False
 
     def _make_sliders(self, iw: dict[str, float], dw: dict[str, float]) -> None:
+        """Show the weight sliders of ``iw``'s indicators and ``dw``'s dimensions.
+
+        Each slider is created the first time it is needed and kept: choosing
+        other indicators only changes which sliders are shown (creating widgets
+        costs tens of milliseconds in Python and more in the browser).
+        """
         dim_of = self._dimension_of()
-        style = {"description_width": "190px"}
         self.indicator_sliders = {}
         self.dimension_sliders = {}
         rows: list[W.Widget] = []
         for d, v in dw.items():
-            ds = W.FloatSlider(value=v, min=0, max=10, step=0.25, continuous_update=True,
-                               description=data.DIMENSIONS[d], style=style,
-                               tooltip=f"Weight of the whole dimension: {data.DIMENSIONS[d]}",
-                               layout=W.Layout(width="460px"), readout_format=".2f")
+            ds = self._slider("dimension", d)
+            ds.value = v
             self.dimension_sliders[d] = ds
             rows.append(ds)
             members = [k for k in iw if dim_of[k] == d]
             for i in members:
-                s = W.FloatSlider(value=iw[i], min=0, max=5, step=0.25, continuous_update=True,
-                                  description=f"· {self._cat.loc[i, 'short_label']}", style=style,
-                                  layout=W.Layout(width="460px", margin="0 0 0 24px"),
-                                  readout_format=".2f")
-                if len(members) == 1:
-                    # Alone in its dimension, an indicator always gets the whole
-                    # dimension's weight: a slider here would do nothing.
-                    s.disabled = True
-                    s.tooltip = ("The only indicator chosen in this dimension: it takes the "
-                                 "dimension's whole weight. Use the dimension's slider.")
+                s = self._slider("indicator", i)
+                s.value = iw[i]
+                # Alone in its dimension, an indicator always gets the whole
+                # dimension's weight: a slider there would do nothing.
+                alone = len(members) == 1
+                s.disabled = alone
+                s.tooltip = (_ALONE_TOOLTIP if alone else None)
                 self.indicator_sliders[i] = s
                 rows.append(s)
         self.slider_box.children = rows
-        self.on_change(list(self.indicator_sliders.values())
-                       + list(self.dimension_sliders.values()), self._on_slider)
+
+    def _slider(self, kind: str, key: str) -> W.FloatSlider:
+        """The weight slider of one indicator or dimension (made once, then reused)."""
+        made = self._sliders_made.get((kind, key))
+        if made is not None:
+            return made
+        style = {"description_width": "190px"}
+        if kind == "dimension":
+            made = W.FloatSlider(value=1.0, min=0, max=10, step=0.25, continuous_update=True,
+                                 description=data.DIMENSIONS[key], style=style,
+                                 tooltip=f"Weight of the whole dimension: {data.DIMENSIONS[key]}",
+                                 layout=W.Layout(width="460px"), readout_format=".2f")
+        else:
+            made = W.FloatSlider(value=1.0, min=0, max=5, step=0.25, continuous_update=True,
+                                 description=f"· {self._cat.loc[key, 'short_label']}",
+                                 style=style, layout=W.Layout(width="460px", margin="0 0 0 24px"),
+                                 readout_format=".2f")
+        self._sliders_made[(kind, key)] = made
+        self.on_change(made, self._on_slider)
+        return made
 
     # ------------------------------------------------------------------ computing
     def _raw_matrix(self, year: int, look_back: int) -> pd.DataFrame:
@@ -341,8 +365,13 @@ class IndexBuilder(LabWidget):
         if not selected:
             raise LabInputError("No indicator is selected. Choose at least one indicator.")
         year, look_back = int(self.year.value), int(self.look_back.value)
+        key = (tuple(selected), year, look_back, self.coverage.value)
+        if key in self._data_cache:  # back to a year or set seen before: no recomputing
+            for attr, value in zip(self._DATA_ATTRS, self._data_cache[key], strict=True):
+                setattr(self, attr, value)
+            return
         raw_all = self._raw_matrix(year, look_back)
-        strict = ix.indicator_matrix(self._panel, selected, year, 0) if look_back else None
+        strict = self._raw_matrix(year, 0)[selected] if look_back else None
         raw = raw_all[selected]
         has_any = raw.notna().any(axis=1)
         kept = ix.apply_coverage(raw[has_any], self.coverage.value / 100)
@@ -364,9 +393,13 @@ class IndexBuilder(LabWidget):
         self._equal_cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._n_with_any = int(has_any.sum())
         self._imputed = imputed
-        self._data_key = (tuple(selected), year, look_back, self.coverage.value)
+        self._data_key = key
         self._table = charts.index_table(self._countries[["iso3", "name"]], matrices,
                                          extra=self._hdi.round(3).to_frame("hdi"))
+        self._rows_json = rows_json(self._table)  # once, for the four charts
+        self._data_cache[key] = tuple(getattr(self, a) for a in self._DATA_ATTRS)
+        while len(self._data_cache) > 24:
+            self._data_cache.pop(next(iter(self._data_cache)))
 
     def _final_weights(self) -> dict[str, float]:
         iw = {i: self.indicator_sliders[i].value for i in self.selected}
@@ -617,7 +650,8 @@ class IndexBuilder(LabWidget):
         self._refresh_text()
 
     _DATA_ATTRS = ("_raw", "_matrices", "_arrays", "_hdi", "_hdi_values", "_kept_names",
-                   "_equal_cache", "_table", "_n_with_any", "_imputed", "_data_key")
+                   "_equal_cache", "_table", "_n_with_any", "_imputed", "_data_key",
+                   "_rows_json")
 
     def _on_data_change(self, change: dict | None = None) -> None:
         start = time.perf_counter()
@@ -625,6 +659,7 @@ class IndexBuilder(LabWidget):
             raise LabInputError("No indicator is selected. Choose at least one indicator.")
         previous = {a: getattr(self, a) for a in self._DATA_ATTRS}
         old_sliders = (self.indicator_sliders, self.dimension_sliders, self.slider_box.children)
+        old_values = {s: (s.value, s.disabled, s.tooltip) for s in self._sliders_made.values()}
         try:
             self._rebuild_data()
             if set(self.selected) != set(self.indicator_sliders):
@@ -634,11 +669,17 @@ class IndexBuilder(LabWidget):
             for a, v in previous.items():
                 setattr(self, a, v)
             self.indicator_sliders, self.dimension_sliders, children = old_sliders
+            self._updating = True
+            try:
+                for slider, (value, disabled, tooltip) in old_values.items():
+                    slider.value, slider.disabled, slider.tooltip = value, disabled, tooltip
+            finally:
+                self._updating = False
             self.slider_box.children = children
             raise
         # New rows and weights into the charts on screen (no new spec, no rebuild).
         params, results = self._param_values(), self._results_table()
-        rows = rows_json(self._table)  # once, for the four charts
+        rows = self._rows_json
         for panel, kind in ((self.rank_panel, "ranking"), (self.map_panel, "map"),
                             (self.shift_panel, "shift"), (self.hdi_panel, "hdi")):
             text = self._describe(kind)
