@@ -17,7 +17,9 @@ from widgets.charts.explore import (
     OUTSIDE_COLOUR,
     VALUES_NAME,
     coverage_country_chart,
+    coverage_country_rows,
     coverage_year_chart,
+    coverage_year_rows,
     explorer_chart,
     explorer_spec,
     legend_ticks,
@@ -191,6 +193,52 @@ def test_coverage_by_country_shares_and_latest_year():
     assert cov.loc["A", "share"] == 100.0 and cov.loc["B", "n_years"] == 1
     assert cov.loc["C", "latest_year"] == 2000
     assert cov.loc["Z", "n_years"] == 0 and np.isnan(cov.loc["Z", "latest_year"])
+
+
+def _coverage_reference(panel, indicators, iso3s, years):
+    """Coverage counted the plain way, one country and indicator at a time."""
+    out = []
+    for ind in indicators:
+        for code in iso3s:
+            rows = panel[(panel["iso3"] == code) & panel["year"].between(*years)]
+            have = rows.loc[rows[ind].notna(), "year"]
+            out.append((code, ind, len(have), have.max() if len(have) else np.nan))
+    return out
+
+
+@settings(max_examples=15, deadline=None)
+@given(region=st.sampled_from(["Africa", "Europe", "Oceania", "Americas", "Asia"]),
+       first=st.integers(1995, 2022), length=st.integers(0, 12),
+       dims=st.sets(st.sampled_from(["health", "economic", "political", "food"]), min_size=1))
+def test_coverage_by_country_equals_counting_one_cell_at_a_time(region, first, length, dims):
+    from widgets import data
+
+    panel = data.load_panel()
+    groups = data.indicators_by_dimension()
+    inds = [i for d in sorted(dims) for i in groups.get(d, [])][:6]
+    codes = countries_in(data.load_countries(), region=region)[:12]
+    years = (first, min(first + length, 2024))
+    cov = coverage_by_country(panel, inds, codes, years)
+    got = list(zip(cov["iso3"], cov["indicator"], cov["n_years"], cov["latest_year"], strict=True))
+    want = _coverage_reference(panel, inds, codes, years)
+    assert [g[:3] for g in got] == [w[:3] for w in want]
+    assert np.allclose([g[3] for g in got], [w[3] for w in want], equal_nan=True)
+    assert (cov["share"] == cov["n_years"] / (years[1] - years[0] + 1) * 100).all()
+
+
+def test_coverage_heat_map_rows_come_in_display_order():
+    """The heat-maps do not sort in the browser: indicators in catalogue order,
+    countries A-Z, years ascending."""
+    cov = coverage_by_country(PANEL, ["hdi", "gini"], ["Z", "A", "C"], (2000, 2001))
+    rows = coverage_country_rows(cov, {"hdi": "HDI", "gini": "Gini"},
+                                 {"Z": "Aa", "A": "Zz", "C": "Mm"})
+    assert rows["label"].tolist() == ["HDI"] * 3 + ["Gini"] * 3
+    assert rows["country"].tolist()[:3] == ["Aa", "Mm", "Zz"]
+    by_year = coverage_by_year(PANEL, ["hdi", "gini"], iso3s=["A", "B"])
+    rows = coverage_year_rows(by_year.iloc[::-1], {"hdi": "HDI", "gini": "Gini"})
+    assert rows["label"].iloc[0] == "Gini" and rows["year"].is_monotonic_increasing is False
+    first = rows[rows["label"] == "Gini"]["year"]
+    assert first.is_monotonic_increasing
 
 
 def test_coverage_needs_countries_and_indicators():

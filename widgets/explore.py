@@ -377,19 +377,27 @@ def coverage_by_country(
     if not countries:
         raise LabInputError("No countries are selected, so there is no coverage to show.")
     n_years = last - first + 1
-    have = rows[["iso3", "year"]].join(rows[list(indicators)].notna())
-    counts = have.groupby("iso3")[list(indicators)].sum().reindex(countries, fill_value=0)
-    years_with = rows[["iso3", "year"]].join(
-        rows[list(indicators)].notna().mul(rows["year"], axis=0).replace(0, np.nan))
-    latest = years_with.groupby("iso3")[list(indicators)].max().reindex(countries)
-    counts.index.name = latest.index.name = "iso3"
-    out = counts.reset_index().melt(id_vars="iso3", var_name="indicator", value_name="n_years")
-    lat = latest.reset_index().melt(id_vars="iso3", var_name="indicator", value_name="latest_year")
-    out = out.merge(lat, on=["iso3", "indicator"], how="left")
-    out["n_years"] = out["n_years"].astype(int)
-    out["years_in_range"] = n_years
-    out["share"] = out["n_years"] / n_years * 100.0
-    return out[["iso3", "indicator", "n_years", "years_in_range", "share", "latest_year"]]
+    inds = list(indicators)
+    # one pass in numpy (a region × indicator grid has up to ~10,000 cells)
+    where = pd.Index(countries).get_indexer(rows["iso3"])
+    present = rows[inds].notna().to_numpy()
+    counts = np.zeros((len(countries), len(inds)), dtype=int)
+    np.add.at(counts, where, present)
+    latest = np.full((len(countries), len(inds)), -1, dtype=int)
+    year_of = rows["year"].to_numpy(dtype=int)[:, None]
+    np.maximum.at(latest, where, np.where(present, year_of, -1))
+    # long format, indicator by indicator (each with every country in order)
+    n_years_col = counts.T.ravel()
+    latest_col = latest.T.ravel().astype(float)
+    latest_col[latest_col < 0] = np.nan
+    return pd.DataFrame({
+        "iso3": np.tile(np.asarray(countries, dtype=object), len(inds)),
+        "indicator": np.repeat(np.asarray(inds, dtype=object), len(countries)),
+        "n_years": n_years_col,
+        "years_in_range": n_years,
+        "share": n_years_col / n_years * 100.0,
+        "latest_year": latest_col,
+    })
 
 
 def _panel_subset(panel, indicators, iso3s, years):

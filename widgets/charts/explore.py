@@ -447,6 +447,9 @@ def explorer_spec(
 COVERAGE_YEARS, COVERAGE_COUNTRIES = "coverage_by_year", "coverage_by_country"
 
 
+_CELL_GAP = 0.08  # white gap between heat-map cells, as a share of a cell
+
+
 def coverage_year_rows(coverage: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """The rows the indicator × year heat-map draws (``order`` keeps the indicators' order).
 
@@ -456,12 +459,14 @@ def coverage_year_rows(coverage: pd.DataFrame, labels: dict[str, str]) -> pd.Dat
     'HDI'
     """
     order = {ind: k for k, ind in enumerate(dict.fromkeys(coverage["indicator"]))}
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "label": [labels.get(i, i) for i in coverage["indicator"]],
         "order": coverage["indicator"].map(order).to_numpy(),
         "year": coverage["year"].to_numpy(), "share": coverage["share"].round(1).to_numpy(),
         "n_with_data": coverage["n_with_data"].to_numpy(),
         "n_countries": coverage["n_countries"].to_numpy()})
+    # display order: indicators as given, then years (the chart does not sort)
+    return out.sort_values(["order", "year"], kind="stable").reset_index(drop=True)
 
 
 def coverage_year_chart(coverage: pd.DataFrame, labels: dict[str, str], description: str,
@@ -478,9 +483,12 @@ def coverage_year_chart(coverage: pd.DataFrame, labels: dict[str, str], descript
     'rect'
     """
     rows = json_data(coverage_year_rows(coverage, labels), name=COVERAGE_YEARS)
-    chart = alt.Chart(rows).mark_rect(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=-90, labelOverlap=True)),
-        y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("order", op="min")),
+    # Rows arrive in display order (sort=None: no sorting pass in the browser) and
+    # the gaps between cells are band padding, not a stroke drawn round each cell.
+    chart = alt.Chart(rows).mark_rect().encode(
+        x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=-90, labelOverlap=True),
+                scale=alt.Scale(paddingInner=_CELL_GAP)),
+        y=alt.Y("label:N", title=None, sort=None, scale=alt.Scale(paddingInner=_CELL_GAP)),
         color=alt.Color("share:Q", title="Countries with data (%)",
                         scale=colour_scale("higher_is_better", domain=[0, 100]),
                         legend=alt.Legend(orient="top", gradientLength=200)),
@@ -503,7 +511,7 @@ def coverage_country_rows(coverage: pd.DataFrame, labels: dict[str, str],
     'none'
     """
     order = {ind: k for k, ind in enumerate(dict.fromkeys(coverage["indicator"]))}
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "country": [names.get(c, c) for c in coverage["iso3"]],
         "label": [labels.get(i, i) for i in coverage["indicator"]],
         "order": coverage["indicator"].map(order).to_numpy(),
@@ -512,6 +520,8 @@ def coverage_country_rows(coverage: pd.DataFrame, labels: dict[str, str],
         "years_in_range": coverage["years_in_range"].to_numpy(),
         "latest": coverage["latest_year"].map(
             lambda v: "none" if pd.isna(v) else str(int(v))).to_numpy()})
+    # display order: indicators as given, countries A-Z (the chart does not sort)
+    return out.sort_values(["order", "country"], kind="stable").reset_index(drop=True)
 
 
 def coverage_country_chart(coverage: pd.DataFrame, labels: dict[str, str],
@@ -529,10 +539,10 @@ def coverage_country_chart(coverage: pd.DataFrame, labels: dict[str, str],
     ('Years with data (%)', {'name': 'coverage_title', 'value': 't'})
     """
     rows = json_data(coverage_country_rows(coverage, labels, names), name=COVERAGE_COUNTRIES)
-    chart = alt.Chart(rows).mark_rect(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("label:N", title=None, sort=alt.EncodingSortField("order", op="min"),
+    chart = alt.Chart(rows).mark_rect().encode(
+        x=alt.X("label:N", title=None, sort=None, scale=alt.Scale(paddingInner=_CELL_GAP),
                 axis=alt.Axis(labelAngle=-50, labelLimit=160, orient="top")),
-        y=alt.Y("country:N", title=None, sort="ascending"),
+        y=alt.Y("country:N", title=None, sort=None, scale=alt.Scale(paddingInner=_CELL_GAP)),
         color=alt.Color("share:Q", title="Years with data (%)",
                         scale=colour_scale("higher_is_better", domain=[0, 100]),
                         legend=alt.Legend(orient="bottom", gradientLength=200)),

@@ -11,7 +11,6 @@ True
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -106,6 +105,7 @@ class IndicatorExplorer(LabWidget):
         self._cache: dict[str, dict[str, Any]] = {}
         self._clicked: set[str] = set()
         self._filter_cache: dict[tuple[str, str], set[str]] = {}
+        self._year_sent: int | None = None  # year already sent with an indicator's rows
         self.spec: dict[str, Any] = {}
 
         indicator = data.check_indicator(indicator)
@@ -242,9 +242,11 @@ class IndicatorExplorer(LabWidget):
             params = {"year": int(wanted), **indicator_params(
                 d["wide"], self._all_years, info.short_label, info.unit, info.direction,
                 (years[0], years[-1]))}
-            rows = json.loads(chart_rows(d["wide"], info.short_label))
+            if "rows" not in d:  # JSON text, made once per indicator
+                d["rows"] = chart_rows(d["wide"], info.short_label)
+            self._year_sent = int(wanted)  # travels with the rows: _on_year need not send it
             self.panel.set_data(params=params, description=self._describe(wanted),
-                                **{VALUES_NAME: rows})
+                                **{VALUES_NAME: d["rows"]})
             self.spec = self.panel.chart.spec
         else:
             spec = explorer_spec(d["wide"], self._all_years, info.short_label, info.unit,
@@ -265,7 +267,9 @@ class IndicatorExplorer(LabWidget):
         self._show_indicator(change["new"], self.year.value)
 
     def _on_year(self, change: dict) -> None:
-        self.panel.set_params(year=int(change["new"]))
+        if int(change["new"]) != self._year_sent:
+            self.panel.set_params(year=int(change["new"]))
+        self._year_sent = None
         self._refresh()
 
     def _on_filter(self, change: dict) -> None:
