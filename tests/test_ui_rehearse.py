@@ -190,6 +190,21 @@ def test_scenario_callback_is_fast(sim_factory):
     assert times[len(times) // 2] < 60, times
 
 
+def test_a_new_country_runs_the_model_once_with_its_own_budget(sim_factory, monkeypatch):
+    """The country sets its default budget; that must not run the model a second time
+    (each run sends every chart new rows)."""
+    from widgets.scenarios import default_budget
+
+    w = sim_factory()
+    runs = []
+    original = w._compute
+    monkeypatch.setattr(w, "_compute", lambda *a, **k: (runs.append(a), original(*a, **k))[1])
+    w.country.value = "BGD"
+    assert len(runs) == 1
+    assert w.budget.value == default_budget(w._make_profile(), w.spec)
+    assert w.trajectory_panel.chart.params.place == "Bangladesh"
+
+
 # --------------------------------------------------------------------------- consultation
 def test_consultation_example_shows_rules_and_minority_views():
     w = Consultation()

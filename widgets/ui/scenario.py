@@ -322,7 +322,10 @@ class ScenarioSimulator(LabWidget):
         for k in self.spec.responses:
             scenario_controls += [getattr(self, f"response_{k}_{s}") for s in ("level", "start")]
         self._scenario_controls = scenario_controls
-        self.on_change(scenario_controls, self._on_scenario)
+        self._budget_from_country = False
+        # A new country sets its default budget first, then runs the model once
+        # (not once for the country and again for the budget).
+        self.on_change([c for c in scenario_controls if c is not self.country], self._on_scenario)
         self.on_change(self.country, self._on_country)
         self.on_change(self.outcome, self._on_outcome)
         self.on_change(self.param_name, self._on_param_name)
@@ -512,9 +515,16 @@ class ScenarioSimulator(LabWidget):
 
     # ------------------------------------------------------------------ callbacks
     def _on_country(self, change: dict) -> None:
-        self.budget.value = default_budget(self._make_profile(), self.spec)
+        self._budget_from_country = True
+        try:
+            self.budget.value = default_budget(self._make_profile(), self.spec)
+        finally:
+            self._budget_from_country = False
+        self._on_scenario()
 
     def _on_scenario(self, change: dict | None = None) -> None:
+        if self._budget_from_country:
+            return  # _on_country runs the model once the budget is set
         self._compute(0)
         if self.message_kind == "error":  # the new choice worked: an old problem is gone
             self.clear_message()
