@@ -485,7 +485,9 @@ def coverage_year_chart(coverage: pd.DataFrame, labels: dict[str, str], descript
     rows = json_data(coverage_year_rows(coverage, labels), name=COVERAGE_YEARS)
     # Rows arrive in display order (sort=None: no sorting pass in the browser) and
     # the gaps between cells are band padding, not a stroke drawn round each cell.
-    chart = alt.Chart(rows).mark_rect().encode(
+    # aria=False: a canvas cannot expose one description per cell anyway (the data
+    # table can), and skipping them saves a string per cell at every redraw.
+    chart = alt.Chart(rows).mark_rect(aria=False).encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=-90, labelOverlap=True),
                 scale=alt.Scale(paddingInner=_CELL_GAP)),
         y=alt.Y("label:N", title=None, sort=None, scale=alt.Scale(paddingInner=_CELL_GAP)),
@@ -539,7 +541,7 @@ def coverage_country_chart(coverage: pd.DataFrame, labels: dict[str, str],
     ('Years with data (%)', {'name': 'coverage_title', 'value': 't'})
     """
     rows = json_data(coverage_country_rows(coverage, labels, names), name=COVERAGE_COUNTRIES)
-    chart = alt.Chart(rows).mark_rect().encode(
+    chart = alt.Chart(rows).mark_rect(aria=False).encode(  # canvas: see coverage_year_chart
         x=alt.X("label:N", title=None, sort=None, scale=alt.Scale(paddingInner=_CELL_GAP),
                 axis=alt.Axis(labelAngle=-50, labelLimit=160, orient="top")),
         y=alt.Y("country:N", title=None, sort=None, scale=alt.Scale(paddingInner=_CELL_GAP)),
