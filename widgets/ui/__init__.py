@@ -267,8 +267,8 @@ class ChartPanel(W.VBox):
             # (the lab's chart loader does it): a list of dicts would be walked
             # and encoded again, item by item, for every chart it goes to.
             text = rows if isinstance(rows, str) else rows_json(rows)
-            if name in known:
-                known[name] = json.loads(text)
+            if name in known:  # kept as the spec had it: JSON text, or a list of rows
+                known[name] = text if isinstance(known[name], str) else json.loads(text)
             for node in inline.get(name, []):  # data given as {"name": ..., "values": "[...]"}
                 node["values"] = text if isinstance(node["values"], str) else json.loads(text)
             updates.append({"namespace": "data", "name": name, "scope": [], "value": text})

@@ -239,11 +239,11 @@ class IndicatorExplorer(LabWidget):
             self.year.min, self.play.min = years[0], years[0]
         if self.spec:
             # another indicator: new rows and parameter values into the chart on screen
-            params = {"year": int(wanted), **indicator_params(
-                d["wide"], self._all_years, info.short_label, info.unit, info.direction,
-                (years[0], years[-1]))}
-            if "rows" not in d:  # JSON text, made once per indicator
+            if "rows" not in d:  # JSON text and parameter values, made once per indicator
                 d["rows"] = chart_rows(d["wide"], info.short_label)
+                d["params"] = indicator_params(d["wide"], self._all_years, info.short_label,
+                                               info.unit, info.direction, (years[0], years[-1]))
+            params = {"year": int(wanted), **d["params"]}
             self._year_sent = int(wanted)  # travels with the rows: _on_year need not send it
             self.panel.set_data(params=params, description=self._describe(wanted),
                                 **{VALUES_NAME: d["rows"]})
