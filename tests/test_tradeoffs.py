@@ -230,7 +230,8 @@ def test_explorer_spec_embeds_data_once_and_drives_by_params():
     spec = spending_explorer(pts, bands, "milex_gdp", "under5_mortality", 2001, ["B"],
                              description="Six points.").to_dict()
     assert spec["description"] == "Six points."
-    assert {p["name"]: p["value"] for p in spec["params"]} == {"year": 2001, "highlight": ["B"]}
+    assert {p["name"]: p["value"] for p in spec["params"]} == {"year": 2001, "highlight": ["B"],
+                                                               "grouped": False}
     # the countries embedded once (shared by scatter and lines, as JSON text), the bands
     # once (only 2000 has three complete rows: 15 grid points), one row for the year rule
     text = json.dumps(spec)

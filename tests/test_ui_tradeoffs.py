@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 
@@ -57,7 +58,18 @@ def test_spending_pair_change_rebuilds_chart_and_income_groups(spending):
     assert "Life expectancy" in spec["vconcat"][0]["title"]["text"]
     spending.by_income.value = True
     assert "Low income:" in spending.fit_summary
+    # income groups are a parameter and other fitted lines, swapped into the same chart
+    assert spending.scatter.chart.params.grouped  # (Altair keeps it as 1.0)
+    updates = {u["namespace"]: u for u in spending.scatter.chart._py_to_js_updates}
+    bands = json.loads(updates["data"]["value"])
+    assert updates["data"]["name"] == "spending_bands"
+    assert {b["group"] for b in bands} <= {"Low income", "Lower middle income",
+                                           "Upper middle income", "High income"}
+    assert len({b["group"] for b in bands}) >= 3
     spending.by_income.value = False
+    assert not spending.scatter.chart.params.grouped
+    bands = json.loads(spending.scatter.chart._py_to_js_updates[0]["value"])
+    assert {b["group"] for b in bands} == {"All countries"}
     spending.year.value = 2005
     # seen before: the cached spec is re-sent with the current parameters, no rebuild
     assert cpu_ms(spending.y, ["under5_mortality"]) < 100

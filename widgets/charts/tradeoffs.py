@@ -14,7 +14,7 @@ changes only parameters (no data are re-sent).
 ...                       "upper": [35.0, 12.0]})
 >>> spec = spending_scatter(pts, bands, "milex_gdp", "under5_mortality", 2000, ["A"]).to_dict()
 >>> sorted(p["name"] for p in spec["params"])
-['highlight', 'year']
+['grouped', 'highlight', 'year']
 """
 
 from __future__ import annotations
@@ -70,6 +70,27 @@ def _scale(indicator: str, values: pd.Series | None = None, log: bool | None = N
     return alt.Scale(**_scale_args(values, log))
 
 
+#: Name of the fitted lines' data in the spending charts (swapped by ``set_data``).
+BANDS_NAME = "spending_bands"
+_ALL_DOTS, _ALL_LINE = "All countries", "Fitted line, all countries"
+_GROUP_SCALE = alt.Scale(domain=[*INCOME_ORDER, _ALL_DOTS, _ALL_LINE],
+                         range=[*OKABE_ITO[:4], OKABE_ITO[0], "#555555"])
+# The legend lists the income groups only when they are coloured.
+_GROUP_LEGEND = alt.Legend(values=alt.ExprRef(f"grouped ? {list(INCOME_ORDER)} : []"),
+                           titleOpacity=alt.ExprRef("grouped ? 1 : 0"))
+
+
+def band_table(bands: pd.DataFrame) -> pd.DataFrame:
+    """The fitted lines as the spending charts embed them (data :data:`BANDS_NAME`).
+
+    >>> band_table(pd.DataFrame({"year": [2000], "group": ["All countries"], "x": [1.23456],
+    ...                          "fit": [2.0], "lower": [1.0], "upper": [3.0]}))["xv"].tolist()
+    [1.2346]
+    """
+    b = bands.rename(columns={"x": "xv"}).round({"xv": 4, "fit": 4, "lower": 4, "upper": 4})
+    return b.reset_index(drop=True)
+
+
 def spending_scatter(
     points: pd.DataFrame,
     bands: pd.DataFrame,
@@ -117,25 +138,27 @@ def spending_scatter(
                alt.Tooltip("xv:Q", title=x_short, format=",.3~g"),
                alt.Tooltip("yv:Q", title=y_short, format=",.3~g"),
                alt.Tooltip("income_group:N", title="Income group")]
-    if by_group:
-        colour = alt.Color("income_group:N", title="Income group (World Bank)",
-                           scale=alt.Scale(domain=INCOME_ORDER, range=OKABE_ITO[:4]))
-    else:
-        colour = alt.value(OKABE_ITO[0])
-    dots = base.mark_circle(opacity=0.55, size=45).encode(
-        x=xenc, y=yenc, color=colour, tooltip=tooltip)
+    # Colour by income group or not is the parameter ``grouped``, so the checkbox
+    # swaps the fitted lines (named data BANDS_NAME) instead of rebuilding the chart.
+    # One colour scale serves the dots and the lines: a group's colour, or blue
+    # dots and a grey line when the countries are not grouped.
+    colour = alt.Color("ckey:N", title="Income group (World Bank)", scale=_GROUP_SCALE,
+                       legend=_GROUP_LEGEND)
+    dots = base.transform_calculate(
+        ckey=f"grouped ? datum.income_group : '{_ALL_DOTS}'").mark_circle(
+        opacity=0.55, size=45).encode(x=xenc, y=yenc, color=colour, tooltip=tooltip)
     marked = base.transform_filter("indexof(highlight, datum.iso3) >= 0")
     rings = marked.mark_point(size=160, strokeWidth=2.5, color="#000000", filled=False).encode(
         x=xenc, y=yenc, tooltip=tooltip)
     labels = marked.mark_text(align="left", dx=9, dy=-6, fontSize=12, fontWeight="bold").encode(
         x=xenc, y=yenc, text="name:N")
-    b = bands.rename(columns={"x": "xv"}).round({"xv": 4, "fit": 4, "lower": 4, "upper": 4})
-    b = b.reset_index(drop=True)
+    b = band_table(bands)
     # Tables go in as JSON text: Altair then skips validating thousands of values.
-    band_base = alt.Chart(json_data(b, double_precision=6)).transform_filter("datum.year == year")
-    band_colour = (alt.Color("group:N", scale=alt.Scale(domain=INCOME_ORDER, range=OKABE_ITO[:4]),
-                             title="Income group (World Bank)")
-                   if by_group else alt.value("#555555"))
+    band_base = alt.Chart(json_data(b, double_precision=6, name=BANDS_NAME)).transform_filter(
+        "datum.year == year").transform_calculate(
+        ckey=f"grouped ? datum.group : '{_ALL_LINE}'")
+    band_colour = alt.Color("ckey:N", title="Income group (World Bank)", scale=_GROUP_SCALE,
+                            legend=_GROUP_LEGEND)
     area = band_base.mark_area(opacity=0.18, clip=True).encode(
         x=alt.X("xv:Q", scale=xscale), y=alt.Y("lower:Q", scale=yscale), y2="upper:Q",
         color=band_colour, detail="group:N")
@@ -146,7 +169,8 @@ def spending_scatter(
                       data=(json_data(pts.reset_index(drop=True), double_precision=6)
                             if own_data else alt.Undefined))
     if params:
-        chart = chart.add_params(year_param, hl_param)
+        chart = chart.add_params(year_param, hl_param,
+                                 alt.param(name="grouped", value=bool(by_group)))
     chart = chart.properties(
         width=560, height=360,
         title=alt.Title(f"{y_short} against {x_short}",
@@ -225,6 +249,7 @@ def spending_explorer(
     chart = alt.vconcat(scatter, lines, data=json_data(pts, double_precision=6)).add_params(
         alt.param(name="year", value=int(year)),
         alt.param(name="highlight", value=list(highlight)),
+        alt.param(name="grouped", value=bool(by_group)),
     ).resolve_scale(color="independent", strokeDash="independent").properties(spacing=24)
     return describe(chart, description or "Scatter and lines over time.")
 
@@ -247,23 +272,22 @@ def _explorer_parts(points: pd.DataFrame, bands: pd.DataFrame, x: str, y: str,
     pts = points[["iso3", "name", "year", "income_group", x, y]].dropna(subset=[x, y], how="all")
     pts = pts.rename(columns={x: "xv", y: "yv"}).reset_index(drop=True)
     both = pts.dropna(subset=["xv", "yv"])
-    b = bands.rename(columns={"x": "xv"}).round({"xv": 4, "fit": 4, "lower": 4, "upper": 4})
     # (the same text json_data embeds)
     return {"points": pts.to_json(orient="records", double_precision=6),
-            "bands": b.reset_index(drop=True).to_json(orient="records", double_precision=6),
+            "bands": band_table(bands).to_json(orient="records", double_precision=6),
             "x_domain": _scale_args(both["xv"], x_log).get("domain"),
             "y_domain": _scale_args(both["yv"], y_log).get("domain")}
 
 
-def _explorer_template(x_log: bool, y_log: bool, by_group: bool) -> str:
+def _explorer_template(x_log: bool, y_log: bool) -> str:
     """The explorer spec for one kind of pair (which axes are log scales), as JSON text."""
 
     def build() -> dict:
         pts, bands = _template_inputs()
-        return spending_explorer(pts, bands, "__x", "__y", 2000, [], by_group,
+        return spending_explorer(pts, bands, "__x", "__y", 2000, [], False,
                                  labels=_SENTINELS, logs=(x_log, y_log)).to_dict()
 
-    return spec_template("spending", (x_log, y_log, by_group), build, __file__)
+    return spec_template("spending", (x_log, y_log), build, __file__)
 
 
 def spending_explorer_spec(points: pd.DataFrame, bands: pd.DataFrame, x: str, y: str,
@@ -273,14 +297,14 @@ def spending_explorer_spec(points: pd.DataFrame, bands: pd.DataFrame, x: str, y:
     Altair copies the whole chart at every step of building it. The spec only
     differs between indicator pairs in its data, titles and axis domains, so
     these are filled into a template built once per kind of pair (log or
-    linear axes, grouped or not). The tests check the result equals the
-    Altair build.
+    linear axes; grouping by income is a parameter). The tests check the
+    result equals the Altair build.
     """
     x_log, y_log = x in LOG_SCALE_INDICATORS, y in LOG_SCALE_INDICATORS
     real = _explorer_parts(points, bands, x, y, x_log, y_log)
     if real["x_domain"] is None or real["y_domain"] is None:  # no complete row: build it
         return spending_explorer(points, bands, x, y, year, highlight, by_group).to_dict()
-    template = json.loads(_explorer_template(x_log, y_log, by_group))
+    template = json.loads(_explorer_template(x_log, y_log))
     t_pts, t_bands = _template_inputs()
     fake = _explorer_parts(t_pts, t_bands, "__x", "__y", x_log, y_log)
     swaps = {json.dumps(fake[k]): real[k] for k in ("x_domain", "y_domain")}
@@ -305,8 +329,8 @@ def spending_explorer_spec(points: pd.DataFrame, bands: pd.DataFrame, x: str, y:
         return node
 
     spec = fill(template)
-    spec["params"] = [dict(p, value={"year": int(year), "highlight": list(highlight)}[p["name"]])
-                      for p in spec["params"]]
+    values = {"year": int(year), "highlight": list(highlight), "grouped": bool(by_group)}
+    spec["params"] = [dict(p, value=values[p["name"]]) for p in spec["params"]]
     return spec
 
 

@@ -19,7 +19,12 @@ import pandas as pd
 
 from widgets import data
 from widgets.charts import format_value
-from widgets.charts.tradeoffs import reallocation_chart, spending_explorer_spec
+from widgets.charts.tradeoffs import (
+    BANDS_NAME,
+    band_table,
+    reallocation_chart,
+    spending_explorer_spec,
+)
 from widgets.errors import LabInputError
 from widgets.tradeoffs import (
     COMPARISON_INDICATORS,
@@ -138,7 +143,8 @@ class SpendingTradeoffs(LabWidget):
         # A stub declares the parameters (year, highlight); the spec comes from the template.
         stub = alt.Chart(pd.DataFrame({"x": []})).mark_point().add_params(
             alt.param(name="year", value=int(start_year)),
-            alt.param(name="highlight", value=list(highlight)))
+            alt.param(name="highlight", value=list(highlight)),
+            alt.param(name="grouped", value=False))
         self.scatter = ChartPanel(stub, "", caption="Countries in the chosen year",
                                   source=self._source(x, y))
         self.scatter.chart.spec = spending_explorer_spec(pts, bands, x, y, start_year,
@@ -186,7 +192,8 @@ class SpendingTradeoffs(LabWidget):
             W.HBox([self.unit_choice, self.unit_cost]), self.unit_note,
             self.result, self.realloc_panel,
         ])
-        self.on_change([self.x, self.y, self.by_income], self._on_pair)
+        self.on_change([self.x, self.y], self._on_pair)
+        self.on_change(self.by_income, self._on_grouping)
         self.on_change(self.year, self._on_year)
         self.on_change(self.countries, self._on_countries)
         self.on_change(self.unit_choice, self._on_unit_choice)
@@ -310,6 +317,13 @@ class SpendingTradeoffs(LabWidget):
                                                          list(self.countries.value), grouped)
         self.scatter.update(source=self._source(x, y))
         self.clear_message()
+        self._describe()
+
+    def _on_grouping(self, change=None) -> None:
+        """Income groups on or off: other fitted lines and colours, same chart."""
+        x, y, grouped = self.x.value, self.y.value, self.by_income.value
+        bands = self._fit(x, y, grouped)[0]
+        self.scatter.set_data(params={"grouped": grouped}, **{BANDS_NAME: band_table(bands)})
         self._describe()
 
     def _on_year(self, change=None) -> None:
