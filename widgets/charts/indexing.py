@@ -164,6 +164,11 @@ def ranking_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params,
             x=alt.X("score:Q", title="Index score (higher = better)"),
             y=alt.Y("name:N", sort=alt.SortField("rank", order="ascending"), title=None),
             color=alt.Color("score:Q", scale=colour_scale("higher_is_better"), legend=None),
+            # the highlighted country is outlined, as on the map and the HDI scatter
+            stroke=alt.when("datum.iso3 == highlight").then(alt.value("#000000"))
+            .otherwise(alt.value(None)),
+            strokeWidth=alt.when("datum.iso3 == highlight").then(alt.value(2.5))
+            .otherwise(alt.value(0)),
             tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("rank:Q", title="Rank"),
                      _tooltip_score()],
         ).properties(title=title, width=230, height=top * 16)

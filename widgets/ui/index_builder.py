@@ -645,7 +645,7 @@ class IndexBuilder(LabWidget):
         self._on_weights()
 
     def _on_country(self, change: dict | None = None) -> None:
-        for panel in (self.map_panel, self.hdi_panel):
+        for panel in (self.rank_panel, self.map_panel, self.hdi_panel):
             panel.set_params(highlight=self.country.value)
         self._refresh_text()
 
