@@ -60,15 +60,21 @@ function describe(el, updates) {
     }
   }
 }
-function hidden(el) {
-  return el.isConnected && el.getClientRects().length === 0;
-}
 function scheduler(model, el) {
   const inner = {};  // newest Altair listener per event
   let updates = [];  // pending _py_to_js_updates, in order
   let params = false;  // _params changed since the last flush
   let queued = false;
-  let watching = null;
+  // Whether the chart is shown, as a ResizeObserver reports it (0 x 0 = hidden).
+  // Asking the page (getClientRects) would force a layout at every update.
+  let shown = true;
+  const sizes = new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1].contentRect;
+    const was = shown;
+    shown = box.width > 0 || box.height > 0;
+    if (shown && !was && (updates.length || params)) schedule();
+  });
+  sizes.observe(el);
   // A new spec holds the full state: what was pending is superseded, and what
   // arrives while Vega embeds it waits for the new view (it was lost before).
   let embedding = true;
@@ -76,15 +82,7 @@ function scheduler(model, el) {
   const flush = async () => {
     queued = false;
     if (embedding) return;  // flushed when the new view's listener arrives
-    if (hidden(el)) {
-      if (!watching) {
-        watching = new ResizeObserver(() => {
-          if (!hidden(el)) { watching.disconnect(); watching = null; schedule(); }
-        });
-        watching.observe(el);
-      }
-      return;
-    }
+    if (!shown) return;  // flushed when the chart is shown
     // Rows arrive as JSON text (ChartPanel.set_data): parse them natively.
     const batch = updates.map((u) => (u.namespace === "data" && typeof u.value === "string"
       ? { ...u, value: JSON.parse(u.value) } : u));

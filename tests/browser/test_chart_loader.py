@@ -141,7 +141,10 @@ def test_a_hidden_chart_is_redrawn_when_shown(page):
     """A chart in an unselected tab is not redrawn at every change, but shows
     the latest rows and parameters as soon as it is visible."""
     panel = _words_panel(page)
-    page.evaluate("() => { window.__hsl_test.el.style.display = 'none'; }")
+    page.evaluate("""() => new Promise((done) => {  // hidden, and the page has seen it
+      window.__hsl_test.el.style.display = 'none';
+      requestAnimationFrame(() => requestAnimationFrame(done));
+    })""")
     for word, suffix in (("one", "."), ("two", "?")):
         panel.set_data(rows=pd.DataFrame({"word": [word]}), params={"suffix": suffix})
         _send(page, panel)
