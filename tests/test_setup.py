@@ -69,8 +69,9 @@ def test_importing_the_package_switches_charts_offline():
     assert len(bundle) > 500_000 and "vega" in bundle
     for esm in (bundle, chart._esm, alt.JupyterChart._esm):
         assert "cdn.jsdelivr.net" not in esm and "esm.sh" not in esm and "unpkg.com" not in esm
-    # Each chart sends a small loader; the bundle is compiled once per page.
-    assert len(chart._esm) < 5_000 and "globalThis" in chart._esm
+    # Each chart sends a small loader (its update scheduler included, a few KB, not
+    # the 0.9 MB bundle); the bundle is compiled once per page.
+    assert len(chart._esm) < 20_000 and "globalThis" in chart._esm
 
 
 def test_plain_charts_in_a_cell_render_as_offline_widgets():
