@@ -122,3 +122,23 @@ def test_import_skips_the_slow_iri_grammar_but_leaves_it_usable():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_templates_of_older_code_are_deleted_from_the_cache(tmp_path, monkeypatch):
+    """The template cache must not grow with every update of the lab."""
+    from widgets._offline import _cache_dir
+    from widgets.charts._templates import spec_template
+
+    monkeypatch.setenv("HSL_CACHE_DIR", str(tmp_path))
+    folder = _cache_dir() / "templates"
+    folder.mkdir(parents=True)
+    stale = [folder / "prunetest-0123456789abcdef.json",            # older naming
+             folder / "prunetest-aaaaaaaaaa-bbbbbbbbbb.json"]         # older code
+    other = folder / "prunetest-map-aaaaaaaaaa-bbbbbbbbbb.json"       # another template
+    for f in [*stale, other]:
+        f.write_text("{}")
+    assert spec_template("prunetest", ("one",), lambda: {"mark": "bar"}, __file__)
+    assert spec_template("prunetest", ("two",), lambda: {"mark": "line"}, __file__)
+    left = sorted(f.name for f in folder.iterdir())
+    assert not any(f.exists() for f in stale) and other.exists()
+    assert len(left) == 3  # the other template and this code's two keys

@@ -16,12 +16,16 @@ builds it, so a new lesson kernel does not pay for it again.
 True
 >>> spec_template("doctest-example", ("a",), build, __file__) and len(calls) <= 1
 True
+
+Templates made by an older version of the code are deleted when a new one
+is written, so the cache folder does not grow with every update of the lab.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
@@ -58,14 +62,33 @@ def spec_template(name: str, key: Hashable, build: Callable[[], dict], source: s
         return _MEMORY[memo]
     from widgets._offline import _cache_dir, _write_cache
 
-    digest = hashlib.sha256(_code_digest(source) + repr((name, key, alt.__version__)).encode()
-                            ).hexdigest()[:16]
-    path = _cache_dir() / "templates" / f"{name}-{digest}.json"
+    version = hashlib.sha256(_code_digest(source) + alt.__version__.encode()).hexdigest()[:10]
+    which = hashlib.sha256(repr((name, key)).encode()).hexdigest()[:10]
+    folder = _cache_dir() / "templates"
+    path = folder / f"{name}-{version}-{which}.json"
     text = ""
     if path.exists():
         text = path.read_text(encoding="utf-8")
     if not text:
         text = json.dumps(build())
         _write_cache(path, text)
+        _prune(folder, name, version)
     _MEMORY[memo] = text
     return text
+
+
+def _prune(folder: Path, name: str, version: str) -> None:
+    """Delete ``name``'s templates made by other versions of the code (never needed again).
+
+    Only files named exactly ``<name>-<10 hex>-<10 hex>.json`` (or the older
+    ``<name>-<16 hex>.json``) count, so another template whose name starts
+    with ``name`` is left alone.
+    """
+    pattern = re.compile(rf"{re.escape(name)}-(?:([0-9a-f]{{10}})-[0-9a-f]{{10}}|[0-9a-f]{{16}})")
+    for old in folder.glob(f"{name}-*.json"):
+        match = pattern.fullmatch(old.stem)
+        if match and match.group(1) != version:
+            try:
+                old.unlink()
+            except OSError:
+                pass  # in use or read-only: harmless, just disk space
