@@ -397,6 +397,8 @@ class ScenarioSimulator(LabWidget):
     # ------------------------------------------------------------------ display
     def _show_all(self, chart: bool = True) -> None:
         res, p = self.result, self.profile
+        if chart:  # the charts first: each widget's update is its own message
+            self._show_charts()
         self._show_profile()
         self._show_costs()
         av, rng = res.averted, res.averted_range
@@ -437,14 +439,18 @@ class ScenarioSimulator(LabWidget):
         if chart:
             name = p.name
             self.trajectory_panel.update(table=res.trajectories, source=self._source())
-            self.trajectory_panel.replace_rows(
-                res.trajectories[["variant_label", "quarter", "outcome", "value", "low", "high"]],
-                params={"outcome": self.outcome.value, "place": name})
             self.trajectory_panel.set_description(self._trajectory_text())
             self._show_summary()
             self.pressure_panel.update(table=self._pressure,
                                        description=pressure_description(self._pressure, name))
-            self.pressure_panel.replace_rows(self._pressure, params={"place": name})
+
+    def _show_charts(self) -> None:
+        """New rows and place name into the two charts on screen."""
+        res, name = self.result, self.profile.name
+        self.trajectory_panel.replace_rows(
+            res.trajectories[["variant_label", "quarter", "outcome", "value", "low", "high"]],
+            params={"outcome": self.outcome.value, "place": name})
+        self.pressure_panel.replace_rows(self._pressure, params={"place": name})
 
     def _trajectory_text(self) -> str:
         return trajectory_description(self.result.trajectories, self.outcome.value,
