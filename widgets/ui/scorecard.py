@@ -222,7 +222,6 @@ class Scorecard(LabWidget):
                                 params={"period_label": f"{self.start.value} → {self.end.value}",
                                         "country": self.country.value,
                                         "country_label": self.country_name})
-        self.panel.set_params(period_label=f"{self.start.value} → {self.end.value}")
         self.panel.update(description=self._text(), table=self._table_df())
         self._show()
         self.clear_message()
