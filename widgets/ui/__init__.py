@@ -38,8 +38,7 @@ import pandas as pd
 from widgets._offline import LabChart
 from widgets.errors import LabInputError
 
-__all__ = ["ChartPanel", "LabWidget", "data_table_html", "json_records", "rows_json",
-           "safe_callback"]
+__all__ = ["ChartPanel", "LabWidget", "data_table_html", "rows_json", "safe_callback"]
 
 log = logging.getLogger("widgets")
 
@@ -74,28 +73,6 @@ def data_table_html(df: pd.DataFrame, caption: str = "", max_rows: int = 300) ->
     return (f'{style}<div style="max-height:320px;overflow:auto" tabindex="0" '
             f'role="region" aria-label="{html.escape(caption or "data table")}">'
             f"{table}</div>{more}")
-
-
-def json_records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON-safe rows: plain Python numbers and strings (NaN and infinities become None).
-
-    >>> json_records(pd.DataFrame({"a": [1, 2], "b": ["x", None]}))
-    [{'a': 1, 'b': 'x'}, {'a': 2, 'b': None}]
-    >>> json_records(pd.DataFrame({"y": [1.0, float("nan")]}))
-    [{'y': 1.0}, {'y': None}]
-    """
-    cols = [str(c) for c in df.columns]
-    columns = []
-    for c in df.columns:
-        values = df[c].to_numpy()
-        if values.dtype.kind == "f":
-            columns.append([v if math.isfinite(v) else None for v in values.tolist()])
-        elif values.dtype.kind in "iub":
-            columns.append(values.tolist())
-        else:
-            columns.append([None if (v is None or (isinstance(v, float) and v != v)) else v
-                            for v in values.tolist()])
-    return [dict(zip(cols, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def rows_json(rows: pd.DataFrame | list[dict[str, Any]]) -> str:
