@@ -141,6 +141,18 @@ def test_year_without_data_is_a_message_not_a_crash():
     assert ex.year.value == data.years_with_data("food_insecurity")[-1]
 
 
+def test_an_indicator_with_fewer_years_moves_chart_and_slider_together():
+    # the slider clamps to the new indicator's last year: the chart must show that year
+    ex = IndicatorExplorer("under5_mortality")
+    ex.region.value = "Africa"
+    last = data.years_with_data("life_expectancy")[-1]
+    assert ex.year.value > last  # otherwise this test checks nothing
+    ex.indicator.value = "life_expectancy"
+    assert ex.year.value == last
+    assert ex.panel.chart.params.year == last
+    assert str(last) in ex.panel.description_text
+
+
 def test_bad_countries_give_a_message_and_keep_the_good_ones():
     ex = IndicatorExplorer("life_expectancy", countries=["JPN", "Narnia"])
     assert ex.countries.value == ("JPN",)

@@ -248,13 +248,15 @@ def split_by_year(ranked: pd.DataFrame, direction: str) -> dict[int, tuple[np.nd
     """
     _check_direction(direction)
     ascending = direction == "higher_is_worse"
-    rows = ranked.loc[ranked["value"].notna(), ["iso3", "year", "value"]]
-    # one sort for all years, then cut at the year boundaries
-    rows = rows.sort_values(["year", "value", "iso3"], ascending=[True, ascending, True],
-                            kind="mergesort")
-    years = rows["year"].to_numpy()
-    codes = rows["iso3"].to_numpy(dtype=object)
-    values = rows["value"].to_numpy(dtype=float)
+    values = ranked["value"].to_numpy(dtype=float)
+    keep = ~np.isnan(values)
+    values = values[keep]
+    years = ranked["year"].to_numpy()[keep]
+    codes = ranked["iso3"].to_numpy(dtype=object)[keep]
+    # one sort for all years (by year, then best-off first, then code), cut at year boundaries
+    code_order = pd.factorize(codes, sort=True)[0]
+    order = np.lexsort((code_order, values if ascending else -values, years))
+    years, codes, values = years[order], codes[order], values[order]
     starts = np.flatnonzero(np.r_[True, years[1:] != years[:-1]]) if len(years) else []
     ends = [*starts[1:], len(years)]
     return {int(years[a]): (codes[a:b], values[a:b]) for a, b in zip(starts, ends, strict=True)}

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import lru_cache
 from collections.abc import Sequence
 from typing import Any
 
@@ -114,16 +115,18 @@ def wide_by_year(long: pd.DataFrame, countries: pd.DataFrame, years: Sequence[in
     """
     base = countries[["iso3", "name", region_column, "income_group"]].rename(
         columns={region_column: "region", "income_group": "income"})
-    if long.empty:
-        table = pd.DataFrame(index=pd.Index([], name="iso3"))
-    else:
-        table = long.drop_duplicates(["iso3", "year"]).pivot(index="iso3", columns="year",
-                                                             values="value")
-    table = table.reindex(columns=list(years))
-    table = pd.DataFrame(_round_sig_array(table.to_numpy(dtype=float)), index=table.index,
-                         columns=[year_column(y) for y in table.columns])
-    out = base.merge(table, left_on="iso3", right_index=True, how="left")
-    return out.sort_values("iso3").reset_index(drop=True)
+    base = base.sort_values("iso3").reset_index(drop=True)
+    years = [int(y) for y in years]
+    # a pivot by position: each (country, year) row lands in its cell of a NaN grid
+    grid = np.full((len(base), len(years)), np.nan)
+    if not long.empty:
+        row = pd.Index(base["iso3"]).get_indexer(long["iso3"])
+        col = pd.Index(years).get_indexer(long["year"].astype(int))
+        ok = (row >= 0) & (col >= 0)
+        row, col = row[ok][::-1], col[ok][::-1]  # reversed: the first of duplicates wins
+        grid[row, col] = long["value"].to_numpy(dtype=float)[ok][::-1]
+    table = pd.DataFrame(_round_sig_array(grid), columns=[year_column(y) for y in years])
+    return pd.concat([base, table], axis=1)
 
 
 def chart_rows(wide: pd.DataFrame, label: str) -> str:
@@ -166,6 +169,11 @@ def legend_ticks(domain: Sequence[float], kind: str) -> list[float]:
     return [round(first + k * step, 10) for k in range(int((hi - first) / step + 1e-9) + 1)]
 
 
+@lru_cache(maxsize=None)
+def _scale_dict(direction: str) -> dict[str, Any]:
+    return colour_scale(direction).to_dict()
+
+
 def indicator_params(wide: pd.DataFrame, years: Sequence[int], label: str, unit: str,
                      direction: str, year_range: Sequence[int] | None = None) -> dict[str, Any]:
     """The parameters that make the explorer show one indicator (everything but its rows).
@@ -184,7 +192,7 @@ def indicator_params(wide: pd.DataFrame, years: Sequence[int], label: str, unit:
     domain, kind = colour_domain(values if not values.empty else pd.Series([0.0, 1.0]))
     is_log = kind == "log"
     lo, hi = (math.log10(v) for v in domain) if is_log else domain
-    scale = colour_scale(direction).to_dict()
+    scale = _scale_dict(direction)
     span = [min(years), max(years)] if year_range is None else [int(v) for v in year_range]
     # (names start with ind_: "unit" and others are Vega's own signals)
     return {"ind_label": label, "ind_unit": unit, "ind_direction": direction,

@@ -136,7 +136,7 @@ class IndicatorExplorer(LabWidget):
             "<small>Click a country on the map to add or remove it; double-click the sea "
             "to clear the map selection.</small>")
 
-        self.panel = ChartPanel(_params_stub(), "")
+        self.panel = ChartPanel(_params_stub(), "", renderer="canvas")
         controls = W.HBox([
             W.VBox([self.indicator, W.HBox([self.year, self.play]), self.region, self.income]),
             W.VBox([self.countries, self.hint]),
