@@ -461,14 +461,16 @@ class ScenarioSimulator(LabWidget):
         res = self.result
         band = res.n_draws > 0
         rows = []
+        # (variant, metric) -> (value, low, high): one pass over the summary, not a filter per cell
+        cell = {(v, m): (x, lo, hi) for v, m, x, lo, hi in res.summary[
+            ["variant", "metric", "value", "low", "high"]].itertuples(index=False, name=None)}
         for m, (label, unit) in METRICS.items():
             cells = []
             for variant in ("shock", "response"):
-                row = res.summary[(res.summary["variant"] == variant)
-                                  & (res.summary["metric"] == m)].iloc[0]
-                text = format_value(row["value"], "")
+                value, low, high = cell[(variant, m)]
+                text = format_value(value, "")
                 if band:
-                    text += f" ({format_value(row['low'], '')}–{format_value(row['high'], '')})"
+                    text += f" ({format_value(low, '')}–{format_value(high, '')})"
                 cells.append(text)
             rows.append(f"<tr><th scope='row'>{html.escape(label)} ({html.escape(unit)})</th>"
                         + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
