@@ -36,9 +36,9 @@ _M = np.sqrt(3) / 2
 #: thirtieth of a pixel on the lab's 640-pixel maps.
 _QUANTUM = 20_000
 #: Points closer than this to the last one kept are dropped (in quantisation
-#: steps: 16 ≈ half a pixel at 640 pixels). Arc ends are always kept, so
+#: steps: 32 ≈ one pixel at 640 pixels). Arc ends are always kept, so
 #: neighbours still share their borders exactly.
-_MIN_STEP = 16
+_MIN_STEP = 32
 #: Left out of every map: no country statistics, and it takes a quarter of the height.
 LEFT_OUT = ("ATA",)
 
