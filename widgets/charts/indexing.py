@@ -194,10 +194,11 @@ def index_map(table: pd.DataFrame, n: int, methods: Sequence[str], params,
                                                                    ).otherwise(alt.value("white")),
         strokeWidth=alt.when("datum.properties.iso3 == highlight").then(alt.value(2.5)
                                                                         ).otherwise(alt.value(0.4)),
-        color=alt.when("isValid(datum.score)").then(
+        # "no score → grey" must be the first rule: with invalid="show", Vega-Lite puts
+        # its own rule for invalid values (drawn as the darkest colour) before any other
+        color=alt.when("!isValid(datum.score)").then(alt.value(NO_DATA_COLOUR)).otherwise(
             alt.Color("score:Q", scale=colour_scale("higher_is_better"),
-                      title=["Index score", "(darker = worse)"])
-        ).otherwise(alt.value(NO_DATA_COLOUR)),
+                      title=["Index score", "(darker = worse)"])),
         tooltip=[alt.Tooltip("properties.name:N", title="Country"), _tooltip_score()],
     ).properties(width=620, height=330, projection=map_projection()).add_params(*params)
     return describe(chart, description)
