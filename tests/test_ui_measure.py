@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from widgets import indexing as ix
+from widgets.charts import NO_DATA_COLOUR
 from widgets.ui.index_builder import IndexBuilder, offered_indicators
 from widgets.ui.risk_assessment import DISCLAIMER, RiskAssessment
 
@@ -290,6 +291,7 @@ def test_param_values_match_the_chart_params(builder):
 
 def test_year_and_indicator_changes_swap_data_in_place(builder):
     """A new year or indicator set sends rows and weights, not a new chart."""
+    builder.tabs.selected_index = 1  # the Map tab
     spec_before = builder.map_panel.chart.spec
     builder.year.value = 2019
     assert builder.map_panel.chart.spec is not spec_before   # stored for later views ...
@@ -297,12 +299,32 @@ def test_year_and_indicator_changes_swap_data_in_place(builder):
     rows = json.loads(updates["data"]["value"])
     assert updates["data"]["name"] == "index_table" and len(rows) == len(builder.scores)
     assert "2019" in updates["description"]["value"]
+    builder.tabs.selected_index = 0
     chosen = list(builder.indicators.value)
     builder.indicators.value = tuple(chosen[:-1])
     assert builder.rank_panel.chart.params.n_selected == len(chosen) - 1
     updates = {u["namespace"]: u for u in builder.rank_panel.chart._py_to_js_updates}
     assert f"min_max_{len(chosen) - 1}" not in json.loads(updates["data"]["value"])[0]
     builder.indicators.value = tuple(chosen)
+    builder.year.value = 2022
+
+
+def test_charts_in_closed_tabs_get_the_rows_when_opened(builder):
+    """Rows go only to the chart on screen; another tab's chart gets them when opened."""
+    builder.tabs.selected_index = 0  # Ranking
+    builder.year.value = 2018
+    for panel in (builder.map_panel, builder.shift_panel, builder.hdi_panel):
+        panel.chart._py_to_js_updates = []
+    builder.year.value = 2017
+    ranking = {u["namespace"]: u for u in builder.rank_panel.chart._py_to_js_updates}
+    assert ranking["data"]["value"] == builder._rows_json  # the 2017 rows
+    assert builder.shift_panel.chart._py_to_js_updates == []  # not sent while hidden
+    builder.tabs.selected_index = 2  # Who moves
+    shift = {u["namespace"]: u for u in builder.shift_panel.chart._py_to_js_updates}
+    assert json.loads(shift["data"]["value"]) == json.loads(ranking["data"]["value"])
+    assert shift["description"]["value"] == builder.shift_panel.description_text
+    assert builder.hdi_panel.chart._py_to_js_updates == []  # still closed
+    builder.tabs.selected_index = 0
     builder.year.value = 2022
 
 
@@ -317,3 +339,9 @@ def test_maps_keep_countries_without_data(which, risk, builder):
     filters = [t["expr"] for d in vega["data"] for t in d.get("transform", [])
                if t["type"] == "filter"]
     assert not any("isValid" in f for f in filters), filters
+    # ... and grey: the first colour rule a country without a value meets is the grey one
+    # (Vega-Lite's own rule for invalid values draws them in the darkest colour)
+    fills = [m["encode"]["update"]["fill"] for m in vega["marks"]
+             if "fill" in m.get("encode", {}).get("update", {})]
+    first = fills[0][0]
+    assert first["test"].startswith("!isValid(") and first["value"] == NO_DATA_COLOUR, fills[0]

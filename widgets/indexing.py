@@ -43,10 +43,13 @@ __all__ = [
     "combine_weights",
     "hdi_from_components",
     "indicator_matrix",
+    "latest_in_window",
     "monte_carlo_ranks",
     "normalise",
     "normalise_goalposts",
     "normalise_min_max",
+    "PanelCube",
+    "panel_cube",
     "normalise_rank",
     "normalise_weights",
     "normalise_z_score",
@@ -172,12 +175,56 @@ def indicator_matrix(
     missing = [i for i in indicators if i not in panel.columns]
     if missing:
         raise LabInputError(f"The data have no column {missing[0]!r}.")
-    window = panel[(panel["year"] <= year) & (panel["year"] >= year - max_age)]
-    window = window.sort_values("year")
+    return latest_in_window(panel_cube(panel, indicators), year, max_age)
+
+
+@dataclass(frozen=True)
+class PanelCube:
+    """The panel as one array: ``values[country, year, indicator]`` (NaN = missing)."""
+
+    countries: pd.Index
+    years: np.ndarray
+    indicators: list[str]
+    values: np.ndarray
+
+
+def panel_cube(panel: pd.DataFrame, indicators: Sequence[str]) -> PanelCube:
+    """Lay the long panel out as a country × year × indicator array, once.
+
+    A widget keeps the cube and asks :func:`latest_in_window` for each year,
+    instead of filtering and grouping the panel again.
+
+    >>> panel = pd.DataFrame({"iso3": ["B", "A"], "year": [2021, 2020], "x": [5.0, 1.0]})
+    >>> cube = panel_cube(panel, ["x"])
+    >>> list(cube.countries), cube.years.tolist(), cube.values.shape
+    (['A', 'B'], [2020, 2021], (2, 2, 1))
+    """
+    indicators = list(indicators)
     countries = pd.Index(sorted(panel["iso3"].unique()), name="iso3")
-    # GroupBy.last skips missing values: each column gets its own latest value
-    latest = window.groupby("iso3")[list(indicators)].last()
-    return latest.reindex(countries).astype(float)
+    years = np.array(sorted(panel["year"].unique()), dtype=int)
+    values = np.full((len(countries), len(years), len(indicators)), np.nan)
+    rows = countries.get_indexer(panel["iso3"])
+    cols = np.searchsorted(years, panel["year"].to_numpy(dtype=int))
+    values[rows, cols, :] = panel[indicators].to_numpy(dtype=float)
+    return PanelCube(countries, years, indicators, values)
+
+
+def latest_in_window(cube: PanelCube, year: int, max_age: int = 0) -> pd.DataFrame:
+    """Each country's latest value per indicator from ``year - max_age`` to ``year``.
+
+    The result of :func:`indicator_matrix`, from a :func:`panel_cube`.
+
+    >>> panel = pd.DataFrame({"iso3": ["A", "A", "B"], "year": [2020, 2022, 2021],
+    ...                       "x": [1.0, None, 5.0]})
+    >>> latest_in_window(panel_cube(panel, ["x"]), 2022, 2)["x"].to_dict()
+    {'A': 1.0, 'B': 5.0}
+    """
+    out = np.full((len(cube.countries), len(cube.indicators)), np.nan)
+    in_window = (cube.years <= year) & (cube.years >= year - max_age)
+    for k in np.flatnonzero(in_window):  # oldest first: a later value replaces an earlier one
+        layer = cube.values[:, k, :]
+        out = np.where(np.isnan(layer), out, layer)
+    return pd.DataFrame(out, index=cube.countries.copy(), columns=list(cube.indicators))
 
 
 def apply_coverage(matrix: pd.DataFrame, min_coverage: float = 1.0) -> pd.DataFrame:

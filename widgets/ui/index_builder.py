@@ -115,6 +115,7 @@ class IndexBuilder(LabWidget):
         self._countries = data.load_countries()
         self._names = self._countries.set_index("iso3")["name"]
         self._matrix_cache: dict[tuple[int, int], pd.DataFrame] = {}
+        self._cube: ix.PanelCube | None = None
         self._data_cache: dict[tuple, tuple] = {}  # data key -> _DATA_ATTRS values
         self._updating = False
         self.last_timings: dict[str, float] = {}
@@ -239,6 +240,8 @@ class IndexBuilder(LabWidget):
         self.on_change([self.normalisation, self.aggregation], self._on_method_change)
         self.on_change(self.preset, self._on_preset)
         self.on_change(self.country, self._on_country)
+        self._stale: set[str] = set()  # charts whose tab has not had the current rows yet
+        self.on_change(self.tabs, self._on_tab, names="selected_index")
         self.run_button.on_click(self.safe(self._on_run))
 
     # ------------------------------------------------------------------ state
@@ -355,8 +358,9 @@ class IndexBuilder(LabWidget):
     def _raw_matrix(self, year: int, look_back: int) -> pd.DataFrame:
         key = (year, look_back)
         if key not in self._matrix_cache:
-            self._matrix_cache[key] = ix.indicator_matrix(
-                self._panel, self._offered + ["hdi"], year, look_back)
+            if self._cube is None:  # the panel as one array, laid out once
+                self._cube = ix.panel_cube(self._panel, self._offered + ["hdi"])
+            self._matrix_cache[key] = ix.latest_in_window(self._cube, year, look_back)
         return self._matrix_cache[key]
 
     def _rebuild_data(self) -> None:
@@ -677,19 +681,44 @@ class IndexBuilder(LabWidget):
                 self._updating = False
             self.slider_box.children = children
             raise
-        # New rows and weights into the charts on screen (no new spec, no rebuild).
+        # New rows and weights into the chart on screen (no new spec, no rebuild).
+        # The charts in the other tabs get them when their tab is opened: the rows
+        # (130 kB) need not cross to the browser four times per slider step.
         params, results = self._param_values(), self._results_table()
-        rows = self._rows_json
-        for panel, kind in ((self.rank_panel, "ranking"), (self.map_panel, "map"),
-                            (self.shift_panel, "shift"), (self.hdi_panel, "hdi")):
-            text = self._describe(kind)
-            panel.set_data(params=params, description=text, **{charts.INDEX_DATA: rows})
+        source = self._source_line()
+        for kind, panel in self._tab_panels().items():
+            if kind == self._shown_kind():
+                self._send_rows(kind, params)
+            else:
+                self._stale.add(kind)
             table = results[["iso3", "country", "rank", "score"]] if kind == "map" else results
-            panel.update(table=table, source=self._source_line())
+            panel.update(table=table, source=source)
         self._refresh_text()
         self.clear_message()
         self._stale_uncertainty()
         self.last_timings["data"] = (time.perf_counter() - start) * 1000
+
+    def _tab_panels(self) -> dict[str, ChartPanel]:
+        """The charts of the first four tabs, in tab order."""
+        return {"ranking": self.rank_panel, "map": self.map_panel, "shift": self.shift_panel,
+                "hdi": self.hdi_panel}
+
+    def _shown_kind(self) -> str | None:
+        kinds = list(self._tab_panels())
+        index = self.tabs.selected_index
+        return kinds[index] if index is not None and index < len(kinds) else None
+
+    def _send_rows(self, kind: str, params: dict | None = None) -> None:
+        """The current rows, parameters and description into one chart."""
+        self._tab_panels()[kind].set_data(
+            params=self._param_values() if params is None else params,
+            description=self._describe(kind), **{charts.INDEX_DATA: self._rows_json})
+        self._stale.discard(kind)
+
+    def _on_tab(self, change: dict) -> None:
+        kind = self._shown_kind()
+        if kind in self._stale:
+            self._send_rows(kind)
 
     def _on_run(self, button: W.Button | None = None) -> None:
         start = time.perf_counter()
