@@ -296,6 +296,10 @@ def test_stakeholder_map_add_remove_and_missing_groups():
     w.sh_remove_choice.value = "Camp committee"
     w.sh_remove.click()
     assert "Camp committee" not in [r["name"] for r in _dataset(w.map_panel, "name")]
+    # nobody chosen in the list: say so (the map is not empty)
+    w.sh_remove_choice.value = None
+    w.sh_remove.click()
+    assert w.message_kind == "error" and "Choose who to remove" in w.message_text
 
 
 def test_consultation_state_round_trip():

@@ -102,7 +102,8 @@ class Consultation(LabWidget):
                                         style=_WIDE)
         self.sh_affected = W.IntSlider(value=5, min=0, max=10, description="Affected (0–10)",
                                        style=_WIDE)
-        self.sh_add = W.Button(description="Add to the map", icon="plus", button_style="primary", layout=W.Layout(width="auto"))
+        self.sh_add = W.Button(description="Add to the map", icon="plus", button_style="primary",
+                               layout=W.Layout(width="auto")).add_class("hsl-submit")
         self.sh_remove_choice = W.Dropdown(description="Remove", style=_WIDE,
                                            layout=W.Layout(width="330px"))
         self.sh_remove = W.Button(description="Remove", icon="trash", layout=W.Layout(width="auto"))
@@ -217,7 +218,9 @@ class Consultation(LabWidget):
     def remove_stakeholder(self, _button: Any = None) -> None:
         name = self.sh_remove_choice.value
         if not name:
-            raise LabInputError("The map is empty: there is nobody to remove.")
+            raise LabInputError("Choose who to remove in the list next to the button first."
+                                if self.sh_remove_choice.options
+                                else "The map is empty: there is nobody to remove.")
         self._stakeholders = self._stakeholders[self._stakeholders["name"] != name]
         self._stakeholders = self._stakeholders.reset_index(drop=True)
         self._refresh_map()
