@@ -181,9 +181,13 @@ def measure_control(lp: harness.LessonPage, control: dict, reps: int) -> dict:
         loc = page.locator(f'[data-hsl-ctl="{control["id"]}"]')
         if not (loc.count() and loc.first.is_visible() and loc.first.is_enabled()):
             break
+        if control["kind"] == "submit":
+            lp.fill_form(control)  # typing is not timed: the press of the button is
         page.evaluate("() => { window.__hsl.t0 = 0; }")
         before = page.evaluate(JS_LAST_DRAW, control["out"])["last"]
-        if control["kind"] == "slider":
+        if control["kind"] == "submit":
+            loc.first.click()
+        elif control["kind"] == "slider":
             loc.focus()
             page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
         else:

@@ -339,6 +339,9 @@ JS_CONTROLS = """
       if (r) add('radio', r); });
     o.querySelectorAll('.widget-checkbox input[type=checkbox]').forEach((c) => {
       if (!c.disabled) add('checkbox', c); });
+    // A form's button (class hsl-submit): the fields are filled in, then it is pressed.
+    o.querySelectorAll('button.hsl-submit').forEach((b) => {
+      if (!b.disabled) add('submit', b, {label: (b.innerText || '').trim().slice(0, 60)}); });
   });
   return found;
 }
@@ -562,8 +565,32 @@ class LessonPage:
                                   ".filter((i) => i >= 0)")
             spare = [i for i in range(control["n"]) if i not in chosen]
             loc.select_option(index=[*chosen, spare[0]] if spare else chosen[:-1])
+        elif kind == "submit":
+            self.fill_form(control)
+            loc.click()
         else:  # toggles, radio, checkbox
             loc.click()
+
+    def fill_form(self, control: dict) -> int:
+        """Type into the empty text fields of a submit button's form, as a person would.
+
+        The form is the fields (class hsl-form) in the button's own box. Each
+        field gets a new name ("Entry 1", "Entry 2"...), so repeated presses
+        add new items. Returns how many fields were filled.
+        """
+        self._entries = getattr(self, "_entries", 0) + 1
+        loc = self.page.locator(f'[data-hsl-ctl="{control["id"]}"]')
+        box = loc.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
+        fields = box.locator(".hsl-form input[type=text]")
+        filled = 0
+        for k in range(fields.count()):
+            field = fields.nth(k)
+            if field.is_visible() and not field.input_value():
+                field.fill(f"Entry {self._entries}")
+                filled += 1
+        if filled:
+            self.page.wait_for_timeout(200)  # the typed text reaches the kernel first
+        return filled
 
     SECTION_HEADERS = ".widget-tab-bar .lm-TabBar-tab, .jupyter-widget-Collapse-header"
 
