@@ -204,9 +204,19 @@ def test_filters_change_the_table(risk):
 
 
 def test_country_drivers_and_trend(risk):
+    drivers_chart, trend_chart = risk.drivers_panel.chart.chart, risk.trend_panel.chart.chart
     risk.country.value = "SOM"
     assert "Somalia" in risk.drivers_panel.description_text
     assert "Somalia" in risk.trend_panel.description_text
+    # another country is new rows and names in the charts on screen, not new charts
+    assert risk.drivers_panel.chart.chart is drivers_chart
+    assert risk.trend_panel.chart.chart is trend_chart
+    assert risk.trend_panel.chart.params.trend_country == "Somalia"
+    updates = {u["namespace"]: u for u in risk.trend_panel.chart._py_to_js_updates}
+    rows = json.loads(updates["data"]["value"])
+    assert updates["data"]["name"] == "risk_trend" and rows[-1]["country"] == pytest.approx(
+        float(risk.results.query("iso3 == 'SOM'").dropna(subset=["risk"])["risk"].iloc[-1]),
+        abs=0.01)
     assert risk.map_panel.chart.params.highlight == "SOM"
     risk.peers.value = "income"
     assert "low income" in risk.trend_panel.description_text

@@ -30,11 +30,15 @@ from widgets.risk import RISK_DIMENSIONS
 __all__ = [
     "DIMENSION_COLOURS",
     "MEASURES",
+    "DRIVERS_DATA",
+    "TREND_DATA",
     "drivers_chart",
+    "drivers_rows",
     "lens_chart",
     "risk_map",
     "risk_ranking_chart",
     "trend_chart",
+    "trend_params",
 ]
 
 #: What the map can show: column -> label.
@@ -130,24 +134,42 @@ def risk_ranking_chart(table: pd.DataFrame, year: int, description: str, region:
     return describe(chart, description)
 
 
+#: Names of the drivers and trend charts' data (swapped in place for another country).
+DRIVERS_DATA = "risk_drivers"
+TREND_DATA = "risk_trend"
+
+
+def drivers_rows(drivers: pd.DataFrame) -> pd.DataFrame:
+    """The rows :func:`drivers_chart` draws: ``label, dimension_label, push, score`` (+ ``year``).
+
+    >>> d = pd.DataFrame({"label": ["Gini"], "dimension": ["vulnerability"], "push": [0.123],
+    ...                   "score": [6.0], "year": [2020]})
+    >>> drivers_rows(d).values.tolist()
+    [['Gini', 'Vulnerability', 0.12, 6.0, 2020]]
+    """
+    cols = ["label", "dimension_label", "push", "score"]
+    data = drivers.assign(dimension_label=drivers["dimension"].map(RISK_DIMENSIONS),
+                          push=drivers["push"].round(2), score=drivers["score"].round(2))
+    return data[[*cols, "year"]] if "year" in data else data[cols]
+
+
 def drivers_chart(drivers: pd.DataFrame, description: str, show: int = 10,
                   year: int | None = None):
     """How many risk points each indicator adds compared with a typical country.
 
     ``drivers``: ``label, dimension, push, score`` (from :func:`widgets.risk.risk_drivers`).
     With a ``year`` column and ``year`` given, every year is embedded and the
-    ``year`` parameter picks one (so moving the year slider sends no data).
+    ``year`` parameter picks one (so moving the year slider sends no data);
+    the rows are the named data :data:`DRIVERS_DATA`, so another country's
+    rows (:func:`drivers_rows`) are swapped in without a new chart.
     """
-    data = drivers.copy()
-    data["dimension_label"] = data["dimension"].map(RISK_DIMENSIONS)
-    data["push"] = data["push"].round(2)
-    data["score"] = data["score"].round(2)
-    cols = ["label", "dimension_label", "push", "score"]
+    data = drivers_rows(drivers)
     if year is not None:
-        base = alt.Chart(data[[*cols, "year"]]).transform_filter("datum.year == year")
-        n_rows = int(data.groupby("year").size().max()) if len(data) else 1
+        base = alt.Chart(json_data(data, name=DRIVERS_DATA)).transform_filter(
+            "datum.year == year")
+        n_rows = show  # the same height for every country: another country is new rows only
     else:
-        base = alt.Chart(data[cols])
+        base = alt.Chart(data)
         n_rows = len(data)
     base = base.transform_window(order="row_number()",
                                  sort=[alt.SortField("push", order="descending")]
@@ -168,36 +190,50 @@ def drivers_chart(drivers: pd.DataFrame, description: str, show: int = 10,
     return describe(layered, description)
 
 
+def trend_params(country_name: str, peer_label: str) -> dict[str, str]:
+    """Parameter values of :func:`trend_chart` (what another country changes besides rows)."""
+    return {"trend_country": country_name, "trend_peers": peer_label}
+
+
 def trend_chart(trend: pd.DataFrame, country_name: str, peer_label: str, description: str):
     """A country's risk over time against the median and middle half of its peers.
 
-    ``trend``: ``year, country, peer_median, peer_low, peer_high``.
+    ``trend``: ``year, country, peer_median, peer_low, peer_high`` — the named
+    data :data:`TREND_DATA`. The names in the title, legend and tooltips are
+    the parameters of :func:`trend_params`, so another country or peer group
+    is new rows and parameter values, not a new chart.
+
+    >>> t = pd.DataFrame({"year": [2020], "country": [5.0], "peer_median": [4.0],
+    ...                   "peer_low": [3.0], "peer_high": [5.0]})
+    >>> spec = trend_chart(t, "Kenya", "countries in Africa", "Trend.").to_dict()
+    >>> sorted(p["name"] for p in spec["params"])
+    ['trend_country', 'trend_peers']
     """
-    data = trend.round(2)
-    base = alt.Chart(data).encode(x=alt.X("year:O", title="Year"))
+    series = ("datum.series == 'country' ? trend_country : 'Median of ' + trend_peers")
+    base = alt.Chart(json_data(trend.round(2), name=TREND_DATA)).encode(
+        x=alt.X("year:O", title="Year"))
     band = base.mark_area(opacity=0.25, color=OKABE_ITO[4]).encode(
         y=alt.Y("peer_low:Q", title="Risk (0–10)", scale=alt.Scale(domain=[0, 10])),
         y2="peer_high:Q",
         tooltip=[alt.Tooltip("year:O"), alt.Tooltip("peer_low:Q", title="Peers, 25th percentile"),
                  alt.Tooltip("peer_high:Q", title="Peers, 75th percentile")])
-    long = data.melt(id_vars="year", value_vars=["country", "peer_median"],
-                     var_name="series", value_name="risk")
-    long["series"] = long["series"].map({"country": country_name,
-                                         "peer_median": f"Median of {peer_label}"})
-    lines = alt.Chart(long).mark_line(point=True).encode(
-        x="year:O", y="risk:Q",
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
-                        scale=alt.Scale(domain=[country_name, f"Median of {peer_label}"],
-                                        range=[OKABE_ITO[5], OKABE_ITO[0]])),
+    keys = ["country", "peers"]
+    lines = base.transform_calculate(peers="datum.peer_median").transform_fold(
+        keys, as_=["series", "risk"]).transform_calculate(series_label=series).mark_line(
+        point=True).encode(
+        y="risk:Q",
+        color=alt.Color("series:N", title=None,
+                        legend=alt.Legend(orient="bottom", labelExpr=series.replace(
+                            "datum.series", "datum.value")),
+                        scale=alt.Scale(domain=keys, range=[OKABE_ITO[5], OKABE_ITO[0]])),
         strokeDash=alt.StrokeDash("series:N", legend=None,
-                                  scale=alt.Scale(domain=[country_name,
-                                                          f"Median of {peer_label}"],
-                                                  range=[[1, 0], [5, 3]])),
-        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:O"),
+                                  scale=alt.Scale(domain=keys, range=[[1, 0], [5, 3]])),
+        tooltip=[alt.Tooltip("series_label:N", title="Series"), alt.Tooltip("year:O"),
                  alt.Tooltip("risk:Q", title="Risk", format=".1f")])
-    chart = alt.layer(band, lines).properties(
-        width=520, height=260,
-        title=f"{country_name}: risk over time; shaded = middle half of {peer_label}")
+    title = alt.Title(alt.ExprRef(
+        "trend_country + ': risk over time; shaded = middle half of ' + trend_peers"))
+    chart = alt.layer(band, lines).properties(width=520, height=260, title=title).add_params(
+        *(alt.param(name=k, value=v) for k, v in trend_params(country_name, peer_label).items()))
     return describe(chart, description)
 
 

@@ -147,7 +147,8 @@ class RiskAssessment(LabWidget):
                                                                               "All")),
             self._describe_rank(year, "All", "All"), self._rank_table(year, "All", "All"),
             source=self._source())
-        drivers, trend = self._country_detail(self.country.value, year, "region")
+        drivers, trend = self._country_panels(
+            self._country_detail(self.country.value, year, "region"), year)
         self.drivers_panel = ChartPanel(*drivers)
         self.trend_panel = ChartPanel(*trend)
         self.lens_panel = ChartPanel(
@@ -406,8 +407,8 @@ class RiskAssessment(LabWidget):
                 + ", ".join(d["label"].iloc[1:3]) + ". Negative bars pull risk down.")
         return text, d[["label", "dimension", "score", "reference_score", "push"]].round(2)
 
-    def _country_detail(self, iso3: str, year: int, peers: str) -> tuple[tuple, tuple]:
-        """(chart, description, table, caption, source) for the drivers and trend panels."""
+    def _country_detail(self, iso3: str, year: int, peers: str) -> dict[str, Any]:
+        """What the drivers and trend panels show for one country (texts, rows, names)."""
         name = self._names.get(iso3, iso3)
         self._drivers = self._drivers_all_years(iso3)
         self._drivers_by_year = {int(y): g.reset_index(drop=True)
@@ -430,11 +431,17 @@ class RiskAssessment(LabWidget):
         t_text = (f"{name}'s risk went from {first['country']:.1f} in {int(first['year'])} to "
                   f"{last['country']:.1f} in {int(last['year'])}; the median of {peer_label} "
                   f"was {last['peer_median']:.1f} in {int(last['year'])}.")
+        return {"name": name, "peer_label": peer_label, "d_text": d_text, "d_table": d_table,
+                "trend": trend.round(2), "t_text": t_text}
+
+    def _country_panels(self, detail: dict[str, Any], year: int) -> tuple[tuple, tuple]:
+        """ChartPanel arguments (chart, description, table, caption, source) for both panels."""
         return (
-            (charts.drivers_chart(self._drivers, d_text, year=int(year)), d_text, d_table, "",
-             self._source()),
-            (charts.trend_chart(trend, name, peer_label, t_text), t_text, trend.round(2), "",
-             self._source()),
+            (charts.drivers_chart(self._drivers, detail["d_text"], year=int(year)),
+             detail["d_text"], detail["d_table"], "", self._source()),
+            (charts.trend_chart(detail["trend"], detail["name"], detail["peer_label"],
+                                detail["t_text"]),
+             detail["t_text"], detail["trend"], "", self._source()),
         )
 
     def _set_table(self, panel: ChartPanel, make_table) -> None:
@@ -501,11 +508,16 @@ class RiskAssessment(LabWidget):
 
     def _update_country_panels(self) -> None:
         start = time.perf_counter()
-        drivers, trend = self._country_detail(self.country.value, int(self.year.value),
-                                              self.peers.value)
-        for panel, (chart, text, table, _, source) in ((self.drivers_panel, drivers),
-                                                       (self.trend_panel, trend)):
-            panel.update(chart=chart, description=text, table=table, source=source)
+        year = int(self.year.value)
+        detail = self._country_detail(self.country.value, year, self.peers.value)
+        # another country: new rows and names into the two charts on screen (no rebuild)
+        self.drivers_panel.set_data(params={"year": year}, description=detail["d_text"],
+                                    **{charts.DRIVERS_DATA: charts.drivers_rows(self._drivers)})
+        self.drivers_panel.update(table=detail["d_table"])
+        self.trend_panel.set_data(
+            params=charts.trend_params(detail["name"], detail["peer_label"]),
+            description=detail["t_text"], **{charts.TREND_DATA: detail["trend"]})
+        self.trend_panel.update(table=detail["trend"])
         self.map_panel.set_params(highlight=self.country.value)
         self._refresh_summary()
         self.clear_message()
