@@ -235,8 +235,20 @@ def test_lens_changes_risk_and_is_a_param(risk):
 
 def test_editing_the_model_recomputes_and_empty_dimension_is_refused(risk):
     before = risk.results["risk"].copy()
+    map_chart = risk.map_panel.chart.chart
     risk.hazard_exposure.value = ("battle_deaths_per_100k",)
     assert not risk.results["risk"].equals(before)
+    # the new scores go into the charts on screen as rows (no new charts)
+    assert risk.map_panel.chart.chart is map_chart
+    for panel, name in ((risk.map_panel, "risk_by_country"), (risk.rank_panel, "risk_ranking"),
+                        (risk.lens_panel, "risk_lens")):
+        sent = {u["namespace"]: u for u in panel.chart._py_to_js_updates}
+        assert sent["data"]["name"] == name
+    ken = next(r for r in json.loads(
+        {u["namespace"]: u for u in risk.rank_panel.chart._py_to_js_updates}["data"]["value"])
+        if r["iso3"] == "KEN" and r["year"] == 2020)
+    expected = risk.results.query("iso3 == 'KEN' and year == 2020")["risk"].iloc[0]
+    assert ken["risk"] == pytest.approx(expected)
     assert "Battle deaths" in risk.mapping_table.value
     risk.hazard_exposure.value = ()
     assert "Hazard & exposure has no indicator" in risk.message_text

@@ -31,11 +31,17 @@ __all__ = [
     "DIMENSION_COLOURS",
     "MEASURES",
     "DRIVERS_DATA",
+    "LENS_DATA",
+    "MAP_DATA",
+    "RANKING_DATA",
+    "RANKING_FIELDS",
     "TREND_DATA",
     "drivers_chart",
     "drivers_rows",
     "lens_chart",
+    "lens_fields",
     "risk_map",
+    "risk_map_rows",
     "risk_ranking_chart",
     "trend_chart",
     "trend_params",
@@ -53,6 +59,28 @@ _DIM_SCALE = alt.Scale(domain=list(RISK_DIMENSIONS.values()),
                        range=list(DIMENSION_COLOURS.values()))
 
 
+def risk_map_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The map's rows: one per country, one column per measure and year (``risk_2020``).
+
+    >>> t = pd.DataFrame({"iso3": ["A"], "year": [2020], "risk": [5.04],
+    ...                   **{k: [1.0] for k in RISK_DIMENSIONS}})
+    >>> risk_map_rows(t).columns.tolist()[:2], float(risk_map_rows(t)["risk_2020"].iloc[0])
+    (['iso3', 'risk_2020'], 5.0)
+    """
+    measures = ["risk", *RISK_DIMENSIONS]
+    wide = table.pivot(index="iso3", columns="year", values=measures).round(1)
+    wide.columns = [f"{m}_{y}" for m, y in wide.columns]
+    return wide.reset_index()
+
+
+RANKING_FIELDS = ["iso3", "name", "year", "un_region", "income_group", "risk", *RISK_DIMENSIONS]
+
+
+def lens_fields(lens_labels: dict[str, str]) -> list[str]:
+    """The columns :func:`lens_chart` embeds."""
+    return ["iso3", "name", "year", "risk", *[f"risk_{k}" for k in lens_labels]]
+
+
 def risk_map(table: pd.DataFrame, year: int, measure: str, description: str,
              highlight: str = ""):
     """World map of risk (or one dimension) in the year chosen by the ``year`` param.
@@ -68,14 +96,12 @@ def risk_map(table: pd.DataFrame, year: int, measure: str, description: str,
     # every country, so a change only re-colours shapes (countries without a
     # score are grey, never left out or drawn as zero)
     measures = ["risk", *RISK_DIMENSIONS]
-    wide = table.pivot(index="iso3", columns="year", values=measures).round(1)
-    wide.columns = [f"{m}_{y}" for m, y in wide.columns]
-    wide = wide.reset_index()
+    wide = risk_map_rows(table)
     as_text = {f"text_{m}": (f"isValid(datum['{m}_' + year]) ? "
                              f"format(datum['{m}_' + year], '.1f') : 'no data'") for m in measures}
     chart = alt.Chart(world).transform_lookup(
         lookup="properties.iso3",
-        from_=alt.LookupData(json_data(wide), "iso3",
+        from_=alt.LookupData(json_data(wide, name=MAP_DATA), "iso3",
                              [c for c in wide.columns if c != "iso3"]),
     ).transform_calculate(
         name="datum.properties.name", iso3="datum.properties.iso3",
@@ -103,7 +129,7 @@ def risk_ranking_chart(table: pd.DataFrame, year: int, description: str, region:
     """
     params = [alt.param(name="year", value=int(year)), alt.param(name="region", value=region),
               alt.param(name="income", value=income)]
-    fields = ["iso3", "name", "year", "un_region", "income_group", "risk", *RISK_DIMENSIONS]
+    fields = RANKING_FIELDS
     y = alt.Y("name:N", sort=alt.EncodingSortField("rank", op="min", order="ascending"),
               title=None)
     # all transforms on the layer, so both layers share one data source (and one sort)
@@ -121,7 +147,7 @@ def risk_ranking_chart(table: pd.DataFrame, year: int, description: str, region:
                         range=["triangle-up", "circle", "square"]), title="Dimension"),
         tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("dimension:N"),
                  alt.Tooltip("value:Q", title="Score", format=".1f")])
-    chart = alt.layer(bars, dots, data=json_data(table[fields])).transform_filter(
+    chart = alt.layer(bars, dots, data=json_data(table[fields], name=RANKING_DATA)).transform_filter(
         "datum.year == year && isValid(datum.risk) && (region == 'All' || datum.un_region == "
         "region) && (income == 'All' || datum.income_group == income)"
     ).transform_window(rank="row_number()", sort=[alt.SortField("risk", order="descending")]
@@ -134,9 +160,13 @@ def risk_ranking_chart(table: pd.DataFrame, year: int, description: str, region:
     return describe(chart, description)
 
 
-#: Names of the drivers and trend charts' data (swapped in place for another country).
+#: Names of the charts' data: another country (drivers, trend) or an edited model
+#: (map, ranking, lens) swaps new rows into the charts on screen.
 DRIVERS_DATA = "risk_drivers"
 TREND_DATA = "risk_trend"
+MAP_DATA = "risk_by_country"
+RANKING_DATA = "risk_ranking"
+LENS_DATA = "risk_lens"
 
 
 def drivers_rows(drivers: pd.DataFrame) -> pd.DataFrame:
@@ -252,7 +282,7 @@ def lens_chart(table: pd.DataFrame, year: int, lens: str, lens_labels: dict[str,
     label_expr = "''"
     for key, label in lens_labels.items():
         label_expr = f"(lens == '{key}' ? '{label}' : {label_expr})"
-    fields = ["iso3", "name", "year", "risk", *[f"risk_{k}" for k in lens_labels]]
+    fields = lens_fields(lens_labels)
     y = alt.Y("name:N", sort=alt.EncodingSortField("rank", op="min", order="ascending"),
               title=None)
     tooltip = [alt.Tooltip("name:N", title="Country"),
@@ -265,7 +295,8 @@ def lens_chart(table: pd.DataFrame, year: int, lens: str, lens_labels: dict[str,
         x="risk:Q", y=y, tooltip=tooltip)
     group = alt.Chart().mark_point(filled=True, size=70, color=OKABE_ITO[3]).encode(
         x="group:Q", y=y, tooltip=tooltip)
-    chart = alt.layer(rule, national, group, data=json_data(table[fields])).transform_filter(
+    chart = alt.layer(rule, national, group, data=json_data(table[fields], name=LENS_DATA)
+                      ).transform_filter(
         "datum.year == year").transform_calculate(group=expr, group_label=label_expr
     ).transform_filter("isValid(datum.group) && isValid(datum.risk)").transform_calculate(
         change="datum.group - datum.risk", size="abs(datum.group - datum.risk)"

@@ -543,24 +543,19 @@ class RiskAssessment(LabWidget):
             (self._model, self.results, self._by_year, self._scored_by_year,
              self._arrays) = previous
             raise
-        self.map_panel.update(
-            chart=charts.risk_map(self.results, year, self.measure.value,
-                                  self._describe_map(year, self.measure.value),
-                                  self.country.value),
-            description=self._describe_map(year, self.measure.value),
-            table=self._year_table(year))
-        self.rank_panel.update(
-            chart=charts.risk_ranking_chart(
-                self.results, year, self._describe_rank(year, self.region.value,
-                                                        self.income.value),
-                self.region.value, self.income.value),
+        # new scores into the charts on screen: same charts, new rows
+        res = self.results
+        self.map_panel.set_data(description=self._describe_map(year, self.measure.value),
+                                **{charts.MAP_DATA: charts.risk_map_rows(res)})
+        self.map_panel.update(table=self._year_table(year))
+        self.rank_panel.set_data(
             description=self._describe_rank(year, self.region.value, self.income.value),
-            table=self._rank_table(year, self.region.value, self.income.value))
-        self.lens_panel.update(
-            chart=charts.lens_chart(self.results, year, self.lens.value, self._lens_labels(),
-                                    self._describe_lens(year, self.lens.value)),
-            description=self._describe_lens(year, self.lens.value),
-            table=self._lens_table(year, self.lens.value))
+            **{charts.RANKING_DATA: res[charts.RANKING_FIELDS]})
+        self.rank_panel.update(table=self._rank_table(year, self.region.value,
+                                                      self.income.value))
+        self.lens_panel.set_data(description=self._describe_lens(year, self.lens.value),
+                                 **{charts.LENS_DATA: res[charts.lens_fields(self._lens_labels())]})
+        self.lens_panel.update(table=self._lens_table(year, self.lens.value))
         self._refresh_mapping_table()
         self._update_country_panels()
         self.last_timings["model"] = (time.perf_counter() - start) * 1000
