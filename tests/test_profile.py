@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from widgets.charts.profile import profile_chart, profile_spec
@@ -152,3 +152,32 @@ def test_fast_profile_spec_equals_altair_build():
     for label in ["Within Africa", "Peer: Côte d'Ivoire", 'Say "hi" \\ there']:
         assert profile_spec(rows, state, label, "It's d.") == profile_chart(
             rows, state, label, "It's d.").to_dict()
+
+
+def _summary_reference(profile: pd.DataFrame, dimension_of: dict) -> pd.DataFrame:
+    """dimension_summary written the obvious way, with a pandas groupby."""
+    grouped = profile.assign(dimension=profile["indicator"].map(dimension_of)).groupby(
+        "dimension", sort=False)["pct_world"]
+    out = pd.DataFrame({"mean_percentile": grouped.mean(), "n_with_data": grouped.count(),
+                        "n_indicators": grouped.size()}).reset_index()
+    return out.sort_values("mean_percentile", na_position="last", kind="stable").reset_index(
+        drop=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(list("abcdefg")),
+                          st.one_of(st.none(), st.floats(0, 100))), min_size=1, max_size=14),
+       st.integers(0, 4))
+def test_dimension_summary_matches_a_groupby(rows, n):
+    dimension_of = {"a": "food", "b": "food", "c": "health", "d": "political",
+                    "e": "economic", "f": "health"}  # "g" has no dimension: left out
+    prof = pd.DataFrame({"indicator": [r[0] for r in rows],
+                         "pct_world": [float("nan") if r[1] is None else r[1] for r in rows]})
+    got = dimension_summary(prof, dimension_of)
+    expected = _summary_reference(prof, dimension_of)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    worst = most_vulnerable_dimensions(got, n)
+    valid = expected.dropna(subset=["mean_percentile"])
+    cut = valid["mean_percentile"].nsmallest(n).max() if n > 0 and len(valid) else None
+    assert worst == ([] if cut is None else
+                     valid.loc[valid["mean_percentile"] <= cut, "dimension"].tolist())
