@@ -17,7 +17,6 @@ group. The trend compares the latest value with the first value from 2000 on.
 from __future__ import annotations
 
 import math
-
 from collections.abc import Mapping, Sequence
 
 import numpy as np

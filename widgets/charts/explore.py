@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import json
 import math
-from functools import lru_cache
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import altair as alt
@@ -169,7 +169,7 @@ def legend_ticks(domain: Sequence[float], kind: str) -> list[float]:
     return [round(first + k * step, 10) for k in range(int((hi - first) / step + 1e-9) + 1)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _scale_dict(direction: str) -> dict[str, Any]:
     return colour_scale(direction).to_dict()
 
