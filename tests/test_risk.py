@@ -212,3 +212,17 @@ def test_ranking_lens_drivers_and_trend_charts():
                           "peer_low": [3.0, 3.1], "peer_high": [5.0, 5.1]})
     t = cr.trend_chart(trend, "Kenya", "countries in Africa", "Trend.").to_dict()
     assert t["description"] == "Trend."
+
+
+def test_drivers_for_every_year_equal_the_drivers_year_by_year():
+    from widgets.ui.risk_assessment import MIN_SHARE, RiskAssessment
+
+    ra = RiskAssessment()
+    for iso3 in ("KEN", "SOM", "NOR"):
+        years = sorted(ra.results.dropna(subset=["risk"]).query("iso3 == @iso3")["year"])
+        scores = {y: ra._year_scores[y] for y in years}
+        refs = {y: s.loc[s.index.isin(ra._scored_by_year[y])].median() for y, s in scores.items()}
+        fast = rk.risk_drivers_by_year(scores, ra.model, iso3, refs, MIN_SHARE)
+        slow = pd.concat([rk.risk_drivers(scores[y], ra.model, iso3, refs[y], MIN_SHARE)
+                          .assign(year=y) for y in years], ignore_index=True)
+        pd.testing.assert_frame_equal(fast, slow[fast.columns], check_dtype=False)

@@ -49,6 +49,7 @@ __all__ = [
     "peer_comparison",
     "risk_bounds",
     "risk_drivers",
+    "risk_drivers_by_year",
     "scale_to_risk",
 ]
 
@@ -425,7 +426,22 @@ def risk_drivers(
     if row not in scores.index:
         raise LabInputError(f"There are no risk scores for {row!r}.")
     reference = scores.median() if reference is None else reference
-    values = scores.loc[row]
+    records = _driver_records(scores.loc[row].to_dict(), model, reference.to_dict(), min_share)
+    if records is None:
+        raise LabInputError(
+            "This country has too little data to compute its risk. Choose another country "
+            "or year."
+        )
+    out = pd.DataFrame(records, columns=_DRIVER_COLUMNS)
+    return out.sort_values("push", ascending=False, kind="stable").reset_index(drop=True)
+
+
+_DRIVER_COLUMNS = ["indicator", "dimension", "score", "reference_score", "push"]
+
+
+def _driver_records(values: Mapping[str, float], model: Mapping[str, Sequence[str]],
+                    reference: Mapping[str, float], min_share: float) -> list[tuple] | None:
+    """:func:`risk_drivers`' rows for one country-year, in model order (None: too little data)."""
     dims: dict[str, tuple[float, int, list[tuple[str, float]]]] = {}
     for dim, ids in model.items():
         present = [(i, float(values[i])) for i in ids if not pd.isna(values[i])]
@@ -434,10 +450,7 @@ def risk_drivers(
             else np.nan
         dims[dim] = (mean, n, present)
     if any(np.isnan(m) for m, _, _ in dims.values()):
-        raise LabInputError(
-            "This country has too little data to compute its risk. Choose another country "
-            "or year."
-        )
+        return None
     base_risk = float(np.cbrt(np.prod([m for m, _, _ in dims.values()])))
     records = []
     for dim, (mean, n, present) in dims.items():
@@ -446,11 +459,43 @@ def risk_drivers(
             # the dimension's mean with this one score replaced by the reference
             new_dim = mean + (float(reference[ind]) - value) / n
             alt_risk = float(np.cbrt(new_dim * others))
-            records.append({"indicator": ind, "dimension": dim, "score": value,
-                            "reference_score": float(reference[ind]),
-                            "push": base_risk - alt_risk})
-    out = pd.DataFrame(records)
-    return out.sort_values("push", ascending=False, kind="stable").reset_index(drop=True)
+            records.append((ind, dim, value, float(reference[ind]), base_risk - alt_risk))
+    return records
+
+
+def risk_drivers_by_year(
+    scores_by_year: Mapping[int, pd.DataFrame],
+    model: Mapping[str, Sequence[str]],
+    row,
+    references: Mapping[int, pd.Series],
+    min_share: float = 0.5,
+) -> pd.DataFrame:
+    """:func:`risk_drivers` for every year in ``scores_by_year``, as one long table.
+
+    Same rows as calling :func:`risk_drivers` year by year and stacking the
+    results with a ``year`` column (biggest push first within each year), in
+    a fraction of the time; years where ``row`` has too little data are left out.
+
+    >>> s = pd.DataFrame({"homicide_rate": [9.0, 1.0, 2.0], "gini": [5.0, 5.0, 5.0],
+    ...                   "water_basic": [5.0, 5.0, 5.0]}, index=["A", "B", "C"])
+    >>> m = {"hazard_exposure": ["homicide_rate"], "vulnerability": ["gini"],
+    ...      "lack_of_coping": ["water_basic"]}
+    >>> d = risk_drivers_by_year({2020: s, 2021: s}, m, "A", {2020: s.median(), 2021: s.median()})
+    >>> d[["year", "indicator"]].values.tolist()[:2]
+    [[2020, 'homicide_rate'], [2020, 'gini']]
+    """
+    model = check_model(model)
+    rows: list[tuple] = []
+    for year in sorted(scores_by_year):
+        scores = scores_by_year[year]
+        if row not in scores.index:
+            continue
+        records = _driver_records(scores.loc[row].to_dict(), model,
+                                  references[year].to_dict(), min_share)
+        if records:
+            # biggest push first; sorted() is stable, as the single-year table is
+            rows += [(year, *r) for r in sorted(records, key=lambda r: -r[4])]
+    return pd.DataFrame(rows, columns=["year", *_DRIVER_COLUMNS])
 
 
 def peer_comparison(risk: pd.DataFrame, country: str, peers: Sequence[str]) -> pd.DataFrame:

@@ -375,22 +375,19 @@ class RiskAssessment(LabWidget):
 
     def _drivers_all_years(self, iso3: str) -> pd.DataFrame:
         """Drivers of ``iso3``'s risk in every year it has a score (long table)."""
-        frames = []
         scored = self.results.dropna(subset=["risk"])
-        for year in sorted(scored.loc[scored["iso3"] == iso3, "year"]):
-            year_scores = self._year_scores[year]
+        years = sorted(scored.loc[scored["iso3"] == iso3, "year"])
+        for year in years:
             if year not in self._reference:
+                year_scores = self._year_scores[year]
                 self._reference[year] = year_scores.loc[year_scores.index.isin(
                     self._scored_by_year[year])].median()
-            d = rk.risk_drivers(year_scores, self._model, iso3, self._reference[year],
-                                MIN_SHARE)
-            d.insert(0, "year", year)
-            frames.append(d)
-        if not frames:
+        out = rk.risk_drivers_by_year({y: self._year_scores[y] for y in years}, self._model,
+                                      iso3, self._reference, MIN_SHARE)
+        if out.empty:
             name = self._names.get(iso3, iso3)
             raise LabInputError(f"{name} has too little data for a risk score in any year. "
                                 "Choose another country.")
-        out = pd.concat(frames, ignore_index=True)
         out["label"] = out["indicator"].map(lambda i: self._labels.get(i, i))
         return out
 
