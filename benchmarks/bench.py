@@ -217,12 +217,17 @@ def measure_control(lp: harness.LessonPage, control: dict, reps: int) -> dict:
         else:
             samples.append(result)
     if control["kind"] == "checkbox":
-        # Leave what the box turns on switched on (after an even number of clicks it
-        # would be off), so that the controls depending on it redraw when measured next.
+        # A box that shows more controls when ticked (a shock and its sliders) is left
+        # ticked, so that those controls are measured next; any other box is left as
+        # it was, so that it does not change what the next controls do.
         loc = page.locator(f'[data-hsl-ctl="{control["id"]}"]')
         if loc.count() and loc.first.is_visible() and not loc.first.is_checked():
+            shown = len(lp.controls())
             loc.first.click()
             page.wait_for_timeout(500)
+            if len(lp.controls()) <= shown:  # nothing new: same ids, untick it again
+                loc.first.click()
+                page.wait_for_timeout(500)
     summary = {"label": control["label"], "kind": control["kind"], "n": len(samples),
                "misses": misses}
     if samples:
