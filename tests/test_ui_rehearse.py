@@ -45,7 +45,10 @@ def test_no_shock_means_nothing_lost_and_a_clear_note(sim_factory):
 
 def test_shock_and_response_update_charts_and_text(sim_factory):
     w = sim_factory()
+    settings = (w.shock_drought_severity, w.shock_drought_start, w.shock_drought_duration)
+    assert all(s.disabled for s in settings)  # an unticked shock's sliders do nothing
     w.shock_drought_on.value = True
+    assert not any(s.disabled for s in settings)
     w.shock_drought_severity.value = 0.9
     lost = w.result.metric("shock", "lives_lost")
     assert lost > 0

@@ -149,6 +149,7 @@ class ScenarioSimulator(LabWidget):
                        "quarter they start in (0 = the first quarter) and how many quarters "
                        "they last.</p>")]
         self._shock_names = list(self.spec.shocks)
+        self._shock_settings: list[tuple[W.Checkbox, tuple[W.Widget, ...]]] = []
         last = self.quarters - 1
         for k, st in self.spec.shocks.items():
             on = W.Checkbox(value=False, description=st.label, style=_WIDE,
@@ -171,8 +172,7 @@ class ScenarioSimulator(LabWidget):
             # shock's sliders would otherwise do nothing a learner can see.
             for ctl in (sev, start, dur):
                 ctl.disabled = True
-            on.observe(lambda change, ctls=(sev, start, dur): [
-                setattr(c, "disabled", not change["new"]) for c in ctls], names="value")
+            self._shock_settings.append((on, (sev, start, dur)))
             rows.append(W.HBox([on, sev, start, dur]))
         self.injects_html = W.HTML()
         rows.append(self.injects_html)
@@ -298,12 +298,14 @@ class ScenarioSimulator(LabWidget):
         self._compute(n_draws=0)
         res = self.result
         name = self.profile.name
+        # canvas: every model run redraws both charts, and canvas draws them without
+        # rebuilding hundreds of SVG elements (their text and tables serve screen readers)
         self.trajectory_panel = ChartPanel(
             trajectory_chart(res.trajectories, "lives_lost", name, bands=True), "",
-            res.trajectories, source=self._source())
+            res.trajectories, source=self._source(), renderer="canvas")
         self.summary_html = W.HTML()
         self.pressure_panel = ChartPanel(
-            pressure_chart(self._pressure, name), "", self._pressure)
+            pressure_chart(self._pressure, name), "", self._pressure, renderer="canvas")
         results = W.VBox([
             W.HTML("<h3 style='margin:8px 0 2px'>Results</h3>"), self.averted_html,
             W.HBox([self.uncertainty_button, self.progress]), self.bands_note,
@@ -328,6 +330,10 @@ class ScenarioSimulator(LabWidget):
         self.on_change([c for c in scenario_controls if c is not self.country], self._on_scenario)
         self.on_change(self.country, self._on_country)
         self.on_change(self.outcome, self._on_outcome)
+        # (after the model's observer: the charts' messages go out before the sliders')
+        for on, settings in self._shock_settings:
+            on.observe(lambda change, ctls=settings: [
+                setattr(c, "disabled", not change["new"]) for c in ctls], names="value")
         self.on_change(self.param_name, self._on_param_name)
         self.param_apply.on_click(self.safe(self._on_apply))
         self.param_reset.on_click(self.safe(self._on_reset))
@@ -523,12 +529,14 @@ class ScenarioSimulator(LabWidget):
 
     # ------------------------------------------------------------------ callbacks
     def _on_country(self, change: dict) -> None:
-        self._budget_from_country = True
-        try:
-            self.budget.value = default_budget(self._make_profile(), self.spec)
-        finally:
-            self._budget_from_country = False
-        self._on_scenario()
+        # the budget slider's new value reaches the browser after the charts' new rows
+        with self.budget.hold_sync():
+            self._budget_from_country = True
+            try:
+                self.budget.value = default_budget(self._make_profile(), self.spec)
+            finally:
+                self._budget_from_country = False
+            self._on_scenario()
 
     def _on_scenario(self, change: dict | None = None) -> None:
         if self._budget_from_country:
