@@ -84,8 +84,10 @@ def trajectory_chart(trajectories: pd.DataFrame, outcome: str, country: str,
     x = alt.X("quarter:Q", title="Quarter (3 months) from the start of the exercise",
               axis=alt.Axis(tickMinStep=1, format="d"))
     y_title = {k: f"{v[0]} ({v[1]})" for k, v in OUTCOMES.items()}
+    # minExtent: room for the widest labels (millions of people) from the first drawing;
+    # an axis that widens after an update is cut off on the left, not re-laid out
     y = alt.Y("value:Q", title="Value (see the chart title for the unit)",
-              scale=alt.Scale(zero=False))
+              scale=alt.Scale(zero=False), axis=alt.Axis(minExtent=70))
     tooltip = [alt.Tooltip("variant_label:N", title="Scenario"),
                alt.Tooltip("quarter:Q", title="Quarter"),
                alt.Tooltip("value:Q", title="Central value", format=",.4~g"),
