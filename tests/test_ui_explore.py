@@ -276,3 +276,10 @@ def test_coverage_bad_input_is_a_message():
     cov = DataCoverage(dimension="helth", region="Mars")
     assert "helth" in cov.message_text and "Mars" in cov.message_text
     assert cov.dimension.value == "all"
+
+
+def test_charts_are_laid_out_again_when_an_update_widens_an_axis(explorer):
+    # Vega lays a chart out once by default: after new rows widened the y-axis labels
+    # (e.g. GDP per person after life expectancy) the title and labels were cut off
+    autosize = explorer.panel.chart.spec["config"]["autosize"]
+    assert autosize == {"type": "pad", "resize": True}

@@ -67,6 +67,9 @@ def _theme() -> dict[str, Any]:
     return {
         "config": {
             "font": FONT,
+            # resize: lay the chart out again when an update widens an axis (new rows or
+            # parameters); by default Vega lays it out once, and wider labels were cut off
+            "autosize": {"type": "pad", "resize": True},
             "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 300},
             "range": {"category": OKABE_ITO},
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#e6e6e6"},

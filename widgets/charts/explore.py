@@ -294,7 +294,7 @@ def explorer_chart(
                             clamp=True),
             legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220,
                               values=alt.ExprRef("ind_ticks"),
-                              labelExpr=("ind_log ? format(pow(10, datum.value), ',.3~g') : "
+                              labelExpr=("ind_log ? format(pow(10, datum.value), ',.3~r') : "
                                          "format(datum.value, ',.4~g')")),
             condition=[{"test": "datum.status == 'outside'", "value": OUTSIDE_COLOUR},
                        {"test": "datum.status == 'no data'", "value": NO_DATA_COLOUR}]),
