@@ -278,8 +278,19 @@ def test_coverage_bad_input_is_a_message():
     assert cov.dimension.value == "all"
 
 
-def test_charts_are_laid_out_again_when_an_update_widens_an_axis(explorer):
-    # Vega lays a chart out once by default: after new rows widened the y-axis labels
-    # (e.g. GDP per person after life expectancy) the title and labels were cut off
-    autosize = explorer.panel.chart.spec["config"]["autosize"]
-    assert autosize == {"type": "pad", "resize": True}
+def test_line_chart_keeps_room_for_the_widest_labels(explorer):
+    # Vega lays a chart out once: when new rows widened the y-axis labels (population
+    # after life expectancy) the title and labels were cut off on the left
+    from widgets.charts import Y_LABEL_ROOM
+
+    def value_axes(node):
+        if isinstance(node, dict):
+            y = node.get("encoding", {}).get("y", {})
+            if isinstance(y, dict) and y.get("field") == "value":
+                yield y.get("axis", {})
+            for child in node.get("layer", []):
+                yield from value_axes(child)
+
+    axes = list(value_axes(explorer.panel.chart.spec["vconcat"][1]))
+    # the layers share one y axis: one of them sets its room
+    assert any(a.get("minExtent") == Y_LABEL_ROOM for a in axes)

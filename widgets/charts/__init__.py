@@ -29,6 +29,7 @@ from widgets.charts._projection import map_projection, projected_world_map_text
 __all__ = [
     "NO_DATA_COLOUR",
     "OKABE_ITO",
+    "Y_LABEL_ROOM",
     "SCHEME_NEUTRAL",
     "SCHEME_WORSE",
     "colour_scale",
@@ -57,6 +58,9 @@ SCHEME_WORSE = "orangered"
 SCHEME_NEUTRAL = "blues"
 #: Fill for countries without data: a light grey with a hatch-like outline.
 NO_DATA_COLOUR = "#d9d9d9"
+#: Pixels a y axis keeps for its labels when new rows may widen them (an indicator
+#: swapped in place): Vega lays a chart out once, so wider labels would be cut off.
+Y_LABEL_ROOM = 90
 #: Colours for "state security" vs "human security" when both appear side by side.
 STATE_COLOUR, HUMAN_COLOUR = "#0072B2", "#E69F00"
 
@@ -67,9 +71,6 @@ def _theme() -> dict[str, Any]:
     return {
         "config": {
             "font": FONT,
-            # resize: lay the chart out again when an update widens an axis (new rows or
-            # parameters); by default Vega lays it out once, and wider labels were cut off
-            "autosize": {"type": "pad", "resize": True},
             "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 300},
             "range": {"category": OKABE_ITO},
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#e6e6e6"},

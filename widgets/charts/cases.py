@@ -22,7 +22,7 @@ import altair as alt
 import pandas as pd
 
 from widgets.cases import label_rows
-from widgets.charts import OKABE_ITO, describe, json_data
+from widgets.charts import OKABE_ITO, Y_LABEL_ROOM, describe, json_data
 
 __all__ = ["CASE_EVENTS", "CASE_SERIES", "EVENT_COLOUR", "case_timeline_chart",
            "destinations_chart", "timeline_update"]
@@ -123,7 +123,9 @@ def case_timeline_chart(
                        legend=alt.Legend(orient="bottom", columns=4, title=legend_title))
     x_scale = alt.Scale(domain=alt.ExprRef("[x_lo, x_hi]"), nice=False)
     x = alt.X("year:Q", title="Year", scale=x_scale, axis=alt.Axis(format="d", tickMinStep=1))
-    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
+    # room for the widest labels of any indicator from the first drawing (see explore.py)
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False),
+              axis=alt.Axis(minExtent=Y_LABEL_ROOM))
     tooltip = [alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
                alt.Tooltip("value:Q", title="Value", format=",.4~g")]
 

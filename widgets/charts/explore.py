@@ -38,6 +38,7 @@ import pandas as pd
 from widgets.charts import (
     NO_DATA_COLOUR,
     OKABE_ITO,
+    Y_LABEL_ROOM,
     colour_scale,
     describe,
     json_data,
@@ -348,7 +349,11 @@ def explorer_chart(
     x = alt.X("when:Q", title="Year", scale=alt.Scale(domain=alt.ExprRef("[ind_first_year, ind_last_year]")),
               axis=alt.Axis(format="d", tickMinStep=1))
     lines = alt.Chart(mark=alt.MarkDef(type="line", strokeWidth=2)).encode(
-        x=x, y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)), color=colour)
+        # minExtent: room for the widest labels of any indicator (population: 1,400,000,000)
+        # from the first drawing; Vega does not lay the chart out again when new rows widen
+        # the axis (autosize "resize" would, at ~40 ms per update), and they were cut off
+        x=x, y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False),
+                     axis=alt.Axis(minExtent=Y_LABEL_ROOM)), color=colour)
     points = alt.Chart(mark=alt.MarkDef(type="point", filled=True, size=30)).encode(
         x=x, y="value:Q", color=colour,
         tooltip=[alt.Tooltip("name:N", title="Country"),
