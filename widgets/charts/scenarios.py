@@ -19,7 +19,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from widgets.charts import OKABE_ITO, colour_scale, describe, format_value
+from widgets.charts import OKABE_ITO, Y_LABEL_ROOM, colour_scale, describe, format_value
 from widgets.scenarios import CHANNEL_LABELS, METRICS, OUTCOMES, TEACHING_LABEL, VARIANTS
 
 __all__ = ["pressure_chart", "pressure_description", "summary_chart", "summary_description",
@@ -84,10 +84,10 @@ def trajectory_chart(trajectories: pd.DataFrame, outcome: str, country: str,
     x = alt.X("quarter:Q", title="Quarter (3 months) from the start of the exercise",
               axis=alt.Axis(tickMinStep=1, format="d"))
     y_title = {k: f"{v[0]} ({v[1]})" for k, v in OUTCOMES.items()}
-    # minExtent: room for the widest labels (millions of people) from the first drawing;
-    # an axis that widens after an update is cut off on the left, not re-laid out
+    # room for the widest labels (millions of people) from the first drawing: an axis
+    # that widens after an update is cut off on the left, not laid out again
     y = alt.Y("value:Q", title="Value (see the chart title for the unit)",
-              scale=alt.Scale(zero=False), axis=alt.Axis(minExtent=70))
+              scale=alt.Scale(zero=False), axis=alt.Axis(minExtent=Y_LABEL_ROOM))
     tooltip = [alt.Tooltip("variant_label:N", title="Scenario"),
                alt.Tooltip("quarter:Q", title="Quarter"),
                alt.Tooltip("value:Q", title="Central value", format=",.4~g"),

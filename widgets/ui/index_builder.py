@@ -685,9 +685,9 @@ class IndexBuilder(LabWidget):
         # The charts in the other tabs get them when their tab is opened: the rows
         # (130 kB) need not cross to the browser four times per slider step.
         params, results = self._param_values(), self._results_table()
-        source = self._source_line()
+        source, shown = self._source_line(), self._shown_kind()
         for kind, panel in self._tab_panels().items():
-            if kind == self._shown_kind():
+            if kind == shown:
                 self._send_rows(kind, params)
             else:
                 self._stale.add(kind)
