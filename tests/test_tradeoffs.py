@@ -13,10 +13,16 @@ from hypothesis import strategies as st
 
 from widgets import data
 from widgets.charts.tradeoffs import (
+    BANDS_NAME,
+    COUNTRIES_NAME,
+    POINTS_NAME,
+    _ticks,
     change_chart,
+    pair_params,
     reallocation_chart,
     spending_explorer,
     spending_explorer_spec,
+    titles_as_params,
 )
 from widgets.errors import LabInputError
 from widgets.tradeoffs import (
@@ -230,18 +236,49 @@ def test_explorer_spec_embeds_data_once_and_drives_by_params():
     spec = spending_explorer(pts, bands, "milex_gdp", "under5_mortality", 2001, ["B"],
                              description="Six points.").to_dict()
     assert spec["description"] == "Six points."
-    assert {p["name"]: p["value"] for p in spec["params"]} == {"year": 2001, "highlight": ["B"],
-                                                               "grouped": False}
-    # the countries embedded once (shared by scatter and lines, as JSON text), the bands
-    # once (only 2000 has three complete rows: 15 grid points), one row for the year rule
-    text = json.dumps(spec)
-    assert len(json.loads(spec["data"]["values"])) == 6 and text.count('\\"iso3\\"') == 6
-    bands_data = spec["vconcat"][0]["layer"][0]["data"]["values"]
-    assert len(json.loads(bands_data)) == 15
-    assert [len(v) for v in spec["datasets"].values()] == [1]
+    params = {p["name"]: p["value"] for p in spec["params"]}
+    assert {k: params[k] for k in ("year", "highlight", "grouped")} == {
+        "year": 2001, "highlight": ["B"], "grouped": False}
+    assert params["x_field"] == "mgdp" and params["y_field"] == "u5"
+    assert params["x_log"] and params["y_log"]
+    # the rows embedded once (shared by scatter and lines, as JSON text), without names;
+    # the names once per country; the bands once (only 2000 has three complete rows:
+    # 15 grid points)
+    rows = json.loads(spec["data"]["values"])
+    assert spec["data"]["name"] == POINTS_NAME and len(rows) == 6
+    assert set(rows[0]) == {"iso3", "year", "mgdp", "u5"}
+    assert spec["datasets"][COUNTRIES_NAME] == [
+        {"iso3": c, "name": c, "income_group": "Low income"} for c in "ABC"]
+    bands_data = spec["vconcat"][0]["layer"][0]["data"]
+    assert bands_data["name"] == BANDS_NAME and len(json.loads(bands_data["values"])) == 15
     scatter = spec["vconcat"][0]
-    assert scatter["layer"][1]["encoding"]["x"]["scale"]["type"] == "log"
     assert "datum.year == year" in scatter["layer"][1]["transform"][0]["filter"]
+    # the axes plot log10 of the values, with the pair's domain and ticks as parameters
+    x = scatter["layer"][1]["encoding"]["x"]
+    assert x["field"] == "px" and x["scale"]["domain"] == {"expr": "x_domain"}
+    assert x["axis"]["values"] == {"expr": "x_ticks"}
+
+
+def test_pair_params_axes_domains_and_ticks():
+    pts = pd.DataFrame({"milex_gdp": [0.5, 2.0, 8.0, None],
+                        "life_expectancy": [50.0, 60.0, 80.0, 70.0]})
+    p = pair_params(pts, "milex_gdp", "life_expectancy")
+    assert p["x_log"] and not p["y_log"]
+    # log axis: log10 of 0.5 * 0.9 .. 8 * 1.1; ticks at 1-2-5 steps inside it
+    assert p["x_domain"] == pytest.approx([math.log10(0.45), math.log10(8.8)], abs=1e-6)
+    assert [round(10 ** t, 6) for t in p["x_ticks"]] == [0.5, 1, 2, 5]
+    # linear axis: 3% of the range added on each side; round ticks inside it
+    assert p["y_domain"] == pytest.approx([49.1, 80.9])
+    assert p["y_ticks"] == [50.0, 60.0, 70.0, 80.0]
+    assert p["y_title"] == "Life expectancy (years)" and p["y_unit"] == "years"
+
+
+@given(lo=st.floats(0.001, 1e6), ratio=st.floats(1.01, 1e4), log=st.booleans())
+def test_ticks_lie_inside_the_domain_and_increase(lo, ratio, log):
+    hi = lo * ratio
+    ticks = _ticks(lo, hi, log)
+    assert ticks == sorted(set(ticks)) and len(ticks) >= 2
+    assert all(lo - 1e-9 * hi <= t <= hi * (1 + 1e-9) for t in ticks)
 
 
 def test_change_chart_and_reallocation_chart():
@@ -270,4 +307,11 @@ def test_fast_explorer_spec_equals_the_altair_build(pair, grouped):
     bands, _ = fits_by_year(complete, x, y, group="income_group" if grouped else None,
                             min_countries=8 if grouped else 10)
     fast = spending_explorer_spec(pts, bands, x, y, 2015, ["KEN", "NOR"], grouped)
-    assert fast == spending_explorer(pts, bands, x, y, 2015, ["KEN", "NOR"], grouped).to_dict()
+    built = spending_explorer(pts, bands, x, y, 2015, ["KEN", "NOR"], grouped).to_dict()
+    params = {p["name"]: p["value"] for p in built["params"]}
+    assert fast == titles_as_params(built, params)
+    # the axis titles follow the pair's parameters
+    x_axis = fast["vconcat"][0]["layer"][1]["encoding"]["x"]["axis"]
+    assert x_axis["title"] == {"expr": "x_title"}
+    lines_y = fast["vconcat"][1]["vconcat"][0]["layer"][0]["encoding"]["y"]["axis"]
+    assert lines_y["title"] == {"expr": "[x_short, '(' + x_unit + ')']"}

@@ -1,9 +1,11 @@
 """Charts for guns and butter (lesson 05): scatter with fitted band, trajectories, reallocation.
 
-Every builder returns an Altair chart with a ``description``. The scatter
-embeds every year once and filters on the ``year`` parameter, and marks the
-countries in the ``highlight`` parameter, so a year slider or a country pick
-changes only parameters (no data are re-sent).
+Every builder returns an Altair chart with a ``description``. The explorer
+embeds every indicator of every year once and is driven by parameters: the
+``year`` filters the rows, ``highlight`` marks countries, and the pair of
+indicators on the axes (:func:`pair_params`: columns, log or linear axes,
+domains, ticks, titles) is chosen by parameters too. A year, a country or
+another pair then sends no rows but the pair's fitted lines.
 
 >>> import pandas as pd
 >>> pts = pd.DataFrame({"iso3": ["A", "B", "C"], "name": ["A", "B", "C"], "year": [2000] * 3,
@@ -12,14 +14,15 @@ changes only parameters (no data are re-sent).
 >>> bands = pd.DataFrame({"year": [2000, 2000], "group": ["All countries"] * 2,
 ...                       "x": [1.0, 3.0], "fit": [30.0, 10.0], "lower": [25.0, 8.0],
 ...                       "upper": [35.0, 12.0]})
->>> spec = spending_scatter(pts, bands, "milex_gdp", "under5_mortality", 2000, ["A"]).to_dict()
->>> sorted(p["name"] for p in spec["params"])
-['grouped', 'highlight', 'year']
+>>> spec = spending_explorer(pts, bands, "milex_gdp", "under5_mortality", 2000, ["A"]).to_dict()
+>>> sorted(p["name"] for p in spec["params"])[:5]
+['grouped', 'highlight', 'x_domain', 'x_field', 'x_log']
 """
 
 from __future__ import annotations
 
 import json
+import math
 
 import altair as alt
 import pandas as pd
@@ -28,56 +31,129 @@ from widgets.charts import OKABE_ITO, describe, json_data
 from widgets.charts._templates import spec_template
 from widgets.tradeoffs import LOG_SCALE_INDICATORS
 
-__all__ = ["change_chart", "reallocation_chart", "spending_explorer", "spending_over_time",
-           "spending_scatter"]
+__all__ = ["change_chart", "explorer_tables", "pair_params", "reallocation_chart",
+           "spending_explorer", "spending_explorer_spec", "spending_over_time",
+           "spending_scatter", "titles_as_params"]
 
 INCOME_ORDER = ["Low income", "Lower middle income", "Upper middle income", "High income"]
 
 
-def _label(indicator: str) -> tuple[str, str]:
-    """(axis title with unit, short label) from the catalogue, with a fallback."""
+def _label(indicator: str) -> tuple[str, str, str]:
+    """(axis title with unit, short label, unit) from the catalogue, with a fallback."""
     try:
         from widgets.data import indicator_info
 
         info = indicator_info(indicator)
-        return f"{info.short_label} ({info.unit})", info.short_label
+        return f"{info.short_label} ({info.unit})", info.short_label, info.unit
     except Exception:  # noqa: BLE001 - charts must build on synthetic test data too
-        return indicator, indicator
+        return indicator, indicator, ""
 
 
-def _scale_args(values: pd.Series | None, log: bool) -> dict:
-    """Scale settings: log for skewed indicators; a fixed domain (all years) keeps
-    axes still on Play.
-
-    >>> _scale_args(pd.Series([1.0, 3.0]), log=False)["domain"]
-    [0.94, 3.06]
-    """
-    args: dict = {"type": "log"} if log else {"zero": False}
-    if values is not None:
-        v = values[values > 0] if log else values
-        v = v.dropna()
-        if not v.empty:
-            lo, hi = float(v.min()), float(v.max())
-            args["domain"] = [lo * 0.9, hi * 1.1] if log else [lo - 0.03 * (hi - lo),
-                                                              hi + 0.03 * (hi - lo)]
-            args["nice"] = False
-    return args
-
-
-def _scale(indicator: str, values: pd.Series | None = None, log: bool | None = None
-           ) -> alt.Scale:
-    log = indicator in LOG_SCALE_INDICATORS if log is None else log
-    return alt.Scale(**_scale_args(values, log))
-
-
-#: Name of the fitted lines' data in the spending charts (swapped by ``set_data``).
-BANDS_NAME = "spending_bands"
+#: Names of the explorer's embedded tables: every indicator of every country and year
+#: (one copy, sent once), the countries' names and income groups, and the fitted lines
+#: of the pair on screen (swapped by ``set_data`` when the pair or the grouping changes).
+POINTS_NAME, COUNTRIES_NAME, BANDS_NAME = "spending_points", "spending_countries", "spending_bands"
+#: Short keys for the indicators in the embedded rows (the rows are ~40% smaller).
+FIELD_KEYS: dict[str, str] = {"milex_gdp": "mgdp", "milex_per_capita_usd": "mpp",
+                              "health_spending_gdp": "hlth", "edu_spending_gdp": "edu",
+                              "under5_mortality": "u5", "life_expectancy": "le",
+                              "undernourishment": "und"}
 _ALL_DOTS, _ALL_LINE = "All countries", "Fitted line, all countries"
 _GROUP_SCALE = alt.Scale(domain=[*INCOME_ORDER, _ALL_DOTS, _ALL_LINE],
                          range=[*OKABE_ITO[:4], OKABE_ITO[0], "#555555"])
 # The legend lists the income groups only when they are coloured.
 _GROUP_LEGEND = alt.Legend(values=alt.ExprRef(f"grouped ? {list(INCOME_ORDER)} : []"),
                            titleOpacity=alt.ExprRef("grouped ? 1 : 0"))
+
+
+def _key(indicator: str) -> str:
+    return FIELD_KEYS.get(indicator, indicator)
+
+
+def _ticks(lo: float, hi: float, log: bool) -> list[float]:
+    """Axis ticks between ``lo`` and ``hi``: 1-2-5 steps on a log scale, round steps otherwise.
+
+    A log axis narrower than two of those steps gets round steps too.
+
+    >>> _ticks(3.0, 120.0, log=True)
+    [5.0, 10.0, 20.0, 50.0, 100.0]
+    >>> _ticks(41.0, 86.0, log=False)
+    [50.0, 60.0, 70.0, 80.0]
+    """
+    if log:
+        for mantissas in ((1, 2, 5), (1, 1.5, 2, 3, 5, 7), tuple(range(1, 10))):
+            ticks = [float(f"{m * 10.0 ** e:.6g}") for e in range(math.floor(math.log10(lo)),
+                                                                  math.ceil(math.log10(hi)) + 1)
+                     for m in mantissas if lo <= m * 10.0 ** e <= hi]
+            if len(ticks) >= 4:
+                return ticks
+        if len(ticks) >= 2:
+            return ticks  # (less than a decade wide: round steps as on a linear axis)
+    raw = (hi - lo) / 5  # at least two ticks: the step is under 2 * raw
+    mag = 10.0 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    first = math.ceil(lo / step) * step
+    return [float(f"{first + i * step:.10g}") for i in range(int((hi - first) // step) + 1)]
+
+
+def pair_params(points: pd.DataFrame, x: str, y: str) -> dict:
+    """The explorer's parameter values for one pair of indicators.
+
+    Which embedded columns to plot, log or linear axes, their domains over all
+    years (so Play keeps the axes still) and ticks — on screen the axes plot
+    ``log10`` of a value on a log axis —, titles and units. Another pair is
+    only new parameter values (and its fitted lines), not a new chart.
+
+    >>> pts = pd.DataFrame({"milex_gdp": [1.0, 4.0], "life_expectancy": [60.0, 80.0]})
+    >>> p = pair_params(pts, "milex_gdp", "life_expectancy")
+    >>> p["x_field"], p["x_log"], p["y_log"], p["y_ticks"]
+    ('mgdp', True, False, [60.0, 65.0, 70.0, 75.0, 80.0])
+    """
+    x_title, x_short, x_unit = _label(x)
+    y_title, y_short, y_unit = _label(y)
+    both = points[[x, y]].dropna()
+    out = {"x_field": _key(x), "y_field": _key(y), "x_title": x_title, "x_short": x_short,
+           "x_unit": x_unit, "y_title": y_title, "y_short": y_short, "y_unit": y_unit}
+    for axis, col in (("x", x), ("y", y)):
+        log = col in LOG_SCALE_INDICATORS
+        v = both[col][both[col] > 0] if log else both[col]
+        lo, hi = (float(v.min()), float(v.max())) if len(v) else (1.0, 10.0)
+        if hi <= lo:
+            lo, hi = (lo / 2, hi * 2) if log else (lo - 1, hi + 1)
+        if log:
+            lo, hi = lo * 0.9, hi * 1.1
+            domain = [math.log10(lo), math.log10(hi)]
+            ticks = [math.log10(t) for t in _ticks(lo, hi, log=True)]
+        else:
+            lo, hi = lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo)
+            domain, ticks = [lo, hi], _ticks(lo, hi, log=False)
+        out |= {f"{axis}_log": log, f"{axis}_domain": [round(d, 6) for d in domain],
+                f"{axis}_ticks": [round(t, 6) for t in ticks]}
+    return out
+
+
+def _pair_param_list(values: dict) -> list:
+    return [alt.param(name=k, value=v) for k, v in values.items()]
+
+
+def explorer_tables(points: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The explorer's embedded rows: indicator values by country and year, and the countries.
+
+    ``points`` has ``iso3, name, year, income_group`` and indicator columns;
+    the indicators get their short :data:`FIELD_KEYS`, and a row is kept if
+    it has any of them.
+
+    >>> pts = pd.DataFrame({"iso3": ["A", "A"], "name": ["A", "A"], "year": [2000, 2001],
+    ...                     "income_group": ["Low income"] * 2, "milex_gdp": [1.0, None]})
+    >>> rows, countries = explorer_tables(pts)
+    >>> rows.to_dict("records"), countries["name"].tolist()
+    ([{'iso3': 'A', 'year': 2000, 'mgdp': 1.0}], ['A'])
+    """
+    cols = [c for c in points.columns if c not in ("iso3", "name", "year", "income_group")]
+    rows = points[["iso3", "year", *cols]].dropna(subset=cols, how="all")
+    rows = rows.rename(columns={c: _key(c) for c in cols}).reset_index(drop=True)
+    countries = points[["iso3", "name", "income_group"]].drop_duplicates("iso3")
+    return rows, countries.sort_values("iso3").reset_index(drop=True)
 
 
 def band_table(bands: pd.DataFrame) -> pd.DataFrame:
@@ -91,53 +167,60 @@ def band_table(bands: pd.DataFrame) -> pd.DataFrame:
     return b.reset_index(drop=True)
 
 
-def spending_scatter(
-    points: pd.DataFrame,
-    bands: pd.DataFrame,
-    x: str,
-    y: str,
-    year: int,
-    highlight: list[str],
-    by_group: bool = False,
-    description: str = "",
-    params: bool = True,
-    own_data: bool = True,
-    labels: tuple[str, str, str, str] | None = None,
-    logs: tuple[bool, bool] | None = None,
-) -> alt.LayerChart:
-    """Countries as points (``x`` against ``y``), the fitted line and its 95% band.
+def _plotted(field: str, axis: str) -> str:
+    """Vega expression: the value as plotted (log10 of it on a log axis)."""
+    return f"{axis}_log ? log(datum.{field}) / LN10 : datum.{field}"
 
-    Parameters
-    ----------
-    points : ``iso3, name, year, income_group, x, y`` for every year (filtered in Vega).
-    bands : from :func:`widgets.tradeoffs.fits_by_year` (``year, group, x, fit, lower, upper``).
-    year : initial value of the ``year`` parameter.
-    highlight : ISO3 codes marked and labelled (initial value of ``highlight``).
-    by_group : colour by income group and draw one fitted line per group.
-    params : declare the ``year`` and ``highlight`` parameters here (set False
-        when a parent chart declares them).
-    own_data : embed ``points`` here (set False when a parent chart embeds them).
-    labels, logs : (x title, x short label, y title, y short label) and (x on a
-        log scale, y on a log scale); by default from the catalogue.
+
+def _axis(axis: str, plotted: bool, title: str | list[str]) -> dict:
+    """Position channel settings driven by the pair's parameters.
+
+    ``title`` is the pair's axis title: Vega-Lite's schema allows no expression
+    there, so :func:`spending_explorer_spec` makes it the ``x_title`` /
+    ``y_title`` parameter.
     """
-    x_title, x_short, y_title, y_short = labels or (*_label(x), *_label(y))
-    x_log, y_log = logs or (x in LOG_SCALE_INDICATORS, y in LOG_SCALE_INDICATORS)
-    year_param = alt.param(name="year", value=int(year))
-    hl_param = alt.param(name="highlight", value=list(highlight))
-    pts = points[["iso3", "name", "year", "income_group", x, y]]
-    pts = pts.rename(columns={x: "xv", y: "yv"})
-    both = pts.dropna(subset=["xv", "yv"])
-    xscale, yscale = _scale(x, both["xv"], x_log), _scale(y, both["yv"], y_log)
-    base = alt.Chart().transform_filter(
-        "datum.year == year && isValid(datum.xv) && isValid(datum.yv)"
-        + (" && datum.xv > 0" if x_log else "")
-        + (" && datum.yv > 0" if y_log else ""))
-    xenc = alt.X("xv:Q", title=x_title, scale=xscale)
-    yenc = alt.Y("yv:Q", title=y_title, scale=yscale)
-    tooltip = [alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:O", title="Year"),
-               alt.Tooltip("xv:Q", title=x_short, format=",.3~g"),
-               alt.Tooltip("yv:Q", title=y_short, format=",.3~g"),
-               alt.Tooltip("income_group:N", title="Income group")]
+    if not plotted:  # the lines over time: values as they are
+        return {"scale": alt.Scale(zero=False), "axis": alt.Axis(title=title)}
+    return {"scale": alt.Scale(domain=alt.ExprRef(f"{axis}_domain"), nice=False, zero=False),
+            "axis": alt.Axis(title=title, values=alt.ExprRef(f"{axis}_ticks"),
+                             labelExpr=_number(f"({axis}_log ? pow(10, datum.value) "
+                                               ": datum.value)"))}
+
+
+def _number(value: str) -> str:
+    """Vega expression: a number as text, with thousands separators (1,234; 0.0123; 12.5)."""
+    return f"format({value}, abs({value}) >= 1000 ? ',.0f' : ',.3~g')"
+
+
+def _with_values(chart: alt.Chart) -> alt.Chart:
+    """Rows of the embedded table with the pair's values as ``xv``/``yv``, named, with text."""
+    return chart.transform_calculate(xv="datum[x_field]", yv="datum[y_field]").transform_lookup(
+        lookup="iso3", from_=alt.LookupData(alt.NamedData(COUNTRIES_NAME), "iso3",
+                                            ["name", "income_group"])).transform_calculate(
+        xtext=_number("datum.xv") + " + ' ' + x_unit",
+        ytext="y_short + ': ' + " + _number("datum.yv") + " + ' ' + y_unit")
+
+
+_TOOLTIP = [alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:O", title="Year"),
+            alt.Tooltip("xtext:N", title="Military spending"),
+            alt.Tooltip("ytext:N", title="Compared with"),
+            alt.Tooltip("income_group:N", title="Income group")]
+
+
+def spending_scatter(bands: pd.DataFrame, titles: tuple[str, str]) -> alt.LayerChart:
+    """Countries as points for one year (the ``year`` parameter), the fitted line and its band.
+
+    A part of :func:`spending_explorer`, which embeds the rows and declares the
+    parameters (``year``, ``highlight``, ``grouped`` and :func:`pair_params`).
+    ``bands`` is from :func:`widgets.tradeoffs.fits_by_year`; ``titles`` are the
+    axis titles.
+    """
+    base = _with_values(alt.Chart().transform_filter("datum.year == year")).transform_filter(
+        "isValid(datum.xv) && isValid(datum.yv) && (!x_log || datum.xv > 0) "
+        "&& (!y_log || datum.yv > 0)").transform_calculate(
+        px=_plotted("xv", "x"), py=_plotted("yv", "y"))
+    xenc = alt.X("px:Q", **_axis("x", True, titles[0]))
+    yenc = alt.Y("py:Q", **_axis("y", True, titles[1]))
     # Colour by income group or not is the parameter ``grouped``, so the checkbox
     # swaps the fitted lines (named data BANDS_NAME) instead of rebuilding the chart.
     # One colour scale serves the dots and the lines: a group's colour, or blue
@@ -146,70 +229,56 @@ def spending_scatter(
                        legend=_GROUP_LEGEND)
     dots = base.transform_calculate(
         ckey=f"grouped ? datum.income_group : '{_ALL_DOTS}'").mark_circle(
-        opacity=0.55, size=45).encode(x=xenc, y=yenc, color=colour, tooltip=tooltip)
+        opacity=0.55, size=45).encode(x=xenc, y=yenc, color=colour, tooltip=_TOOLTIP)
     marked = base.transform_filter("indexof(highlight, datum.iso3) >= 0")
     rings = marked.mark_point(size=160, strokeWidth=2.5, color="#000000", filled=False).encode(
-        x=xenc, y=yenc, tooltip=tooltip)
+        x=xenc, y=yenc, tooltip=_TOOLTIP)
     labels = marked.mark_text(align="left", dx=9, dy=-6, fontSize=12, fontWeight="bold").encode(
         x=xenc, y=yenc, text="name:N")
-    b = band_table(bands)
     # Tables go in as JSON text: Altair then skips validating thousands of values.
-    band_base = alt.Chart(json_data(b, double_precision=6, name=BANDS_NAME)).transform_filter(
-        "datum.year == year").transform_calculate(
-        ckey=f"grouped ? datum.group : '{_ALL_LINE}'")
-    band_colour = alt.Color("ckey:N", title="Income group (World Bank)", scale=_GROUP_SCALE,
-                            legend=_GROUP_LEGEND)
+    band_base = alt.Chart(json_data(band_table(bands), double_precision=6, name=BANDS_NAME)
+                          ).transform_filter("datum.year == year").transform_calculate(
+        ckey=f"grouped ? datum.group : '{_ALL_LINE}'", px=_plotted("xv", "x"),
+        pf=_plotted("fit", "y"), pl=_plotted("lower", "y"), pu=_plotted("upper", "y"),
+    ).transform_filter("isFinite(datum.px) && isFinite(datum.pl) && isFinite(datum.pu)")
     area = band_base.mark_area(opacity=0.18, clip=True).encode(
-        x=alt.X("xv:Q", scale=xscale), y=alt.Y("lower:Q", scale=yscale), y2="upper:Q",
-        color=band_colour, detail="group:N")
+        x=xenc, y=alt.Y("pl:Q", **_axis("y", True, titles[1])), y2="pu:Q", color=colour, detail="group:N")
     line = band_base.mark_line(strokeWidth=2, clip=True).encode(
-        x=alt.X("xv:Q", scale=xscale), y=alt.Y("fit:Q", scale=yscale), color=band_colour,
-        detail="group:N")
-    chart = alt.layer(area, dots, line, rings, labels,
-                      data=(json_data(pts.reset_index(drop=True), double_precision=6)
-                            if own_data else alt.Undefined))
-    if params:
-        chart = chart.add_params(year_param, hl_param,
-                                 alt.param(name="grouped", value=bool(by_group)))
-    chart = chart.properties(
+        x=xenc, y=alt.Y("pf:Q", **_axis("y", True, titles[1])), color=colour, detail="group:N")
+    return alt.layer(area, dots, line, rings, labels).properties(
         width=560, height=360,
-        title=alt.Title(f"{y_short} against {x_short}",
+        title=alt.Title(alt.ExprRef("y_short + ' against ' + x_short"),
                         subtitle="Each dot is a country; line = fitted relationship, "
                                  "shaded = 95% confidence band"))
-    return describe(chart, description or f"Scatter of {y_short} against {x_short}.")
 
 
-def spending_over_time(
-    points: pd.DataFrame, x: str, y: str, year: int, highlight: list[str],
-    labels: tuple[str, str, str, str] | None = None,
-) -> alt.VConcatChart:
-    """Two line charts for the highlighted countries: ``x`` over time, then ``y``.
+def spending_over_time(titles: tuple[list[str], list[str]]) -> alt.VConcatChart:
+    """Two line charts for the highlighted countries: the military measure over time, then the other.
 
-    ``points`` holds ``iso3, name, year, xv, yv`` for every country (filtered in
-    Vega on the ``highlight`` parameter); a dashed rule marks the ``year``
-    parameter. The data are embedded on the returned chart.
+    A part of :func:`spending_explorer` (which embeds the rows and declares the
+    parameters); a dashed rule marks the ``year`` parameter.
     """
-    x_title, x_short, y_title, y_short = labels or (*_label(x), *_label(y))
     colour = alt.Color("name:N", title="Highlighted countries", scale=alt.Scale(range=OKABE_ITO),
                        legend=alt.Legend(orient="top", direction="horizontal"))
-    base = alt.Chart().transform_filter("indexof(highlight, datum.iso3) >= 0")
+    base = _with_values(alt.Chart().transform_filter("indexof(highlight, datum.iso3) >= 0"))
 
-    def one(col: str, title: str, short: str) -> alt.LayerChart:
+    def one(axis: str, title: list[str]) -> alt.LayerChart:
+        col, text = f"{axis}v", f"{axis}text"
         line = base.transform_filter(f"isValid(datum.{col})").mark_line(
             point=alt.OverlayMarkDef(size=18)).encode(
             x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d"),
                     scale=alt.Scale(domain=[1990, 2024])),
-            y=alt.Y(f"{col}:Q", title=title, scale=alt.Scale(zero=False)),
+            y=alt.Y(f"{col}:Q", **_axis(axis, False, title)),
             color=colour, strokeDash=alt.StrokeDash("name:N", legend=None),
             tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
-                     alt.Tooltip(f"{col}:Q", title=short, format=",.3~g")])
+                     alt.Tooltip(f"{text}:N", title=("Military spending" if axis == "x"
+                                                     else "Compared with"))])
         rule = alt.Chart(pd.DataFrame({"rule": [0]})).mark_rule(
             color="#777", strokeDash=[4, 3]).encode(x=alt.datum(alt.expr("year"),
                                                                  type="quantitative"))
         return alt.layer(line, rule).properties(width=560, height=140)
 
-    return alt.vconcat(one("xv", x_title, x_short), one("yv", y_title, y_short),
-                       data=json_data(points.reset_index(drop=True), double_precision=6))
+    return alt.vconcat(one("x", titles[0]), one("y", titles[1]))
 
 
 def spending_explorer(
@@ -221,14 +290,14 @@ def spending_explorer(
     highlight: list[str],
     by_group: bool = False,
     description: str = "",
-    labels: tuple[str, str, str, str] | None = None,
-    logs: tuple[bool, bool] | None = None,
 ) -> alt.VConcatChart:
     """The scatter for one year above the highlighted countries over time.
 
-    One chart, one embedded copy of the data: the ``year`` and ``highlight``
-    parameters drive both parts, so moving the year or changing the countries
-    needs no new data.
+    One chart, one embedded copy of every indicator (``points``: ``iso3, name,
+    year, income_group`` and indicator columns): the parameters drive
+    everything else, so moving the year, changing the countries or choosing
+    another pair (:func:`pair_params`, with its fitted lines ``bands``) sends
+    no rows but the fitted lines.
 
     >>> import pandas as pd
     >>> pts = pd.DataFrame({"iso3": ["A", "B", "C"], "name": ["A", "B", "C"],
@@ -236,100 +305,108 @@ def spending_explorer(
     ...                     "milex_gdp": [1.0, 2, 3], "life_expectancy": [60.0, 62, 65]})
     >>> spec = spending_explorer(pts, pd.DataFrame(columns=["year", "group", "x", "fit",
     ...     "lower", "upper"]), "milex_gdp", "life_expectancy", 2000, ["B"]).to_dict()
-    >>> len(spec["vconcat"]), len(spec["datasets"]) <= 3
-    (2, True)
+    >>> len(spec["vconcat"]), {p["name"]: p["value"] for p in spec["params"]}["y_field"]
+    (2, 'le')
     """
-    pts = points[["iso3", "name", "year", "income_group", x, y]].dropna(subset=[x, y], how="all")
-    pts = pts.rename(columns={x: "xv", y: "yv"}).reset_index(drop=True)
-    scatter = spending_scatter(pts.rename(columns={"xv": x, "yv": y}), bands, x, y, year,
-                               highlight, by_group, params=False, own_data=False,
-                               labels=labels, logs=logs)
-    lines = spending_over_time(pts, x, y, year, highlight, labels=labels)
-    lines.data = alt.Undefined
-    chart = alt.vconcat(scatter, lines, data=json_data(pts, double_precision=6)).add_params(
+    rows, countries = explorer_tables(points)
+    pair = pair_params(points, x, y)
+    chart = alt.vconcat(
+        spending_scatter(bands, (pair["x_title"], pair["y_title"])),
+        spending_over_time((_line_title(pair["x_short"], pair["x_unit"]),
+                            _line_title(pair["y_short"], pair["y_unit"]))),
+                        data=json_data(rows, double_precision=6, name=POINTS_NAME)).add_params(
         alt.param(name="year", value=int(year)),
         alt.param(name="highlight", value=list(highlight)),
         alt.param(name="grouped", value=bool(by_group)),
-    ).resolve_scale(color="independent", strokeDash="independent").properties(spacing=24)
+        *_pair_param_list(pair),
+    ).resolve_scale(color="independent", strokeDash="independent").properties(
+        spacing=24, datasets={COUNTRIES_NAME: json.loads(countries.to_json(orient="records"))})
     return describe(chart, description or "Scatter and lines over time.")
 
 
-_SENTINELS = ("\u0000xt\u0000", "\u0000xs\u0000", "\u0000yt\u0000", "\u0000ys\u0000")
+_TEMPLATE_PAIR = ("milex_gdp", "under5_mortality")
 
 
-def _template_inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
-    pts = pd.DataFrame({"iso3": ["A", "B"], "name": ["A", "B"], "year": [2000, 2000],
-                        "income_group": ["Low income"] * 2, "__x": [1.0, 2.0],
-                        "__y": [10.0, 20.0]})
-    bands = pd.DataFrame({"year": [2000], "group": ["All countries"], "x": [1.5],
-                          "fit": [15.0], "lower": [12.0], "upper": [18.0]})
-    return pts, bands
+def _line_title(short: str, unit: str) -> list[str]:
+    """An axis title on two lines (the lines over time are too short for one)."""
+    return [short, f"({unit})"]
 
 
-def _explorer_parts(points: pd.DataFrame, bands: pd.DataFrame, x: str, y: str,
-                    x_log: bool, y_log: bool) -> dict:
-    """The embedded texts and axis domains of a spending explorer, as its builders make them."""
-    pts = points[["iso3", "name", "year", "income_group", x, y]].dropna(subset=[x, y], how="all")
-    pts = pts.rename(columns={x: "xv", y: "yv"}).reset_index(drop=True)
-    both = pts.dropna(subset=["xv", "yv"])
-    # (the same text json_data embeds)
-    return {"points": pts.to_json(orient="records", double_precision=6),
-            "bands": band_table(bands).to_json(orient="records", double_precision=6),
-            "x_domain": _scale_args(both["xv"], x_log).get("domain"),
-            "y_domain": _scale_args(both["yv"], y_log).get("domain")}
+def titles_as_params(spec: dict, pair: dict) -> dict:
+    """``spec`` with the axis titles of ``pair`` (:func:`pair_params`) read from parameters.
+
+    Vega-Lite draws an axis title given as ``{"expr": ...}``, but its schema
+    (and so Altair) accepts only text: the builders write the pair's titles
+    and this makes them follow the ``x_title`` / ``y_title`` (and ``x_short``,
+    ``x_unit``...) parameters.
+
+    >>> pair = {"x_title": "A (%)", "x_short": "A", "x_unit": "%", "y_title": "B (t)",
+    ...         "y_short": "B", "y_unit": "t"}
+    >>> titles_as_params({"x": {"axis": {"title": "A (%)"}}}, pair)
+    {'x': {'axis': {'title': {'expr': 'x_title'}}}}
+    """
+    swap = {}
+    for a in ("x", "y"):
+        swap[json.dumps(pair[f"{a}_title"])] = {"expr": f"{a}_title"}
+        swap[json.dumps(_line_title(pair[f"{a}_short"], pair[f"{a}_unit"]))] = {
+            "expr": f"[{a}_short, '(' + {a}_unit + ')']"}
+
+    def walk(node):
+        if isinstance(node, dict):
+            return {k: (swap.get(json.dumps(v), v) if k == "title" else walk(v))
+                    for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(spec)
 
 
-def _explorer_template(x_log: bool, y_log: bool) -> str:
-    """The explorer spec for one kind of pair (which axes are log scales), as JSON text."""
+def _template() -> str:
+    """The explorer spec built once on two made-up countries, as JSON text."""
 
     def build() -> dict:
-        pts, bands = _template_inputs()
-        return spending_explorer(pts, bands, "__x", "__y", 2000, [], False,
-                                 labels=_SENTINELS, logs=(x_log, y_log)).to_dict()
+        pts = pd.DataFrame({"iso3": ["A", "B"], "name": ["A", "B"], "year": [2000, 2000],
+                            "income_group": ["Low income"] * 2, "milex_gdp": [1.0, 2.0],
+                            "under5_mortality": [10.0, 20.0]})
+        bands = pd.DataFrame({"year": [2000], "group": ["All countries"], "x": [1.5],
+                              "fit": [15.0], "lower": [12.0], "upper": [18.0]})
+        spec = spending_explorer(pts, bands, *_TEMPLATE_PAIR, 2000, []).to_dict()
+        return titles_as_params(spec, pair_params(pts, *_TEMPLATE_PAIR))
 
-    return spec_template("spending", (x_log, y_log), build, __file__)
+    return spec_template("spending", "by-parameters", build, __file__)
 
 
 def spending_explorer_spec(points: pd.DataFrame, bands: pd.DataFrame, x: str, y: str,
                            year: int, highlight: list[str], by_group: bool = False) -> dict:
     """Exactly ``spending_explorer(...).to_dict()``, in milliseconds instead of ~1 s.
 
-    Altair copies the whole chart at every step of building it. The spec only
-    differs between indicator pairs in its data, titles and axis domains, so
-    these are filled into a template built once per kind of pair (log or
-    linear axes; grouping by income is a parameter). The tests check the
-    result equals the Altair build.
+    Altair copies the whole chart at every step of building it; the spec only
+    differs in its data and parameter values, so these are filled into a
+    template built once. Its axis titles follow the ``x_title`` and
+    ``y_title`` parameters (:func:`titles_as_params`), so the widget changes
+    the pair with parameters only. The tests check the result equals the
+    Altair build.
     """
-    x_log, y_log = x in LOG_SCALE_INDICATORS, y in LOG_SCALE_INDICATORS
-    real = _explorer_parts(points, bands, x, y, x_log, y_log)
-    if real["x_domain"] is None or real["y_domain"] is None:  # no complete row: build it
-        return spending_explorer(points, bands, x, y, year, highlight, by_group).to_dict()
-    template = json.loads(_explorer_template(x_log, y_log))
-    t_pts, t_bands = _template_inputs()
-    fake = _explorer_parts(t_pts, t_bands, "__x", "__y", x_log, y_log)
-    swaps = {json.dumps(fake[k]): real[k] for k in ("x_domain", "y_domain")}
-    texts = dict(zip(_SENTINELS, (*_label(x), *_label(y)), strict=True))
-    data_swaps = {fake["points"]: real["points"], fake["bands"]: real["bands"]}
+    rows, countries = explorer_tables(points)
+    texts = {POINTS_NAME: rows.to_json(orient="records", double_precision=6),
+             BANDS_NAME: band_table(bands).to_json(orient="records", double_precision=6)}
+    spec = json.loads(_template())
 
     def fill(node):
         if isinstance(node, dict):
+            if node.get("name") in texts and "values" in node:
+                return {**node, "values": texts[node["name"]]}
             return {k: fill(v) for k, v in node.items()}
         if isinstance(node, list):
-            key = json.dumps(node)
-            if key in swaps:
-                return swaps[key]
             return [fill(v) for v in node]
-        if isinstance(node, str):
-            if node in data_swaps:
-                return data_swaps[node]
-            if "\u0000" in node:
-                for sentinel, text in texts.items():
-                    node = node.replace(sentinel, text)
-            return node
         return node
 
-    spec = fill(template)
-    values = {"year": int(year), "highlight": list(highlight), "grouped": bool(by_group)}
+    spec = fill(spec)
+    spec["datasets"] = {**spec.get("datasets", {}),
+                        COUNTRIES_NAME: json.loads(countries.to_json(orient="records"))}
+    values = {"year": int(year), "highlight": list(highlight), "grouped": bool(by_group),
+              **pair_params(points, x, y)}
     spec["params"] = [dict(p, value=values[p["name"]]) for p in spec["params"]]
     return spec
 

@@ -22,6 +22,7 @@ from widgets.charts import format_value
 from widgets.charts.tradeoffs import (
     BANDS_NAME,
     band_table,
+    pair_params,
     reallocation_chart,
     spending_explorer_spec,
 )
@@ -37,7 +38,7 @@ from widgets.tradeoffs import (
     reallocate,
     units_affordable,
 )
-from widgets.ui import ChartPanel, LabWidget
+from widgets.ui import ChartPanel, LabWidget, rows_json
 
 __all__ = ["SpendingTradeoffs", "UNIT_COSTS"]
 
@@ -139,16 +140,22 @@ class SpendingTradeoffs(LabWidget):
 
         self._sentences: dict[tuple[str, str, bool], dict[int, str]] = {}
         self._year_tables: dict[tuple[str, str], dict[int, pd.DataFrame]] = {}
-        pts, bands = self._scatter_inputs(x, y, False)
-        # A stub declares the parameters (year, highlight); the spec comes from the template.
+        # Every indicator goes into the chart once; a pair is a set of parameters.
+        self._explorer_points = panel[["iso3", "name", "year", "income_group",
+                                       *MILITARY_INDICATORS, *COMPARISON_INDICATORS]]
+        self._pair_params: dict[tuple[str, str], dict] = {}
+        self._pair_change = False
+        self._band_texts: dict[tuple[str, str, bool], str] = {}
+        # A stub declares the parameters; the spec comes from the template.
         stub = alt.Chart(pd.DataFrame({"x": []})).mark_point().add_params(
-            alt.param(name="year", value=int(start_year)),
-            alt.param(name="highlight", value=list(highlight)),
-            alt.param(name="grouped", value=False))
+            *[alt.param(name=k, value=v) for k, v in
+              {"year": int(start_year), "highlight": list(highlight), "grouped": False,
+               **self._pair(x, y)}.items()])
         self.scatter = ChartPanel(stub, "", caption="Countries in the chosen year",
                                   source=self._source(x, y))
-        self.scatter.chart.spec = spending_explorer_spec(pts, bands, x, y, start_year,
-                                                         list(highlight))
+        self.scatter.chart.spec = spending_explorer_spec(
+            self._explorer_points, self._fit(x, y, False)[0], x, y, start_year,
+            list(highlight))
 
         # ---- reallocation calculator
         realloc_countries = [c for c in all_countries if c in self._realloc_rows["Health"]
@@ -248,8 +255,18 @@ class SpendingTradeoffs(LabWidget):
             self._years[(x, y)] = sorted(self._fit(x, y, False)[1]["year"].tolist())
         return self._years[(x, y)]
 
-    def _scatter_inputs(self, x: str, y: str, grouped: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-        return self._pts(x, y), self._fit(x, y, grouped)[0]
+    def _pair(self, x: str, y: str) -> dict:
+        """The explorer's parameters for a pair (computed once, then cached)."""
+        if (x, y) not in self._pair_params:
+            self._pair_params[(x, y)] = pair_params(self._pts(x, y), x, y)
+        return self._pair_params[(x, y)]
+
+    def _bands(self, x: str, y: str, grouped: bool) -> str:
+        """The fitted lines of a pair as the chart's rows (JSON text, cached)."""
+        key = (x, y, grouped)
+        if key not in self._band_texts:
+            self._band_texts[key] = rows_json(band_table(self._fit(*key)[0]))
+        return self._band_texts[key]
 
     @staticmethod
     def _source(x: str, y: str) -> str:
@@ -309,12 +326,15 @@ class SpendingTradeoffs(LabWidget):
         for control in (self.year, self.play):
             control.min, control.max = min(years[0], control.min), max(years[-1], control.max)
             control.min, control.max = years[0], years[-1]
-        self.year.value = yr
-        # Another pair has other axes (titles, log or linear), so the chart is rebuilt:
-        # from a template (milliseconds), not through Altair (about a second).
-        pts, bands = self._scatter_inputs(x, y, grouped)
-        self.scatter.chart.spec = spending_explorer_spec(pts, bands, x, y, yr,
-                                                         list(self.countries.value), grouped)
+        self._pair_change = True  # the year goes with the pair's update: one chart update
+        try:
+            self.year.value = yr
+        finally:
+            self._pair_change = False
+        # Another pair is new parameters (columns, axes, titles) and its fitted lines:
+        # the chart on screen keeps its rows (every indicator is in it already).
+        self.scatter.set_data(params={**self._pair(x, y), "year": int(yr)},
+                              **{BANDS_NAME: self._bands(x, y, grouped)})
         self.scatter.update(source=self._source(x, y))
         self.clear_message()
         self._describe()
@@ -322,11 +342,13 @@ class SpendingTradeoffs(LabWidget):
     def _on_grouping(self, change=None) -> None:
         """Income groups on or off: other fitted lines and colours, same chart."""
         x, y, grouped = self.x.value, self.y.value, self.by_income.value
-        bands = self._fit(x, y, grouped)[0]
-        self.scatter.set_data(params={"grouped": grouped}, **{BANDS_NAME: band_table(bands)})
+        self.scatter.set_data(params={"grouped": grouped},
+                              **{BANDS_NAME: self._bands(x, y, grouped)})
         self._describe()
 
     def _on_year(self, change=None) -> None:
+        if self._pair_change:
+            return
         self.scatter.set_params(year=int(self.year.value))
         self._describe()
 
