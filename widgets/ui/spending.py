@@ -139,7 +139,7 @@ class SpendingTradeoffs(LabWidget):
             f'<p style="max-width:720px">{html.escape(CONFOUNDING_NOTE)}</p></details>')
 
         self._sentences: dict[tuple[str, str, bool], dict[int, str]] = {}
-        self._year_tables: dict[tuple[str, str], dict[int, pd.DataFrame]] = {}
+        self._year_tables: dict[tuple[str, str], tuple[pd.DataFrame, dict[int, pd.DataFrame]]] = {}
         # Every indicator goes into the chart once; a pair is a set of parameters.
         self._explorer_points = panel[["iso3", "name", "year", "income_group",
                                        *MILITARY_INDICATORS, *COMPARISON_INDICATORS]]
@@ -209,6 +209,25 @@ class SpendingTradeoffs(LabWidget):
         self._on_year()
         self._on_reallocation()
         self._on_unit_choice()
+        self._prepare_every_pair()
+
+    def _prepare_every_pair(self) -> None:
+        """Fit every pair of indicators, with and without income groups, now (~0.7 s).
+
+        A pair seen for the first time cost 45–55 ms of Python (its fits for
+        every year, axes, sentences), on top of the browser's redraw: over the
+        100 ms a choice may take. Done once at the start, every choice is a
+        lookup.
+        """
+        for x in MILITARY_INDICATORS:
+            for y in COMPARISON_INDICATORS:
+                years = self._years_for(x, y)
+                self._pair(x, y)
+                for grouped in (False, True):
+                    self._bands(x, y, grouped)
+                    self._fit_sentences(x, y, grouped)
+                if years:
+                    self._year_table(x, y, years[-1])
 
     # ------------------------------------------------------------------ precompute helpers
     def _reallocation_inputs(self, panel: pd.DataFrame) -> dict[str, dict[str, dict]]:
@@ -289,14 +308,17 @@ class SpendingTradeoffs(LabWidget):
         return self._sentences[key]
 
     def _year_table(self, x: str, y: str, year: int) -> pd.DataFrame:
+        """Countries with both values in one year, A–Z (each year made when first shown)."""
         key = (x, y)
         if key not in self._year_tables:
             xs, ys = data.indicator_info(x).short_label, data.indicator_info(y).short_label
             pts = self._pts(*key).dropna(subset=[x, y]).rename(columns={x: xs, y: ys})
-            pts = pts.sort_values("name")
-            self._year_tables[key] = {int(yr): part.drop(columns=["year"])
-                                      for yr, part in pts.groupby("year")}
-        return self._year_tables[key].get(int(year), pd.DataFrame())
+            self._year_tables[key] = (pts.sort_values("name"), {})
+        pts, years = self._year_tables[key]
+        if int(year) not in years:
+            years[int(year)] = pts.loc[pts["year"].to_numpy() == int(year)].drop(
+                columns=["year"])
+        return years[int(year)]
 
     def _describe(self) -> None:
         x, y, yr = self.x.value, self.y.value, int(self.year.value)
@@ -323,18 +345,22 @@ class SpendingTradeoffs(LabWidget):
         if not years:
             raise LabInputError("No year has enough countries with both indicators.")
         yr = min(max(self.year.value, years[0]), years[-1])
-        for control in (self.year, self.play):
-            control.min, control.max = min(years[0], control.min), max(years[-1], control.max)
-            control.min, control.max = years[0], years[-1]
-        self._pair_change = True  # the year goes with the pair's update: one chart update
-        try:
-            self.year.value = yr
-        finally:
-            self._pair_change = False
         # Another pair is new parameters (columns, axes, titles) and its fitted lines:
-        # the chart on screen keeps its rows (every indicator is in it already).
+        # the chart on screen keeps its rows (every indicator is in it already). The
+        # chart's message goes first; the year's range follows it (one message per
+        # control), without a second chart update for the year.
         self.scatter.set_data(params={**self._pair(x, y), "year": int(yr)},
                               **{BANDS_NAME: self._bands(x, y, grouped)})
+        self._pair_change = True
+        try:
+            with self.year.hold_sync(), self.play.hold_sync():
+                for control in (self.year, self.play):
+                    control.min, control.max = (min(years[0], control.min),
+                                                max(years[-1], control.max))
+                    control.min, control.max = years[0], years[-1]
+                self.year.value = yr
+        finally:
+            self._pair_change = False
         self.scatter.update(source=self._source(x, y))
         self.clear_message()
         self._describe()
