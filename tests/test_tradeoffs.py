@@ -17,6 +17,7 @@ from widgets.charts.tradeoffs import (
     COUNTRIES_NAME,
     POINTS_NAME,
     _ticks,
+    band_json,
     change_chart,
     pair_params,
     reallocation_chart,
@@ -243,20 +244,40 @@ def test_explorer_spec_embeds_data_once_and_drives_by_params():
     assert params["x_log"] and params["y_log"]
     # the rows embedded once (shared by scatter and lines, as JSON text), without names;
     # the names once per country; the bands once (only 2000 has three complete rows:
-    # 15 grid points)
+    # one row of 15 grid points, flattened in the chart)
     rows = json.loads(spec["data"]["values"])
     assert spec["data"]["name"] == POINTS_NAME and len(rows) == 6
     assert set(rows[0]) == {"iso3", "year", "mgdp", "u5"}
     assert spec["datasets"][COUNTRIES_NAME] == [
         {"iso3": c, "name": c, "income_group": "Low income"} for c in "ABC"]
     bands_data = spec["vconcat"][0]["layer"][0]["data"]
-    assert bands_data["name"] == BANDS_NAME and len(json.loads(bands_data["values"])) == 15
+    bands_rows = json.loads(bands_data["values"])
+    assert bands_data["name"] == BANDS_NAME and len(bands_rows) == 1
+    assert [len(bands_rows[0][k]) for k in ("xv", "fit", "lower", "upper")] == [15] * 4
+    assert scatter_flattens_bands(spec)
     scatter = spec["vconcat"][0]
     assert "datum.year == year" in scatter["layer"][1]["transform"][0]["filter"]
     # the axes plot log10 of the values, with the pair's domain and ticks as parameters
     x = scatter["layer"][1]["encoding"]["x"]
     assert x["field"] == "px" and x["scale"]["domain"] == {"expr": "x_domain"}
     assert x["axis"]["values"] == {"expr": "x_ticks"}
+
+
+def scatter_flattens_bands(spec: dict) -> bool:
+    band = spec["vconcat"][0]["layer"][0]["transform"]
+    return band[0] == {"filter": "datum.year == year"} and band[1] == {
+        "flatten": ["xv", "fit", "lower", "upper"]}
+
+
+def test_band_json_matches_the_fits_point_for_point():
+    pts = _points()
+    bands, _ = fits_by_year(pts, "milex_gdp", "under5_mortality", min_countries=2)
+    rows = json.loads(band_json(bands))
+    flat = pd.DataFrame([{"year": r["year"], "group": r["group"], "x": x, "fit": f}
+                         for r in rows for x, f in zip(r["xv"], r["fit"], strict=True)])
+    assert len(flat) == len(bands)
+    assert np.allclose(flat["x"], bands["x"], rtol=1e-3)
+    assert np.allclose(flat["fit"], bands["fit"], rtol=1e-3)
 
 
 def test_pair_params_axes_domains_and_ticks():

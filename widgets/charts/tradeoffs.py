@@ -156,15 +156,28 @@ def explorer_tables(points: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return rows, countries.sort_values("iso3").reset_index(drop=True)
 
 
-def band_table(bands: pd.DataFrame) -> pd.DataFrame:
-    """The fitted lines as the spending charts embed them (data :data:`BANDS_NAME`).
+def band_json(bands: pd.DataFrame) -> str:
+    """The fitted lines as the spending charts embed them (data :data:`BANDS_NAME`), as JSON.
 
-    >>> band_table(pd.DataFrame({"year": [2000], "group": ["All countries"], "x": [1.23456],
-    ...                          "fit": [2.0], "lower": [1.0], "upper": [3.0]}))["xv"].tolist()
-    [1.2346]
+    One row per year and group, the line's points as lists (4 significant
+    digits): about a quarter of the size of a row per point. The chart
+    flattens the rows of the year on screen.
+
+    >>> band_json(pd.DataFrame({"year": [2000, 2000], "group": ["All countries"] * 2,
+    ...     "x": [1.23456, 2.5], "fit": [2.0, 3.0], "lower": [1.0, 2.0], "upper": [3.0, 4.0]}))
+    '[{"year":2000,"group":"All countries","xv":[1.235,2.5],"fit":[2.0,3.0],"lower":[1.0,2.0],"upper":[3.0,4.0]}]'
     """
-    b = bands.rename(columns={"x": "xv"}).round({"xv": 4, "fit": 4, "lower": 4, "upper": 4})
-    return b.reset_index(drop=True)
+    columns = {"xv": "x", "fit": "fit", "lower": "lower", "upper": "upper"}
+    values = {c: [float(f"{v:.4g}") for v in bands[col].to_numpy(dtype=float)]
+              for c, col in columns.items()} if len(bands) else {}
+    rows: dict[tuple[int, str], dict] = {}
+    for i, key in enumerate(zip(bands["year"].astype(int).tolist(), bands["group"].tolist(),
+                                strict=True)):
+        row = rows.setdefault(key, {"year": key[0], "group": key[1], **{c: [] for c in columns}})
+        for c in columns:
+            row[c].append(values[c][i])
+    # (json, not pandas: its encoder takes ~1 s for a table of lists)
+    return json.dumps(list(rows.values()), separators=(",", ":"), allow_nan=False)
 
 
 def _plotted(field: str, axis: str) -> str:
@@ -236,8 +249,9 @@ def spending_scatter(bands: pd.DataFrame, titles: tuple[str, str]) -> alt.LayerC
     labels = marked.mark_text(align="left", dx=9, dy=-6, fontSize=12, fontWeight="bold").encode(
         x=xenc, y=yenc, text="name:N")
     # Tables go in as JSON text: Altair then skips validating thousands of values.
-    band_base = alt.Chart(json_data(band_table(bands), double_precision=6, name=BANDS_NAME)
-                          ).transform_filter("datum.year == year").transform_calculate(
+    band_base = alt.Chart(alt.Data(values=band_json(bands), format=alt.DataFormat(type="json"),
+                                   name=BANDS_NAME)).transform_filter("datum.year == year").transform_flatten(
+        ["xv", "fit", "lower", "upper"]).transform_calculate(
         ckey=f"grouped ? datum.group : '{_ALL_LINE}'", px=_plotted("xv", "x"),
         pf=_plotted("fit", "y"), pl=_plotted("lower", "y"), pu=_plotted("upper", "y"),
     ).transform_filter("isFinite(datum.px) && isFinite(datum.pl) && isFinite(datum.pu)")
@@ -390,7 +404,7 @@ def spending_explorer_spec(points: pd.DataFrame, bands: pd.DataFrame, x: str, y:
     """
     rows, countries = explorer_tables(points)
     texts = {POINTS_NAME: rows.to_json(orient="records", double_precision=6),
-             BANDS_NAME: band_table(bands).to_json(orient="records", double_precision=6)}
+             BANDS_NAME: band_json(bands)}
     spec = json.loads(_template())
 
     def fill(node):

@@ -21,7 +21,7 @@ from widgets import data
 from widgets.charts import format_value
 from widgets.charts.tradeoffs import (
     BANDS_NAME,
-    band_table,
+    band_json,
     pair_params,
     reallocation_chart,
     spending_explorer_spec,
@@ -38,7 +38,7 @@ from widgets.tradeoffs import (
     reallocate,
     units_affordable,
 )
-from widgets.ui import ChartPanel, LabWidget, rows_json
+from widgets.ui import ChartPanel, LabWidget
 
 __all__ = ["SpendingTradeoffs", "UNIT_COSTS"]
 
@@ -284,7 +284,7 @@ class SpendingTradeoffs(LabWidget):
         """The fitted lines of a pair as the chart's rows (JSON text, cached)."""
         key = (x, y, grouped)
         if key not in self._band_texts:
-            self._band_texts[key] = rows_json(band_table(self._fit(*key)[0]))
+            self._band_texts[key] = band_json(self._fit(*key)[0])
         return self._band_texts[key]
 
     @staticmethod
