@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import altair as alt
 import pandas as pd
@@ -30,8 +31,20 @@ _COLUMNS = ["row", "pct_world", "pct_compare", "detail", "trend", "highlight"]
 
 
 def _records(rows: pd.DataFrame) -> list[dict]:
-    return json.loads(rows.reindex(columns=_COLUMNS).to_json(orient="records",
-                                                                double_precision=3))
+    """The chart's columns of ``rows`` as records (numbers to 3 decimals, missing as None).
+
+    >>> _records(pd.DataFrame({"row": ["a"], "pct_world": [12.34567], "pct_compare": [None],
+    ...                        "detail": ["x"], "trend": ["improved"], "highlight": [True]}))
+    [{'row': 'a', 'pct_world': 12.346, 'pct_compare': None, 'detail': 'x', 'trend': 'improved', 'highlight': True}]
+    """
+    def clean(value):
+        if isinstance(value, float):
+            return None if math.isnan(value) else round(value, 3)
+        return value.item() if hasattr(value, "item") else value
+
+    columns = [rows[c].tolist() if c in rows else [None] * len(rows) for c in _COLUMNS]
+    return [dict(zip(_COLUMNS, map(clean, values), strict=True))
+            for values in zip(*columns, strict=True)]
 
 
 def strip_chart(dataset: str, order: list[str], x_title: str, title: str,

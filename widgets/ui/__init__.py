@@ -163,7 +163,7 @@ class ChartPanel(W.VBox):
             layout=W.Layout(width="150px"),
         )
         self.table = W.HTML(layout=W.Layout(display="none"))
-        self._table_df = table
+        self._table_df: pd.DataFrame | Callable[[], pd.DataFrame] | None = table
         self._caption = caption
         self.show_table.observe(self._render_table, names="value")
         super().__init__(
@@ -179,11 +179,22 @@ class ChartPanel(W.VBox):
         self,
         chart: alt.TopLevelMixin | None = None,
         description: str | None = None,
-        table: pd.DataFrame | None = None,
+        table: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
         caption: str | None = None,
         source: str | None = None,
     ) -> None:
-        """Replace any of chart / description / table; only what is given changes."""
+        """Replace any of chart / description / table; only what is given changes.
+
+        ``table`` may be a function that makes the table: it runs only when the
+        table is shown (or :attr:`table_data` is read), not at every change.
+
+        >>> import altair as alt
+        >>> df = pd.DataFrame({"x": [1]})
+        >>> panel = ChartPanel(alt.Chart(df).mark_point().encode(x="x"), "A point.", df)
+        >>> panel.update(table=lambda: pd.DataFrame({"x": [2]}))
+        >>> panel.table_data["x"].tolist()
+        [2]
+        """
         if chart is not None:
             self.chart.chart = chart
         if description is not None:
@@ -309,6 +320,9 @@ class ChartPanel(W.VBox):
 
     @property
     def table_data(self) -> pd.DataFrame | None:
+        """The numbers behind the chart (made now if they were given as a function)."""
+        if callable(self._table_df):
+            self._table_df = self._table_df()
         return self._table_df
 
     def _render_table(self, change: dict | None = None) -> None:
@@ -316,7 +330,7 @@ class ChartPanel(W.VBox):
             self.table.layout.display = "none"
             self.show_table.description = "Show the data"
             return
-        self.table.value = data_table_html(self._table_df, self._caption or self._description_text)
+        self.table.value = data_table_html(self.table_data, self._caption or self._description_text)
         self.table.layout.display = ""
         self.show_table.description = "Hide the data"
 

@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import altair as alt
@@ -25,7 +26,6 @@ from widgets.errors import LabInputError
 from widgets.profile import (
     PROFILE_INDICATORS,
     STATE_SECURITY_INDICATORS,
-    country_profile,
     dimension_summary,
     most_vulnerable_dimensions,
     profile_table,
@@ -33,6 +33,10 @@ from widgets.profile import (
 from widgets.ui import ChartPanel, LabWidget
 
 __all__ = ["CountryProfile"]
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 COMPARE_OPTIONS = [
     ("Countries in the same region", "region"),
@@ -64,9 +68,19 @@ def _shared_table() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
-def _rows_by_country() -> dict[str, pd.DataFrame]:
-    """The shared table split by country (a callback then reads a few rows)."""
-    return {str(code): rows for code, rows in _shared_table().groupby("iso3")}
+def _records_by_country() -> dict[str, dict[str, dict]]:
+    """The shared table as plain Python, by country and indicator (made once per session).
+
+    A country change then reads a few dozen dicts instead of filtering and
+    re-indexing DataFrames (about 20 ms of pandas per change).
+    """
+    table = _shared_table()
+    cols = ["iso3", "indicator", "value", "year", "pct_world", "pct_region", "pct_income",
+            "trend"]
+    out: dict[str, dict[str, dict]] = {}
+    for rec in table[cols].to_dict("records"):
+        out.setdefault(rec["iso3"], {})[rec["indicator"]] = rec
+    return out
 
 
 class CountryProfile(LabWidget):
@@ -89,6 +103,8 @@ class CountryProfile(LabWidget):
         self._info = {i: data.indicator_info(i) for i in self._human + self._state}
         self._table = _shared_table()
         self._dimension_of = {i: v.dimension for i, v in self._info.items()}
+        self._row_label = {i: f"{data.DIMENSIONS[v.dimension].replace(' security', '')}"
+                              f" · {v.short_label}" for i, v in self._info.items()}
         have = sorted(set(self._table["iso3"]), key=lambda c: self._countries.at[c, "name"])
         options = [(self._countries.at[c, "name"], c) for c in have]
         self.vulnerable: list[str] = []
@@ -137,33 +153,40 @@ class CountryProfile(LabWidget):
         return "peer", f"Peer: {self._countries.at[self.peer.value, 'name']}"
 
     def _rows(self, iso3: str, indicators: list[str], column: str) -> pd.DataFrame:
-        by_country = _rows_by_country()
-        empty = self._table.iloc[:0]
-        prof = country_profile(by_country.get(iso3, empty), iso3, indicators)
-        if column == "peer":
-            peer = country_profile(by_country.get(self.peer.value, empty), self.peer.value,
-                                   indicators)
-            compare = peer["pct_world"].to_numpy()
-        else:
-            compare = prof[column].to_numpy()
-        details = []
-        for ind, value, year in zip(prof["indicator"], prof["value"], prof["year"], strict=True):
-            unit = self._info[ind].unit
-            details.append("no data" if pd.isna(value) else
-                           f"{format_value(value, unit)} ({int(year)})")
-        rows = pd.DataFrame({
-            "indicator": prof["indicator"],
-            "row": [f"{data.DIMENSIONS[self._dimension_of[i]].replace(' security', '')}"
-                    f" · {self._info[i].short_label}" for i in prof["indicator"]],
-            "dimension": [self._dimension_of[i] for i in prof["indicator"]],
-            "pct_world": prof["pct_world"].to_numpy(),
-            "pct_compare": compare,
-            "detail": details,
-            "trend": prof["trend"].fillna("no data").to_numpy(),
-            "value": prof["value"].to_numpy(),
-            "year": prof["year"].to_numpy(),
-        })
-        return rows
+        """One row per indicator (in ``indicators`` order) for the chart and the sentences.
+
+        Indicators without data for the country keep their row, with no value
+        ("no data"), so a gap never shows as a bad score. ``column`` is the
+        comparison percentile (``pct_region``, ``pct_income``) or ``"peer"``
+        (the peer's percentile among all countries).
+        """
+        records = _records_by_country()
+        if iso3 not in records:
+            raise LabInputError(f"There is no data for {iso3!r} in this profile.")
+        mine = records[iso3]
+        peer = records.get(self.peer.value, {}) if column == "peer" else None
+        missing: dict = {}
+        cols: dict[str, list] = {k: [] for k in ("indicator", "row", "dimension", "pct_world",
+                                                 "pct_compare", "detail", "trend", "value",
+                                                 "year")}
+        for ind in indicators:
+            r = mine.get(ind, missing)
+            value, year = r.get("value", math.nan), r.get("year", math.nan)
+            has_value = not _missing(value)
+            trend = r.get("trend")
+            compare = (peer.get(ind, missing).get("pct_world", math.nan) if peer is not None
+                       else r.get(column, math.nan))
+            cols["indicator"].append(ind)
+            cols["row"].append(self._row_label[ind])
+            cols["dimension"].append(self._dimension_of[ind])
+            cols["pct_world"].append(r.get("pct_world", math.nan))
+            cols["pct_compare"].append(compare)
+            cols["detail"].append(f"{format_value(value, self._info[ind].unit)} ({int(year)})"
+                                  if has_value else "no data")
+            cols["trend"].append(trend if isinstance(trend, str) else "no data")
+            cols["value"].append(value if has_value else math.nan)
+            cols["year"].append(year if has_value else math.nan)
+        return pd.DataFrame(cols)
 
     def _rows_for(self, iso3: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
         column, label = self._compare_label(iso3)
@@ -187,13 +210,16 @@ class CountryProfile(LabWidget):
             self.clear_message()
         rows, state, label = self._rows_for(iso3)
         description = self._describe(iso3, rows, state, label)
-        table = pd.concat([rows, state]).assign(
-            Indicator=lambda d: d["row"],
-            Unit=lambda d: [self._info[i].unit for i in d["indicator"]],
-        )[["Indicator", "value", "Unit", "year", "pct_world", "pct_compare", "trend"]].rename(
-            columns={"value": "Latest value", "year": "Year",
-                     "pct_world": "Percentile among all countries",
-                     "pct_compare": f"Percentile: {label}", "trend": "Since 2000"})
+
+        def table() -> pd.DataFrame:  # made when the learner opens it
+            return pd.concat([rows, state]).assign(
+                Indicator=lambda d: d["row"],
+                Unit=lambda d: [self._info[i].unit for i in d["indicator"]],
+            )[["Indicator", "value", "Unit", "year", "pct_world", "pct_compare", "trend"]].rename(
+                columns={"value": "Latest value", "year": "Year",
+                         "pct_world": "Percentile among all countries",
+                         "pct_compare": f"Percentile: {label}", "trend": "Since 2000"})
+
         order = (tuple(rows["row"]), tuple(state["row"]))
         if getattr(self, "_order", None) == order:
             # same rows, new numbers: swap them in the chart on screen (no rebuild)
@@ -209,23 +235,26 @@ class CountryProfile(LabWidget):
 
     def _describe(self, iso3: str, rows: pd.DataFrame, state: pd.DataFrame, label: str) -> str:
         name = self._countries.at[iso3, "name"]
-        summary = self._summary.dropna(subset=["mean_percentile"])
-        if summary.empty:
+        # (plain Python over a few dozen values: pandas filtering cost ~5 ms per change)
+        summary = [(d, p) for d, p in zip(self._summary["dimension"],
+                                          self._summary["mean_percentile"], strict=True)
+                   if not _missing(p)]
+        if not summary:
             return f"{name} has no recent data on these indicators."
         weak = [f"{data.DIMENSIONS[d].lower()} (average {_ordinal(p)} percentile)"
-                for d, p in zip(summary["dimension"], summary["mean_percentile"], strict=True)
-                if d in self.vulnerable]
-        best = summary.iloc[-1]
-        missing = int(rows["pct_world"].isna().sum())
+                for d, p in summary if d in self.vulnerable]
+        best_dimension, best = summary[-1]
+        missing = sum(_missing(p) for p in rows["pct_world"].tolist())
         text = (f"{name}: among all countries with data, its weakest dimensions are "
                 f"{' and '.join(weak)}; its strongest is "
-                f"{data.DIMENSIONS[best['dimension']].lower()} (average "
-                f"{_ordinal(best['mean_percentile'])} percentile). Diamonds show: {label}.")
+                f"{data.DIMENSIONS[best_dimension].lower()} (average "
+                f"{_ordinal(best)} percentile). Diamonds show: {label}.")
         if missing:
             text += f" {missing} indicator(s) have no recent data for {name} and are not plotted."
-        milex = state.set_index("indicator")
-        if "milex_gdp" in milex.index and pd.notna(milex.at["milex_gdp", "value"]):
-            text += (f" Military spending: {milex.at['milex_gdp', 'detail']}, the "
-                     f"{_ordinal(milex.at['milex_gdp', 'pct_world'])} percentile among "
+        milex = dict(zip(state["indicator"], zip(state["value"], state["detail"],
+                                                  state["pct_world"], strict=True), strict=True))
+        if "milex_gdp" in milex and not _missing(milex["milex_gdp"][0]):
+            _, detail, pct = milex["milex_gdp"]
+            text += (f" Military spending: {detail}, the {_ordinal(pct)} percentile among "
                      f"countries (100 = highest share).")
         return text
