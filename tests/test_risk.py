@@ -156,6 +156,25 @@ def test_peer_comparison_needs_a_scored_country():
         rk.peer_comparison(r, "A", ["B"])
 
 
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.floats(0, 10)), min_size=12, max_size=12),
+       peers=st.sets(st.sampled_from(["B", "C", "D", "A"]), max_size=4))
+def test_peer_comparison_wide_equals_peer_comparison(values, peers):
+    # four countries, three years; None is a year without a score
+    r = pd.DataFrame({"iso3": [c for c in "ABCD" for _ in range(3)],
+                      "year": [2020, 2021, 2022] * 4,
+                      "risk": [np.nan if v is None else v for v in values]})
+    wide = r.pivot(index="iso3", columns="year", values="risk")
+    try:
+        expected = rk.peer_comparison(r, "A", sorted(peers))
+    except LabInputError:
+        with pytest.raises(LabInputError):
+            rk.peer_comparison_wide(wide, "A", sorted(peers))
+        return
+    got = rk.peer_comparison_wide(wide, "A", sorted(peers))
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
 # --------------------------------------------------------------------------- on real data
 def test_default_model_on_real_data_puts_conflict_countries_at_the_top():
     panel = data.load_panel(list(rk.RISK_INDICATORS), years=(2015, 2023))

@@ -47,6 +47,7 @@ __all__ = [
     "dimension_scores",
     "fill_recent",
     "peer_comparison",
+    "peer_comparison_wide",
     "risk_bounds",
     "risk_drivers",
     "risk_drivers_by_year",
@@ -496,6 +497,54 @@ def risk_drivers_by_year(
             # biggest push first; sorted() is stable, as the single-year table is
             rows += [(year, *r) for r in sorted(records, key=lambda r: -r[4])]
     return pd.DataFrame(rows, columns=["year", *_DRIVER_COLUMNS])
+
+
+def _nan_quantiles(values: np.ndarray, qs: Sequence[float]) -> list[np.ndarray]:
+    """Quantiles of each column, ignoring NaN, by linear interpolation (numpy's and
+    pandas' default); NaN for a column without values. One sort for all of them:
+    ``np.nanquantile`` along an axis works column by column, ~50x slower here.
+
+    >>> a = np.array([[1.0, np.nan], [3.0, np.nan], [2.0, 5.0]])
+    >>> [q.tolist() for q in _nan_quantiles(a, [0.5, 0.25])]
+    [[2.0, 5.0], [1.5, 5.0]]
+    """
+    ordered = np.sort(values, axis=0)  # NaN last
+    count = (~np.isnan(ordered)).sum(axis=0)
+    cols = np.arange(ordered.shape[1])
+    out = []
+    for q in qs:
+        pos = q * np.maximum(count - 1, 0)
+        lo = np.floor(pos).astype(int)
+        hi = np.minimum(lo + 1, np.maximum(count - 1, 0))
+        if ordered.shape[0] == 0:
+            out.append(np.full(ordered.shape[1], np.nan))
+            continue
+        a, b = ordered[lo, cols], ordered[hi, cols]
+        value = a + (b - a) * (pos - lo)
+        out.append(np.where(count > 0, value, np.nan))
+    return out
+
+
+def peer_comparison_wide(matrix: pd.DataFrame, country: str, peers: Sequence[str]
+                         ) -> pd.DataFrame:
+    """:func:`peer_comparison` from a wide table of risk (one row per country, one column
+    per year): the same result in a fraction of the time, for a widget that asks often.
+
+    >>> m = pd.DataFrame({2020: [5.0, 2.0, 4.0], 2021: [6.0, 2.0, 3.0]}, index=["A", "B", "C"])
+    >>> peer_comparison_wide(m, "A", ["B", "C"])[["year", "country", "peer_median"]].values.tolist()
+    [[2020.0, 5.0, 3.0], [2021.0, 6.0, 2.5]]
+    """
+    if country not in matrix.index:
+        raise LabInputError("This country has no risk score in any year.")
+    own = matrix.loc[country].to_numpy(dtype=float)
+    has = ~np.isnan(own)
+    if not has.any():
+        raise LabInputError("This country has no risk score in any year.")
+    others = matrix.loc[matrix.index.isin([p for p in peers if p != country])].to_numpy(
+        dtype=float)[:, has]
+    low, median, high = _nan_quantiles(others, (0.25, 0.5, 0.75))
+    return pd.DataFrame({"year": np.asarray(matrix.columns)[has], "country": own[has],
+                         "peer_median": median, "peer_low": low, "peer_high": high})
 
 
 def peer_comparison(risk: pd.DataFrame, country: str, peers: Sequence[str]) -> pd.DataFrame:

@@ -186,7 +186,8 @@ class RiskAssessment(LabWidget):
         self.on_change(self.measure, self._on_measure)
         self.on_change([self.region, self.income], self._on_filter)
         self.on_change(self.lens, self._on_lens)
-        self.on_change([self.country, self.peers], self._on_country)
+        self.on_change(self.country, self._on_country)
+        self.on_change(self.peers, self._on_peers)
         self.on_change([self.hazard_exposure, self.vulnerability, self.lack_of_coping],
                        self._on_model)
         self.reset.on_click(self.safe(self._on_reset))
@@ -205,7 +206,7 @@ class RiskAssessment(LabWidget):
     def drivers(self, year: int | None = None) -> pd.DataFrame:
         """What pushes the chosen country's risk up in ``year`` (default: the year shown)."""
         year = int(self.year.value) if year is None else int(year)
-        return self._drivers_by_year.get(year, self._drivers.iloc[:0]).copy()
+        return self._drivers_in(year).copy()
 
     def _compute(self, model: dict[str, tuple[str, ...]]) -> None:
         """Risk for every country-year under ``model`` and each lens (vectorised)."""
@@ -232,10 +233,16 @@ class RiskAssessment(LabWidget):
                         for y, g in self._by_year.items()}
         self._scored_by_year = {y: set(g.loc[g["risk"].notna(), "iso3"])
                                 for y, g in self._by_year.items()}
-        self._reference: dict[int, pd.Series] = {}
+        # risk by country (rows) and year (columns): a country's years and its peers
+        self._risk_wide = out.pivot(index="iso3", columns="year", values="risk")
         if not hasattr(self, "_year_scores"):
             self._year_scores = {y: g.droplevel("year")
                                  for y, g in self._scores.groupby(level="year")}
+        # the median country's indicator scores per year, the drivers' reference
+        # (made now for every year: a country change then only reads them)
+        self._reference: dict[int, pd.Series] = {
+            y: scores.loc[scores.index.isin(self._scored_by_year.get(y, ()))].median()
+            for y, scores in self._year_scores.items()}
 
     def _year_rows(self, year: int) -> pd.DataFrame:
         rows = self._by_year.get(int(year))
@@ -375,13 +382,9 @@ class RiskAssessment(LabWidget):
 
     def _drivers_all_years(self, iso3: str) -> pd.DataFrame:
         """Drivers of ``iso3``'s risk in every year it has a score (long table)."""
-        scored = self.results.dropna(subset=["risk"])
-        years = sorted(scored.loc[scored["iso3"] == iso3, "year"])
-        for year in years:
-            if year not in self._reference:
-                year_scores = self._year_scores[year]
-                self._reference[year] = year_scores.loc[year_scores.index.isin(
-                    self._scored_by_year[year])].median()
+        own = (self._risk_wide.loc[iso3] if iso3 in self._risk_wide.index
+               else pd.Series(dtype=float))
+        years = [int(y) for y in own.index[own.notna().to_numpy()]]
         out = rk.risk_drivers_by_year({y: self._year_scores[y] for y in years}, self._model,
                                       iso3, self._reference, MIN_SHARE)
         if out.empty:
@@ -391,9 +394,14 @@ class RiskAssessment(LabWidget):
         out["label"] = out["indicator"].map(lambda i: self._labels.get(i, i))
         return out
 
+    def _drivers_in(self, year: int) -> pd.DataFrame:
+        """The chosen country's drivers in ``year`` (no rows: too little data that year)."""
+        a, b = self._driver_rows.get(int(year), (0, 0))
+        return self._drivers.iloc[a:b].reset_index(drop=True)
+
     def _describe_drivers(self, iso3: str, year: int) -> tuple[str, pd.DataFrame]:
         name = self._names.get(iso3, iso3)
-        d = self._drivers_by_year.get(int(year), self._drivers.iloc[:0])
+        d = self._drivers_in(int(year))
         if d.empty:
             text = (f"{name} has too little data for a risk score in {year}: the chart still "
                     "shows the last year chosen. Choose another year.")
@@ -406,12 +414,20 @@ class RiskAssessment(LabWidget):
 
     def _country_detail(self, iso3: str, year: int, peers: str) -> dict[str, Any]:
         """What the drivers and trend panels show for one country (texts, rows, names)."""
-        name = self._names.get(iso3, iso3)
         self._drivers = self._drivers_all_years(iso3)
-        self._drivers_by_year = {int(y): g.reset_index(drop=True)
-                                 for y, g in self._drivers.groupby("year")}
+        # where each year's rows are (they come year by year): sliced when shown
+        years = self._drivers["year"].to_numpy()
+        cuts = np.flatnonzero(np.diff(years)) + 1
+        self._driver_rows = {int(years[a]): (int(a), int(b)) for a, b in
+                             zip(np.r_[0, cuts], np.r_[cuts, len(years)], strict=True)
+                             if b > a}
         self._drivers_country = iso3
         d_text, d_table = self._describe_drivers(iso3, year)
+        return {"d_text": d_text, "d_table": d_table, **self._trend_detail(iso3, peers)}
+
+    def _trend_detail(self, iso3: str, peers: str) -> dict[str, Any]:
+        """What the trend panel shows for one country and peer group (texts, rows, names)."""
+        name = self._names.get(iso3, iso3)
         if peers == "region":
             region = self._countries.loc[iso3, "un_region"]
             group = self._countries.index[self._countries["un_region"] == region]
@@ -423,13 +439,13 @@ class RiskAssessment(LabWidget):
         else:
             group = self._countries.index
             peer_label = "all countries"
-        trend = rk.peer_comparison(self.results[["iso3", "year", "risk"]], iso3, list(group))
+        trend = rk.peer_comparison_wide(self._risk_wide, iso3, list(group))
         first, last = trend.iloc[0], trend.iloc[-1]
         t_text = (f"{name}'s risk went from {first['country']:.1f} in {int(first['year'])} to "
                   f"{last['country']:.1f} in {int(last['year'])}; the median of {peer_label} "
                   f"was {last['peer_median']:.1f} in {int(last['year'])}.")
-        return {"name": name, "peer_label": peer_label, "d_text": d_text, "d_table": d_table,
-                "trend": trend.round(2), "t_text": t_text}
+        return {"name": name, "peer_label": peer_label, "trend": trend.round(2),
+                "t_text": t_text}
 
     def _country_panels(self, detail: dict[str, Any], year: int) -> tuple[tuple, tuple]:
         """ChartPanel arguments (chart, description, table, caption, source) for both panels."""
@@ -511,17 +527,26 @@ class RiskAssessment(LabWidget):
         self.drivers_panel.set_data(params={"year": year}, description=detail["d_text"],
                                     **{charts.DRIVERS_DATA: charts.drivers_rows(self._drivers)})
         self.drivers_panel.update(table=detail["d_table"])
-        self.trend_panel.set_data(
-            params=charts.trend_params(detail["name"], detail["peer_label"]),
-            description=detail["t_text"], **{charts.TREND_DATA: detail["trend"]})
-        self.trend_panel.update(table=detail["trend"])
+        self._show_trend(detail)
         self.map_panel.set_params(highlight=self.country.value)
         self._refresh_summary()
         self.clear_message()
         self.last_timings["country"] = (time.perf_counter() - start) * 1000
 
+    def _show_trend(self, detail: dict[str, Any]) -> None:
+        self.trend_panel.set_data(
+            params=charts.trend_params(detail["name"], detail["peer_label"]),
+            description=detail["t_text"], **{charts.TREND_DATA: detail["trend"]})
+        self.trend_panel.update(table=detail["trend"])
+
     def _on_country(self, change: dict | None = None) -> None:
         self._update_country_panels()
+
+    def _on_peers(self, change: dict | None = None) -> None:
+        """Other peers: only the trend chart changes (the drivers do not depend on them)."""
+        start = time.perf_counter()
+        self._show_trend(self._trend_detail(self.country.value, self.peers.value))
+        self.last_timings["peers"] = (time.perf_counter() - start) * 1000
 
     def _on_model(self, change: dict | None = None) -> None:
         start = time.perf_counter()
@@ -529,7 +554,7 @@ class RiskAssessment(LabWidget):
                  "vulnerability": tuple(self.vulnerability.value),
                  "lack_of_coping": tuple(self.lack_of_coping.value)}
         previous = (self._model, self.results, self._by_year, self._scored_by_year,
-                    self._arrays)
+                    self._arrays, self._risk_wide, self._reference)
         self._compute(model)
         year = int(self.year.value)
         try:
@@ -538,7 +563,7 @@ class RiskAssessment(LabWidget):
                 raise LabInputError(f"With this mapping no country has a risk score in {year}.")
         except LabInputError:
             (self._model, self.results, self._by_year, self._scored_by_year,
-             self._arrays) = previous
+             self._arrays, self._risk_wide, self._reference) = previous
             raise
         # new scores into the charts on screen: same charts, new rows
         res = self.results
