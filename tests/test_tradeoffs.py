@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from widgets import data
+from widgets.charts import nice_ticks
 from widgets.charts.tradeoffs import (
     BANDS_NAME,
     COUNTRIES_NAME,
     POINTS_NAME,
-    _ticks,
     band_json,
     change_chart,
     pair_params,
@@ -297,7 +297,7 @@ def test_pair_params_axes_domains_and_ticks():
 @given(lo=st.floats(0.001, 1e6), ratio=st.floats(1.01, 1e4), log=st.booleans())
 def test_ticks_lie_inside_the_domain_and_increase(lo, ratio, log):
     hi = lo * ratio
-    ticks = _ticks(lo, hi, log)
+    ticks = nice_ticks(lo, hi, log)
     assert ticks == sorted(set(ticks)) and len(ticks) >= 2
     assert all(lo - 1e-9 * hi <= t <= hi * (1 + 1e-9) for t in ticks)
 

@@ -19,6 +19,7 @@ in every lesson:
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import altair as alt
@@ -106,6 +107,44 @@ def colour_scale(direction: str, domain: list[float] | None = None, **kwargs: An
         args["domain"] = domain
     args.update(kwargs)
     return alt.Scale(**args)
+
+
+def nice_ticks(lo: float, hi: float, log: bool = False, most: int | None = None
+               ) -> list[float]:
+    """Round values between ``lo`` and ``hi`` to label an axis or a legend (data units).
+
+    On a log scale: 1-2-5 steps (powers of ten only if that gives more than
+    ``most``; finer steps if it gives fewer than four; round steps as on a
+    linear scale if the range is narrower still). On a linear scale: steps of
+    1, 2, 2.5 or 5 times a power of ten, at least two ticks.
+
+    >>> nice_ticks(3.0, 120.0, log=True)
+    [5.0, 10.0, 20.0, 50.0, 100.0]
+    >>> nice_ticks(300.0, 90000.0, log=True, most=6)
+    [1000.0, 10000.0]
+    >>> nice_ticks(41.0, 86.0)
+    [50.0, 60.0, 70.0, 80.0]
+    """
+    if log and lo > 0:
+        def series(mantissas: tuple[float, ...]) -> list[float]:
+            return [float(f"{m * 10.0 ** e:.6g}")
+                    for e in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1)
+                    for m in mantissas if lo <= m * 10.0 ** e <= hi]
+
+        ticks = series((1, 2, 5))
+        if most is not None and len(ticks) > most:
+            return series((1,))
+        for finer in ((1, 1.5, 2, 3, 5, 7), tuple(range(1, 10))):
+            if len(ticks) >= 4:
+                break
+            ticks = series(finer)
+        if len(ticks) >= 2:
+            return ticks
+    raw = (hi - lo) / 5  # at least two ticks: the step is under 2 * raw
+    magnitude = 10.0 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.ceil(lo / step) * step
+    return [round(first + k * step, 10) for k in range(int((hi - first) / step + 1e-9) + 1)]
 
 
 def describe(chart, text: str):

@@ -43,6 +43,7 @@ from widgets.charts import (
     describe,
     json_data,
     map_projection,
+    nice_ticks,
     world_map_data,
 )
 from widgets.charts._templates import spec_template
@@ -148,7 +149,8 @@ def legend_ticks(domain: Sequence[float], kind: str) -> list[float]:
 
     A log scale is drawn as a linear scale over log10 of the value (so that the
     scale type never changes between indicators and a new indicator needs no
-    new chart); its ticks are 1-2-5 steps, returned as their log10.
+    new chart); its ticks are :func:`widgets.charts.nice_ticks` on a log scale
+    (at most six), returned as their log10.
 
     >>> legend_ticks([2.8, 196.5], "log") == [math.log10(v) for v in (5, 10, 20, 50, 100)]
     True
@@ -157,17 +159,8 @@ def legend_ticks(domain: Sequence[float], kind: str) -> list[float]:
     """
     lo, hi = float(domain[0]), float(domain[1])
     if kind == "log":
-        ticks = [m * 10.0 ** e for e in range(math.floor(math.log10(lo)) - 1,
-                                              math.ceil(math.log10(hi)) + 1)
-                 for m in (1, 2, 5) if lo <= m * 10.0 ** e <= hi]
-        if len(ticks) > 6:  # keep powers of ten only
-            ticks = [t for t in ticks if math.isclose(math.log10(t) % 1, 0, abs_tol=1e-9)]
-        return [math.log10(t) for t in ticks]
-    raw = (hi - lo) / 5
-    magnitude = 10.0 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    first = math.ceil(lo / step) * step
-    return [round(first + k * step, 10) for k in range(int((hi - first) / step + 1e-9) + 1)]
+        return [math.log10(t) for t in nice_ticks(lo, hi, log=True, most=6)]
+    return nice_ticks(lo, hi)
 
 
 @cache

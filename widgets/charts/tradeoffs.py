@@ -27,7 +27,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from widgets.charts import OKABE_ITO, describe, json_data
+from widgets.charts import OKABE_ITO, describe, json_data, nice_ticks
 from widgets.charts._templates import spec_template
 from widgets.tradeoffs import LOG_SCALE_INDICATORS
 
@@ -70,32 +70,6 @@ def _key(indicator: str) -> str:
     return FIELD_KEYS.get(indicator, indicator)
 
 
-def _ticks(lo: float, hi: float, log: bool) -> list[float]:
-    """Axis ticks between ``lo`` and ``hi``: 1-2-5 steps on a log scale, round steps otherwise.
-
-    A log axis narrower than two of those steps gets round steps too.
-
-    >>> _ticks(3.0, 120.0, log=True)
-    [5.0, 10.0, 20.0, 50.0, 100.0]
-    >>> _ticks(41.0, 86.0, log=False)
-    [50.0, 60.0, 70.0, 80.0]
-    """
-    if log:
-        for mantissas in ((1, 2, 5), (1, 1.5, 2, 3, 5, 7), tuple(range(1, 10))):
-            ticks = [float(f"{m * 10.0 ** e:.6g}") for e in range(math.floor(math.log10(lo)),
-                                                                  math.ceil(math.log10(hi)) + 1)
-                     for m in mantissas if lo <= m * 10.0 ** e <= hi]
-            if len(ticks) >= 4:
-                return ticks
-        if len(ticks) >= 2:
-            return ticks  # (less than a decade wide: round steps as on a linear axis)
-    raw = (hi - lo) / 5  # at least two ticks: the step is under 2 * raw
-    mag = 10.0 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
-    first = math.ceil(lo / step) * step
-    return [float(f"{first + i * step:.10g}") for i in range(int((hi - first) // step) + 1)]
-
-
 def pair_params(points: pd.DataFrame, x: str, y: str) -> dict:
     """The explorer's parameter values for one pair of indicators.
 
@@ -123,10 +97,10 @@ def pair_params(points: pd.DataFrame, x: str, y: str) -> dict:
         if log:
             lo, hi = lo * 0.9, hi * 1.1
             domain = [math.log10(lo), math.log10(hi)]
-            ticks = [math.log10(t) for t in _ticks(lo, hi, log=True)]
+            ticks = [math.log10(t) for t in nice_ticks(lo, hi, log=True)]
         else:
             lo, hi = lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo)
-            domain, ticks = [lo, hi], _ticks(lo, hi, log=False)
+            domain, ticks = [lo, hi], nice_ticks(lo, hi)
         out |= {f"{axis}_log": log, f"{axis}_domain": [round(d, 6) for d in domain],
                 f"{axis}_ticks": [round(t, 6) for t in ticks]}
     return out

@@ -200,8 +200,13 @@ class IndexBuilder(LabWidget):
         self._set_preset_sliders(self.preset.value, chosen)
         self._rebuild_data()
         self._compute_scores()
-        self.rank_panel = ChartPanel(*self._chart_args(charts.ranking_chart, "ranking"))
-        self.map_panel = ChartPanel(*self._chart_args(charts.index_map, "map"))
+        # canvas: every change re-sorts ~190 bars and recolours every country, which
+        # canvas paints faster than SVG updates its elements (the descriptions and
+        # tables serve screen readers, as for the explorer's map)
+        self.rank_panel = ChartPanel(*self._chart_args(charts.ranking_chart, "ranking"),
+                                     renderer="canvas")
+        self.map_panel = ChartPanel(*self._chart_args(charts.index_map, "map"),
+                                    renderer="canvas")
         self.shift_panel = ChartPanel(*self._chart_args(charts.rank_shift_chart, "shift"))
         self.hdi_panel = ChartPanel(*self._chart_args(charts.hdi_scatter, "hdi"))
         self.mc_panel = ChartPanel(*self._mc_placeholder())
