@@ -16,6 +16,7 @@ equal weights, how the result relates to the HDI and how sure each rank is.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import time
 from typing import Any
@@ -647,11 +648,26 @@ class IndexBuilder(LabWidget):
         self._stale_uncertainty()
         self.last_timings["method"] = (time.perf_counter() - start) * 1000
 
+    @contextlib.contextmanager
+    def _sliders_after_charts(self):
+        """Hold the weight sliders' new values until the block has updated the charts.
+
+        A preset or a new set of indicators moves up to 19 sliders: their
+        messages went first and the browser applied them one by one before the
+        chart's new rows and weights. Held, they follow the chart's message.
+        """
+        with contextlib.ExitStack() as held:
+            held.enter_context(self.slider_box.hold_sync())
+            for slider in self._sliders_made.values():
+                held.enter_context(slider.hold_sync())
+            yield
+
     def _on_preset(self, change: dict | None = None) -> None:
         if self._updating:
             return
-        self._set_preset_sliders(self.preset.value, self.selected)
-        self._on_weights()
+        with self._sliders_after_charts():
+            self._set_preset_sliders(self.preset.value, self.selected)
+            self._on_weights()
 
     def _on_country(self, change: dict | None = None) -> None:
         for panel in (self.rank_panel, self.map_panel, self.hdi_panel):
@@ -663,6 +679,10 @@ class IndexBuilder(LabWidget):
                    "_rows_json")
 
     def _on_data_change(self, change: dict | None = None) -> None:
+        with self._sliders_after_charts():
+            self._apply_data_change()
+
+    def _apply_data_change(self) -> None:
         start = time.perf_counter()
         if not self.selected:
             raise LabInputError("No indicator is selected. Choose at least one indicator.")
