@@ -253,15 +253,17 @@ def trend_chart(trend: pd.DataFrame, country_name: str, peer_label: str, descrip
         point=True).encode(
         y="risk:Q",
         color=alt.Color("series:N", title=None,
-                        legend=alt.Legend(orient="bottom", labelExpr=series.replace(
+                        legend=alt.Legend(orient="bottom", labelLimit=420, labelExpr=series.replace(
                             "datum.series", "datum.value")),
                         scale=alt.Scale(domain=keys, range=[OKABE_ITO[5], OKABE_ITO[0]])),
         strokeDash=alt.StrokeDash("series:N", legend=None,
                                   scale=alt.Scale(domain=keys, range=[[1, 0], [5, 3]])),
         tooltip=[alt.Tooltip("series_label:N", title="Series"), alt.Tooltip("year:O"),
                  alt.Tooltip("risk:Q", title="Risk", format=".1f")])
+    # two lines: on one, a long peer group ("countries in Latin America and the
+    # Caribbean") ran past the chart's edge and was cut off
     title = alt.Title(alt.ExprRef(
-        "trend_country + ': risk over time; shaded = middle half of ' + trend_peers"))
+        "[trend_country + ': risk over time', 'Shaded: the middle half of ' + trend_peers]"))
     chart = alt.layer(band, lines).properties(width=520, height=260, title=title).add_params(
         *(alt.param(name=k, value=v) for k, v in trend_params(country_name, peer_label).items()))
     return describe(chart, description)
