@@ -106,10 +106,6 @@ def pair_params(points: pd.DataFrame, x: str, y: str) -> dict:
     return out
 
 
-def _pair_param_list(values: dict) -> list:
-    return [alt.param(name=k, value=v) for k, v in values.items()]
-
-
 def explorer_tables(points: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The explorer's embedded rows: indicator values by country and year, and the countries.
 
@@ -302,11 +298,12 @@ def spending_explorer(
         spending_scatter(bands, (pair["x_title"], pair["y_title"])),
         spending_over_time((_line_title(pair["x_short"], pair["x_unit"]),
                             _line_title(pair["y_short"], pair["y_unit"]))),
-                        data=json_data(rows, double_precision=6, name=POINTS_NAME)).add_params(
+        data=json_data(rows, double_precision=6, name=POINTS_NAME),
+    ).add_params(
         alt.param(name="year", value=int(year)),
         alt.param(name="highlight", value=list(highlight)),
         alt.param(name="grouped", value=bool(by_group)),
-        *_pair_param_list(pair),
+        *(alt.param(name=k, value=v) for k, v in pair.items()),
     ).resolve_scale(color="independent", strokeDash="independent").properties(
         spacing=24, datasets={COUNTRIES_NAME: json.loads(countries.to_json(orient="records"))})
     return describe(chart, description or "Scatter and lines over time.")
