@@ -83,6 +83,25 @@ JS_LAST_DRAW = """
   const last = Math.max(0, ...els.map((e) => window.__hsl.draw.get(e) || 0));
   return {last, painted: window.__hsl.painted, t0: window.__hsl.t0, now: performance.now()}; }
 """
+# Waits in the page for the chart's redraw after the input: drawn after the input
+# and after ``before``, quiet for 150 ms, and painted since; returns the latency
+# (ms) or null after ``timeout`` ms. Checking inside the page (every 25 ms, over
+# the output area's own charts) keeps the measuring off the page's main thread
+# and off the machine's two cores: polling from Python cost a round trip through
+# Playwright and a search of the whole page every 20 ms.
+JS_WAIT_DRAW = """
+async ([oi, before, timeout]) => {
+  const H = window.__hsl, start = performance.now();
+  const o = document.querySelector('[data-hsl-out="' + oi + '"]');
+  const last = () => { const els = o ? o.querySelectorAll('.vega-embed canvas, .vega-embed svg.marks') : [];
+    let m = 0; for (const e of els) m = Math.max(m, H.draw.get(e) || 0); return m; };
+  while (performance.now() - start < timeout) {
+    await new Promise((r) => setTimeout(r, 25));
+    const l = last(), now = performance.now();
+    if (H.t0 && l > Math.max(before, H.t0) && now - l > 150 && H.painted >= l) return H.painted - H.t0;
+  }
+  return null; }
+"""
 
 
 # -- the machine ---------------------------------------------------------------
@@ -200,16 +219,7 @@ def measure_control(lp: harness.LessonPage, control: dict, reps: int) -> dict:
                          and c["out"] == control["out"] and c["label"] == control["label"]]
                 if fresh:
                     control = fresh[0]
-        deadline = time.monotonic() + MISS_AFTER
-        result = None
-        while time.monotonic() < deadline:
-            s = page.evaluate(JS_LAST_DRAW, control["out"])
-            # Redrawn after the input, quiet for 150 ms, and painted since.
-            if s["t0"] and s["last"] > max(before, s["t0"]) and s["now"] - s["last"] > 150 \
-                    and s["painted"] >= s["last"]:
-                result = s["painted"] - s["t0"]
-                break
-            page.wait_for_timeout(20)
+        result = page.evaluate(JS_WAIT_DRAW, [control["out"], before, MISS_AFTER * 1000])
         if result is None:
             misses += 1
             if misses >= 3 and not samples:
