@@ -135,6 +135,31 @@ def test_indicator_change_swaps_rows_and_parameters_not_the_chart(explorer):
     assert explorer.panel.chart.params.ind_label == "Under-5 mortality"
 
 
+def test_every_indicator_is_prepared_once_and_shared(explorer):
+    # choosing an indicator sends text made when the first explorer opened
+    other = IndicatorExplorer("life_expectancy")
+    assert other._cache is explorer._cache
+    for _, ind in explorer.indicator.options:
+        prepared = explorer._cache[ind]
+        assert prepared["rows"].startswith("[{") and prepared["params"]["ind_label"]
+    other.indicator.value = "homicide_rate"
+    sent = other.panel.chart._py_to_js_updates[0]["value"]
+    assert sent is explorer._cache["homicide_rate"]["rows"]
+
+
+def test_indicator_change_sends_the_chart_before_the_slider(monkeypatch):
+    # the slider's new bounds make the browser lay the page out: they follow the rows
+    ex = IndicatorExplorer("under5_mortality")
+    order = []
+    monkeypatch.setattr(type(ex.panel.chart), "send_state",
+                        lambda self, key=None: order.append("chart"))
+    monkeypatch.setattr(type(ex.year), "send_state",
+                        lambda self, key=None: order.append("slider"))
+    ex.indicator.value = "food_insecurity"  # fewer years: the slider's bounds change
+    assert "chart" in order and "slider" in order
+    assert order.index("chart") < order.index("slider")
+
+
 def test_year_without_data_is_a_message_not_a_crash():
     ex = IndicatorExplorer("food_insecurity", year=1995)
     assert "no data for 1995" in ex.message_text

@@ -78,6 +78,19 @@ def _params_stub() -> alt.TopLevelMixin:
                            *[alt.param(name=k, value=v) for k, v in shown.items()])
 
 
+#: Each indicator's prepared rows, parameters and rankings, shared by the explorers
+#: of a kernel, and made again only if the datasets are loaded again.
+_PREPARED: dict[str, Any] = {"datasets": None, "store": {}}
+
+
+def _prepared_store() -> dict[str, dict[str, Any]]:
+    """The shared per-indicator store for the datasets loaded now."""
+    loaded = data._panel()  # the cached panel: one object while the kernel runs
+    if _PREPARED["datasets"] is not loaded:
+        _PREPARED.update(datasets=loaded, store={})
+    return _PREPARED["store"]
+
+
 class IndicatorExplorer(LabWidget):
     """Explore one indicator on a world map, year by year, and compare countries.
 
@@ -102,7 +115,7 @@ class IndicatorExplorer(LabWidget):
         self._names = dict(zip(self._countries["iso3"], self._countries["name"], strict=True))
         self._panel = data.load_panel()
         self._all_years = sorted(self._panel["year"].unique().tolist())
-        self._cache: dict[str, dict[str, Any]] = {}
+        self._cache = _prepared_store()
         self._clicked: set[str] = set()
         self._filter_cache: dict[tuple[str, str], set[str]] = {}
         self._year_sent: int | None = None  # year already sent with an indicator's rows
@@ -152,6 +165,10 @@ class IndicatorExplorer(LabWidget):
         # reports the spec's parameter values back; put the controls' values again.
         self.panel.chart.observe(self.safe(self._keep_params), names="_params")
 
+        # Every indicator's rows and parameters are made now (about 1 s, once per
+        # kernel: explorers share them), so that choosing one only sends prepared text.
+        for _, ind in self.indicator.options:
+            self._indicator_data(ind)
         self._show_indicator(indicator, year)
         self.region.value = region if region in self.region.options else ALL
         self.income.value = income if income in self.income.options else ALL
@@ -209,12 +226,16 @@ class IndicatorExplorer(LabWidget):
             long = long.rename(columns={indicator: "value"})
             years_with = sorted(long["year"].unique().tolist())
             wide = wide_by_year(long, self._countries, self._all_years)
+            span = (years_with[0], years_with[-1]) if years_with else None
             self._cache[indicator] = {
                 "info": info,
                 "by_year": split_by_year(long, info.direction),
                 "years": years_with,
                 "wide": wide,
-                "spec": None,
+                # what the chart on screen gets for this indicator: JSON text and parameters
+                "rows": chart_rows(wide, info.short_label),
+                "params": indicator_params(wide, self._all_years, info.short_label, info.unit,
+                                           info.direction, span),
             }
         return self._cache[indicator]
 
@@ -232,6 +253,13 @@ class IndicatorExplorer(LabWidget):
             wanted = years[-1]
         self._clicked = set()
         self._current = indicator
+        # The slider's new bounds and value reach the browser after the chart's rows
+        # (each is a message that makes the browser lay the page out again).
+        with self.year.hold_sync(), self.play.hold_sync():
+            self._show_indicator_held(d, wanted)
+
+    def _show_indicator_held(self, d: dict[str, Any], wanted: int) -> None:
+        info, years = d["info"], d["years"]
         with self.year.hold_trait_notifications(), self.play.hold_trait_notifications():
             self.year.min, self.year.max = self._all_years[0], self._all_years[-1]
             self.play.min, self.play.max = self._all_years[0], self._all_years[-1]
@@ -239,10 +267,6 @@ class IndicatorExplorer(LabWidget):
             self.year.min, self.play.min = years[0], years[0]
         if self.spec:
             # another indicator: new rows and parameter values into the chart on screen
-            if "rows" not in d:  # JSON text and parameter values, made once per indicator
-                d["rows"] = chart_rows(d["wide"], info.short_label)
-                d["params"] = indicator_params(d["wide"], self._all_years, info.short_label,
-                                               info.unit, info.direction, (years[0], years[-1]))
             params = {"year": int(wanted), **d["params"]}
             self._year_sent = int(wanted)  # travels with the rows: _on_year need not send it
             self.panel.set_data(params=params, description=self._describe(wanted),
