@@ -18,6 +18,7 @@ from widgets.charts.explore import (
     VALUES_NAME,
     coverage_country_chart,
     coverage_country_rows,
+    coverage_labels,
     coverage_year_chart,
     coverage_year_rows,
     explorer_chart,
@@ -230,10 +231,18 @@ def test_coverage_heat_map_rows_come_in_display_order():
     """The heat-maps do not sort in the browser: indicators in catalogue order,
     countries A-Z, years ascending."""
     cov = coverage_by_country(PANEL, ["hdi", "gini"], ["Z", "A", "C"], (2000, 2001))
-    rows = coverage_country_rows(cov, {"hdi": "HDI", "gini": "Gini"},
-                                 {"Z": "Aa", "A": "Zz", "C": "Mm"})
-    assert rows["label"].tolist() == ["HDI"] * 3 + ["Gini"] * 3
-    assert rows["country"].tolist()[:3] == ["Aa", "Mm", "Zz"]
+    rows = coverage_country_rows(cov, {"Z": "Aa", "A": "Zz", "C": "Mm"})
+    assert rows["country"].tolist() == ["Aa", "Mm", "Zz"]
+    assert coverage_labels(cov, {"hdi": "HDI", "gini": "Gini"}) == ["HDI", "Gini"]
+    # each country's lists follow the labels' order, cell for cell
+    by_cell = cov.set_index(["iso3", "indicator"])
+    for code, row in zip(["Z", "C", "A"], rows.itertuples(), strict=True):
+        for k, ind in enumerate(["hdi", "gini"]):
+            cell = by_cell.loc[(code, ind)]
+            assert row.n_years[k] == cell["n_years"]
+            assert row.share[k] == round(cell["share"], 1)
+            assert row.latest[k] == (None if pd.isna(cell["latest_year"])
+                                     else int(cell["latest_year"]))
     by_year = coverage_by_year(PANEL, ["hdi", "gini"], iso3s=["A", "B"])
     rows = coverage_year_rows(by_year.iloc[::-1], {"hdi": "HDI", "gini": "Gini"})
     assert rows["label"].iloc[0] == "Gini" and rows["year"].is_monotonic_increasing is False
@@ -385,4 +394,9 @@ def test_coverage_charts_encode_share():
     rows = json.loads(spec2["data"]["values"])
     assert spec2["data"]["name"] == "coverage_by_country"
     assert {r["country"] for r in rows} == {"Aland", "B"}
+    # one row per country, unfolded in the browser into one cell per indicator
+    flatten = [t for t in spec2["transform"] if "flatten" in t][0]["flatten"]
+    assert set(flatten) == {"share", "n_years", "latest", "label"}
+    params = {p["name"]: p["value"] for p in spec2["params"]}
+    assert params["coverage_labels"] == ["HDI"] and params["coverage_title"] == "t"
     assert isinstance(coverage_country_chart(cc, {}, {}, "d", "t"), alt.Chart)

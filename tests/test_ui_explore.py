@@ -272,12 +272,17 @@ def test_coverage_views_follow_controls():
     assert set(country_rows["Country"]) == set(data.load_countries(regions="Oceania")["name"])
     assert (country_rows["Years in range"] == 6).all()
     spec = cov.country_panel.chart.spec
+    sent = []  # every batch of updates the chart on screen gets
+    cov.country_panel.chart.observe(lambda c: sent.append(c["new"]), names="_py_to_js_updates")
     cov.region.value = "Europe"
     assert "Europe" in cov.country_panel.description_text
-    # swapped into the chart on screen: rows, title and description, no new spec sent
-    updates = {u["namespace"]: u for u in cov.country_panel.chart._py_to_js_updates}
+    # swapped into the chart on screen: rows and title first, then the description;
+    # no new spec sent
+    assert [u["namespace"] for batch in sent for u in batch] == ["data", "description"]
+    updates = {u["namespace"]: u for batch in sent for u in batch}
     europe = set(data.load_countries(regions="Europe")["name"])
     assert {r["country"] for r in json.loads(updates["data"]["value"])} == europe
+    assert len(cov.country_panel.chart.params.coverage_labels) == len(food)
     assert "Europe" in cov.country_panel.chart.params.coverage_title
     assert updates["description"]["value"] == cov.country_panel.description_text
     assert cov.country_panel.chart.spec["data"]["values"] != spec["data"]["values"]

@@ -382,12 +382,18 @@ def coverage_by_country(
     inds = list(indicators)
     # one pass in numpy (a region × indicator grid has up to ~10,000 cells)
     where = pd.Index(countries).get_indexer(rows["iso3"])
-    present = rows[inds].notna().to_numpy()
     counts = np.zeros((len(countries), len(inds)), dtype=int)
-    np.add.at(counts, where, present)
     latest = np.full((len(countries), len(inds)), -1, dtype=int)
-    year_of = rows["year"].to_numpy(dtype=int)[:, None]
-    np.maximum.at(latest, where, np.where(present, year_of, -1))
+    if len(rows):
+        # rows grouped by country, then one sum and one maximum per group (reduceat)
+        order = np.argsort(where, kind="stable")
+        where = where[order]
+        present = rows[inds].notna().to_numpy()[order]
+        year_of = rows["year"].to_numpy(dtype=int)[order][:, None]
+        starts = np.flatnonzero(np.r_[True, where[1:] != where[:-1]])
+        counts[where[starts]] = np.add.reduceat(present.astype(int), starts, axis=0)
+        latest[where[starts]] = np.maximum.reduceat(np.where(present, year_of, -1), starts,
+                                                    axis=0)
     # long format, indicator by indicator (each with every country in order)
     n_years_col = counts.T.ravel()
     latest_col = latest.T.ravel().astype(float)

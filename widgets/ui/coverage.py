@@ -21,6 +21,7 @@ from widgets.charts.explore import (
     COVERAGE_YEARS,
     coverage_country_chart,
     coverage_country_rows,
+    coverage_labels,
     coverage_year_chart,
     coverage_year_rows,
 )
@@ -53,6 +54,8 @@ class DataCoverage(LabWidget):
         self._groups = data.indicators_by_dimension()
         self._labels = {i: data.indicator_info(i).short_label
                         for ids in self._groups.values() for i in ids}
+        # the heat-maps' row labels, "Health · Under-5 mortality", made once
+        self._row_labels = {i: self._row_label(i) for i in self._labels}
         self._panel = data.load_panel()
         all_ids = [i for ids in self._groups.values() for i in ids]
         first, last = int(self._panel["year"].min()), int(self._panel["year"].max())
@@ -113,7 +116,7 @@ class DataCoverage(LabWidget):
     def _year_view(self):
         ids = self._indicators()
         cov = self._by_year[self._by_year["indicator"].isin(ids)]
-        labels = {i: self._row_label(i) for i in ids}
+        labels = {i: self._row_labels[i] for i in ids}
         share = cov.groupby("indicator")["share"]
         best = share.mean().idxmax()
         worst = share.mean().idxmin()
@@ -149,37 +152,52 @@ class DataCoverage(LabWidget):
         self._on_country_view(change)
 
     # -- country × indicator ------------------------------------------------
-    def _country_view(self):
+    def _country_coverage(self) -> pd.DataFrame:
+        """Coverage of the region's countries; sets the heat-map's rows and title."""
         region = self.region.value if hasattr(self, "region") else "Africa"
         years = self.years.value if hasattr(self, "years") else (2000, 2022)
-        ids = self._indicators()
         codes = countries_in(self._countries, region=region)
-        cov = coverage_by_country(self._panel, ids, codes, years)
-        labels = {i: self._row_label(i) for i in ids}
+        cov = coverage_by_country(self._panel, self._indicators(), codes, years)
+        where = "all countries" if region == ALL else region
+        self._country_where = where
+        self._country_title = f"Which countries have data? ({where}, {years[0]}–{years[1]})"
+        self._country_rows = coverage_country_rows(cov, self._names)
+        self._country_labels = coverage_labels(cov, self._row_labels)
+        return cov
+
+    def _country_text(self, cov: pd.DataFrame) -> str:
+        years = self.years.value if hasattr(self, "years") else (2000, 2022)
         per_country = cov.groupby("iso3")["share"].mean()
         worst = per_country.nsmallest(3)
-        none = cov[cov["n_years"] == 0]
-        where = "all countries" if region == ALL else region
-        text = (
-            f"Share of the years {years[0]}–{years[1]} with a value, for each country in {where}"
-            f" and each indicator ({self._dimension_text()}). Thinnest data: "
-            + ", ".join(f"{self._names.get(c, c)} ({v:.0f}%)" for c, v in worst.items())
-            + f". {len(none)} of {len(cov)} country-indicator cells have no value at all in"
+        n_none = int((cov["n_years"] == 0).sum())
+        return (
+            f"Share of the years {years[0]}–{years[1]} with a value, for each country in "
+            f"{self._country_where} and each indicator ({self._dimension_text()}). Thinnest "
+            "data: " + ", ".join(f"{self._names.get(c, c)} ({v:.0f}%)" for c, v in worst.items())
+            + f". {n_none} of {len(cov)} country-indicator cells have no value at all in"
             " these years."
         )
-        table = pd.DataFrame({
-            "Country": cov["iso3"].map(self._names), "Indicator": cov["indicator"].map(labels),
+
+    def _country_table(self, cov: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({
+            "Country": cov["iso3"].map(self._names),
+            "Indicator": cov["indicator"].map(self._row_labels),
             "Years with data": cov["n_years"], "Years in range": cov["years_in_range"],
             "Share (%)": cov["share"], "Latest year": cov["latest_year"]})
-        self._country_title = f"Which countries have data? ({where}, {years[0]}–{years[1]})"
-        self._country_rows = coverage_country_rows(cov, labels, self._names)
-        if hasattr(self, "country_panel"):
-            return None, text, table
+
+    def _country_view(self):
+        cov = self._country_coverage()
+        text = self._country_text(cov)
+        labels = {i: self._row_labels[i] for i in self._indicators()}
         chart = coverage_country_chart(cov, labels, self._names, text, self._country_title)
-        return chart, text, table
+        return chart, text, self._country_table(cov)
 
     def _on_country_view(self, change: dict) -> None:
-        _, text, table = self._country_view()
-        self.country_panel.set_data(params={"coverage_title": self._country_title},
-                                    description=text, **{COVERAGE_COUNTRIES: self._country_rows})
-        self.country_panel.update(table=table)
+        cov = self._country_coverage()
+        # The rows go first; the description and the table (made only when shown)
+        # follow in their own message, while the browser draws.
+        self.country_panel.set_data(params={"coverage_title": self._country_title,
+                                            "coverage_labels": self._country_labels},
+                                    **{COVERAGE_COUNTRIES: self._country_rows})
+        self.country_panel.set_data(description=self._country_text(cov))
+        self.country_panel.update(table=lambda: self._country_table(cov))
