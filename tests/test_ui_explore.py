@@ -286,10 +286,20 @@ def test_coverage_views_follow_controls():
     assert "Europe" in cov.country_panel.chart.params.coverage_title
     assert updates["description"]["value"] == cov.country_panel.description_text
     assert cov.country_panel.chart.spec["data"]["values"] != spec["data"]["values"]
+    order = []  # (chart, what) in the order the messages leave
+    for name, panel in (("years", cov.year_panel), ("countries", cov.country_panel)):
+        panel.chart.observe(lambda c, name=name: order.extend(
+            (name, u["namespace"]) for u in c["new"]), names="_py_to_js_updates")
+    year_sent = []
+    cov.year_panel.chart.observe(lambda c: year_sent.extend(c["new"]), names="_py_to_js_updates")
     cov.dimension.value = "political"
     assert "political security" in cov.year_panel.description_text
-    rows = json.loads(cov.year_panel.chart._py_to_js_updates[0]["value"])
+    # both heat-maps' rows leave before either description
+    assert order == [("years", "data"), ("countries", "data"),
+                     ("years", "description"), ("countries", "description")]
+    rows = json.loads(next(u["value"] for u in year_sent if u["namespace"] == "data"))
     assert {r["label"].split(" · ")[0] for r in rows} == {"Political"}
+    assert cov.year_panel.table_data["Indicator"].str.startswith("Political").all()
     assert cov.get_state() == {"dimension": "political", "region": "Europe",
                                "years": [2015, 2020]}
 

@@ -113,43 +113,54 @@ class DataCoverage(LabWidget):
         return "all dimensions" if value == ALL_DIMENSIONS else data.DIMENSIONS[value].lower()
 
     # -- indicator × year ---------------------------------------------------
-    def _year_view(self):
+    def _year_coverage(self) -> tuple[pd.DataFrame, dict[str, str]]:
+        """Coverage by year of the dimension's indicators; sets the heat-map's rows."""
         ids = self._indicators()
         cov = self._by_year[self._by_year["indicator"].isin(ids)]
         labels = {i: self._row_labels[i] for i in ids}
-        share = cov.groupby("indicator")["share"]
-        best = share.mean().idxmax()
-        worst = share.mean().idxmin()
+        self._year_rows = coverage_year_rows(cov, labels)
+        return cov, labels
+
+    def _year_text(self, cov: pd.DataFrame, labels: dict[str, str]) -> str:
+        share = cov.groupby("indicator")["share"].mean()
+        best, worst = share.idxmax(), share.idxmin()
         n = int(cov["n_countries"].iloc[0])
         recent = cov[cov["year"] >= cov["year"].max() - 4]
         gaps = int((recent["share"] < 50).sum())
-        text = (
+        return (
             f"Share of the {n} countries with a value, for each indicator ({self._dimension_text()})"
-            f" and year. Best covered: {labels[best]} ({share.mean()[best]:.0f}% of country-years);"
-            f" least covered: {labels[worst]} ({share.mean()[worst]:.0f}%). In the last five years"
+            f" and year. Best covered: {labels[best]} ({share[best]:.0f}% of country-years);"
+            f" least covered: {labels[worst]} ({share[worst]:.0f}%). In the last five years"
             f" {gaps} indicator-years have data for fewer than half of the countries. Pale cells"
             f" are well covered; dark cells are gaps — a missing value is not a zero."
         )
-        table = cov.assign(indicator=cov["indicator"].map(labels))[
+
+    @staticmethod
+    def _year_table(cov: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+        return cov.assign(indicator=cov["indicator"].map(labels))[
             ["indicator", "year", "n_with_data", "n_countries", "share"]].rename(columns={
                 "indicator": "Indicator", "year": "Year", "n_with_data": "Countries with data",
                 "n_countries": "Countries", "share": "Share with data (%)"})
-        self._year_rows = coverage_year_rows(cov, labels)
-        if hasattr(self, "year_panel"):
-            return None, text, table
+
+    def _year_view(self):
+        cov, labels = self._year_coverage()
+        text = self._year_text(cov, labels)
         chart = coverage_year_chart(cov, labels, text, "Which years have data? (all countries)")
-        return chart, text, table
+        return chart, text, self._year_table(cov, labels)
 
     def _row_label(self, ind: str) -> str:
         dim = data.indicator_info(ind).dimension
         return f"{DIMENSION_SHORT.get(dim, dim)} · {self._labels[ind]}"
 
     def _on_dimension(self, change: dict) -> None:
-        _, text, table = self._year_view()
-        # new rows into the heat-map on screen (no rebuild)
-        self.year_panel.set_data(description=text, **{COVERAGE_YEARS: self._year_rows})
-        self.year_panel.update(table=table)
-        self._on_country_view(change)
+        # Both heat-maps' new rows first (swapped into the charts on screen), then
+        # their descriptions and tables, while the browser draws.
+        by_year, labels = self._year_coverage()
+        self.year_panel.set_data(**{COVERAGE_YEARS: self._year_rows})
+        by_country = self._send_country_rows()
+        self.year_panel.set_data(description=self._year_text(by_year, labels))
+        self.year_panel.update(table=lambda: self._year_table(by_year, labels))
+        self._describe_country_view(by_country)
 
     # -- country × indicator ------------------------------------------------
     def _country_coverage(self) -> pd.DataFrame:
@@ -193,11 +204,17 @@ class DataCoverage(LabWidget):
         return chart, text, self._country_table(cov)
 
     def _on_country_view(self, change: dict) -> None:
-        cov = self._country_coverage()
         # The rows go first; the description and the table (made only when shown)
         # follow in their own message, while the browser draws.
+        self._describe_country_view(self._send_country_rows())
+
+    def _send_country_rows(self) -> pd.DataFrame:
+        cov = self._country_coverage()
         self.country_panel.set_data(params={"coverage_title": self._country_title,
                                             "coverage_labels": self._country_labels},
                                     **{COVERAGE_COUNTRIES: self._country_rows})
+        return cov
+
+    def _describe_country_view(self, cov: pd.DataFrame) -> None:
         self.country_panel.set_data(description=self._country_text(cov))
         self.country_panel.update(table=lambda: self._country_table(cov))
