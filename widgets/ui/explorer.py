@@ -165,7 +165,7 @@ class IndicatorExplorer(LabWidget):
         # reports the spec's parameter values back; put the controls' values again.
         self.panel.chart.observe(self.safe(self._keep_params), names="_params")
 
-        # Every indicator's rows and parameters are made now (about 1 s, once per
+        # Every indicator's rows and parameters are made now (about 0.6 s, once per
         # kernel: explorers share them), so that choosing one only sends prepared text.
         for _, ind in self.indicator.options:
             self._indicator_data(ind)
