@@ -396,7 +396,11 @@ def test_coverage_charts_encode_share():
     assert {r["country"] for r in rows} == {"Aland", "B"}
     # one row per country, unfolded in the browser into one cell per indicator
     flatten = [t for t in spec2["transform"] if "flatten" in t][0]["flatten"]
-    assert set(flatten) == {"share", "n_years", "latest", "label"}
+    assert set(flatten) == {"share", "n_years", "latest", "label", "k"}
+    # explicit orders: a swapped-in region or dimension must not keep the old order
+    assert spec2["encoding"]["y"]["sort"] == "ascending"
+    assert spec2["encoding"]["x"]["sort"] == {"field": "k", "op": "min"}
+    assert spec["encoding"]["y"]["sort"] == {"field": "order", "op": "min"}
     params = {p["name"]: p["value"] for p in spec2["params"]}
     assert params["coverage_labels"] == ["HDI"] and params["coverage_title"] == "t"
     assert isinstance(coverage_country_chart(cc, {}, {}, "d", "t"), alt.Chart)

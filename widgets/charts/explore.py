@@ -489,14 +489,17 @@ def coverage_year_chart(coverage: pd.DataFrame, labels: dict[str, str], descript
     'rect'
     """
     rows = json_data(coverage_year_rows(coverage, labels), name=COVERAGE_YEARS)
-    # Rows arrive in display order (sort=None: no sorting pass in the browser) and
-    # the gaps between cells are band padding, not a stroke drawn round each cell.
+    # The rows are ordered by an explicit sort: with sort=None, Vega keeps the order
+    # a label first had, so after another dimension (rows swapped in place) the
+    # labels seen before stayed on top. The gaps between cells are band padding,
+    # not a stroke drawn round each cell.
     # aria=False: a canvas cannot expose one description per cell anyway (the data
     # table can), and skipping them saves a string per cell at every redraw.
     chart = alt.Chart(rows).mark_rect(aria=False).encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=-90, labelOverlap=True),
                 scale=alt.Scale(paddingInner=_CELL_GAP)),
-        y=alt.Y("label:N", title=None, sort=None, scale=alt.Scale(paddingInner=_CELL_GAP)),
+        y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("order", op="min"),
+                scale=alt.Scale(paddingInner=_CELL_GAP)),
         color=alt.Color("share:Q", title="Countries with data (%)",
                         scale=colour_scale("higher_is_better", domain=[0, 100]),
                         legend=alt.Legend(orient="top", gradientLength=200)),
@@ -570,15 +573,19 @@ def coverage_country_chart(coverage: pd.DataFrame, labels: dict[str, str],
     ('Years with data (%)', {'name': 'coverage_title', 'value': 't'})
     """
     rows = json_data(coverage_country_rows(coverage, names), name=COVERAGE_COUNTRIES)
-    # one row per country with a list per field: unfolded here, a cell per indicator
+    # One row per country with a list per field, unfolded here into a cell per
+    # indicator; ``k`` is the indicator's place, which orders the columns. Both axes
+    # sort explicitly (see coverage_year_chart): countries A-Z, indicators by ``k``.
     chart = alt.Chart(rows).transform_calculate(
-        label="coverage_labels",
-    ).transform_flatten(["share", "n_years", "latest", "label"]).transform_calculate(
+        label="coverage_labels", k="sequence(length(coverage_labels))",
+    ).transform_flatten(["share", "n_years", "latest", "label", "k"]).transform_calculate(
         latest_text="isValid(datum.latest) ? '' + datum.latest : 'none'",
     ).mark_rect(aria=False).encode(  # canvas: see coverage_year_chart
-        x=alt.X("label:N", title=None, sort=None, scale=alt.Scale(paddingInner=_CELL_GAP),
+        x=alt.X("label:N", title=None, sort=alt.EncodingSortField("k", op="min"),
+                scale=alt.Scale(paddingInner=_CELL_GAP),
                 axis=alt.Axis(labelAngle=-50, labelLimit=160, orient="top")),
-        y=alt.Y("country:N", title=None, sort=None, scale=alt.Scale(paddingInner=_CELL_GAP)),
+        y=alt.Y("country:N", title=None, sort="ascending",
+                scale=alt.Scale(paddingInner=_CELL_GAP)),
         color=alt.Color("share:Q", title="Years with data (%)",
                         scale=colour_scale("higher_is_better", domain=[0, 100]),
                         legend=alt.Legend(orient="bottom", gradientLength=200)),
