@@ -228,7 +228,7 @@ def test_coverage_by_country_equals_counting_one_cell_at_a_time(region, first, l
 
 
 def test_coverage_heat_map_rows_come_in_display_order():
-    """The heat-maps do not sort in the browser: indicators in catalogue order,
+    """The heat-maps' rows come in the order the charts show: indicators in catalogue order,
     countries A-Z, years ascending."""
     cov = coverage_by_country(PANEL, ["hdi", "gini"], ["Z", "A", "C"], (2000, 2001))
     rows = coverage_country_rows(cov, {"Z": "Aa", "A": "Zz", "C": "Mm"})

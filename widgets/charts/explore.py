@@ -471,7 +471,7 @@ def coverage_year_rows(coverage: pd.DataFrame, labels: dict[str, str]) -> pd.Dat
         "year": coverage["year"].to_numpy(), "share": coverage["share"].round(1).to_numpy(),
         "n_with_data": coverage["n_with_data"].to_numpy(),
         "n_countries": coverage["n_countries"].to_numpy()})
-    # display order: indicators as given, then years (the chart does not sort)
+    # display order: indicators as given (``order``, which the chart sorts by), then years
     return out.sort_values(["order", "year"], kind="stable").reset_index(drop=True)
 
 
@@ -539,7 +539,7 @@ def coverage_country_rows(coverage: pd.DataFrame, names: dict[str, str]) -> pd.D
     latest[ci, ii] = coverage["latest_year"].fillna(-1).to_numpy(dtype=int)
     in_range = int(coverage["years_in_range"].iloc[0]) if len(coverage) else 0
     country = [names.get(c, c) for c in codes]
-    order = sorted(range(len(codes)), key=lambda k: country[k])  # A-Z: the chart does not sort
+    order = sorted(range(len(codes)), key=lambda k: country[k])  # A-Z, as the chart sorts
     return pd.DataFrame({
         "country": [country[k] for k in order],
         "years_in_range": in_range,
