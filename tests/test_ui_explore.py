@@ -267,7 +267,8 @@ def test_coverage_views_follow_controls():
     year_rows = cov.year_panel.table_data
     food = set(data.indicators_by_dimension()["food"])
     labels = {data.indicator_info(i).short_label for i in food}
-    assert {s.split(" · ")[1] for s in year_rows["Indicator"]} == labels
+    # one dimension: the indicators' own labels, no "Food · " in front of each
+    assert set(year_rows["Indicator"]) == labels
     country_rows = cov.country_panel.table_data
     assert set(country_rows["Country"]) == set(data.load_countries(regions="Oceania")["name"])
     assert (country_rows["Years in range"] == 6).all()
@@ -298,8 +299,17 @@ def test_coverage_views_follow_controls():
     assert order == [("years", "data"), ("countries", "data"),
                      ("years", "description"), ("countries", "description")]
     rows = json.loads(next(u["value"] for u in year_sent if u["namespace"] == "data"))
-    assert {r["label"].split(" · ")[0] for r in rows} == {"Political"}
-    assert cov.year_panel.table_data["Indicator"].str.startswith("Political").all()
+    political = {data.indicator_info(i).short_label
+                 for i in data.indicators_by_dimension()["political"]}
+    assert {r["label"] for r in rows} == political
+    assert set(cov.year_panel.table_data["Indicator"]) == political
+    assert set(cov.country_panel.chart.params.coverage_labels) == political
+    cov.dimension.value = "all"  # every dimension: each label says which it belongs to
+    from widgets.ui.explorer import DIMENSION_SHORT
+    assert {s.split(" · ")[0] for s in cov.country_panel.chart.params.coverage_labels} == {
+        DIMENSION_SHORT[d] for d in data.indicators_by_dimension()}
+    assert "Political · " + sorted(political)[0] in set(cov.year_panel.table_data["Indicator"])
+    cov.dimension.value = "political"
     assert cov.get_state() == {"dimension": "political", "region": "Europe",
                                "years": [2015, 2020]}
 
@@ -307,7 +317,7 @@ def test_coverage_views_follow_controls():
 def test_coverage_counts_match_the_panel():
     cov = DataCoverage(dimension="food", region="Africa", years=(2000, 2022))
     t = cov.year_panel.table_data
-    row = t[(t["Indicator"] == "Food · Undernourishment") & (t["Year"] == 2020)].iloc[0]
+    row = t[(t["Indicator"] == "Undernourishment") & (t["Year"] == 2020)].iloc[0]
     expected = len(data.indicator_series("undernourishment", year=2020))
     assert row["Countries with data"] == expected
 

@@ -54,7 +54,7 @@ class DataCoverage(LabWidget):
         self._groups = data.indicators_by_dimension()
         self._labels = {i: data.indicator_info(i).short_label
                         for ids in self._groups.values() for i in ids}
-        # the heat-maps' row labels, "Health · Under-5 mortality", made once
+        # the heat-maps' labels with all dimensions shown, "Health · Under-5 mortality", made once
         self._row_labels = {i: self._row_label(i) for i in self._labels}
         self._panel = data.load_panel()
         all_ids = [i for ids in self._groups.values() for i in ids]
@@ -108,6 +108,11 @@ class DataCoverage(LabWidget):
             return [i for ids in self._groups.values() for i in ids]
         return list(self._groups[dim])
 
+    def _shown_labels(self) -> dict[str, str]:
+        """Indicator labels on the heat-maps: with the dimension in front only when all are shown."""
+        value = getattr(self, "dimension", None)
+        return self._row_labels if value is None or value.value == ALL_DIMENSIONS else self._labels
+
     def _dimension_text(self) -> str:
         value = self.dimension.value if hasattr(self, "dimension") else ALL_DIMENSIONS
         return "all dimensions" if value == ALL_DIMENSIONS else data.DIMENSIONS[value].lower()
@@ -117,7 +122,8 @@ class DataCoverage(LabWidget):
         """Coverage by year of the dimension's indicators; sets the heat-map's rows."""
         ids = self._indicators()
         cov = self._by_year[self._by_year["indicator"].isin(ids)]
-        labels = {i: self._row_labels[i] for i in ids}
+        shown = self._shown_labels()
+        labels = {i: shown[i] for i in ids}
         self._year_rows = coverage_year_rows(cov, labels)
         return cov, labels
 
@@ -173,7 +179,7 @@ class DataCoverage(LabWidget):
         self._country_where = where
         self._country_title = f"Which countries have data? ({where}, {years[0]}–{years[1]})"
         self._country_rows = coverage_country_rows(cov, self._names)
-        self._country_labels = coverage_labels(cov, self._row_labels)
+        self._country_labels = coverage_labels(cov, self._shown_labels())
         return cov
 
     def _country_text(self, cov: pd.DataFrame) -> str:
@@ -192,14 +198,15 @@ class DataCoverage(LabWidget):
     def _country_table(self, cov: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({
             "Country": cov["iso3"].map(self._names),
-            "Indicator": cov["indicator"].map(self._row_labels),
+            "Indicator": cov["indicator"].map(self._shown_labels()),
             "Years with data": cov["n_years"], "Years in range": cov["years_in_range"],
             "Share (%)": cov["share"], "Latest year": cov["latest_year"]})
 
     def _country_view(self):
         cov = self._country_coverage()
         text = self._country_text(cov)
-        labels = {i: self._row_labels[i] for i in self._indicators()}
+        shown = self._shown_labels()
+        labels = {i: shown[i] for i in self._indicators()}
         chart = coverage_country_chart(cov, labels, self._names, text, self._country_title)
         return chart, text, self._country_table(cov)
 
