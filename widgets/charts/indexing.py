@@ -274,8 +274,19 @@ def uncertainty_chart(mc: pd.DataFrame, description: str, show: int = 30):
     """Median rank and rank interval per country from the Monte Carlo draws.
 
     ``mc`` has ``name, rank, median_rank, rank_low, rank_high``; the ``show``
-    best-ranked countries (by the learner's own rank) are drawn.
+    best-ranked countries (by the learner's own rank) are drawn. Before any
+    draws (``mc`` empty) a short panel says so, not an empty frame of axes.
+
+    >>> empty = pd.DataFrame(columns=["name", "rank", "median_rank", "rank_low", "rank_high"])
+    >>> spec = uncertainty_chart(empty, "Press 'Run' first.").to_dict()
+    >>> spec["mark"]["type"], spec["height"], list(spec["datasets"].values())
+    ('text', 40, [[{'hint': 'No draws yet.'}]])
     """
+    title = "How sure is each rank? Bar: 90% of draws; tick: median; diamond: your rank"
+    if mc.empty:
+        hint = alt.Chart(pd.DataFrame({"hint": ["No draws yet."]})).mark_text(
+            fontSize=13, color="#444444", align="left", x=0, y=20).encode(text="hint:N")
+        return describe(hint.properties(width=520, height=40, title=title), description)
     data = mc.sort_values("rank").head(show)
     y = alt.Y("name:N", sort=alt.SortField("rank", order="ascending"), title=None)
     tooltip = [alt.Tooltip("name:N", title="Country"),
@@ -293,6 +304,5 @@ def uncertainty_chart(mc: pd.DataFrame, description: str, show: int = 30):
     own = base.mark_point(color="#000000", size=30, shape="diamond", filled=True).encode(
         x="rank:Q", y=y, tooltip=tooltip)
     chart = alt.layer(bars, median, own).properties(
-        width=520, height=show * 16,
-        title="How sure is each rank? Bar: 90% of draws; tick: median; diamond: your rank")
+        width=520, height=show * 16, title=title)
     return describe(chart, description)
