@@ -67,6 +67,11 @@ __all__ = ["ScenarioSimulator"]
 _WIDE = {"description_width": "initial"}
 
 
+def _fixed(width: str) -> W.Layout:
+    """A control's layout that keeps its width in a row (rows of sliders line up)."""
+    return W.Layout(width=width, flex="0 0 auto")
+
+
 def _sentence(text: str) -> str:
     text = text.strip()
     return text[:1].upper() + text[1:]
@@ -153,18 +158,16 @@ class ScenarioSimulator(LabWidget):
         last = self.quarters - 1
         for k, st in self.spec.shocks.items():
             on = W.Checkbox(value=False, description=st.label, style=_WIDE,
-                            layout=W.Layout(width="310px"))
+                            layout=_fixed("310px"))
             sev = W.FloatSlider(value=0.6, min=0.1, max=1.0, step=0.1, description="Severity",
                                 readout_format=".1f", style={"description_width": "60px"},
-                                layout=W.Layout(width="230px"))
+                                layout=_fixed("230px"))
             start = W.IntSlider(value=min(2, last), min=0, max=last, description="Start",
                                 tooltip="Quarter in which the shock starts",
-                                style={"description_width": "40px"},
-                                layout=W.Layout(width="230px"))
+                                style={"description_width": "40px"}, layout=_fixed("230px"))
             dur = W.IntSlider(value=2, min=1, max=self.quarters, description="Quarters",
                               tooltip="How many quarters the shock lasts",
-                              style={"description_width": "60px"},
-                              layout=W.Layout(width="230px"))
+                              style={"description_width": "60px"}, layout=_fixed("230px"))
             for suffix, ctl in (("on", on), ("severity", sev), ("start", start),
                                 ("duration", dur)):
                 setattr(self, f"shock_{k}_{suffix}", ctl)
@@ -185,12 +188,11 @@ class ScenarioSimulator(LabWidget):
         for k, rt in self.spec.responses.items():
             lvl = W.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.25,
                                 description=rt.label.split(" (")[0], tooltip=rt.label,
-                                readout_format=".0%", style={"description_width": "290px"},
-                                layout=W.Layout(width="480px"))
+                                readout_format=".0%", style={"description_width": "320px"},
+                                layout=_fixed("510px"))
             start = W.IntSlider(value=0, min=0, max=last, description="Start",
                                 tooltip="Quarter in which the response starts",
-                                style={"description_width": "40px"},
-                                layout=W.Layout(width="230px"))
+                                style={"description_width": "40px"}, layout=_fixed("230px"))
             tag = W.HTML(f'<span style="font-size:11px;color:#555">{rt.kind}, '
                          f"US${rt.cost.value:g} per person a year, needs {rt.lead_quarters} "
                          f"quarter(s) to work fully</span>")
