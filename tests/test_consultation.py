@@ -225,3 +225,61 @@ def test_bad_stakeholders(change, message):
 def test_line_numbers_count_blank_lines():
     with pytest.raises(LabInputError, match="line 4 .participant 'Ben'"):
         read_rankings_csv("participant,A,B\nAna,1,2\n\nBen,1,1\n")
+
+
+# ------------------------------------------------------ stakeholder map labels
+def _label_boxes(placed: pd.DataFrame) -> list[tuple[float, float, float, float]]:
+    """Each name's box and each point's box in px (x0, x1, y0, y1), as place_labels sees them."""
+    from widgets.charts.consultation import (
+        _CHAR_PX,
+        _GAP_PX,
+        _LINE_PX,
+        _POINT_PX,
+        MAP_HEIGHT,
+        MAP_WIDTH,
+    )
+
+    boxes, points = [], []
+    for r in placed.itertuples():
+        x, w = r.influence * MAP_WIDTH / 10, len(r.name) * _CHAR_PX
+        y = (10 - r.affected) * MAP_HEIGHT / 10
+        points.append((x - _POINT_PX, x + _POINT_PX, y - _POINT_PX, y + _POINT_PX))
+        x0 = x + _GAP_PX if r.side == "right" else x - _GAP_PX - w
+        y0 = (10 - r.label_y) * MAP_HEIGHT / 10 - _LINE_PX
+        boxes.append((x0, x0 + w, y0, y0 + _LINE_PX))
+    return boxes + points
+
+
+def _overlaps(boxes) -> list[tuple[int, int]]:
+    return [(i, j) for (i, a), (j, b) in itertools.combinations(enumerate(boxes), 2)
+            if a[0] < b[1] - 0.01 and b[0] < a[1] - 0.01 and a[2] < b[3] - 0.01
+            and b[2] < a[3] - 0.01]
+
+
+def test_the_example_map_has_no_overlapping_names():
+    from widgets.charts.consultation import stakeholder_rows
+    from widgets.consultation import example_stakeholders, stakeholder_quadrants
+
+    placed = stakeholder_rows(stakeholder_quadrants(example_stakeholders()))
+    # the example has two names side by side at "affected" 2 (WFP and the finance ministry);
+    # no name covers another name or a point (points never overlap each other here)
+    assert _overlaps(_label_boxes(placed)) == []
+    assert set(placed["side"]) == {"left", "right"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10), st.integers(0, 10),
+                          st.text("abcdefgh ", min_size=3, max_size=24)),
+                min_size=1, max_size=2, unique_by=lambda t: (t[0], t[1])))
+def test_two_names_never_cover_each_other_or_a_point(points):
+    # Guaranteed for two: the other name and point block at most 4 of the 7 places on
+    # the side that stays on the plot. With more, place_labels does its best.
+    from widgets.charts.consultation import place_labels
+
+    df = pd.DataFrame(points, columns=["influence", "affected", "name"])
+    placed = place_labels(df)
+    assert [(i, j) for i, j in _overlaps(_label_boxes(placed))
+            if not (i >= len(df) and j >= len(df))] == []  # two points may touch
+    # a name moves at most three lines (about 1 point on the 0-10 axis) from its point
+    assert ((placed["label_y"] - placed["affected"]).abs() <= 1.2).all()
+    assert list(placed["name"]) == list(df["name"])  # same rows, same order

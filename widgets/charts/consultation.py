@@ -15,12 +15,74 @@ from widgets.charts import OKABE_ITO, describe
 from widgets.consultation import QUADRANTS, RULES, Rankings, winners_from_table
 
 __all__ = ["rank_distribution_chart", "rank_distribution_data", "rank_distribution_description",
-           "rules_chart", "rules_data", "rules_description", "stakeholder_chart"]
+           "place_labels", "rules_chart", "rules_data", "rules_description",
+           "stakeholder_chart", "stakeholder_rows"]
 
 _SHORT_RULES = {"plurality": "Plurality", "borda": "Borda count",
                 "weighted_borda": "Borda, weighted", "condorcet": "Condorcet"}
 _QUADRANT_COLOURS = dict(zip(QUADRANTS.values(), [OKABE_ITO[5], OKABE_ITO[1], OKABE_ITO[0],
                                                   "#7f7f7f"], strict=True))
+
+
+#: The stakeholder map's plot area (px) and the label sizes used to keep labels apart.
+MAP_WIDTH, MAP_HEIGHT = 520, 380
+_CHAR_PX, _LINE_PX, _GAP_PX, _POINT_PX = 6.5, 13, 8, 4
+
+
+def place_labels(df: pd.DataFrame, width: int = MAP_WIDTH, height: int = MAP_HEIGHT,
+                 ) -> pd.DataFrame:
+    """Where each stakeholder's name goes on the map so that names and points never overlap.
+
+    A name goes to the right of its point (to the left near the right edge);
+    if it would cover a name already placed or another point, or run far off
+    the plot, it tries the other side, then a line higher or lower (up to three). Adds ``side``
+    ("right" = the text starts right of the point) and ``label_y`` (the text's
+    height on the affected axis).
+
+    >>> df = pd.DataFrame({"name": ["Ministry of Finance", "World Food Programme"],
+    ...                    "influence": [9.0, 7.0], "affected": [2.0, 2.0]})
+    >>> place_labels(df)[["side", "label_y"]].to_dict("records")
+    [{'side': 'left', 'label_y': 2.37}, {'side': 'left', 'label_y': 2.0}]
+    """
+    px_x, px_y = width / 10, height / 10
+    pts = [(float(i) * px_x, (10 - float(a)) * px_y)
+           for i, a in zip(df["influence"], df["affected"], strict=True)]
+    # boxes in px (x0, x1, y0, y1; y down): every point, then each name once placed
+    taken = [(x - _POINT_PX, x + _POINT_PX, y - _POINT_PX, y + _POINT_PX) for x, y in pts]
+    sides, label_ys = [], []
+    for name, (x, y), aff in zip(df["name"], pts, df["affected"], strict=True):
+        w = len(str(name)) * _CHAR_PX
+        first = "right" if x + _GAP_PX + w <= width + 40 else "left"
+        other = "left" if first == "right" else "right"
+
+        def box(side: str, shift: int, x=x, y=y, w=w) -> tuple[float, float, float, float]:
+            x0 = x + _GAP_PX if side == "right" else x - _GAP_PX - w
+            y0 = y - _LINE_PX + shift * (_LINE_PX + 1)
+            return (x0, x0 + w, y0, y0 + _LINE_PX)
+
+        tries = [(side, shift) for shift in (0, -1, 1, -2, 2, -3, 3) for side in (first, other)]
+        side, shift = next(
+            ((sd, sh) for sd, sh in tries
+             if -30 <= box(sd, sh)[0] and box(sd, sh)[1] <= width + 40
+             and not any(_overlap(box(sd, sh), b) for b in taken)), (first, 0))
+        taken.append(box(side, shift))
+        sides.append(side)
+        label_ys.append(round(float(aff) - shift * (_LINE_PX + 1) / px_y, 2))
+    return df.assign(side=sides, label_y=label_ys)
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+
+
+def stakeholder_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """The stakeholder map's rows: name, group, position, quadrant and label place.
+
+    >>> from widgets.consultation import example_stakeholders, stakeholder_quadrants
+    >>> list(stakeholder_rows(stakeholder_quadrants(example_stakeholders())).columns)
+    ['name', 'group', 'influence', 'affected', 'quadrant', 'side', 'label_y']
+    """
+    return place_labels(df[["name", "group", "influence", "affected", "quadrant"]])
 
 
 def stakeholder_chart(df: pd.DataFrame, missing: list[str] | None = None,
@@ -34,7 +96,7 @@ def stakeholder_chart(df: pd.DataFrame, missing: list[str] | None = None,
     >>> "Pastoralist communities" in c.to_dict()["description"]
     True
     """
-    data = df[["name", "group", "influence", "affected", "quadrant"]]
+    data = stakeholder_rows(df)
     x = alt.X("influence:Q", title="Influence over the decision (0 = none, 10 = decisive)",
               scale=alt.Scale(domain=[0, 10]))
     y = alt.Y("affected:Q", title="How much they are affected (0 = not, 10 = severely)",
@@ -52,15 +114,16 @@ def stakeholder_chart(df: pd.DataFrame, missing: list[str] | None = None,
                  alt.Tooltip("influence:Q", title="Influence"),
                  alt.Tooltip("affected:Q", title="Affected"),
                  alt.Tooltip("quadrant:N", title="Quadrant")])
-    # Labels to the right of a point, or to its left near the right edge.
-    left = alt.Chart(data).transform_filter("datum.influence <= 6.5").mark_text(
-        align="left", dx=8, dy=-6, fontSize=11).encode(x=x, y=y, text="name:N")
-    right = alt.Chart(data).transform_filter("datum.influence > 6.5").mark_text(
-        align="right", dx=-8, dy=-8, fontSize=11).encode(x=x, y=y, text="name:N")
+    # Names beside their points, placed apart by place_labels (side, label_y).
+    label_y = alt.Y("label_y:Q", scale=alt.Scale(domain=[0, 10]))
+    left = alt.Chart(data).transform_filter("datum.side == 'right'").mark_text(
+        align="left", dx=_GAP_PX, dy=-6, fontSize=11).encode(x=x, y=label_y, text="name:N")
+    right = alt.Chart(data).transform_filter("datum.side == 'left'").mark_text(
+        align="right", dx=-_GAP_PX, dy=-6, fontSize=11).encode(x=x, y=label_y, text="name:N")
     lines = alt.Chart(pd.DataFrame({"v": [midpoint]})).mark_rule(
         color="#888", strokeDash=[4, 4])
     chart = alt.layer(lines.encode(x="v:Q"), lines.encode(y="v:Q"), points, left, right).properties(
-        width=520, height=380, title=alt.Title(
+        width=MAP_WIDTH, height=MAP_HEIGHT, title=alt.Title(
             "Stakeholder map: influence and how much each group is affected",
             subtitle="Top left: most affected, least heard."))
     if data.empty:

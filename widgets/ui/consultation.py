@@ -36,6 +36,7 @@ from widgets.charts.consultation import (
     rules_data,
     rules_description,
     stakeholder_chart,
+    stakeholder_rows,
 )
 from widgets.consultation import (
     RULES,
@@ -230,7 +231,7 @@ class Consultation(LabWidget):
         sq = (stakeholder_quadrants(self._stakeholders) if len(self._stakeholders)
               else self._stakeholders.assign(quadrant=pd.Series(dtype=str)))
         missing = missing_groups(sq)
-        self.map_panel.replace_rows(sq[["name", "group", "influence", "affected", "quadrant"]])
+        self.map_panel.replace_rows(stakeholder_rows(sq))
         heard = sq[(sq["affected"] >= 5) & (sq["influence"] < 5)]["name"].tolist()
         text = (f"{len(sq)} stakeholder(s) on the map. Most affected but with little influence: "
                 f"{', '.join(heard) if heard else 'nobody'}.")
