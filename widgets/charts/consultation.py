@@ -31,13 +31,14 @@ _CHAR_PX, _LINE_PX, _GAP_PX, _POINT_PX = 6.5, 13, 8, 4
 
 def place_labels(df: pd.DataFrame, width: int = MAP_WIDTH, height: int = MAP_HEIGHT,
                  ) -> pd.DataFrame:
-    """Where each stakeholder's name goes on the map so that names and points never overlap.
+    """Where each stakeholder's name goes on the map, so that names do not cover each other.
 
-    A name goes to the right of its point (to the left near the right edge);
-    if it would cover a name already placed or another point, or run far off
-    the plot, it tries the other side, then a line higher or lower (up to three). Adds ``side``
-    ("right" = the text starts right of the point) and ``label_y`` (the text's
-    height on the affected axis).
+    A name goes to the right of its point (to the left near the right edge).
+    If it would cover a name already placed or another point, or run far off
+    the plot, it tries the other side, then a line higher or lower (up to
+    three); on a very crowded map it keeps its first place. Adds ``side``
+    ("right" = the text starts right of the point) and ``label_y`` (the
+    text's height on the affected axis).
 
     >>> df = pd.DataFrame({"name": ["Ministry of Finance", "World Food Programme"],
     ...                    "influence": [9.0, 7.0], "affected": [2.0, 2.0]})
