@@ -27,6 +27,7 @@ _QUADRANT_COLOURS = dict(zip(QUADRANTS.values(), [OKABE_ITO[5], OKABE_ITO[1], OK
 #: The stakeholder map's plot area (px) and the label sizes used to keep labels apart.
 MAP_WIDTH, MAP_HEIGHT = 520, 380
 _CHAR_PX, _LINE_PX, _GAP_PX, _POINT_PX = 6.5, 13, 8, 4
+_SPILL_PX = 40  # how far a name may run past the plot's edge
 
 
 def place_labels(df: pd.DataFrame, width: int = MAP_WIDTH, height: int = MAP_HEIGHT,
@@ -53,23 +54,26 @@ def place_labels(df: pd.DataFrame, width: int = MAP_WIDTH, height: int = MAP_HEI
     sides, label_ys = [], []
     for name, (x, y), aff in zip(df["name"], pts, df["affected"], strict=True):
         w = len(str(name)) * _CHAR_PX
-        first = "right" if x + _GAP_PX + w <= width + 40 else "left"
+        first = "right" if x + _GAP_PX + w <= width + _SPILL_PX else "left"
         other = "left" if first == "right" else "right"
-
-        def box(side: str, shift: int, x=x, y=y, w=w) -> tuple[float, float, float, float]:
-            x0 = x + _GAP_PX if side == "right" else x - _GAP_PX - w
-            y0 = y - _LINE_PX + shift * (_LINE_PX + 1)
-            return (x0, x0 + w, y0, y0 + _LINE_PX)
-
-        tries = [(side, shift) for shift in (0, -1, 1, -2, 2, -3, 3) for side in (first, other)]
-        side, shift = next(
-            ((sd, sh) for sd, sh in tries
-             if -30 <= box(sd, sh)[0] and box(sd, sh)[1] <= width + 40
-             and not any(_overlap(box(sd, sh), b) for b in taken)), (first, 0))
-        taken.append(box(side, shift))
+        free = (place for place in _name_places(x, y, w, first, other)
+                if -_SPILL_PX <= place[2][0] and place[2][1] <= width + _SPILL_PX
+                and not any(_overlap(place[2], b) for b in taken))
+        # the first free place; on a map crowded everywhere, the first place
+        side, shift, box = next(free, next(_name_places(x, y, w, first, other)))
+        taken.append(box)
         sides.append(side)
         label_ys.append(round(float(aff) - shift * (_LINE_PX + 1) / px_y, 2))
     return df.assign(side=sides, label_y=label_ys)
+
+
+def _name_places(x: float, y: float, w: float, first: str, other: str):
+    """A name's places beside its point at (x, y) px, in order of preference: (side, shift, box)."""
+    for shift in (0, -1, 1, -2, 2, -3, 3):
+        for side in (first, other):
+            x0 = x + _GAP_PX if side == "right" else x - _GAP_PX - w
+            y0 = y - _LINE_PX + shift * (_LINE_PX + 1)
+            yield side, shift, (x0, x0 + w, y0, y0 + _LINE_PX)
 
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
