@@ -165,7 +165,7 @@ def test_missing_file_is_not_an_error(tmp_path):
 def test_saving_to_an_impossible_place_gives_a_message(tmp_path):
     (tmp_path / "dir.json").mkdir()
     p = Portfolio(tmp_path / "dir.json")
-    with pytest.raises(LabInputError, match="Could not save"):
+    with pytest.raises(LabInputError, match="a folder called dir.json"):
         p.save()
 
 
@@ -259,3 +259,104 @@ def test_panel_warns_about_a_damaged_file(tmp_path):
 def test_attach_rejects_objects_without_state():
     with pytest.raises(LabInputError, match="cannot be saved"):
         Portfolio().attach(object())
+
+
+# --------------------------------------------------------------- issue 23: saves that merge
+def test_saving_one_lesson_keeps_another_lessons_work(tmp_path):
+    """Issue 23.2: lesson 09's saves used to erase lesson 08's note (and its backup)."""
+    path = tmp_path / "portfolio.json"
+    a = Portfolio.for_lesson("08", path=path)
+    b = Portfolio.for_lesson("09", path=path)
+    a.set_note("08 notes")
+    a.save()
+    b.set_note("09 notes")
+    b.save()
+    b.save()
+    for name in ("portfolio.json", "portfolio.bak.json"):
+        notes = json.loads((tmp_path / name).read_text())["notes"]
+        assert notes == {"08": "08 notes", "09": "09 notes"}, name
+
+
+def test_a_second_tab_never_wipes_the_first(tmp_path, tour):
+    """Two tabs of the same lesson: each save keeps what the other saved and did not change."""
+    path = tmp_path / "portfolio.json"
+    first = Portfolio.for_lesson("00", widgets=[tour], path=path)
+    second = Portfolio.for_lesson("00", path=path)      # opened before the first saved
+    first.set_note("written in the first tab")
+    first.save()
+    second.document["learner"] = "Amina"
+    second.save()
+    doc = json.loads(path.read_text())
+    assert doc["notes"]["00"] == "written in the first tab"
+    assert "00/tour" in doc["widgets"] and doc["learner"] == "Amina"
+    # What a tab changes itself wins over what it read earlier.
+    second.set_note("rewritten in the second tab")
+    second.save()
+    assert json.loads(path.read_text())["notes"]["00"] == "rewritten in the second tab"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252", "utf-16"])
+def test_a_file_edited_in_notepad_is_read_not_set_aside(tmp_path, encoding):
+    """Issue 23.5: a BOM, 'ANSI' or 'Unicode' save file used to be set aside for an older backup."""
+    path = tmp_path / "portfolio.json"
+    save_document(new_document("old backup"), path)
+    save_document(new_document("old backup"), path)    # portfolio.bak.json exists
+    doc = new_document("Zoé Martínez")
+    doc["notes"]["01"] = "Sécurité humaine — «liberté»"
+    path.write_bytes(json.dumps(doc, ensure_ascii=False).encode(encoding))
+    read, notes = read_document(path)
+    assert read["learner"] == "Zoé Martínez" and read["notes"]["01"] == doc["notes"]["01"]
+    assert not list(tmp_path.glob("*.corrupt-*")), notes
+
+
+def test_deeply_nested_file_is_set_aside_with_a_message(tmp_path):
+    path = tmp_path / "portfolio.json"
+    path.write_text('{"widgets": {"01/x": ' + "[" * 100_000 + "]" * 100_000 + "}}")
+    doc, notes = read_document(path)
+    assert doc["widgets"] == {} and "nests too deeply" in notes[0]
+    assert list(tmp_path.glob("portfolio.corrupt-*.json"))       # kept, not deleted
+    shallow = tmp_path / "shallow.json"
+    shallow.write_text(json.dumps({"widgets": {"01/x": {"a": [[[[[[[[1]]]]]]]]}}}))
+    assert read_document(shallow)[0]["widgets"]["01/x"]["a"] == [[[[[[[[1]]]]]]]]
+
+
+def test_quiz_answers_saved_as_a_list_do_not_break_export(tmp_path):
+    doc, notes = normalise_document({"quizzes": {"03": {"answers": [1, 2]}}})
+    assert doc["quizzes"] == {} and doc["extra"]["quizzes"]["03"] == {"answers": [1, 2]}
+    assert notes
+    assert "question(s) answered" not in render_markdown(doc)
+    render_html({"quizzes": {"03": {"answers": [1, 2]}}})                 # no error
+
+
+def test_directory_at_the_save_path_gives_a_message_when_reading(tmp_path):
+    (tmp_path / "portfolio.json").mkdir()
+    doc, notes = read_document(tmp_path / "portfolio.json")
+    assert doc["widgets"] == {} and "folder called portfolio.json" in notes[0]
+
+
+def test_export_into_an_unwritable_folder_gives_a_message(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    p = Portfolio(tmp_path / "portfolio.json", lesson="01")
+    with pytest.raises(LabInputError, match="Could not write the brief"):
+        p.export("md", path=blocker / "brief.md")
+
+
+HOSTILE = ["<img src=x onerror=alert(1)>", "</script><script>alert(1)</script>",
+           "[click](javascript:alert(1))", "![x](http://evil.example/t.png)",
+           "<javascript:alert(1)>", "| a | b |\n|---|---|"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_markdown_brief_shows_learner_text_literally(text):
+    """Issue 23.4: learner text reached Markdown exports raw (HTML, links, images)."""
+    doc = new_document(learner=text)
+    doc["notes"]["01"] = text
+    doc["widgets"]["01/profile"] = {"country": text}
+    md = render_markdown(doc, title=text)
+    for raw in ("<img", "<script", "</script", "](javascript", "](http", "<javascript", "\n| a"):
+        assert raw not in md
+    import re
+
+    for word in re.findall(r"[a-z]{4,}", text):     # the words are still there, as text
+        assert word in md

@@ -28,6 +28,7 @@ of the lab restores what it can and keeps what it does not understand.
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import datetime as dt
 import html
@@ -35,13 +36,14 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as W
 
-from widgets._paths import work_dir
+from widgets._paths import file_size, work_dir
+from widgets._text import md_text
 from widgets.errors import LabInputError
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "Portfolio",
     "PortfolioPanel",
     "ChartSnapshot",
+    "merge_documents",
     "normalise_document",
     "new_document",
     "read_document",
@@ -64,6 +67,11 @@ FORMAT = "human-security-lab-portfolio"
 #: release) stored ``widget_states`` and a single ``notes`` string.
 SCHEMA_VERSION = 1
 DEFAULT_NAME = "portfolio.json"
+#: A portfolio file larger than this is set aside, not read (a year of notes is ~0.1 MB).
+MAX_PORTFOLIO_BYTES = 20 * 1024 * 1024
+#: Saved choices nested deeper than this are not a lab portfolio (they would
+#: exhaust Python's recursion limit when copied).
+MAX_DEPTH = 40
 _KNOWN_KEYS = ("format", "version", "saved_at", "learner", "widgets", "quizzes", "notes",
                "extra")
 
@@ -136,7 +144,8 @@ def normalise_document(raw: Any) -> tuple[dict[str, Any], list[str]]:
                          "under 'extra'.")
             continue
         for key, state in value.items():
-            if isinstance(state, dict):
+            if isinstance(state, dict) and not (
+                    section == "quizzes" and not isinstance(state.get("answers", {}), dict)):
                 doc[section][str(key)] = state
             else:
                 doc["extra"].setdefault(section, {})[str(key)] = state
@@ -209,11 +218,72 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in ``value`` (iterative: no recursion).
+
+    >>> _depth({"a": [1, {"b": 2}]}), _depth(3)
+    (3, 0)
+    """
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                stack.extend((v, level + 1) for v in (item.values() if isinstance(item, dict)
+                                                      else item))
+    return deepest
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
+    """Text of a save file and the encoding used: UTF-8 (with or without a BOM), UTF-16, Windows-1252.
+
+    A portfolio edited in Notepad may be saved with a byte-order mark, as
+    "Unicode" (UTF-16) or as "ANSI" (Windows-1252, Latin-1): all are read.
+
+    >>> _decode('{"learner": "Zoé"}'.encode("cp1252"))[1]
+    'Windows-1252'
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "UTF-16"
+    try:
+        return raw.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "Windows-1252"
+
+
+class _Unreadable(Exception):
+    """A save file that is not a readable portfolio (the reason is the message)."""
+
+
+def _parse(path: Path) -> tuple[Any, list[str]]:
+    """The JSON in a save file, or :class:`_Unreadable` with a plain-English reason."""
+    size = path.stat().st_size
+    if size > MAX_PORTFOLIO_BYTES:
+        raise _Unreadable(f"it is {file_size(size)}, larger than a portfolio can be "
+                          f"({file_size(MAX_PORTFOLIO_BYTES)})")
+    text, encoding = _decode(path.read_bytes())
+    notes = [] if encoding == "UTF-8" else [
+        f"Your save file was written as {encoding} text (perhaps by a text editor); it was "
+        "read as such and will be saved as UTF-8."]
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise _Unreadable(f"it is not valid JSON: line {err.lineno}, column {err.colno}") from err
+    except RecursionError as err:
+        raise _Unreadable("it nests too deeply to be a portfolio") from err
+    if _depth(raw) > MAX_DEPTH:
+        raise _Unreadable("it nests too deeply to be a portfolio")
+    return raw, notes
+
+
 def read_document(path: str | Path) -> tuple[dict[str, Any], list[str]]:
     """Read a portfolio file; never loses data, never raises for a bad file.
 
-    A file that is not valid JSON is renamed ``<name>.corrupt-<timestamp>.json``
-    and the backup (``<name>.bak.json``) is read instead, if there is one.
+    A file that cannot be read as a portfolio (not JSON, too large, nested
+    too deeply) is renamed ``<name>.corrupt-<timestamp>.json`` and the backup
+    (``<name>.bak.json``) is read instead, if there is one. A file in another
+    text encoding (a byte-order mark, UTF-16, Windows-1252) is read as it is.
     Returns ``(document, notes)`` where ``notes`` explain what happened.
 
     >>> import tempfile, pathlib
@@ -225,30 +295,82 @@ def read_document(path: str | Path) -> tuple[dict[str, Any], list[str]]:
     """
     path = Path(path)
     notes: list[str] = []
+    if path.is_dir():
+        return new_document(), [
+            f"There is a folder called {path.name} where your save file should be, so nothing "
+            "could be read or saved there. Rename or move that folder."]
     if not path.exists():
         return new_document(), [f"No saved work yet at {path}; a new portfolio was started."]
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raw, notes = _parse(path)
+    except OSError as err:
+        return new_document(), [f"Your save file {path.name} could not be opened "
+                                f"({err.strerror or 'error'}); nothing was changed."]
+    except _Unreadable as err:
         kept = _corrupt_path(path)
         os.replace(path, kept)
-        notes.append(f"Your save file could not be read ({type(err).__name__}). It was kept as "
-                     f"{kept.name} (corrupt copy, nothing deleted).")
+        notes.append(f"Your save file could not be read ({err}). It was kept as "
+                     f"{kept.name} (nothing deleted).")
         backup = _backup_path(path)
         if backup.exists():
             try:
-                raw = json.loads(backup.read_text(encoding="utf-8"))
-            except (json.JSONDecodeError, UnicodeDecodeError):
+                raw, more = _parse(backup)
+            except (OSError, _Unreadable):
                 notes.append(f"The backup {backup.name} could not be read either; "
                              "a new portfolio was started.")
                 return new_document(), notes
-            doc, more = normalise_document(raw)
+            doc, more2 = normalise_document(raw)
             notes.append(f"Restored the previous save from the backup {backup.name}.")
-            return doc, notes + more
+            return doc, notes + more + more2
         notes.append("There is no backup; a new portfolio was started.")
         return new_document(), notes
     doc, more = normalise_document(raw)
     return doc, notes + more
+
+
+def merge_documents(base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]
+                    ) -> dict[str, Any]:
+    """Combine this session's portfolio with the file on disk, key by key (a three-way merge).
+
+    ``base`` is the document as this session last read or saved it, ``mine``
+    the document now, ``theirs`` the file on disk now (another lesson or
+    another tab may have saved since). Every widget, quiz and note keeps the
+    value on disk unless this session changed it; what this session changed
+    wins. So saving lesson 09 never erases lesson 08's work, and a second
+    open tab never wipes the first.
+
+    >>> base = new_document(); disk = new_document(); mine = new_document()
+    >>> disk["notes"]["08"] = "08 notes"; mine["notes"]["09"] = "09 notes"
+    >>> sorted(merge_documents(base, mine, disk)["notes"].items())
+    [('08', '08 notes'), ('09', '09 notes')]
+    """
+    merged = copy.deepcopy(theirs)
+    for section in ("widgets", "quizzes", "notes", "extra"):
+        b, m = base.get(section, {}), mine.get(section, {})
+        target = merged.setdefault(section, {})
+        for key, value in m.items():
+            if key not in b or b[key] != value:
+                target[key] = copy.deepcopy(value)
+    if mine.get("learner", "") != base.get("learner", ""):
+        merged["learner"] = mine.get("learner", "")
+    return merged
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside ``path`` while reading and writing it (POSIX)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock, the merge still applies
+        yield
+        return
+    lock = path.with_name(f".{path.stem}.lock")
+    with open(lock, "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 # ============================================================== export
@@ -269,42 +391,54 @@ def render_markdown(doc: dict[str, Any], charts: Iterable[dict[str, str]] = (),
     >>> "Ebola: prevention pays." in md and "Source: WHO." in md
     True
     """
-    lines = [f"# {title}", ""]
+    lines = [f"# {md_text(title, single_line=True)}", ""]
     if doc.get("learner"):
-        lines += [f"*Prepared by {doc['learner']}*", ""]
+        lines += [f"*Prepared by {md_text(doc['learner'], single_line=True)}*", ""]
     lines += [f"*Exported {_now()} from the Human Security Lab.*", ""]
     notes = {k: v for k, v in doc.get("notes", {}).items() if str(v).strip()}
     if notes:
         lines += ["## Notes", ""]
         for key, text in sorted(notes.items()):
-            lines += [f"### {_lesson_label(key)}", "", str(text).strip(), ""]
+            lines += [f"### {md_text(_lesson_label(key), single_line=True)}", "",
+                      md_text(str(text).strip()), ""]
     charts = list(charts)
     if charts:
         lines += ["## Charts", ""]
         for c in charts:
             uri = "data:image/svg+xml;base64," + base64.b64encode(
                 c["svg"].encode("utf-8")).decode("ascii")
-            lines += [f"### {c.get('title', 'Chart')}", "",
-                      f"![{c.get('description', '')}]({uri})", "",
-                      c.get("description", ""), ""]
+            description = md_text(c.get("description", ""), single_line=True)
+            lines += [f"### {md_text(c.get('title', 'Chart'), single_line=True)}", "",
+                      f"![{description}]({uri})", "", description, ""]
             if c.get("source"):
-                lines += [f"*{c['source']}*", ""]
+                lines += [f"*{md_text(c['source'], single_line=True)}*", ""]
     if doc.get("widgets"):
         lines += ["## Choices made in the widgets", ""]
         for key, state in sorted(doc["widgets"].items()):
-            shown = ", ".join(f"{k} = {_short(v)}" for k, v in state.items())
-            lines += [f"- **{key}**: {shown}"]
+            shown = ", ".join(f"{md_text(k, single_line=True)} = "
+                              f"{md_text(_short(v), single_line=True)}"
+                              for k, v in state.items())
+            lines += [f"- **{md_text(key, single_line=True)}**: {shown}"]
         lines += [""]
     if doc.get("quizzes"):
         lines += ["## Knowledge checks", ""]
         for key, state in sorted(doc["quizzes"].items()):
-            answered = sum(1 for v in (state.get("answers") or {}).values() if v is not None)
-            lines += [f"- {_lesson_label(key)}: {answered} question(s) answered"]
+            lines += [f"- {md_text(_lesson_label(key), single_line=True)}: "
+                      f"{_answered(state)} question(s) answered"]
         lines += [""]
     sources = list(dict.fromkeys(s for s in sources if s))
     if sources:
-        lines += ["## Data sources", ""] + [f"- {s}" for s in sources] + [""]
+        lines += ["## Data sources", ""] + [f"- {md_text(s, single_line=True)}"
+                                            for s in sources] + [""]
     return "\n".join(lines)
+
+
+def _answered(state: Any) -> int:
+    """How many questions of a saved quiz have an answer (0 for a damaged entry)."""
+    answers = state.get("answers") if isinstance(state, dict) else None
+    if not isinstance(answers, dict):
+        return 0
+    return sum(1 for v in answers.values() if v is not None)
 
 
 def render_html(doc: dict[str, Any], charts: Iterable[dict[str, str]] = (),
@@ -345,8 +479,8 @@ def render_html(doc: dict[str, Any], charts: Iterable[dict[str, str]] = (),
     if doc.get("quizzes"):
         parts.append("<h2>Knowledge checks</h2><ul>")
         for key, state in sorted(doc["quizzes"].items()):
-            answered = sum(1 for v in (state.get("answers") or {}).values() if v is not None)
-            parts.append(f"<li>{_esc(_lesson_label(key))}: {answered} question(s) answered</li>")
+            parts.append(f"<li>{_esc(_lesson_label(key))}: {_answered(state)} question(s) "
+                         "answered</li>")
         parts.append("</ul>")
     sources = list(dict.fromkeys(s for s in sources if s))
     if sources:
@@ -429,6 +563,8 @@ class Portfolio:
             self.document["learner"] = learner
         self.messages: list[str] = []
         self.widgets: list[Any] = []
+        # The document as last read from or written to disk: what save() merges against.
+        self._base = _json_copy(self.document) if document is not None else new_document()
 
     # -- construction -----------------------------------------------------
     @classmethod
@@ -436,6 +572,7 @@ class Portfolio:
         """Read a saved portfolio (a missing or damaged file gives a message, not an error)."""
         p = cls(path, lesson=lesson)
         p.document, p.messages = read_document(p.path)
+        p._base = _json_copy(p.document)
         return p
 
     @classmethod
@@ -501,17 +638,34 @@ class Portfolio:
 
     # -- files --------------------------------------------------------------
     def save(self) -> Path:
-        """Capture the attached widgets and write the file (atomic, with a backup)."""
+        """Capture the attached widgets and write the file (atomic, with a backup).
+
+        What is on disk is read again first and merged key by key
+        (:func:`merge_documents`): work saved meanwhile by another lesson or
+        another tab is kept, and only what this session changed is written.
+        """
         self.capture_all()
+        if self.path.is_dir():
+            raise LabInputError(f"There is a folder called {self.path.name} where your save "
+                                "file should be. Rename or move that folder, then save again.")
         try:
-            return save_document(self.document, self.path)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with _file_lock(self.path):
+                disk, notes = read_document(self.path)
+                merged = merge_documents(self._base, _json_copy(self.document), disk)
+                written = save_document(merged, self.path)
         except OSError as err:
             raise LabInputError(f"Could not save to {self.path}: {err.strerror or err}. "
                                 "Check that the folder exists and you may write to it.") from err
+        self.messages = [n for n in notes if not n.startswith("No saved work yet")]
+        self.document = merged
+        self._base = _json_copy(merged)
+        return written
 
     def reload(self) -> list[str]:
         """Read the file again (e.g. after a restart) and restore the attached widgets."""
         self.document, self.messages = read_document(self.path)
+        self._base = _json_copy(self.document)
         skipped = self.restore_all()
         notes = list(self.messages)
         for key, names in skipped.items():
@@ -556,16 +710,44 @@ class Portfolio:
             self.document, charts, sources, title=title)
         stem = f"brief-{self.lesson}" if self.lesson else "brief"
         out = Path(path) if path is not None else self.path.parent / f"{stem}.{fmt}"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, out)
+        except OSError as err:
+            raise LabInputError(f"Could not write the brief to {out}: {err.strerror or err}. "
+                                "Check that the folder exists and you may write to it.") from err
         return out
 
     def panel(self) -> PortfolioPanel:
         """A small widget with a notes box and Save / Load / Export buttons."""
         return PortfolioPanel(self)
+
+
+def _where_saved(path: Path) -> str:
+    """The portfolio panel's heading: where the work is saved (in a class: the work code).
+
+    In a class the page's script reads the code from ``data-hsl-learner`` and
+    keeps it in the browser, so the next lesson finds the same folder.
+    """
+    from widgets._paths import learner_code
+
+    code = learner_code()
+    small = "<span style='color:#555;font-size:12px'>"
+    if code is None:
+        return f"<b>My portfolio</b> {small}(saved in {_esc(path)})</span>"
+    return (f"<b>My portfolio</b> {small}(saved on the class server)</span>"
+            f"<p class='hsl-work-code' data-hsl-learner='{_esc(code)}'>Your work code: "
+            f"<b style='font-family:monospace;font-size:15px'>{_esc(code)}</b>. Write it down: "
+            "this browser remembers it, and on another computer you type it on the lessons "
+            "page to find your saved work again.</p>")
+
+
+def _json_copy(doc: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy through JSON, as the document will be on disk (tuples become lists)."""
+    return json.loads(json.dumps(doc, default=_json_default))
 
 
 def _strip_tags(text: str) -> str:
@@ -614,9 +796,7 @@ class PortfolioPanel(W.VBox):
         self.export_md_button.on_click(self._status.safe(lambda _b: self.export("md")))
         buttons = W.HBox([self.save_button, self.load_button, self.export_html_button,
                           self.export_md_button], layout=W.Layout(flex_flow="row wrap"))
-        super().__init__([W.HTML("<b>My portfolio</b> "
-                                 f"<span style='color:#555;font-size:12px'>(saved in "
-                                 f"{_esc(portfolio.path)})</span>"),
+        super().__init__([W.HTML(_where_saved(portfolio.path)),
                           self.learner, self.notes, buttons, self._status],
                          layout=W.Layout(border="1px solid #ddd", padding="6px 10px"))
         problems = [m for m in portfolio.messages if not m.startswith("No saved work yet")]
