@@ -162,11 +162,11 @@ def test_partial_example_file_names_line_and_column():
         read_rankings_csv(_EXAMPLE_DIR / "consultation-partial.csv")
 
 
-def test_bytes_with_bom_and_blank_participant_and_missing_file(tmp_path):
+def test_bytes_with_bom_and_blank_participant_and_missing_file(work_dir):
     r = read_rankings_csv("\ufeffparticipant,A,B\n,2,1\n".encode())
     assert r.table["participant"].item() == "participant on line 2"
-    with pytest.raises(LabInputError, match="no file"):
-        read_rankings_csv(tmp_path / "nope.csv")
+    with pytest.raises(LabInputError, match="no class CSV called nope.csv"):
+        read_rankings_csv(work_dir / "nope.csv")
 
 
 def test_rankings_table_from_typed_entries():

@@ -9,6 +9,7 @@ import time
 import pytest
 
 from widgets.consultation import example_rankings
+from widgets.errors import LabInputError
 from widgets.ui.consultation import Consultation
 from widgets.ui.scenario import ScenarioSimulator
 
@@ -267,17 +268,67 @@ def test_upload_with_different_options_is_refused_while_typed_entries_exist():
     assert w.options_text.value == "Cash, Clinics"
 
 
-def test_path_loading_and_missing_file(tmp_path):
+def test_path_loading_and_missing_file(work_dir):
     w = Consultation(rankings=None, options=["A", "B"])
-    path = tmp_path / "class.csv"
+    path = work_dir / "class.csv"
     path.write_text("participant,group,affected,A,B\nx,Youth,2,2,1\ny,Host,1,1,2\n")
-    w.path.value = str(path)
+    w.path.value = "class.csv"              # a name in the learner's work folder
     w.path_load.click()
     assert w.message_kind == "info" and len(w.rankings) == 2
-    w.path.value = str(tmp_path / "nope.csv")
+    w.path.value = str(path)                # or its full path
     w.path_load.click()
-    assert w.message_kind == "error" and "no file" in w.message_text
+    assert w.message_kind == "info" and len(w.rankings) == 2
+    w.path.value = "nope.csv"
+    w.path_load.click()
+    assert w.message_kind == "error" and "no class CSV called nope.csv" in w.message_text
     assert len(w.rankings) == 2
+    w.path.value = "consultation-example.csv"   # the lab's own example data
+    w.path_load.click()
+    assert w.message_kind == "info" and len(w.rankings) > 2
+
+
+SECRET = "hsl-secret-first-line"
+
+
+@pytest.mark.parametrize("typed", [
+    "/etc/shadow", "/etc/passwd", "/proc/self/environ", "/proc/self/cmdline",
+    "../../../../etc/passwd", "~root/.bashrc", "~nosuchuser/x.csv", "/nonexistent/x.csv",
+    "class.csv\x00.png", "{outside}", "{outside_missing}", "{link}"])
+def test_a_typed_path_outside_the_learners_folders_reveals_nothing(work_dir, tmp_path_factory,
+                                                                   typed):
+    """Issue 23.1: lesson 08's File box showed the first line of any readable file."""
+    outside = tmp_path_factory.mktemp("elsewhere") / "secret.csv"
+    outside.write_text(SECRET + ",A,B\nx,1,2\n")
+    (work_dir / "link.csv").symlink_to(outside)
+    typed = typed.format(outside=outside, outside_missing=outside.with_name("none.csv"),
+                         link="link.csv")
+    w = Consultation(rankings=None, options=["A", "B"])
+    w.path.value = typed
+    w.path_load.click()
+    assert w.message_kind == "error"
+    assert SECRET not in w.message_text and "root:" not in w.message_text
+    assert "can only open files in your own work folder" in w.message_text
+    # the same words whether or not the file exists: no probing
+    assert "no class CSV" not in w.message_text and "secret" not in w.message_text
+
+
+def test_a_class_csv_over_the_size_limit_is_refused_before_reading(work_dir):
+    from widgets._paths import MAX_READ_BYTES
+
+    big = work_dir / "big.csv"
+    big.write_text("participant,A,B\n" + "x,1,2\n" * (MAX_READ_BYTES // 6 + 1))
+    w = Consultation(rankings=None, options=["A", "B"])
+    w.path.value = "big.csv"
+    w.path_load.click()
+    assert w.message_kind == "error" and "larger than the lab reads" in w.message_text
+
+
+def test_columns_differing_only_in_capitals_are_named(work_dir):
+    """Issue 23.5: 'participant' and 'Participant' in one CSV gave a raw error."""
+    from widgets.consultation import read_rankings_csv
+
+    with pytest.raises(LabInputError, match="two columns called 'participant' and 'Participant'"):
+        read_rankings_csv("participant,Participant,A,B\nx,y,1,2\n")
 
 
 def test_stakeholder_map_add_remove_and_missing_groups():

@@ -220,6 +220,8 @@ def confine(text: str | os.PathLike[str], roots: list[Path] | None = None, *,
             if resolved.exists():
                 return resolved
             allowed = allowed or resolved
+        elif os.path.lexists(option):
+            raise refused           # a link (or ..) in a learner's folder that leads outside
     if allowed is not None:
         return allowed
     raise refused

@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from widgets._paths import MAX_READ_BYTES, confine, file_size, read_limited
 from widgets.errors import LabInputError
 
 __all__ = [
@@ -247,6 +248,14 @@ def parse_rankings(df: pd.DataFrame, options: Sequence[str] | None = None,
                             "participant, group, affected, then one column per option.")
     df = df.copy()
     df.columns = [str(c).strip() for c in df.columns]
+    seen: dict[str, str] = {}
+    for column in df.columns:
+        if column.lower() in seen:
+            raise LabInputError(
+                f"{where.capitalize()} has two columns called {seen[column.lower()]!r} and "
+                f"{column!r} (capitals do not count). Give each column its own name, or delete "
+                "one of them.")
+        seen[column.lower()] = column
     lower = {c.lower(): c for c in df.columns}
     if "participant" not in lower:
         raise LabInputError(
@@ -332,6 +341,10 @@ def parse_rankings(df: pd.DataFrame, options: Sequence[str] | None = None,
     return Rankings(tuple(options), table)
 
 
+#: The most rankings a class CSV may hold (a room, or a large consultation).
+MAX_PARTICIPANTS = 5_000
+
+
 def read_rankings_csv(source: str | bytes | Path, options: Sequence[str] | None = None
                       ) -> Rankings:
     """Read and check a class's rankings CSV (a path, the file's bytes, or its text).
@@ -347,15 +360,17 @@ def read_rankings_csv(source: str | bytes | Path, options: Sequence[str] | None 
     where = "the file"
     if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source
                                     and source.strip().lower().endswith(".csv")):
-        path = Path(source).expanduser()
+        path = confine(str(source), what="class CSV")
         where = f"the file {path.name}"
-        if not path.is_file():
-            raise LabInputError(f"There is no file {path}. Check the path and the file name.")
-        raw = path.read_bytes()
+        raw = read_limited(path, what="class CSV")
     elif isinstance(source, bytes | bytearray | memoryview):
         raw = bytes(source)
     else:
         raw = str(source).encode("utf-8")
+    if len(raw) > MAX_READ_BYTES:
+        raise LabInputError(f"{where.capitalize()} is {file_size(len(raw))}, larger than the lab "
+                            f"reads ({file_size(MAX_READ_BYTES)} at most). A class CSV of a few "
+                            "hundred participants is well under 1 MB: check it is the right file.")
     if not raw.strip():
         raise LabInputError(f"{where.capitalize()} is empty.")
     try:
@@ -373,6 +388,10 @@ def read_rankings_csv(source: str | bytes | Path, options: Sequence[str] | None 
         raise LabInputError(f"{where.capitalize()} is not a well-formed CSV table ({err}).") from err
     if not lines:
         raise LabInputError(f"{where.capitalize()} is empty.")
+    if len(lines) - 1 > MAX_PARTICIPANTS:
+        raise LabInputError(f"{where.capitalize()} has {len(lines) - 1:,} rankings; the "
+                            f"synthesiser takes {MAX_PARTICIPANTS:,} participants at most. "
+                            "Split the class into groups, or sample it.")
     header = [c.strip() for c in lines[0]]
     for i, row in enumerate(lines[1:]):
         if len(row) > len(header):

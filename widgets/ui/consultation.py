@@ -154,7 +154,8 @@ class Consultation(LabWidget):
         self.upload = W.FileUpload(accept=".csv", multiple=False,
                                    description="Upload class CSV",
                                    layout=W.Layout(width="auto"))
-        self.path = W.Text(placeholder="or a path, e.g. my-work/class.csv", description="File",
+        self.path = W.Text(placeholder="or a file in your work folder, e.g. class.csv",
+                           description="File",
                            style=_WIDE, layout=W.Layout(width="420px"))
         self.path_load = W.Button(description="Load file", icon="folder-open", layout=W.Layout(width="auto"))
         self.use_example = W.Button(description="Use the example class", icon="users", layout=W.Layout(width="auto"))
