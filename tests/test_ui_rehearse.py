@@ -133,6 +133,78 @@ def test_uncertainty_bands_are_seeded(sim_factory):
     assert w.progress.layout.visibility == "hidden"
 
 
+@pytest.mark.parametrize("typed", ["/proc", "/tmp/elsewhere", "../../outside", "~nosuchuser",
+                                   "room\x00b", "~/x"])
+def test_team_folder_outside_the_class_teams_folder_is_refused(sim_factory, typed, tmp_path):
+    """Issue 22.2: 'Team folder' was a free path; saving created folders anywhere."""
+    sim = sim_factory()
+    sim.team_name.value = "Green"
+    sim.team_folder.value = typed
+    before = set(tmp_path.parent.iterdir())
+    sim.save_button.click()
+    assert sim.message_kind == "error" and "class's teams folder" in sim.message_text
+    assert set(tmp_path.parent.iterdir()) == before
+    assert not list(sim_factory.folder.rglob("green*"))
+
+
+def test_team_sub_folder_inside_the_class_folder_works(sim_factory):
+    sim = sim_factory()
+    sim.team_name.value = "Violet"
+    sim.team_folder.value = "room-b"
+    sim.save_button.click()
+    assert sim.message_kind == "info", sim.message_text
+    assert (sim_factory.folder / "room-b" / "violet-round-1.json").exists()
+    assert sim.compare()["team"].tolist() == ["Violet"]
+
+
+def test_class_mode_keeps_team_plans_in_the_class_folder(monkeypatch, tmp_path):
+    from widgets._paths import teams_dir
+
+    monkeypatch.setenv("HSL_CLASS_DIR", str(tmp_path))
+    monkeypatch.setenv("HSL_LEARNER", "ABCD-2345")
+    assert teams_dir() == tmp_path / "teams"
+    sim = ScenarioSimulator(country="KEN", n_draws=60)
+    sim.team_name.value = "Amber"
+    sim.save_button.click()
+    assert (tmp_path / "teams" / "amber-round-1.json").exists(), sim.message_text
+
+
+@pytest.mark.parametrize("broken", [
+    {"round": 1, "responses": []}, {"team": 5, "round": 1, "responses": []},
+    {"team": "X", "round": "x", "responses": []}, {"team": "X", "round": 1},
+    {"team": "X", "round": 1, "responses": [{"kind": "aid"}]},
+    {"team": "X", "round": 1, "responses": [], "averted": {"lives": "many"}},
+    "deep"])
+def test_one_malformed_team_plan_does_not_break_compare_teams(sim_factory, tmp_path, broken):
+    """Issue 23.5: one damaged plan used to break 'Compare teams' for the whole class."""
+    folder = tmp_path / "teams"
+    sim = sim_factory()
+    sim.teams_root = folder
+    sim.team_name.value = "Good"
+    sim.save_button.click()
+    if broken == "deep":
+        text = '{"format": "human-security-lab/scenario-team/1", "team": ' + "[" * 50_000 \
+            + "]" * 50_000 + "}"
+    else:
+        text = json.dumps({"format": "human-security-lab/scenario-team/1", **broken})
+    (folder / "zz-broken.json").write_text(text)
+    table = sim.compare()
+    assert table["team"].tolist() == ["Good"]
+    assert sim.message_kind == "warning" and "zz-broken.json" in sim.message_text
+
+
+def test_after_action_markdown_shows_team_text_literally(sim_factory):
+    from widgets.scenarios import after_action_report
+
+    sim = sim_factory()
+    sim.team_name.value = "<img src=x onerror=alert(1)>"
+    sim.notes.value = "[click](javascript:alert(1)) </script>"
+    md = after_action_report(sim._record(), sim.spec, "md")
+    assert "<img" not in md and "](javascript" not in md and "</script" not in md
+    page = after_action_report(sim._record(), sim.spec, "html")
+    assert "<img" not in page and "</script>" not in page
+
+
 def test_team_mode_saves_compares_injects_and_exports(sim_factory):
     folder = sim_factory.folder
     red = sim_factory()

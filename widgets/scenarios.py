@@ -60,6 +60,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from widgets._text import md_text
 from widgets.errors import LabInputError, did_you_mean
 
 __all__ = [
@@ -1120,17 +1121,65 @@ def load_team_plans(folder: str | Path) -> tuple[list[dict[str, Any]], list[str]
         if path.name.endswith(".previous.json"):
             continue
         try:
-            rec = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as err:
-            problems.append(f"{path.name} could not be read ({err}); it was skipped.")
+            if path.stat().st_size > MAX_PLAN_BYTES:
+                problems.append(f"{path.name} is too large to be a team plan; it was skipped.")
+                continue
+            rec = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            problems.append(f"{path.name} could not be read (it is not a saved team plan); "
+                            "it was skipped.")
             continue
         if not isinstance(rec, dict) or rec.get("format") != "human-security-lab/scenario-team/1":
             problems.append(f"{path.name} is not a team plan; it was skipped.")
+            continue
+        reason = _plan_problem(rec)
+        if reason:
+            problems.append(f"{path.name} is not a complete team plan ({reason}); it was skipped.")
             continue
         rec["file"] = path.name
         plans.append(rec)
     plans.sort(key=lambda r: (r["team"].lower(), -int(r["round"])))
     return plans, problems
+
+
+#: A saved team plan is a few KB; anything over this is not one.
+MAX_PLAN_BYTES = 1024 * 1024
+
+
+def _is_number(value: Any, finite: bool = True) -> bool:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    return bool(np.isfinite(value)) or not finite
+
+
+def _plan_problem(rec: Mapping[str, Any]) -> str | None:
+    """Why a team-plan record cannot be compared, or None if it can.
+
+    >>> _plan_problem({"team": 5, "round": 1, "responses": []})
+    'the team name is not text'
+    >>> _plan_problem({"team": "A", "round": "x", "responses": []})
+    'the round is not a whole number'
+    """
+    if not isinstance(rec.get("team"), str) or not rec["team"].strip():
+        return "no team name" if "team" not in rec else "the team name is not text"
+    if not isinstance(rec.get("round"), int) or isinstance(rec.get("round"), bool):
+        return "the round is not a whole number"
+    responses = rec.get("responses")
+    if not isinstance(responses, list):
+        return "no list of responses"
+    for r in responses:
+        if not (isinstance(r, dict) and isinstance(r.get("kind"), str)
+                and _is_number(r.get("level")) and _is_number(r.get("start"))):
+            return "a response without a kind, level and start"
+    for key in ("averted", "summary"):
+        if not isinstance(rec.get(key, {}), dict):
+            return f"'{key}' is not a table of results"
+        if not all(_is_number(v, finite=False) for v in rec.get(key, {}).values()):
+            return f"'{key}' holds something other than numbers"
+    for key in ("total_cost", "budget"):
+        if key in rec and not _is_number(rec[key], finite=False):
+            return f"'{key}' is not a number"
+    return None
 
 
 def compare_teams(plans: Iterable[Mapping[str, Any]], latest_round_only: bool = True
@@ -1181,24 +1230,30 @@ def after_action_report(record: Mapping[str, Any], spec: ModelSpec, fmt: str = "
     if fmt not in ("md", "html"):
         raise LabInputError("Choose 'md' (Markdown) or 'html' for the report.")
     s, av = record.get("summary", {}), record.get("averted", {})
+
+    def text(value: Any) -> str:
+        # Learner text shows as written: escaped for Markdown here, for HTML by the converter.
+        return md_text(value, single_line=True) if fmt == "md" else " ".join(str(value).split())
+
     lines = [
-        f"# After-action summary: {record['team']}, round {record['round']}", "",
+        f"# After-action summary: {text(record['team'])}, round {record['round']}", "",
         f"*{TEACHING_LABEL}*", "",
-        f"- Country: {record['country']}" + (" (fictional)" if record.get("fictional") else ""),
-        f"- Horizon: {record['quarters']} quarters; saved {record.get('saved_at', '')}",
+        f"- Country: {text(record['country'])}" + (" (fictional)" if record.get("fictional") else ""),
+        f"- Horizon: {record['quarters']} quarters; saved {text(record.get('saved_at', ''))}",
         "", "## What happened", "",
     ]
     for sh in record["shocks"]:
-        label = spec.shocks[sh["kind"]].label if sh["kind"] in spec.shocks else sh["kind"]
+        label = spec.shocks[sh["kind"]].label if sh["kind"] in spec.shocks else text(sh["kind"])
         lines.append(f"- {label}: severity {sh['severity']:.0%}, from quarter {sh['start']} "
                      f"for {sh['duration']} quarter(s)")
     if not record["shocks"]:
         lines.append("- No shock.")
     for inj in record.get("injects", []):
-        lines.append(f"- Inject: {INJECTS[inj].label if inj in INJECTS else inj}")
+        lines.append(f"- Inject: {INJECTS[inj].label if inj in INJECTS else text(inj)}")
     lines += ["", "## What we chose", ""]
     for r in record["responses"]:
-        label = spec.responses[r["kind"]].label if r["kind"] in spec.responses else r["kind"]
+        label = (spec.responses[r["kind"]].label if r["kind"] in spec.responses
+                 else text(r["kind"]))
         cost = record.get("costs", {}).get(r["kind"], float("nan"))
         lines.append(f"- {label}: level {r['level']:.0%} from quarter {r['start']} "
                      f"(US${cost:,.4g} million)")
@@ -1220,13 +1275,16 @@ def after_action_report(record: Mapping[str, Any], spec: ModelSpec, fmt: str = "
     ]
     if record.get("edited_parameters"):
         lines += ["## Assumptions we changed", ""]
-        lines += [f"- {k} = {v:g}" for k, v in record["edited_parameters"].items()]
+        lines += [f"- {text(k)} = {v:g}" for k, v in record["edited_parameters"].items()]
         lines.append("")
-    lines += ["## Our reflections", "", record.get("notes") or "(to be written in the debrief)", ""]
-    text = "\n".join(lines)
+    notes = str(record.get("notes") or "").strip()
+    if notes and fmt == "md":
+        notes = md_text(notes)
+    lines += ["## Our reflections", "", notes or "(to be written in the debrief)", ""]
+    report = "\n".join(lines)
     if fmt == "md":
-        return text
-    return _markdown_to_html(text, f"After-action summary: {record['team']}")
+        return report
+    return _markdown_to_html(report, f"After-action summary: {record['team']}")
 
 
 def _markdown_to_html(text: str, title: str) -> str:

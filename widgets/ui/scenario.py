@@ -25,7 +25,7 @@ from typing import Any
 import ipywidgets as W
 import pandas as pd
 
-from widgets._paths import work_dir
+from widgets._paths import confine, teams_dir
 from widgets.charts import format_value
 from widgets.charts.scenarios import (
     pressure_chart,
@@ -112,7 +112,9 @@ class ScenarioSimulator(LabWidget):
     fictional : start with a fictional country built from that profile.
     hide_country : hide the real country's name and picker (sensitive classrooms).
     quarters : length of the exercise (quarters of a year).
-    team_folder : where team plans are saved (default ``work_dir()/"scenario-teams"``).
+    team_folder : the root of the team plans (default :func:`widgets._paths.teams_dir`: the
+        class's ``teams/`` folder, or ``my-work/scenario-teams``); learners may only name
+        a sub-folder of it.
     n_draws, seed : Monte Carlo draws and seed for "Show uncertainty".
     """
 
@@ -232,9 +234,14 @@ class ScenarioSimulator(LabWidget):
         ])
 
         # -- teams -----------------------------------------------------------
-        default_folder = Path(team_folder) if team_folder else work_dir() / "scenario-teams"
-        self.team_folder = W.Text(value=str(default_folder), description="Team folder",
-                                  style=_WIDE, layout=W.Layout(width="560px"))
+        # Team plans live under one root: the class's teams folder (or, for a lesson
+        # author, the folder passed in). A learner may name a sub-folder, nothing else.
+        self.teams_root = Path(team_folder) if team_folder else teams_dir()
+        self.team_folder = W.Text(value="", placeholder="the class's teams folder",
+                                  description="Team folder", style=_WIDE,
+                                  tooltip="Leave empty, or type a sub-folder name (e.g. room-b) "
+                                          "to keep one group's plans apart",
+                                  layout=W.Layout(width="560px"))
         self.team_name = W.Text(value="", placeholder="e.g. Team Blue", description="Team name",
                                 style=_WIDE)
         self.round_no = W.BoundedIntText(value=1, min=1, max=20, description="Round",
@@ -596,19 +603,37 @@ class ScenarioSimulator(LabWidget):
         return plan_record(self.team_name.value, int(self.round_no.value), self.result, self.spec,
                            injects=[k for k, _ in self._injects], notes=self.notes.value)
 
+    def _team_dir(self) -> Path:
+        """The team folder typed, inside the class's teams folder (created if needed)."""
+        typed = self.team_folder.value.strip() or "."
+        try:
+            folder = confine(typed, [self.teams_root], base=self.teams_root, what="team folder")
+        except LabInputError as err:
+            raise LabInputError(
+                "Team plans are kept in the class's teams folder. Leave 'Team folder' empty, "
+                "or type a sub-folder name such as room-b (letters, numbers and dashes).") from err
+        if folder.exists() and not folder.is_dir():
+            raise LabInputError(f"{typed!r} is a file, not a folder. Type another name.")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise LabInputError(f"The team folder {typed!r} could not be created "
+                                f"({err.strerror or 'error'}).") from err
+        return folder
+
     def save_plan(self, _button: Any = None) -> Path:
         """Save this team's choices for this round (never overwrites without 'Replace')."""
         if self.result.over_budget:
             raise LabInputError(budget_message(self.result) + " Plans over budget are not saved.")
-        path = save_team_plan(self.team_folder.value, self._record(),
-                              overwrite=self.replace.value)
+        path = save_team_plan(self._team_dir(), self._record(), overwrite=self.replace.value)
         self.replace.value = False
-        self.show_message(f"Saved {self.team_name.value.strip()}'s plan as {path}.", "info")
+        self.show_message(f"Saved {self.team_name.value.strip()}'s plan as {path.name} in the "
+                          "teams folder.", "info")
         return path
 
     def compare(self, _button: Any = None) -> pd.DataFrame:
         """Load every team's latest plan from the folder and show them side by side."""
-        plans, problems = load_team_plans(self.team_folder.value)
+        plans, problems = load_team_plans(self._team_dir())
         table = compare_teams(plans)
         chart = team_chart(table)
         description = chart.to_dict()["description"]
@@ -627,7 +652,7 @@ class ScenarioSimulator(LabWidget):
 
     def export_report(self, _button: Any = None) -> Path:
         """Write this team's after-action summary next to the team plans."""
-        path = write_report(self.team_folder.value, self._record(), self.spec,
+        path = write_report(self._team_dir(), self._record(), self.spec,
                             self.report_format.value)
         self.show_message(f"After-action summary written to {path}.", "info")
         return path
