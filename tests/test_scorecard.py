@@ -239,3 +239,12 @@ def test_widget_state_round_trip(widget):
     assert state == {"country": "KEN", "start": 2005, "end": 2015, "notes": "n"}
     assert widget.set_state({"country": "XXX", "colour": 1}) == ["country", "colour"]
     assert widget.country.value == "KEN"
+
+
+def test_markdown_brief_shows_learner_notes_literally(tables):
+    """Issue 23.4: learner notes reached the Markdown brief raw."""
+    rows = country_scorecard(tables, INFOS, "AAA", 2000, 2010, state_indicators=STATE)
+    md = brief_markdown(rows, "Aland", 2000, 2010, sources=["Source: UN IGME."],
+                        notes="<img src=x onerror=alert(1)> [x](javascript:alert(1)) </script>")
+    assert "<img" not in md and "](javascript" not in md and "</script" not in md
+    assert "onerror" in md

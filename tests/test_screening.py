@@ -180,3 +180,13 @@ def test_profile_and_history_charts():
     assert rect["encoding"]["x"]["scale"]["domain"][0] <= 1989.6
     assert {p["name"]: p["value"] for p in spec["params"]}["episode"] == "HTI"
     assert "datum.episode == episode" in rect["transform"][0]["filter"]
+
+
+def test_note_shows_learner_text_literally():
+    """Issue 23.4: the screener's notes and name reached the Markdown note raw."""
+    s = summarise_screening({"children": -2}, [])
+    text = screening_note("comprehensive_sanctions", "Iraq", s, [],
+                          notes="<img src=x onerror=alert(1)>\n[x](javascript:alert(1))",
+                          author="</script><script>alert(1)</script>")
+    assert "<img" not in text and "](javascript" not in text and "<script" not in text
+    assert "onerror" in text and "alert" in text

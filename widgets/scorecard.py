@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from widgets._text import md_text
 from widgets.errors import LabInputError
 
 __all__ = [
@@ -445,10 +446,10 @@ def brief_markdown(rows: pd.DataFrame, country: str, start: int, end: int,
               "reading, the share with a lower value). Values are from the nearest year "
               "with data, shown in brackets.", ""]
     if notes.strip():
-        lines += ["## Notes", "", notes.strip(), ""]
+        lines += ["## Notes", "", md_text(notes.strip()), ""]
     src = list(dict.fromkeys(s for s in sources if s))
     if src:
-        lines += ["## Data sources", ""] + [f"- {s}" for s in src] + [""]
+        lines += ["## Data sources", ""] + [f"- {md_text(s, single_line=True)}" for s in src] + [""]
     return "\n".join(lines)
 
 

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from widgets._text import md_text
 from widgets.errors import LabInputError, did_you_mean
 
 __all__ = [
@@ -278,7 +279,8 @@ def screening_note(
     labels = aspect_labels()
     when = when or datetime.now()
     lines = [f"# Do-no-harm screening: {inst['label']} on {country}", "",
-             f"*Prepared {when:%Y-%m-%d %H:%M}{' by ' + author if author else ''} with "
+             f"*Prepared {when:%Y-%m-%d %H:%M}"
+             f"{' by ' + md_text(author, single_line=True) if author.strip() else ''} with "
              "Human Security Lab, lesson 07. Ratings are the screener's judgement, "
              "not a finding from data.*", "",
              "## The instrument", "", inst["what"].strip(), "",
@@ -318,7 +320,7 @@ def screening_note(
     if not summary["unmitigated"] and not summary["serious"]:
         lines.append("- No serious or unmitigated harm rated.")
     if notes.strip():
-        lines += ["", "## Screener's notes", "", notes.strip()]
+        lines += ["", "## Screener's notes", "", md_text(notes.strip())]
     lines += ["", "---", "Further reading: Anderson (1999) *Do No Harm*; OECD DAC "
               "Recommendation on the Humanitarian-Development-Peace Nexus (2019); "
               "UN Security Council resolution 2664 (2022).", ""]
