@@ -101,3 +101,34 @@ def test_quiz_file_errors(tmp_path):
         load_questions(bad)
     with pytest.raises(LabInputError, match="No quiz file"):
         load_questions(tmp_path / "missing.yml")
+
+
+@pytest.mark.parametrize("typed, value", [
+    ("0,5", 0.5), ("0.5", 0.5), ("12,25", 12.25), ("1 234,5", 1234.5), ("1,234.5", 1234.5),
+    ("1.234,5", 1234.5), ("1,234,567", 1234567.0), ("1.234.567", 1234567.0), ("-3,5", -3.5),
+    ("\u22123.5", -3.5), ("1\u202f234,5", 1234.5), (7, 7.0), ("0.125", 0.125)])
+def test_a_decimal_comma_is_read_as_a_decimal(typed, value):
+    """Issue 23.6: '0,5' was graded as 5 (commas were stripped)."""
+    from widgets.quiz import parse_number
+
+    assert parse_number(typed) == value
+
+
+@pytest.mark.parametrize("typed", ["1,000", "1.000", "abc", "inf", "nan", "1,2,3", "1.2.3,4,5", "--1"])
+def test_an_ambiguous_or_unreadable_number_is_asked_for_not_guessed(typed):
+    from widgets.quiz import Question, grade
+
+    q = Question.from_dict({"id": "n", "type": "numeric", "prompt": "x?", "answer": 1000,
+                            "tolerance": 0.5})
+    g = grade(q, typed)
+    assert not g.correct and ("Type a number" in g.feedback or "?" in g.feedback
+                              or "read" in g.feedback or "decimal" in g.feedback)
+    assert "too high" not in g.feedback and "too low" not in g.feedback
+
+
+def test_half_with_a_decimal_comma_is_graded_as_a_half():
+    from widgets.quiz import Question, grade
+
+    q = Question.from_dict({"id": "n", "type": "numeric", "prompt": "x?", "answer": 0.5,
+                            "tolerance": 0.01})
+    assert grade(q, "0,5").correct and not grade(q, "5").correct

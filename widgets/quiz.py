@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,6 +150,57 @@ class Grade:
     partial: float = 0.0  # share of credit, 0..1 (multiple choice)
 
 
+def parse_number(text: Any) -> float:
+    """A number typed by a learner, with a decimal point or a decimal comma.
+
+    Spaces and a thousands separator are allowed (``1 234,5``, ``1,234.5``,
+    ``1.234.567``). A single comma or dot followed by exactly three digits
+    (``1,000``, ``2.500``) could be a thousand or one (English and French or
+    Spanish write them the other way round): the learner is asked, never
+    graded on a guess.
+
+    >>> parse_number("0,5"), parse_number("12.5"), parse_number("1 234,5"), parse_number("1,234.5")
+    (0.5, 12.5, 1234.5, 1234.5)
+    >>> parse_number("1,000")
+    Traceback (most recent call last):
+    ...
+    widgets.errors.LabInputError: Is 1,000 one thousand or one? Write it without a separator (1000) or with a decimal that is clearly one, e.g. 1.0.
+    """
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        value = float(text)
+    else:
+        raw = "".join(str(text if text is not None else "").split())
+        raw = raw.replace("\u2212", "-")
+        if not re.fullmatch(r"[-+]?[0-9.,]*[0-9][0-9.,]*", raw):
+            raise LabInputError("Type a number, e.g. 12.5 or 12,5.")
+        commas, dots = raw.count(","), raw.count(".")
+        if commas and dots:
+            decimal = "," if raw.rfind(",") > raw.rfind(".") else "."
+            thousands = "." if decimal == "," else ","
+            if raw.count(decimal) > 1:
+                raise LabInputError(f"{text} has more than one decimal separator. "
+                                    "Type a number, e.g. 12.5 or 12,5.")
+            raw = raw.replace(thousands, "").replace(decimal, ".")
+        elif commas + dots > 1:
+            sep = "," if commas else "."
+            groups = raw.lstrip("+-").split(sep)
+            if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+                raise LabInputError(f"{text} is not a number I can read. Type it like 1234.5.")
+            raw = raw.replace(sep, "")
+        elif commas + dots == 1:
+            sep = "," if commas else "."
+            whole, frac = raw.lstrip("+-").split(sep)
+            if len(frac) == 3 and whole not in ("", "0"):
+                raise LabInputError(
+                    f"Is {text} one thousand or one? Write it without a separator "
+                    f"({raw.replace(sep, '')}) or with a decimal that is clearly one, e.g. 1.0.")
+            raw = raw.replace(",", ".")
+        value = float(raw)
+    if not math.isfinite(value):
+        raise LabInputError("Type a number, e.g. 12.5 or 12,5.")
+    return value
+
+
 def grade(question: Question, response: Any) -> Grade:
     """Mark one response and say why.
 
@@ -161,12 +213,13 @@ def grade(question: Question, response: Any) -> Grade:
     (True, False)
     """
     if question.type == "numeric":
-        try:
-            value = float(str(response).replace(",", "").strip())
-        except (TypeError, ValueError):
-            return Grade(False, "Type a number (use a dot for decimals, e.g. 12.5).")
-        if math.isnan(value):
+        if response is None or (isinstance(response, float) and math.isnan(response)) \
+                or not str(response).strip():
             return Grade(False, "Type a number first.")
+        try:
+            value = parse_number(response)
+        except LabInputError as err:
+            return Grade(False, str(err))
         target = float(question.answer)  # type: ignore[arg-type]
         tol = max(question.tolerance, abs(target) * question.relative_tolerance)
         ok = abs(value - target) <= tol + 1e-12
