@@ -2,9 +2,18 @@
 
 Usage (``make app`` runs the first form)::
 
-    python scripts/app.py                 # http://localhost:8866/ on this computer only
+    python scripts/app.py                 # http://localhost:8866/?token=… on this computer only
     python scripts/app.py --port 9000     # another port
-    python scripts/app.py --lan           # share on the room's network, with a token
+    python scripts/app.py --lan           # share on the room's network
+
+Every server has an access token (random, or ``HSL_APP_TOKEN``): it is in the
+address the command prints and opens, never on a command line (where ``ps``
+would show it to every user of the computer), and it keeps web pages from
+reaching the server through the browser (DNS rebinding: Voilà accepts any Host
+header). Each learner's saved work goes to a folder of their own under the
+class folder (``--class-dir``, default ``class-work/``): ``learners/<work
+code>/``; scenario teams share ``teams/``; put files for learners to load in
+``shared/``.
 
 The index page lists every lesson; a lesson opens at
 ``/voila/render/NN-name.ipynb``. Settings live in ``etc/jupyter/voila.json``
@@ -35,9 +44,14 @@ LAB_OFFLINE_FLAGS = [
 ]
 
 
-def app_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment that makes Jupyter find the lab's Voilà config and template."""
+def app_env(base: dict[str, str] | None = None, token: str = "") -> dict[str, str]:
+    """Environment that makes Jupyter find the lab's Voilà config and template.
+
+    ``token`` (if any) travels here, as ``JUPYTER_TOKEN``, not on the command line.
+    """
     env = dict(os.environ if base is None else base)
+    if token:
+        env["JUPYTER_TOKEN"] = token
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
         p for p in (str(CONFIG_DIR), env.get("JUPYTER_CONFIG_PATH", "")) if p
     )
@@ -57,7 +71,11 @@ def free_port() -> int:
 
 def voila_command(root: Path, port: int, token: str = "", ip: str = "127.0.0.1",
                   extra: list[str] | None = None, open_browser: bool = False) -> list[str]:
-    """The Voilà command line serving every notebook under ``root`` as an app."""
+    """The Voilà command line serving every notebook under ``root`` as an app.
+
+    With a ``token``, the server requires it; the token itself is read from the
+    environment (:func:`app_env` with the same ``token``), so ``ps`` never shows it.
+    """
     cmd = [
         sys.executable, "-m", "voila", str(root),
         f"--port={port}", f"--Voila.ip={ip}",
@@ -66,7 +84,7 @@ def voila_command(root: Path, port: int, token: str = "", ip: str = "127.0.0.1",
     if not open_browser:
         cmd.append("--no-browser")
     if token:
-        cmd.append(f"--token={token}")
+        cmd.append("--Voila.auto_token=True")   # the token: JUPYTER_TOKEN in app_env()
     return cmd + list(extra or [])
 
 
@@ -112,17 +130,45 @@ def install(prefix: Path) -> list[Path]:
     return written
 
 
+CLASS_DIR = REPO_ROOT / "class-work"
+
+
+def prepare_class_dir(folder: Path) -> Path:
+    """Create the class folder: ``learners/`` (one folder per work code), ``teams/``, ``shared/``."""
+    for sub in ("learners", "teams", "shared"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return folder.resolve()
+
+
+def server_plan(args: argparse.Namespace, environ: dict[str, str] | None = None
+                ) -> tuple[list[str], dict[str, str], str]:
+    """The command, environment and address of the app server for these options."""
+    environ = dict(os.environ if environ is None else environ)
+    ip = "0.0.0.0" if args.lan else "127.0.0.1"
+    token = environ.get("HSL_APP_TOKEN") or secrets.token_urlsafe(12)
+    cmd = voila_command(args.root, args.port, token=token, ip=ip,
+                        open_browser=not (args.no_browser or args.lan))
+    env = app_env(environ, token=token)
+    env.pop("HSL_APP_TOKEN", None)
+    env.pop("HSL_WORK_DIR", None)          # in a class, each learner has their own folder
+    env["HSL_CLASS_DIR"] = str(prepare_class_dir(args.class_dir))
+    host = socket.gethostname() if args.lan else "localhost"
+    return cmd, env, f"http://{host}:{args.port}/?token={token}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("HSL_APP_PORT", 8866)))
     parser.add_argument("--lan", action="store_true",
-                        help="listen on every network interface (a classroom) and require a token")
-    parser.add_argument("--token", default=None,
-                        help="access token (default: none on this computer, random with --lan)")
+                        help="listen on every network interface (a classroom)")
     parser.add_argument("--no-browser", action="store_true",
                         help="do not open a browser tab (always the case with --lan)")
     parser.add_argument("--root", type=Path, default=LESSONS_DIR,
                         help="folder of notebooks to serve (default: lessons/)")
+    parser.add_argument("--class-dir", type=Path,
+                        default=Path(os.environ.get("HSL_CLASS_DIR") or CLASS_DIR),
+                        help="where learners' work is kept, one folder per learner "
+                             "(default: class-work/)")
     parser.add_argument("--install", action="store_true",
                         help="copy the app settings and template into this Python environment "
                              "(Binder postBuild, JupyterHub) instead of starting a server")
@@ -133,17 +179,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"installed {path}")
         return 0
 
-    ip = "0.0.0.0" if args.lan else "127.0.0.1"
-    token = args.token if args.token is not None else (secrets.token_urlsafe(12) if args.lan else "")
-    cmd = voila_command(args.root, args.port, token=token, ip=ip,
-                        open_browser=not (args.no_browser or args.lan))
-    host = socket.gethostname() if args.lan else "localhost"
-    query = f"?token={token}" if token else ""
-    print(f"Human Security Lab apps: http://{host}:{args.port}/{query}", flush=True)
-    print("Each lesson opens as an app (code hidden). Press Ctrl+C to stop.", flush=True)
+    cmd, env, url = server_plan(args)
+    print(f"Human Security Lab apps: {url}", flush=True)
+    print("Give learners this address (with its token). Each learner's work is saved under "
+          f"{env['HSL_CLASS_DIR']}/learners/. Press Ctrl+C to stop.", flush=True)
     # Become the Voilà process (no wrapper left behind when the server is stopped).
     os.chdir(args.root)
-    os.execve(cmd[0], cmd, app_env())
+    os.execve(cmd[0], cmd, env)
 
 
 if __name__ == "__main__":

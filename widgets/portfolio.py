@@ -813,10 +813,14 @@ class PortfolioPanel(W.VBox):
 
     def save(self) -> Path:
         self._pull()
+        from widgets._paths import learner_code
+
         path = self.portfolio.save()
         n = len(self.portfolio.widgets)
+        code = learner_code()
+        where = f"under your work code {code}" if code else f"to {path}"
         self._status.show_message(
-            f"Saved {n} widget(s) and your notes to {path} at "
+            f"Saved {n} widget(s) and your notes {where} at "
             f"{self.portfolio.document['saved_at']} (UTC).", "info")
         return path
 

@@ -106,11 +106,16 @@ class Server:
     env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def start(cls, kind: str, workspace: Path, timeout: float = 120) -> Server:
+    def start(cls, kind: str, workspace: Path, timeout: float = 120,
+              class_dir: Path | None = None) -> Server:
+        """Start a server; with ``class_dir``, as ``make app`` serves a class (a folder per learner)."""
         port = app.free_port()
         token = secrets.token_hex(16)
-        env = app.app_env()
+        env = app.app_env(token=token)
         env["HSL_WORK_DIR"] = str(workspace / "my-work")
+        if class_dir is not None:
+            env.pop("HSL_WORK_DIR")
+            env["HSL_CLASS_DIR"] = str(app.prepare_class_dir(class_dir))
         if kind == "voila":
             root = workspace / "lessons"
             # Tracebacks are shown to the test (and in screenshots) so a
