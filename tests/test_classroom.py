@@ -115,3 +115,42 @@ def test_app_server_token_travels_in_the_environment_not_the_command_line(tmp_pa
         assert {p.name for p in (tmp_path / "class").iterdir()} == {"learners", "teams", "shared"}
     cmd, env, url = app.server_plan(args, {"HSL_APP_TOKEN": "chosen-by-the-trainer"})
     assert env["JUPYTER_TOKEN"] == "chosen-by-the-trainer" and "HSL_APP_TOKEN" not in env
+
+
+# ------------------------------------------------- issue 23.5: public functions, odd values
+@pytest.mark.parametrize("kwargs, message", [
+    ({"n_draws": 10**12}, "number of draws must be a whole number from 1 to 10,000"),
+    ({"n_draws": float("inf")}, "number of draws"), ({"n_draws": "1,000"}, "number of draws"),
+    ({"seed": -1}, "seed must be a whole number"), ({"concentration": float("nan")},
+                                                    "concentration must be a number")])
+def test_monte_carlo_refuses_odd_values_with_a_message(kwargs, message):
+    import pandas as pd
+
+    from widgets.indexing import monte_carlo_ranks
+
+    norm = pd.DataFrame({"a": [1.0, 0.0], "b": [0.0, 1.0]}, index=["X", "Y"])
+    with pytest.raises(LabInputError, match=message):
+        monte_carlo_ranks({"m": norm}, {"a": 1, "b": 1}, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"n_draws": 10**12}, "number of draws"), ({"seed": -5}, "seed"),
+    ({"quarters": float("inf")}, "number of quarters"), ({"budget": float("inf")}, "budget"),
+    ({"budget": "1,000"}, "budget")])
+def test_scenario_refuses_odd_values_with_a_message(kwargs, message):
+    from widgets.scenarios import CountryProfile, load_model_spec, run_scenario
+
+    with pytest.raises(LabInputError, match=message):
+        run_scenario(CountryProfile.from_values("T"), [], [], load_model_spec(), **kwargs)
+
+
+@pytest.mark.parametrize("start, end", [("2000-2010", 2010), (2000, float("inf")), (2010, 2000),
+                                        (None, 2000), ("1,990", 2000)])
+def test_year_ranges_are_checked_with_a_message(start, end):
+    import pandas as pd
+
+    from widgets.tradeoffs import change_between
+
+    data = pd.DataFrame({"iso3": ["X", "X"], "year": [2000, 2010], "v": [1.0, 2.0]})
+    with pytest.raises(LabInputError, match="year"):
+        change_between(data, "v", start, end)

@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from widgets.errors import LabInputError, did_you_mean
+from widgets.errors import LabInputError, check_whole_number, check_year_range, did_you_mean
 
 __all__ = [
     "CASEFILES_DIR",
@@ -366,6 +366,8 @@ def change_between(series: pd.DataFrame, countries: list[str], start: int, end: 
     >>> bool(pd.isna(t.loc[1, "change"]))
     True
     """
+    start, end = check_year_range(start, end)
+    max_gap = check_whole_number(max_gap, "years of gap allowed", 0, 50)
     if start >= end:
         raise LabInputError(f"The first year ({start}) must come before the second ({end}).")
     rows = []

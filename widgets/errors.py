@@ -43,3 +43,78 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     if not hits:
         return ""
     return " Did you mean " + " or ".join(repr(h) for h in hits) + "?"
+
+
+# ------------------------------------------------------------ checks of plain values
+def check_whole_number(value: object, name: str, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high``, or a message that says what is allowed.
+
+    Accepts ``3``, ``3.0`` and ``"3"``; refuses ``inf``, ``"1,000"``, ``True``, ``2.5``.
+
+    >>> check_whole_number("12", "draws", 1, 100_000)
+    12
+    >>> check_whole_number(10**12, "draws", 1, 100_000)
+    Traceback (most recent call last):
+    ...
+    widgets.errors.LabInputError: The number of draws must be a whole number from 1 to 100,000; got 1000000000000.
+    """
+    out: int | None = None
+    if isinstance(value, bool):
+        out = None
+    elif isinstance(value, int):
+        out = value
+    elif isinstance(value, float) and value.is_integer():
+        out = int(value)
+    elif isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        out = int(value.strip())
+    elif hasattr(value, "item") and not isinstance(value, str):   # numpy scalars
+        return check_whole_number(value.item(), name, low, high)  # type: ignore[attr-defined]
+    if out is None or not low <= out <= high:
+        raise LabInputError(f"The number of {name} must be a whole number from {low:,} to "
+                            f"{high:,}; got {value!r}." if name.endswith("s") else
+                            f"The {name} must be a whole number from {low:,} to {high:,}; "
+                            f"got {value!r}.")
+    return out
+
+
+def check_real_number(value: object, name: str, low: float = float("-inf"),
+                      high: float = float("inf")) -> float:
+    """A finite number from ``low`` to ``high`` (not text, not inf or NaN).
+
+    >>> check_real_number(0.5, "jitter", 0, 1)
+    0.5
+    >>> check_real_number(float("inf"), "budget", 0)
+    Traceback (most recent call last):
+    ...
+    widgets.errors.LabInputError: The budget must be a number from 0 upwards; got inf.
+    """
+    import math
+
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if not ok and hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # type: ignore[attr-defined]
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if not ok or not math.isfinite(value) or not low <= value <= high:  # type: ignore[operator]
+        span = (f"from {low:g} upwards" if high == float("inf") else
+                f"up to {high:g}" if low == float("-inf") else f"from {low:g} to {high:g}")
+        raise LabInputError(f"The {name} must be a number {span}; got {value!r}.")
+    return float(value)  # type: ignore[arg-type]
+
+
+def check_year_range(start: object, end: object, low: int = 1900, high: int = 2100
+                     ) -> tuple[int, int]:
+    """Two years, the first not after the second.
+
+    >>> check_year_range(2000, "2010")
+    (2000, 2010)
+    >>> check_year_range("2000-2010", 2010)
+    Traceback (most recent call last):
+    ...
+    widgets.errors.LabInputError: The start year must be a whole number from 1,900 to 2,100; got '2000-2010'.
+    """
+    first = check_whole_number(start, "start year", low, high)
+    last = check_whole_number(end, "end year", low, high)
+    if first > last:
+        raise LabInputError(f"The start year ({first}) must come before the end year "
+                            f"({last}): swap them.")
+    return first, last

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from widgets.errors import LabInputError
+from widgets.errors import LabInputError, check_real_number, check_whole_number
 
 __all__ = [
     "AGGREGATIONS",
@@ -570,6 +570,10 @@ def rank_correlation(a: pd.Series, b: pd.Series) -> float:
 
 
 # --------------------------------------------------------------------------- uncertainty
+#: The most Monte Carlo draws a learner may ask for (10,000 take ~1 s for every country).
+MAX_DRAWS = 10_000
+
+
 def monte_carlo_ranks(
     matrices: Mapping[str, pd.DataFrame],
     weights: Mapping[str, float],
@@ -600,8 +604,9 @@ def monte_carlo_ranks(
     """
     if not matrices:
         raise LabInputError("Give at least one normalised table.")
-    if n_draws < 1:
-        raise LabInputError("Ask for at least one draw.")
+    n_draws = check_whole_number(n_draws, "draws", 1, MAX_DRAWS)
+    seed = check_whole_number(seed, "seed", 0, 2**32 - 1)
+    concentration = check_real_number(concentration, "concentration", 1e-6, 1e12)
     first = next(iter(matrices.values()))
     cols = [c for c in first.columns if weights.get(c, 0) > 0]
     w = normalise_weights({c: weights.get(c, 0.0) for c in cols})

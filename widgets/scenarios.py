@@ -61,7 +61,12 @@ import pandas as pd
 import yaml
 
 from widgets._text import md_text
-from widgets.errors import LabInputError, did_you_mean
+from widgets.errors import (
+    LabInputError,
+    check_real_number,
+    check_whole_number,
+    did_you_mean,
+)
 
 __all__ = [
     "CHANNELS",
@@ -585,6 +590,8 @@ def fictional_profile(profile: CountryProfile, seed: int = 0, jitter: float = 0.
     >>> fictional_profile(base, seed=3) == fake   # same seed, same country
     True
     """
+    seed = check_whole_number(seed, "seed", 0, 2**32 - 1)
+    jitter = check_real_number(jitter, "jitter", 0, 0.9)
     if not 0 <= jitter < 1:
         raise LabInputError("The jitter must be between 0 and 1 (0.1 = values move by up to 10%).")
     rng = np.random.default_rng(seed)
@@ -913,6 +920,10 @@ def _metrics(out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     }
 
 
+#: The most uncertainty draws the scenario runs (each variant simulates every draw).
+MAX_SCENARIO_DRAWS = 5_000
+
+
 def run_scenario(
     profile: CountryProfile,
     shocks: Sequence[Shock],
@@ -938,6 +949,11 @@ def run_scenario(
     >>> res.averted["lives"] > 0 and res.total_cost == 90.0
     True
     """
+    quarters = check_whole_number(quarters, "quarters", 1, 80)
+    n_draws = check_whole_number(n_draws, "draws", 0, MAX_SCENARIO_DRAWS)
+    seed = check_whole_number(seed, "seed", 0, 2**32 - 1)
+    if budget is not None:
+        budget = check_real_number(budget, "budget (US$ million)", 0)
     shocks, responses = list(shocks), list(responses)
     runs = {
         "baseline": simulate(profile, [], [], spec, quarters, n_draws, seed),

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from widgets._text import md_text
-from widgets.errors import LabInputError
+from widgets.errors import LabInputError, check_real_number, check_year_range
 
 __all__ = [
     "HUMAN_INDICATORS",
@@ -258,6 +258,8 @@ def country_scorecard(tables: Mapping[str, dict[str, Any]], infos: Mapping[str, 
     >>> row["verdict"], float(row["change"]), float(row["position_move"])
     ('better', -30.0, 100.0)
     """
+    start, end = check_year_range(start, end)
+    threshold_pct = check_real_number(threshold_pct, "threshold (%)", 0, 1000)
     if start >= end:
         raise LabInputError(f"The start year ({start}) must come before the end year ({end}).")
     state = set(state_indicators)

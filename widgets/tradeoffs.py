@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from widgets.errors import LabInputError
+from widgets.errors import LabInputError, check_year_range
 
 __all__ = [
     "CONFOUNDING_NOTE",
@@ -317,6 +317,7 @@ def change_between(data: pd.DataFrame, column: str, start: int, end: int) -> pd.
     >>> change_between(d, "milex_gdp", 1990, 2000)[["iso3", "change"]].values.tolist()
     [['A', -2.0], ['B', 0.5]]
     """
+    start, end = check_year_range(start, end)
     if start == end:
         raise LabInputError("Choose two different years to measure a change.")
     if column not in data:
