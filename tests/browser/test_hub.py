@@ -295,14 +295,14 @@ def test_three_learners_use_lesson_01_in_jupyterlab_and_as_an_app(hub, learner_p
             lp.page.wait_for_url(f"**/user/{name}/lab/**", timeout=TIMEOUT * 1000)
             _start_run_all(lp)
         except Exception:
-            lp.screenshot(f"hub-lab-{name}-FAILED")
+            lp.screenshot("hub-lab-FAILED")
             raise
     for name, lp in labs.items():
         page = lp.page
         try:
             _wait_run_all(lp)
         except Exception:
-            lp.screenshot(f"hub-lab-{name}-FAILED")
+            lp.screenshot("hub-lab-FAILED")
             raise
         lp.wait_for_charts(60)
         assert not lp.problems(), f"{name}: {lp.problems()}"
@@ -340,7 +340,7 @@ def test_three_learners_use_lesson_01_in_jupyterlab_and_as_an_app(hub, learner_p
         result = lp.drive(controls[0])
         assert result.reacted, f"{name}: {result} did not change its chart in the app"
         hub.remember_processes()
-    lp.screenshot(f"hub-app-01-{hub.learners[-1]}", full_page=False)
+    lp.screenshot("hub-app-01", full_page=False)
 
     page.wait_for_timeout(300)
     assert not guard.since(mark), f"tried to reach the internet: {guard.since(mark)}"
