@@ -189,6 +189,13 @@ def prepare(data: Path) -> tuple[Path, str, str]:
     """
     data.mkdir(parents=True, exist_ok=True)
     data.chmod(0o755)
+    if os.geteuid() == 0:  # learners' servers run as other users: they must reach these
+        for folder, option in ((REPO_ROOT, "install the lab in a folder every user may read "
+                                           "(e.g. /opt/human-security-lab)"),
+                               (data, "use --data-dir in a folder every user may read "
+                                      "(e.g. /srv/hsl-hub)")):
+            if not reachable_by_everyone(folder):
+                raise SystemExit(f"Learners cannot reach {folder}: {option}.")
     bare = publish_lessons(data)
     build_chart_cache(data)
     python = learner_python(data) if os.geteuid() == 0 else sys.executable

@@ -51,6 +51,14 @@ def _lock() -> dict[str, str]:
     return pins
 
 
+def _run(coro):
+    """Run a coroutine in its own thread (Playwright may hold this thread's event loop)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def _values() -> dict:
     return yaml.safe_load(VALUES.read_text(encoding="utf-8"))
 
@@ -156,12 +164,12 @@ def test_participants_each_log_in_with_their_own_password(tmp_path):
     people = hsl_hub.read_participants(table)
     assert set(people) == {"amina", "bruno"} and people["amina"] != people["bruno"]
     auth = hsl_hub.ParticipantsAuthenticator(participants_file=str(table))
-    login = asyncio.run(auth.authenticate(None, {"username": "amina",
+    login = _run(auth.authenticate(None, {"username": "amina",
                                                   "password": people["amina"]}))
     assert login == {"name": "amina"}
-    assert asyncio.run(auth.authenticate(None, {"username": "amina",
+    assert _run(auth.authenticate(None, {"username": "amina",
                                                 "password": people["bruno"]})) is None
-    assert asyncio.run(auth.authenticate(None, {"username": "carla",
+    assert _run(auth.authenticate(None, {"username": "carla",
                                                 "password": people["bruno"]})) is None
     assert auth.check_allowed("bruno") and not auth.check_allowed("carla")
 

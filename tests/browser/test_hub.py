@@ -63,6 +63,7 @@ class Hub:
         self.learners = [f"t{tag}-learner{i}" for i in (1, 2, 3)]
         self.process: subprocess.Popen | None = None
         self.seen: dict[int, float] = {}  # every process the hub started: pid -> create_time
+        self.commands: dict[int, str] = {}
         self.memory: dict[str, dict] = {}
 
     @property
@@ -107,10 +108,15 @@ class Hub:
         if self.process is None:
             return
         try:
-            for child in psutil.Process(self.process.pid).children(recursive=True):
-                self.seen.setdefault(child.pid, child.create_time())
+            children = psutil.Process(self.process.pid).children(recursive=True)
         except psutil.Error:
-            pass
+            return
+        for child in children:
+            try:
+                self.seen.setdefault(child.pid, child.create_time())
+                self.commands.setdefault(child.pid, " ".join(child.cmdline()))
+            except psutil.Error:  # it ended meanwhile
+                pass
 
     def still_running(self) -> list[str]:
         alive = []
@@ -452,7 +458,11 @@ def test_each_learners_server_runs_within_the_class_limits(hub):
 
 def test_stopping_the_hub_stops_every_server_it_started(hub):
     hub.remember_processes()
-    assert len(hub.seen) >= 2 + 2 * len(hub.learners), hub.seen  # proxy, culler, servers+kernels
+    commands = list(hub.commands.values())
+    assert any("configurable-http-proxy" in c for c in commands), commands
+    assert any("jupyterhub_idle_culler --timeout=" in c for c in commands), "no idle culler"
+    servers = [c for c in commands if "jupyterhub.singleuser" in c]
+    assert len(servers) == len(hub.learners), servers
     hub.stop()
     deadline = time.monotonic() + 20
     while hub.still_running() and time.monotonic() < deadline:
