@@ -59,3 +59,5 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache _site test-artifacts
 
 -include mk/app.mk
+
+-include mk/hub.mk
