@@ -181,3 +181,23 @@ def test_dimension_summary_matches_a_groupby(rows, n):
     cut = valid["mean_percentile"].nsmallest(n).max() if n > 0 and len(valid) else None
     assert worst == ([] if cut is None else
                      valid.loc[valid["mean_percentile"] <= cut, "dimension"].tolist())
+
+
+def test_text_column_and_dots_share_every_row_for_a_country_with_gaps():
+    """Kiribati lacks some indicators: its rows without a value used to vanish from the dots'
+    axis while the text column kept them, so every text after a gap sat one row too low."""
+    from widgets.ui.profile import CountryProfile
+
+    w = CountryProfile()
+    w.country.value = "KIR"
+    spec = w.panel.chart.spec
+    rows = spec["datasets"]["profile_rows"]
+    assert any(r["pct_world"] is None for r in rows)          # the case that broke
+    order = [r["row"] for r in rows]
+    human = spec["vconcat"][0]["hconcat"]
+    dots_y = [layer["encoding"]["y"] for layer in human[0]["layer"] if "y" in layer["encoding"]]
+    text_y = human[1]["encoding"]["y"]
+    for y in [*dots_y, text_y]:
+        assert y["scale"]["domain"] == order
+    # and the comparison's name reaches the browser's parameter table
+    assert w.panel.chart._params["compare_label"] == "Within Oceania"

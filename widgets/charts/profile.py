@@ -56,7 +56,11 @@ def strip_chart(dataset: str, order: list[str], x_title: str, title: str,
     year), ``trend`` and ``highlight`` (True for the most vulnerable dimensions).
     """
     source = alt.NamedData(name=dataset)
-    y = alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+    # The rows are the scale's domain, not whatever the layers' data hold: a row with
+    # no value (filtered out of the dots) keeps its line, so the dots and the text
+    # column beside them always stay on the same rows.
+    rows_scale = alt.Scale(domain=list(order))
+    y = alt.Y("row:N", title=None, sort=order, scale=rows_scale, axis=alt.Axis(labelLimit=260))
     height = alt.Step(20)
     layers = []
     if highlight:
@@ -74,8 +78,8 @@ def strip_chart(dataset: str, order: list[str], x_title: str, title: str,
         x=alt.X("percentile:Q", title=x_title, scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("key:N", title=None, scale=alt.Scale(
             domain=["pct_world", "pct_compare"], range=[OKABE_ITO[0], OKABE_ITO[1]]),
-            legend=alt.Legend(orient="top", labelExpr=series_expr.replace("datum.key",
-                                                                          "datum.label"))),
+            legend=alt.Legend(orient="top", labelExpr=(
+                f"datum.label == 'pct_world' ? '{ALL_COUNTRIES}' : 'Comparison group'"))),
         shape=alt.Shape("key:N", title=None, scale=alt.Scale(
             domain=["pct_world", "pct_compare"], range=["circle", "diamond"]), legend=None),
         tooltip=[alt.Tooltip("row:N", title="Indicator"),
@@ -86,9 +90,13 @@ def strip_chart(dataset: str, order: list[str], x_title: str, title: str,
     ).transform_fold(["pct_world", "pct_compare"], as_=["key", "percentile"]).transform_filter(
         "isValid(datum.percentile)").transform_calculate(series=series_expr)
     layers += [mid, link, dots]
-    strip = alt.layer(*layers).properties(width=360, height=height, title=title)
+    # Vega does not redraw legend labels when a parameter changes, so the comparison's
+    # name (e.g. "Within Oceania") is the title's subtitle, which it does redraw.
+    title_js = json.dumps(title)
+    strip = alt.layer(*layers).properties(width=360, height=height, title=alt.Title(
+        alt.ExprRef(f"[{title_js}, '◆ Comparison group: ' + compare_label]")))
     text = alt.Chart(source).mark_text(align="left", fontSize=11).encode(
-        y=alt.Y("row:N", sort=order, axis=None), x=alt.value(0),
+        y=alt.Y("row:N", sort=order, scale=rows_scale, axis=None), x=alt.value(0),
         text=alt.Text("label:N"),
     ).transform_calculate(label="datum.detail + ' · ' + datum.trend").properties(
         width=250, height=height, title=alt.Title("Latest value (year) · since 2000",

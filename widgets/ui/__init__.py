@@ -224,7 +224,12 @@ class ChartPanel(W.VBox):
         (3.0, 3.0, 'circle')
         """
         chart = self.chart
-        known = {k: v for k, v in values.items() if k in chart._params}
+        # Parameters of a spec set directly (a filled template) are not in Altair's
+        # table until set once: the spec's own top-level parameters count as known,
+        # or the browser would never hear of the change.
+        in_spec = {p.get("name") for p in (chart.spec or {}).get("params", [])
+                   if isinstance(p, dict) and "select" not in p}
+        known = {k: v for k, v in values.items() if k in chart._params or k in in_spec}
         with chart.hold_sync():
             if known:
                 # Altair mirrors _params into chart.params (each equal value is silent)
