@@ -182,9 +182,11 @@ def robustness_chart(table: pd.DataFrame, description: str = "") -> alt.Chart:
                         legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("outcome:N", title="Outcome"),
                  alt.Tooltip("b_ahead:Q", title="B ahead in % of draws", format=".1f")])
+    labels = bars.mark_text(align="left", dx=3, fontSize=11, color="#222222").encode(
+        text=alt.Text("b_ahead:Q", format=".0f"), color=alt.value("#222222"))
     rule = alt.Chart(pd.DataFrame({"x": [50]})).mark_rule(strokeDash=[4, 3], color="#444").encode(
         x="x:Q")
-    chart = alt.layer(bars, rule).properties(
+    chart = alt.layer(bars, labels, rule).properties(
         width=360, height=alt.Step(18),
         title=alt.Title("If the judgements in the matrix were a little different",
                         subtitle="Dashed line: 50%, a coin toss. Near 0% or 100%: the comparison "
