@@ -238,3 +238,36 @@ def test_new_charts_embed_only_what_they_draw():
     spec = robustness_chart(matrix_robustness(DEF, BAL, draws=20), "Robust.").to_dict()
     assert spec["description"] == "Robust."
     assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 100]
+
+
+# ---------------------------------------------------------------- the robustness widget
+def test_matrix_robustness_widget_follows_its_slider_and_the_portfolio():
+    from widgets.ui.policy_portfolio import MatrixRobustness, PolicyPortfolio
+
+    p = PolicyPortfolio()
+    r = MatrixRobustness(p, draws=300)
+    assert "up to 1 point" in r.panel.description_text
+    r.spread.value = 0
+    expected = matrix_robustness(p.shares_a, p.shares_b, spread=0, draws=300)
+    pd.testing.assert_frame_equal(r.result, expected)
+    assert "up to 0 point" in r.panel.description_text
+    rows = next(v for v in r.panel.chart.spec["datasets"].values()
+                if isinstance(v, list) and v and "b_ahead" in v[0])
+    assert [row["b_ahead"] for row in rows] == (100 * expected["b_ahead"]).round(1).tolist()
+    assert r.panel.table_data["b_ahead"].tolist() == expected["b_ahead"].round(3).tolist()
+    # the portfolio moves: the check follows it
+    for s in p.sliders_b.values():
+        s.value = 0
+    p.b_deterrence.value = 100
+    assert r.result.loc[("defence", "short"), "difference"] == pytest.approx(
+        3 - p_defence_short(p.shares_a))
+    # an empty budget: the portfolio says so and the last valid check stays
+    before = r.result.copy()
+    p.b_deterrence.value = 0
+    assert "empty" in p.message_text
+    pd.testing.assert_frame_equal(r.result, before)
+    assert r.get_state()["spread"] == 0
+
+
+def p_defence_short(shares):
+    return float(scorecard(shares).loc[("defence", "short"), "score"])

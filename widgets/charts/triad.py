@@ -17,7 +17,8 @@ import pandas as pd
 
 from widgets.charts import HUMAN_COLOUR, OKABE_ITO, STATE_COLOUR, describe
 
-__all__ = ["matrix_chart", "robustness_chart", "scorecard_chart", "spending_mix_chart"]
+__all__ = ["matrix_chart", "robustness_chart", "robustness_rows", "scorecard_chart",
+           "spending_mix_chart"]
 
 
 def _outcome_label(row: pd.Series, labels: dict[str, str]) -> str:
@@ -152,6 +153,24 @@ def spending_mix_chart(mix: pd.DataFrame, title: str, description: str = "") -> 
     return describe(chart, description or title)
 
 
+def robustness_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows :func:`robustness_chart` draws: ``outcome, kind, b_ahead`` (in %).
+
+    >>> from widgets.triad import matrix_robustness, normalise_allocation
+    >>> a = normalise_allocation({"deterrence": 1})
+    >>> rows = robustness_rows(matrix_robustness(a, a, draws=5))
+    >>> list(rows.columns), float(rows["b_ahead"].max())
+    (['outcome', 'kind', 'b_ahead'], 0.0)
+    """
+    horizon = {"short": "short term", "long": "long term", "both": "both horizons"}
+    return pd.DataFrame({
+        "outcome": [f"{'State' if k == 'state' else 'Human'} · {lab} ({horizon[h]})"
+                    for lab, k, h in zip(table["label"], table["kind"], table["horizon"],
+                                         strict=True)],
+        "kind": ["State security" if k == "state" else "Human security" for k in table["kind"]],
+        "b_ahead": (100 * table["b_ahead"]).round(1).to_numpy()})
+
+
 def robustness_chart(table: pd.DataFrame, description: str = "") -> alt.Chart:
     """Bars: in what share of uncertain matrices portfolio B scores above portfolio A.
 
@@ -164,13 +183,7 @@ def robustness_chart(table: pd.DataFrame, description: str = "") -> alt.Chart:
     >>> spec["layer"][0]["mark"]["type"], len(spec["datasets"][spec["layer"][0]["data"]["name"]])
     ('bar', 14)
     """
-    horizon = {"short": "short term", "long": "long term", "both": "both horizons"}
-    d = pd.DataFrame({
-        "outcome": [f"{'State' if k == 'state' else 'Human'} · {lab} ({horizon[h]})"
-                    for lab, k, h in zip(table["label"], table["kind"], table["horizon"],
-                                         strict=True)],
-        "kind": ["State security" if k == "state" else "Human security" for k in table["kind"]],
-        "b_ahead": (100 * table["b_ahead"]).round(1).to_numpy()})
+    d = robustness_rows(table)
     order = list(d["outcome"])
     bars = alt.Chart(d).mark_bar().encode(
         y=alt.Y("outcome:N", title=None, sort=order, axis=alt.Axis(labelLimit=420)),
