@@ -241,7 +241,7 @@ def test_new_charts_embed_only_what_they_draw():
 
 
 # ---------------------------------------------------------------- the robustness widget
-def test_matrix_robustness_widget_follows_its_slider_and_the_portfolio():
+def test_matrix_robustness_widget_follows_its_slider_and_its_button():
     from widgets.ui.policy_portfolio import MatrixRobustness, PolicyPortfolio
 
     p = PolicyPortfolio()
@@ -255,16 +255,18 @@ def test_matrix_robustness_widget_follows_its_slider_and_the_portfolio():
                 if isinstance(v, list) and v and "b_ahead" in v[0])
     assert [row["b_ahead"] for row in rows] == (100 * expected["b_ahead"]).round(1).tolist()
     assert r.panel.table_data["b_ahead"].tolist() == expected["b_ahead"].round(3).tolist()
-    # the portfolio moves: the check follows it
+    # the portfolio moves: the check follows it when the button is pressed
     for s in p.sliders_b.values():
         s.value = 0
     p.b_deterrence.value = 100
+    r.again.click()
     assert r.result.loc[("defence", "short"), "difference"] == pytest.approx(
         3 - p_defence_short(p.shares_a))
     # an empty budget: the portfolio says so and the last valid check stays
     before = r.result.copy()
     p.b_deterrence.value = 0
     assert "empty" in p.message_text
+    r.again.click()
     pd.testing.assert_frame_equal(r.result, before)
     assert r.get_state()["spread"] == 0
 

@@ -62,8 +62,6 @@ class PolicyPortfolio(LabWidget):
     state_name = "policy_portfolio"
 
     def __init__(self, a: str = "Defence first", b: str = "Balanced 3D") -> None:
-        #: functions called after every refresh (e.g. a MatrixRobustness that follows this widget)
-        self.listeners: list = []
         self._matrix = load_matrix()
         self._ids = instrument_ids()
         self._table = matrix_table(self._matrix)
@@ -203,14 +201,14 @@ class PolicyPortfolio(LabWidget):
                 f"The biggest difference is on {self._cell_labels[i].lower()} "
                 f"({self._cells[i][1]} term): A {sa[i]:.2f}, B {sb[i]:.2f}."),
             table=self.comparison)
-        for listener in self.listeners:
-            listener()
 
 
 class MatrixRobustness(LabWidget):
     """How often portfolio B stays ahead of A if every score of the matrix could be off.
 
-    Follows a :class:`PolicyPortfolio`: when its sliders move, the check runs again.
+    Reads the shares of a :class:`PolicyPortfolio` when the slider moves or the
+    button is pressed (not at every portfolio change, so that moving a budget
+    slider redraws only the scorecard).
 
     >>> p = PolicyPortfolio()
     >>> r = MatrixRobustness(p, draws=200)
@@ -218,6 +216,7 @@ class MatrixRobustness(LabWidget):
     >>> float(r.result.loc[("defence", "short"), "b_ahead"])
     0.0
     >>> p.a_deterrence.value = 0
+    >>> r.again.click()
     >>> bool(r.result.loc[("defence", "short"), "b_ahead"] > 0)
     True
     """
@@ -237,9 +236,12 @@ class MatrixRobustness(LabWidget):
                                 self._table(), caption="Robustness of the comparison",
                                 source="Scores: the lab's teaching matrix (an assumption), with "
                                        "random changes of each cell.")
-        super().__init__([self.spread, self.panel])
+        self.again = W.Button(description="Check the portfolios as they are now",
+                              tooltip="Run the check again with the sliders of portfolios A and B",
+                              layout=W.Layout(width="300px"))
+        super().__init__([W.HBox([self.spread, self.again]), self.panel])
         self.on_change(self.spread, lambda ch: self._refresh())
-        portfolio.listeners.append(self.safe(self._refresh))
+        self.again.on_click(self.safe(lambda _button: self._refresh()))
 
     def _compute(self) -> pd.DataFrame:
         return matrix_robustness(self._portfolio.shares_a, self._portfolio.shares_b,
