@@ -33,10 +33,12 @@ __all__ = [
     "compare_portfolios",
     "instrument_ids",
     "load_matrix",
+    "matrix_robustness",
     "matrix_table",
     "normalise_allocation",
     "pillar_totals",
     "scorecard",
+    "spending_mix",
 ]
 
 _FILE = Path(__file__).resolve().parent / "assumptions" / "triad_matrix.yml"
@@ -205,3 +207,102 @@ def compare_portfolios(a: dict[str, float], b: dict[str, float],
     out["B"] = cb["score"]
     out["difference"] = out["B"] - out["A"]
     return out
+
+
+SPENDING_COLUMNS = ("milex_gdp", "health_spending_gdp", "edu_spending_gdp")
+
+
+def spending_mix(rows: pd.DataFrame) -> pd.DataFrame:
+    """Military, health and education spending side by side, and the military part of the three.
+
+    ``rows`` has columns ``iso3, year, milex_gdp, health_spending_gdp,
+    edu_spending_gdp`` (all % of GDP, as from :func:`widgets.data.load_panel`).
+    Only country-years with all three figures are kept. Two columns are added:
+    ``military_share``, military spending as a percentage of the three added
+    together, and ``guns_per_butter``, military spending divided by health
+    plus education spending (1.0 means as much on the military as on both).
+
+    >>> rows = pd.DataFrame({"iso3": ["AAA", "AAA", "BBB"], "year": [2000, 2001, 2000],
+    ...                      "milex_gdp": [2.0, 1.0, None], "health_spending_gdp": [5.0, 5.0, 6.0],
+    ...                      "edu_spending_gdp": [3.0, 4.0, 4.0]})
+    >>> mix = spending_mix(rows)
+    >>> mix[["year", "military_share", "guns_per_butter"]].values.tolist()
+    [[2000.0, 20.0, 0.25], [2001.0, 10.0, 0.1111111111111111]]
+    """
+    missing = [c for c in ("iso3", "year", *SPENDING_COLUMNS) if c not in rows.columns]
+    if missing:
+        raise LabInputError(f"The table needs the column(s) {', '.join(missing)}. Load them with "
+                            "data.load_panel([\"milex_gdp\", \"health_spending_gdp\", "
+                            "\"edu_spending_gdp\"]).")
+    out = rows.dropna(subset=list(SPENDING_COLUMNS)).copy()
+    values = out[list(SPENDING_COLUMNS)].astype(float)
+    if (values < 0).any().any():
+        raise LabInputError("Spending shares cannot be negative: check the table.")
+    total = values.sum(axis=1)
+    out = out[total > 0]
+    values = values[total > 0]
+    out["military_share"] = 100 * values["milex_gdp"] / values.sum(axis=1)
+    out["guns_per_butter"] = values["milex_gdp"] / (values["health_spending_gdp"]
+                                                    + values["edu_spending_gdp"])
+    return out.reset_index(drop=True)
+
+
+def matrix_robustness(a: dict[str, float], b: dict[str, float], spread: int = 1,
+                      draws: int = 1000, seed: int = 0,
+                      matrix: dict[str, Any] | None = None) -> pd.DataFrame:
+    """How often portfolio B still scores above A when the matrix's judgements are uncertain.
+
+    Each draw moves every cell of the matrix by a whole number between
+    ``-spread`` and ``+spread`` (each value equally likely), keeps it on the
+    matrix's scale (−1 to 3) and scores both portfolios again. The result has
+    one row per outcome and horizon, plus two summary rows (the averages of
+    the state-security and of the human-security outcomes), with columns
+    ``label, kind, horizon, difference`` (B − A with the matrix as written),
+    ``b_ahead`` (share of draws, 0–1, in which B − A > 0) and ``same_sign``
+    (share of draws in which B − A has the same sign as with the matrix as
+    written; a zero counts as its own sign).
+
+    >>> a = normalise_allocation({"deterrence": 1})
+    >>> b = normalise_allocation({"mediation": 1})
+    >>> r = matrix_robustness(a, b, spread=0)
+    >>> float(r.loc[("stability", "long"), "b_ahead"]), float(r.loc[("defence", "short"), "b_ahead"])
+    (1.0, 0.0)
+    >>> float(matrix_robustness(a, b, spread=1).loc[("stability", "long"), "same_sign"])
+    1.0
+    """
+    if isinstance(spread, bool) or not isinstance(spread, (int, np.integer)) or not 0 <= spread <= 4:
+        raise LabInputError(f"The spread must be a whole number from 0 to 4, not {spread!r}.")
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 1 <= draws <= 20000:
+        raise LabInputError(f"The number of draws must be a whole number from 1 to 20,000, "
+                            f"not {draws!r}.")
+    m = matrix or _matrix()
+    arr, cells = _score_array(m)
+    ids = list(m["instruments"])
+    wa = np.array([a.get(k, 0.0) for k in ids])
+    wb = np.array([b.get(k, 0.0) for k in ids])
+    lo, hi = min(m["scale"]), max(m["scale"])
+    rng = np.random.default_rng(seed)
+    noise = rng.integers(-spread, spread + 1, size=(draws, *arr.shape))
+    perturbed = np.clip(arr[None, :, :] + noise, lo, hi)  # draws × instruments × cells
+    diff_draws = np.einsum("i,dic->dc", wb - wa, perturbed)
+    diff_base = (wb - wa) @ arr
+    kinds = np.array([m["outcomes"][o]["kind"] for o, _ in cells])
+    labels = [m["outcomes"][o]["label"] for o, _ in cells]
+    horizons = [h for _, h in cells]
+    index = list(cells)
+    for kind, name in (("state", "All state-security outcomes (average)"),
+                       ("human", "All human-security outcomes (average)")):
+        sel = kinds == kind
+        diff_draws = np.column_stack([diff_draws, diff_draws[:, sel].mean(axis=1)])
+        diff_base = np.append(diff_base, diff_base[sel].mean())
+        kinds = np.append(kinds, kind)
+        labels.append(name)
+        horizons.append("both")
+        index.append((f"{kind}_average", "both"))
+    base = np.round(diff_base, 12)
+    drawn = np.round(diff_draws, 12)
+    return pd.DataFrame(
+        {"label": labels, "kind": kinds, "horizon": horizons, "difference": diff_base,
+         "b_ahead": (drawn > 0).mean(axis=0),
+         "same_sign": (np.sign(drawn) == np.sign(base)[None, :]).mean(axis=0)},
+        index=pd.MultiIndex.from_tuples(index, names=["outcome", "horizon_key"]))

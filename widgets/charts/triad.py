@@ -15,9 +15,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from widgets.charts import OKABE_ITO, STATE_COLOUR, describe
+from widgets.charts import HUMAN_COLOUR, OKABE_ITO, STATE_COLOUR, describe
 
-__all__ = ["matrix_chart", "scorecard_chart"]
+__all__ = ["matrix_chart", "robustness_chart", "robustness_rows", "scorecard_chart",
+           "spending_mix_chart"]
 
 
 def _outcome_label(row: pd.Series, labels: dict[str, str]) -> str:
@@ -114,3 +115,93 @@ def matrix_chart(table: pd.DataFrame, instrument_labels: dict[str, str],
                         subtitle="S = state security, H = human security; "
                                  "−1 works against … 3 strong"))
     return describe(chart, description or "The scoring matrix.")
+
+
+#: Plain-English names of the three spending series, in legend order.
+SPENDING_SERIES = {"milex_gdp": "Military", "health_spending_gdp": "Health (all sources)",
+                   "edu_spending_gdp": "Education (public)"}
+
+
+def spending_mix_chart(mix: pd.DataFrame, title: str, description: str = "") -> alt.Chart:
+    """Lines over time: military, health and education spending (% of GDP) for one country.
+
+    ``mix`` comes from :func:`widgets.triad.spending_mix` for one country; only
+    the year and the three series are embedded.
+
+    >>> mix = pd.DataFrame({"year": [2000, 2001], "milex_gdp": [3.0, 2.5],
+    ...                     "health_spending_gdp": [5.0, 6.0], "edu_spending_gdp": [4.0, 4.2]})
+    >>> spec = spending_mix_chart(mix, "Example").to_dict()
+    >>> spec["mark"]["type"], len(spec["datasets"][spec["data"]["name"]])
+    ('line', 6)
+    """
+    d = mix[["year", *SPENDING_SERIES]].melt("year", var_name="series", value_name="value")
+    d["series"] = d["series"].map(SPENDING_SERIES)
+    d["year"] = d["year"].astype(int)
+    order = list(SPENDING_SERIES.values())
+    chart = alt.Chart(d).mark_line(point=True, strokeWidth=2).encode(
+        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y("value:Q", title="Spending (% of GDP)", scale=alt.Scale(zero=True)),
+        color=alt.Color("series:N", title="Spending on", sort=order,
+                        scale=alt.Scale(domain=order, range=[STATE_COLOUR, OKABE_ITO[2],
+                                                             OKABE_ITO[1]]),
+                        legend=alt.Legend(orient="top")),
+        strokeDash=alt.StrokeDash("series:N", sort=order, legend=None,
+                                  scale=alt.Scale(domain=order, range=[[1, 0], [6, 3], [2, 2]])),
+        tooltip=[alt.Tooltip("series:N", title="Spending on"), alt.Tooltip("year:Q", title="Year"),
+                 alt.Tooltip("value:Q", title="% of GDP", format=".2f")],
+    ).properties(width=520, height=260, title=title)
+    return describe(chart, description or title)
+
+
+def robustness_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows :func:`robustness_chart` draws: ``outcome, kind, b_ahead`` (in %).
+
+    >>> from widgets.triad import matrix_robustness, normalise_allocation
+    >>> a = normalise_allocation({"deterrence": 1})
+    >>> rows = robustness_rows(matrix_robustness(a, a, draws=5))
+    >>> list(rows.columns), float(rows["b_ahead"].max())
+    (['outcome', 'kind', 'b_ahead'], 0.0)
+    """
+    horizon = {"short": "short term", "long": "long term", "both": "both horizons"}
+    return pd.DataFrame({
+        "outcome": [f"{'State' if k == 'state' else 'Human'} · {lab} ({horizon[h]})"
+                    for lab, k, h in zip(table["label"], table["kind"], table["horizon"],
+                                         strict=True)],
+        "kind": ["State security" if k == "state" else "Human security" for k in table["kind"]],
+        "b_ahead": (100 * table["b_ahead"]).round(1).to_numpy()})
+
+
+def robustness_chart(table: pd.DataFrame, description: str = "") -> alt.Chart:
+    """Bars: in what share of uncertain matrices portfolio B scores above portfolio A.
+
+    ``table`` comes from :func:`widgets.triad.matrix_robustness`.
+
+    >>> from widgets.triad import matrix_robustness, normalise_allocation
+    >>> t = matrix_robustness(normalise_allocation({"deterrence": 1}),
+    ...                       normalise_allocation({"mediation": 1}), draws=50)
+    >>> spec = robustness_chart(t).to_dict()
+    >>> spec["layer"][0]["mark"]["type"], len(spec["datasets"][spec["layer"][0]["data"]["name"]])
+    ('bar', 14)
+    """
+    d = robustness_rows(table)
+    order = list(d["outcome"])
+    bars = alt.Chart(d).mark_bar().encode(
+        y=alt.Y("outcome:N", title=None, sort=order, axis=alt.Axis(labelLimit=420)),
+        x=alt.X("b_ahead:Q", title="Draws in which B scores above A (%)",
+                scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("kind:N", title=None,
+                        scale=alt.Scale(domain=["State security", "Human security"],
+                                        range=[STATE_COLOUR, HUMAN_COLOUR]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("outcome:N", title="Outcome"),
+                 alt.Tooltip("b_ahead:Q", title="B ahead in % of draws", format=".1f")])
+    labels = bars.mark_text(align="left", dx=3, fontSize=11, color="#222222").encode(
+        text=alt.Text("b_ahead:Q", format=".0f"), color=alt.value("#222222"))
+    rule = alt.Chart(pd.DataFrame({"x": [50]})).mark_rule(strokeDash=[4, 3], color="#444").encode(
+        x="x:Q")
+    chart = alt.layer(bars, labels, rule).properties(
+        width=360, height=alt.Step(18),
+        title=alt.Title("If the judgements in the matrix were a little different",
+                        subtitle="Dashed line: 50%, a coin toss. Near 0% or 100%: the comparison "
+                                 "holds whatever the matrix's small errors."))
+    return describe(chart, description or "Share of uncertain matrices in which B scores above A.")

@@ -18,19 +18,20 @@ import ipywidgets as W
 import numpy as np
 import pandas as pd
 
-from widgets.charts.triad import matrix_chart, scorecard_chart
+from widgets.charts.triad import matrix_chart, robustness_chart, robustness_rows, scorecard_chart
 from widgets.triad import (
     _score_array,
     coherence_flags,
     instrument_ids,
     load_matrix,
+    matrix_robustness,
     matrix_table,
     normalise_allocation,
     pillar_totals,
 )
 from widgets.ui import ChartPanel, LabWidget
 
-__all__ = ["PRESETS", "PolicyPortfolio"]
+__all__ = ["PRESETS", "MatrixRobustness", "PolicyPortfolio"]
 
 #: Example portfolios for discussion (budget units per instrument; not recommendations).
 PRESETS: dict[str, dict[str, int]] = {
@@ -200,3 +201,67 @@ class PolicyPortfolio(LabWidget):
                 f"The biggest difference is on {self._cell_labels[i].lower()} "
                 f"({self._cells[i][1]} term): A {sa[i]:.2f}, B {sb[i]:.2f}."),
             table=self.comparison)
+
+
+class MatrixRobustness(LabWidget):
+    """How often portfolio B stays ahead of A if every score of the matrix could be off.
+
+    Reads the shares of a :class:`PolicyPortfolio` when the slider moves or the
+    button is pressed (not at every portfolio change, so that moving a budget
+    slider redraws only the scorecard).
+
+    >>> p = PolicyPortfolio()
+    >>> r = MatrixRobustness(p, draws=200)
+    >>> r.spread.value = 0
+    >>> float(r.result.loc[("defence", "short"), "b_ahead"])
+    0.0
+    >>> p.a_deterrence.value = 0
+    >>> r.again.click()
+    >>> bool(r.result.loc[("defence", "short"), "b_ahead"] > 0)
+    True
+    """
+
+    state_controls = ("spread",)
+    state_name = "matrix_robustness"
+
+    def __init__(self, portfolio: PolicyPortfolio, spread: int = 1, draws: int = 2000) -> None:
+        self._portfolio = portfolio
+        self._draws = draws
+        self.spread = W.IntSlider(value=spread, min=0, max=3, step=1,
+                                  description="How far each score could be off (± points)",
+                                  style={"description_width": "initial"},
+                                  layout=W.Layout(width="460px"), continuous_update=False)
+        self.result = self._compute()
+        self.panel = ChartPanel(robustness_chart(self.result), self._sentence(),
+                                self._table(), caption="Robustness of the comparison",
+                                source="Scores: the lab's teaching matrix (an assumption), with "
+                                       "random changes of each cell.")
+        self.again = W.Button(description="Check the portfolios as they are now",
+                              tooltip="Run the check again with the sliders of portfolios A and B",
+                              layout=W.Layout(width="300px"))
+        super().__init__([W.HBox([self.spread, self.again]), self.panel])
+        self.on_change(self.spread, lambda ch: self._refresh())
+        self.again.on_click(self.safe(lambda _button: self._refresh()))
+
+    def _compute(self) -> pd.DataFrame:
+        return matrix_robustness(self._portfolio.shares_a, self._portfolio.shares_b,
+                                 spread=int(self.spread.value), draws=self._draws)
+
+    def _sentence(self) -> str:
+        r = self.result
+        human, state = r.loc[("human_average", "both")], r.loc[("state_average", "both")]
+        return (f"With every score of the matrix possibly off by up to {self.spread.value} "
+                f"point(s), portfolio B scores above portfolio A on the average of the "
+                f"human-security outcomes in {100 * human['b_ahead']:.0f}% of "
+                f"{self._draws:,} draws, and on the average of the state-security outcomes in "
+                f"{100 * state['b_ahead']:.0f}%.")
+
+    def _table(self) -> pd.DataFrame:
+        return self.result.reset_index(drop=True)[
+            ["label", "horizon", "difference", "b_ahead", "same_sign"]].round(3)
+
+    def _refresh(self) -> None:
+        self.result = self._compute()
+        self.panel.replace_rows(robustness_rows(self.result))
+        self.panel.set_data(description=self._sentence())
+        self.panel.update(table=self._table)
