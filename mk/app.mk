@@ -1,20 +1,23 @@
 # App mode, benchmark and static export (included by the Makefile).
 #   make app        the lessons as apps (Voilà, code hidden) on http://localhost:8866/
-#   make app-lan    the same for a classroom network, with an access token
+#   make app-lan    the same for a classroom network
+#   (every app server has an access token; each learner's work goes to class-work/learners/<code>/;
+#    APP_ARGS="--class-dir DIR" keeps the class folder elsewhere)
 #   make bench      latency/run-time/memory benchmark -> benchmarks/RESULTS.md
 #   make html       every lesson as static HTML (charts as images) -> _site/
 #   make test-browser  only the browser suite (Playwright + Chromium)
 APP_PORT   ?= 8866
 BENCH_ARGS ?=
+APP_ARGS   ?=
 HTML_ARGS  ?=
 
 .PHONY: app app-lan bench html test-browser
 
 app: $(STAMP)
-	$(BIN)/python scripts/app.py --port $(APP_PORT)
+	$(BIN)/python scripts/app.py --port $(APP_PORT) $(APP_ARGS)
 
 app-lan: $(STAMP)
-	$(BIN)/python scripts/app.py --port $(APP_PORT) --lan
+	$(BIN)/python scripts/app.py --port $(APP_PORT) --lan $(APP_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

@@ -172,7 +172,8 @@ class Consultation(LabWidget):
         synth_box = W.VBox([
             W.HTML("<p>Type rankings in, or load the CSV your class filled in (columns: "
                    "participant, group, affected 1–5, then one column per option with ranks, "
-                   "1 = first choice).</p>"),
+                   "1 = first choice). A file may have up to 5,000 rankings and 5 MB; a file "
+                   "you name must be in your own work folder or the class's shared folder.</p>"),
             self.options_text,
             W.VBox([W.HBox([self.p_name, self.p_group]), self.p_affected,
                     self.p_order]).add_class("hsl-form"),
