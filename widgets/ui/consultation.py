@@ -28,6 +28,7 @@ from typing import Any
 import ipywidgets as W
 import pandas as pd
 
+from widgets._paths import MAX_READ_BYTES, file_size
 from widgets.charts.consultation import (
     rank_distribution_chart,
     rank_distribution_data,
@@ -39,6 +40,7 @@ from widgets.charts.consultation import (
     stakeholder_rows,
 )
 from widgets.consultation import (
+    MAX_PARTICIPANTS,
     RULES,
     STAKEHOLDER_CHECKLIST,
     Rankings,
@@ -172,8 +174,9 @@ class Consultation(LabWidget):
         synth_box = W.VBox([
             W.HTML("<p>Type rankings in, or load the CSV your class filled in (columns: "
                    "participant, group, affected 1–5, then one column per option with ranks, "
-                   "1 = first choice). A file may have up to 5,000 rankings and 5 MB; a file "
-                   "you name must be in your own work folder or the class's shared folder.</p>"),
+                   f"1 = first choice). A file may have up to {MAX_PARTICIPANTS:,} rankings "
+                   f"and {file_size(MAX_READ_BYTES)}; a file you name must be in your own work "
+                   "folder or the class's shared folder.</p>"),
             self.options_text,
             W.VBox([W.HBox([self.p_name, self.p_group]), self.p_affected,
                     self.p_order]).add_class("hsl-form"),
