@@ -465,3 +465,18 @@ def test_another_country_is_swapped_into_the_charts_in_place(sim_factory):
     assert json.loads(updates["data"]["value"]) and set(w.trajectory_panel.chart.spec) == spec_keys
     w.fictional.value = True
     assert w.trajectory_panel.chart.params.place == w.profile.name != "Bangladesh"
+
+
+def test_an_uploaded_class_csv_over_the_limit_is_refused_with_the_limits_named(work_dir):
+    """Issue 23.3: a 50 MB class CSV took 92.6 s and 1.6 GB in the kernel."""
+    from widgets._paths import MAX_READ_BYTES
+
+    w = Consultation(rankings=None, options=["A", "B"])
+    big = b"participant,A,B\n" + b"x,1,2\n" * (MAX_READ_BYTES // 6 + 1)
+    w.upload.value = ({"name": "big.csv", "type": "text/csv", "size": len(big),
+                       "content": memoryview(big), "last_modified": _NOW},)
+    assert w.message_kind == "error" and "larger than the lab reads (5 MB at most)" in w.message_text
+    many = b"participant,A,B\n" + b"x,1,2\n" * 5001
+    w.upload.value = ({"name": "many.csv", "type": "text/csv", "size": len(many),
+                       "content": memoryview(many), "last_modified": _NOW},)
+    assert w.message_kind == "error" and "5,000 participants at most" in w.message_text
