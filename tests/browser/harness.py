@@ -411,9 +411,14 @@ class LessonPage:
             raise RuntimeError(f"Voilà showed an error page: {text.strip()[:500]}")
 
     def _run_all_in_lab(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        self.start_run_all(timeout)
+        self.wait_run_all(max(1.0, deadline - time.monotonic()))
+
+    def start_run_all(self, timeout: float) -> None:
+        """Once the notebook's kernel is idle, press Run → Run All Cells (without waiting)."""
         page = self.page
-        ms = timeout * 1000
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=ms)
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=timeout * 1000)
         # Wait until the server reports this notebook's kernel idle (Lab may
         # show a "Select Kernel" dialog first when it starts slowly: accept it).
         deadline = time.monotonic() + timeout
@@ -425,6 +430,11 @@ class LessonPage:
         page.wait_for_timeout(300)
         self._accept_dialog()
         self._click_run_all()
+
+    def wait_run_all(self, timeout: float) -> None:
+        """Wait until every code cell has run (pressing Run All again if the first was lost)."""
+        page = self.page
+        deadline = time.monotonic() + timeout
         clicked = time.monotonic()
         while time.monotonic() < deadline:
             self._accept_dialog()

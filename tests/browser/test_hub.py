@@ -245,32 +245,12 @@ def _run_cell(page, code: str, expect: str, timeout: float = 60) -> str:
 
 def _start_run_all(lp: harness.LessonPage) -> None:
     """Once the notebook's kernel is idle, press Run → Run All Cells (do not wait)."""
-    lp.page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=TIMEOUT * 1000)
-    deadline = time.monotonic() + TIMEOUT
-    while not lp._kernel_idle() and time.monotonic() < deadline:
-        lp._accept_dialog()
-        lp.page.wait_for_timeout(300)
-    lp._accept_dialog()
-    lp._click_run_all()
+    lp.start_run_all(TIMEOUT)
 
 
 def _wait_run_all(lp: harness.LessonPage) -> None:
-    """Wait until every code cell has run (as harness.LessonPage._run_all_in_lab does)."""
-    deadline = time.monotonic() + TIMEOUT
-    clicked = time.monotonic()
-    while time.monotonic() < deadline:
-        lp._accept_dialog()
-        progress = lp.page.evaluate("""() => { const ps = Array.from(document.querySelectorAll(
-              '.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')).map((p) => p.innerText);
-            return {n: ps.length, done: ps.filter((t) => /\\[\\d+\\]/.test(t)).length,
-                    busy: ps.filter((t) => t.includes('*')).length}; }""")
-        if progress["n"] and progress["done"] == progress["n"]:
-            return
-        if not progress["done"] and not progress["busy"] and time.monotonic() - clicked > 15:
-            lp._click_run_all()  # the first click came before the kernel was ready
-            clicked = time.monotonic()
-        lp.page.wait_for_timeout(250)
-    raise TimeoutError(f"cells still running after {TIMEOUT} s")
+    """Wait until every code cell has run."""
+    lp.wait_run_all(TIMEOUT)
 
 
 def _portfolio_path(learner: str) -> str:
