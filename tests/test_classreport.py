@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import zipfile
@@ -209,3 +210,39 @@ def test_learner_name_falls_back_to_folder_and_old_versions_load(tmp_path):
     data = load_class(tmp_path, pseudonymise=False)
     assert data.learners == ["ABCD-2345", "old"]
     assert widget_choices(data, "03/index_builder")["learners"].tolist() == [1]
+
+
+def test_widget_reads_the_class_shows_the_debrief_and_exports(room, tmp_path, monkeypatch):
+    from widgets.errors import LabInputError
+    from widgets.ui.classreport import ClassReport
+
+    monkeypatch.delenv("HSL_CLASS_DIR", raising=False)
+    monkeypatch.setenv("HSL_WORK_DIR", str(room))       # the trainer keeps the class in my-work
+    report = ClassReport(folder="learners", lesson="03")
+    assert report.data is not None and len(report.data.learners) == N
+    assert "5 file(s) could not be used" in report.status.value
+    assert "<b>broken/portfolio.json</b>" in report.problems.value
+    assert "67% right of 30" in report.panel.description_text
+    assert "question 5" in report.discuss.value and "Ask the room" in report.discuss.value
+    assert "min_max" in report.choices.value
+    report.lesson.value = "05"
+    assert "nobody in the class has saved an answer" in report.panel.description_text
+    with pytest.raises(LabInputError, match="only open files"):
+        report.load_folder("/etc")
+    report.load_button.click()                           # a button never raises: a message
+    before = _snapshot(room / "learners")
+    csv_path, html_path = report.export("csv"), report.export("html")
+    assert csv_path.parent == room and "L30" in csv_path.read_text()
+    assert "<script>" not in html_path.read_text()
+    assert _snapshot(room / "learners") == before
+    report.pseudonymise.value = False
+    assert NAMES[3] in report.data.names.values() and NAMES[3] in report.data.learners
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.write(room / "learners" / "CODE00" / "portfolio.json", "a/portfolio.json")
+    report.upload.value = ({"name": "class.zip", "content": memoryview(buffer.getvalue()),
+                            "type": "application/zip", "size": 1, "last_modified": dt.datetime(2026, 1, 1)},)
+    assert len(report.data.learners) == 1 and report.message_text == ""
+    report.upload.value = ({"name": "class.csv", "content": memoryview(b"x"), "type": "",
+                            "size": 1, "last_modified": dt.datetime(2026, 1, 1)},)
+    assert "is not a .zip file" in report.message_text
