@@ -61,6 +61,7 @@ __all__ = [
     "ClassData",
     "Problem",
     "completion",
+    "demo_class",
     "gradebook_csv",
     "gradebook_rows",
     "load_class",
@@ -513,3 +514,59 @@ def summary_html(data: ClassData, lessons: list[str] | None = None,
         parts.append("</table>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def demo_class(folder: str | Path, learners: int = 30, lessons: tuple[str, ...] = ("03", "04"),
+               seed: int = 2026) -> Path:
+    """Write a SYNTHETIC class of portfolios (for demonstrations and tests) under ``folder``.
+
+    Files go to ``<folder>/learners/DEMO-NN/portfolio.json``, written with the
+    portfolio's own functions, so they look exactly like a class's saved work.
+    The learners are called "Synthetic learner NN"; their answers are drawn at
+    random (seeded), each question having a made-up difficulty. Nothing here
+    is real learners' data.
+
+    >>> import tempfile
+    >>> room = demo_class(tempfile.mkdtemp(), learners=3)
+    >>> len(load_class(room).learners)
+    3
+    """
+    import random
+
+    from widgets.portfolio import new_document, save_document
+
+    rng = random.Random(seed)
+    folder = Path(folder)
+    quizzes = {lesson: _questions(lesson)[1] for lesson in lessons}
+    difficulty = {(lesson, q.id): rng.uniform(0.3, 0.95)
+                  for lesson, qs in quizzes.items() for q in qs}
+    for n in range(1, learners + 1):
+        doc = new_document(f"Synthetic learner {n:02d}")
+        for lesson, questions in quizzes.items():
+            answers: dict[str, Any] = {}
+            for q in questions:
+                if rng.random() < 0.1:
+                    answers[q.id] = None                      # not answered
+                    continue
+                right = rng.random() < difficulty[(lesson, q.id)]
+                if q.type == "numeric":
+                    target = float(q.answer or 0)
+                    answers[q.id] = target if right else round(target * rng.choice(
+                        (0.5, 0.9, 1.2, 2.0)) + 1, 3)
+                elif q.type == "single":
+                    wrong = [o.text for o in q.options if not o.correct]
+                    # most wrong answers fall on the first wrong option: a shared misconception
+                    answers[q.id] = next(o.text for o in q.options if o.correct) if right \
+                        else (wrong[0] if rng.random() < 0.7 else rng.choice(wrong))
+                else:
+                    correct = [o.text for o in q.options if o.correct]
+                    answers[q.id] = correct if right else correct[:1]
+            doc["quizzes"][lesson] = {"lesson": lesson, "answers": answers}
+        doc["widgets"]["03/index_builder"] = {
+            "normalisation": rng.choice(("min_max", "min_max", "z_score", "goalposts")),
+            "aggregation": rng.choice(("arithmetic", "geometric")),
+            "preset": rng.choice(("equal", "equal", "hdi_like"))}
+        if rng.random() < 0.5:
+            doc["notes"]["03"] = "Synthetic note: the weights are a political choice."
+        save_document(doc, folder / "learners" / f"DEMO-{n:02d}" / "portfolio.json")
+    return folder / "learners"

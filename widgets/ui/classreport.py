@@ -76,13 +76,16 @@ class ClassReport(LabWidget):
     folder : the class's folder, relative to the class folder (app mode) or the
         trainer's work folder; ``""`` starts empty.
     lesson : the lesson shown first ("00"–"11").
+    root : the folder a typed class folder must lie in (default: the class
+        folder in app mode, else the trainer's work folder).
     """
 
     state_name = "class_report"
     state_controls = ("folder", "lesson", "pseudonymise")
 
-    def __init__(self, folder: str = "learners", lesson: str = "") -> None:
-        self.root = class_dir() or work_dir()
+    def __init__(self, folder: str = "learners", lesson: str = "",
+                 root: str | Path | None = None) -> None:
+        self.root = Path(root) if root is not None else (class_dir() or work_dir())
         self.data: ClassData | None = None
         self.source_label = ""
         lessons = _quiz_lessons()
