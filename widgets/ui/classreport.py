@@ -97,7 +97,8 @@ class ClassReport(LabWidget):
         self.upload = W.FileUpload(accept=".zip", multiple=False,
                                    description="Upload a zip", layout=W.Layout(width="auto"))
         self.pseudonymise = W.Checkbox(value=True, indent=False,
-                                       description="Replace learners' names by codes (L01, L02…)")
+                                       description="Replace learners' names by codes (L01, L02…)",
+                                       layout=W.Layout(width="auto"))
         self.lesson = W.Dropdown(options=lessons, value=lesson if lesson in lessons else lessons[0],
                                  description="Lesson", style=_WIDE)
         self.status = W.HTML()
