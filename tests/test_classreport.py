@@ -246,3 +246,34 @@ def test_widget_reads_the_class_shows_the_debrief_and_exports(room, tmp_path, mo
     report.upload.value = ({"name": "class.csv", "content": memoryview(b"x"), "type": "",
                             "size": 1, "last_modified": dt.datetime(2026, 1, 1)},)
     assert "is not a .zip file" in report.message_text
+
+
+def test_self_check_says_right_or_not_yet_and_reaches_the_class_report(tmp_path, monkeypatch):
+    import widgets
+    from widgets.classreport import self_checks
+    from widgets.errors import LabInputError
+    from widgets.selfcheck import load_checks
+
+    target = load_checks("03")["brazil-health"].answer       # from the lab's data
+    assert 0.7 < target < 0.9
+    for i, answers in enumerate([[round(target, 3)], [0.9, round(target, 3)], [0.5]]):
+        path = tmp_path / f"learner{i}" / "portfolio.json"
+        save_document(new_document(f"Person {i}"), path)       # earlier work must survive
+        for answer in answers:
+            result = widgets.check("03", "brazil-health", answer, portfolio=path)
+        assert result.recorded and result.attempts == len(answers)
+        if not result.right:                                     # a wrong answer never shows it
+            assert f"{target:.3f}" not in str(result) and f"{target:.4g}" not in str(result)
+    assert "Not yet" in str(result) and "too low" in str(result)
+    assert json.loads(path.read_text())["learner"] == "Person 2"
+    with pytest.raises(LabInputError, match="no self-check called"):
+        widgets.check("03", "nope", 1, portfolio=tmp_path / "p.json")
+    with pytest.raises(LabInputError, match="no exercises with a self-check"):
+        widgets.check("99", "x", 1, portfolio=tmp_path / "p.json")
+    table = self_checks(load_class(tmp_path), "03").set_index("exercise")
+    assert table.loc["brazil-health"].to_dict() == {"tried": 3, "right": 2, "ever_right": 2,
+                                                    "mean_attempts": 1.33}
+    from widgets.ui.classreport import ClassReport
+
+    report = ClassReport(folder=".", lesson="03", root=tmp_path)
+    assert "Exercise self-checks" in report.choices.value and "brazil-health" in report.choices.value

@@ -67,6 +67,7 @@ _LAZY: dict[str, str] = {
     "Scorecard": "widgets.ui.scorecard",
     "Portfolio": "widgets.portfolio",
     "ClassReport": "widgets.ui.classreport",
+    "check": "widgets.selfcheck",
 }
 
 __all__ = ["LabInputError", "data", "setup", "__version__", *_LAZY]

@@ -66,6 +66,7 @@ __all__ = [
     "gradebook_rows",
     "load_class",
     "quiz_results",
+    "self_checks",
     "summary_html",
     "widget_choices",
 ]
@@ -359,6 +360,37 @@ def widget_choices(data: ClassData, key: str) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=["control", "value", "learners"])
     return df.sort_values(["control", "learners", "value"], ascending=[True, False, True],
                           ignore_index=True)
+
+
+def self_checks(data: ClassData, lesson: str) -> pd.DataFrame:
+    """Per exercise self-check of a lesson (:func:`widgets.check`): how many learners tried,
+    how many have it right now, how many got it right at some point, and the mean attempts.
+
+    Read from the widget key ``"<lesson>/checks"`` of each portfolio.
+    """
+    stats: dict[str, dict[str, float]] = {}
+    for doc in data.documents.values():
+        entries = doc["widgets"].get(f"{lesson}/checks")
+        if not isinstance(entries, dict):
+            continue
+        for exercise, entry in entries.items():
+            if not isinstance(entry, dict):
+                continue
+            row = stats.setdefault(str(exercise), {"tried": 0, "right": 0, "ever_right": 0,
+                                                   "attempts": 0})
+            row["tried"] += 1
+            row["right"] += bool(entry.get("right"))
+            row["ever_right"] += bool(entry.get("ever_right") or entry.get("right"))
+            try:
+                row["attempts"] += max(1, int(entry.get("attempts", 1)))
+            except (TypeError, ValueError):
+                row["attempts"] += 1
+    rows = [{"exercise": k, "tried": int(v["tried"]), "right": int(v["right"]),
+             "ever_right": int(v["ever_right"]),
+             "mean_attempts": round(v["attempts"] / v["tried"], 2)}
+            for k, v in sorted(stats.items())]
+    return pd.DataFrame(rows, columns=["exercise", "tried", "right", "ever_right",
+                                       "mean_attempts"])
 
 
 def _quiz_score(doc: dict[str, Any], lesson: str, questions: list[Any]) -> float | None:

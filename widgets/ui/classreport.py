@@ -36,6 +36,7 @@ from widgets.classreport import (
     gradebook_csv,
     load_class,
     quiz_results,
+    self_checks,
     summary_html,
     widget_choices,
 )
@@ -231,10 +232,20 @@ class ClassReport(LabWidget):
     def _choices_html(data: ClassData, lesson: str) -> str:
         esc = html.escape
         keys = sorted({k for doc in data.documents.values() for k in doc["widgets"]
-                       if k.split("/", 1)[0] == lesson})
+                       if k.split("/", 1)[0] == lesson and k != f"{lesson}/checks"})
+        parts = []
+        checks = self_checks(data, lesson)
+        if not checks.empty:
+            parts.append("<p><b>Exercise self-checks</b> (widgets.check)</p><table><tr>"
+                         "<th>Exercise</th><th>Tried</th><th>Right now</th>"
+                         "<th>Right at some point</th><th>Mean attempts</th></tr>")
+            parts += [f"<tr><td>{esc(r.exercise)}</td><td>{r.tried}</td><td>{r.right}</td>"
+                      f"<td>{r.ever_right}</td><td>{r.mean_attempts}</td></tr>"
+                      for r in checks.itertuples()]
+            parts.append("</table>")
         if not keys:
-            return ""
-        parts = ["<details><summary><b>Choices the class made in this lesson's widgets"
+            return "".join(parts)
+        parts += ["<details><summary><b>Choices the class made in this lesson's widgets"
                  "</b></summary>"]
         for key in keys:
             table = widget_choices(data, key)
