@@ -207,8 +207,13 @@ def test_learner_name_falls_back_to_folder_and_old_versions_load(tmp_path):
     save_document(new_document(""), tmp_path / "ABCD-2345" / "my-work" / "portfolio.json")
     (tmp_path / "old-portfolio.json").write_text(json.dumps(
         {"version": 0, "widget_states": {"03/index_builder": {"preset": "equal"}}}))
+    (tmp_path / "link").mkdir()
+    (tmp_path / "link" / "portfolio.json").symlink_to(tmp_path / "old-portfolio.json")
     data = load_class(tmp_path, pseudonymise=False)
     assert data.learners == ["ABCD-2345", "old"]
+    assert data.notes == ["old-portfolio.json: Updated a save file from an older version of "
+                          "the lab (version 0)."]
+    assert [p.file for p in data.problems] == ["link/portfolio.json"]
     assert widget_choices(data, "03/index_builder")["learners"].tolist() == [1]
 
 

@@ -207,7 +207,7 @@ def _entries_from_zip(data: bytes, label: str) -> tuple[list[tuple[str, bytes | 
 
 
 def _parse(rel: str, raw: bytes) -> tuple[dict[str, Any] | None, str]:
-    """The normalised document from a file's bytes, or ``(None, reason)``."""
+    """``(document, notes)`` from a file's bytes, or ``(None, reason)`` if it cannot be used."""
     if len(raw) > MAX_FILE_BYTES:
         return None, f"it is larger than a portfolio can be ({file_size(MAX_FILE_BYTES)})."
     if not raw.strip():
@@ -228,8 +228,8 @@ def _parse(rel: str, raw: bytes) -> tuple[dict[str, Any] | None, str]:
         "format" not in value and any(k in value for k in ("widgets", "widget_states", "quizzes")))
     if not looks_like:
         return None, "it is JSON but not a Human Security Lab portfolio."
-    doc, _notes = normalise_document(value)
-    return doc, ""
+    doc, notes = normalise_document(value)
+    return doc, " ".join(notes)
 
 
 def load_class(source: str | Path | bytes, pseudonymise: bool = True,
@@ -258,18 +258,21 @@ def load_class(source: str | Path | bytes, pseudonymise: bool = True,
                                 "Give the folder that holds the learners' portfolio files, "
                                 "or a zip of them.")
     by_name: dict[str, tuple[str, dict[str, Any]]] = {}
+    read_notes: list[str] = []
     for rel, raw, _ in entries:
         doc, reason = _parse(rel, raw or b"")
         if doc is None:
             problems.append(Problem(rel, reason))
             continue
+        if reason:                       # read, with a note (an older or newer version)
+            read_notes.append(f"{rel}: {reason}")
         who = doc["learner"].strip() or _learner_from_path(rel)
         if who in by_name:
             problems.append(Problem(rel, f"a second portfolio for the same learner "
                                          f"(also in {by_name[who][0]}); skipped."))
             continue
         by_name[who] = (rel, doc)
-    out = ClassData(problems=problems, pseudonymised=pseudonymise)
+    out = ClassData(problems=problems, notes=read_notes, pseudonymised=pseudonymise)
     width = max(2, len(str(len(by_name))))
     for n, who in enumerate(sorted(by_name, key=str.casefold), start=1):
         label = f"L{n:0{width}d}" if pseudonymise else who

@@ -196,6 +196,10 @@ class ClassReport(LabWidget):
             "of the class is shown)</summary><ul>"
             + "".join(f"<li><b>{esc(p.file)}</b>: {esc(p.reason)}</li>" for p in data.problems)
             + "</ul></details>")
+        if self.data is not None and data.notes:
+            self.problems.value += ("<details><summary><b>Read, with a note</b></summary><ul>"
+                                    + "".join(f"<li>{esc(n)}</li>" for n in data.notes)
+                                    + "</ul></details>")
         self.choices.value = self._choices_html(data, lesson)
 
     @staticmethod
