@@ -66,6 +66,8 @@ _LAZY: dict[str, str] = {
     "CaseExplorer": "widgets.ui.cases",
     "Scorecard": "widgets.ui.scorecard",
     "Portfolio": "widgets.portfolio",
+    "ClassReport": "widgets.ui.classreport",
+    "check": "widgets.selfcheck",
 }
 
 __all__ = ["LabInputError", "data", "setup", "__version__", *_LAZY]

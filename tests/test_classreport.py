@@ -1,0 +1,284 @@
+"""The class report on a synthetic class of 30 portfolios made with the portfolio's own API."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from widgets.classreport import (
+    MAX_FILE_BYTES,
+    completion,
+    gradebook_csv,
+    gradebook_rows,
+    load_class,
+    quiz_results,
+    summary_html,
+    widget_choices,
+)
+from widgets.portfolio import Portfolio, new_document, save_document
+from widgets.quiz import KnowledgeCheck
+
+N = 30
+NAMES = [f"Learner {chr(65 + i % 26)}{i:02d}" for i in range(N)]
+NAMES[7] = "<script>alert('x')</script> Zoé"
+BAD_FILES = {
+    "learners/broken/portfolio.json": "not valid JSON",
+    "learners/cut/portfolio.json": "not valid JSON",
+    "learners/empty/portfolio.json": "empty",
+    "learners/foreign/portfolio.json": "not a Human Security Lab portfolio",
+    "learners/huge/portfolio.json": "larger than a portfolio can be",
+    "usb/copy-portfolio.json": "same learner",
+}
+
+
+def _answers(i: int, questions) -> dict:
+    """Learner i's answers to lesson 03: a known pattern of right and wrong."""
+    by_id = {q.id: q for q in questions}
+    opts = {qid: [o.text for o in q.options] for qid, q in by_id.items()}
+    return {
+        # 25 right (five with a decimal comma), 5 wrong
+        "health-index": "0,8" if i < 5 else ("0.8" if i < 25 else "0.72"),
+        # 20 right, 8 "stays the same" (the misconception), 2 "z-score"
+        "min-max-depends": opts["min-max-depends"][1] if i < 20
+        else opts["min-max-depends"][0] if i < 28 else opts["min-max-depends"][2],
+        "geometric": opts["geometric"][0],                       # everyone right
+        "equal-weights": opts["equal-weights"][1] if i % 3 else opts["equal-weights"][0],
+        # 10 learners do not answer the last question
+        "uncertainty": None if i >= 20 else (opts["uncertainty"][:2] if i < 12
+                                             else [opts["uncertainty"][0]]),
+    }
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory) -> Path:
+    """A class folder laid out like app mode, plus bad files among the good ones."""
+    root = tmp_path_factory.mktemp("class-work")
+    quiz = KnowledgeCheck.for_lesson("03")
+    questions = [v.question for v in quiz._views.values()]
+    for i, name in enumerate(NAMES):
+        p = Portfolio(root / "learners" / f"CODE{i:02d}" / "portfolio.json", lesson="03",
+                      learner=name)
+        for qid, response in _answers(i, questions).items():
+            if response is not None:
+                quiz.answer(qid, response)
+            else:
+                for box in quiz._views[qid].control.children:
+                    box.value = False
+        p.attach(quiz)
+        p.document["widgets"]["03/index_builder"] = {
+            "normalisation": "min_max" if i < 18 else "z_score",
+            "aggregation": "geometric" if i % 2 else "arithmetic",
+            "indicators": ["hdi", "under5_mortality"]}
+        if i < 10:
+            p.set_note("Weights are political choices.", lesson="03")
+        p.save()
+        if i == 0:                 # a learner who also saved lesson 02 (second save: a backup)
+            p.lesson = "02"
+            p.document["widgets"]["02/indicator_explorer"] = {"indicator": "hdi"}
+            p.save()
+    bad = root / "learners"
+    for folder in ("broken", "cut", "empty", "foreign", "huge"):
+        (bad / folder).mkdir()
+    (bad / "broken" / "portfolio.json").write_text("{not json at all")
+    good = (root / "learners" / "CODE01" / "portfolio.json").read_bytes()
+    (bad / "cut" / "portfolio.json").write_bytes(good[: len(good) // 2])
+    (bad / "empty" / "portfolio.json").write_bytes(b"")
+    (bad / "foreign" / "portfolio.json").write_text(json.dumps({"name": "a package", "version": 2}))
+    (bad / "huge" / "portfolio.json").write_bytes(b" " * (MAX_FILE_BYTES + 10))
+    (root / "usb").mkdir()
+    (root / "usb" / "copy-portfolio.json").write_bytes(
+        (root / "learners" / "CODE29" / "portfolio.json").read_bytes())
+    return root
+
+
+def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_class_loads_bad_files_are_reported_and_nothing_is_touched(room):
+    before = _snapshot(room)
+    data = load_class(room)
+    assert len(data.learners) == N
+    reported = {p.file: p.reason for p in data.problems}
+    assert set(reported) == set(BAD_FILES)
+    for name, reason in BAD_FILES.items():
+        assert reason in reported[name], (name, reported[name])
+    # every aggregation and export runs, and no learner file's bytes, mtime or name changed
+    quiz_results(data, "03"), completion(data), gradebook_csv(data), summary_html(data)
+    widget_choices(data, "03/index_builder")
+    assert _snapshot(room) == before
+
+
+def test_quiz_results_per_question(room):
+    data = load_class(room)
+    results = quiz_results(data, "03").set_index("question")
+    assert results.loc["health-index", "share_right"] == pytest.approx(25 / 30)
+    assert results.loc["health-index", "common_wrong"] == "0.72"
+    row = results.loc["min-max-depends"]
+    assert (row["answered"], row["right"], row["common_wrong_count"]) == (30, 20, 8)
+    assert row["common_wrong"].startswith("It stays the same")
+    assert "Min–max rescales" in row["misconception"]
+    assert results.loc["geometric", "share_right"] == 1.0
+    assert results.loc["geometric", "common_wrong"] == ""
+    assert results.loc["equal-weights", "right"] == 20
+    uncertainty = results.loc["uncertainty"]
+    assert (uncertainty["answered"], uncertainty["right"]) == (20, 12)
+    assert "missed 1 correct option" in uncertainty["misconception"]
+
+
+def test_widget_choices_and_completion(room):
+    data = load_class(room)
+    choices = widget_choices(data, "03/index_builder")
+    norm = choices[choices["control"] == "normalisation"].set_index("value")["learners"]
+    assert norm.to_dict() == {"min_max": 18, "z_score": 12}
+    assert widget_choices(data, "09/nothing").empty
+    table = completion(data, ["02", "03"])
+    assert len(table) == 2 * N
+    assert table[table["lesson"] == "02"]["saved_work"].sum() == 1
+    assert table[table["lesson"] == "03"]["saved_work"].all()
+    scores = table[table["lesson"] == "03"]["quiz_score"]
+    assert scores.between(0, 1).all() and scores.max() == 1.0
+
+
+def test_gradebook_is_pseudonymised_by_default(room):
+    data = load_class(room)
+    text = gradebook_csv(data, ["02", "03"])
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["Learner"] for r in rows] == [f"L{n:02d}" for n in range(1, N + 1)]
+    assert not any(name in text for name in NAMES) and "Zoé" not in text
+    assert "Lesson 03 knowledge check (%)" in rows[0]
+    assert {r["Lesson 02 knowledge check (%)"] for r in rows} == {""}
+    # the key table is opt-in and links each code to a name
+    key = data.key_table()
+    assert sorted(key["name"]) == sorted(NAMES)
+    canvas = gradebook_rows(data, ["03"], fmt="canvas")
+    assert list(canvas[0])[:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    named = load_class(room, pseudonymise=False)
+    assert NAMES[3] in gradebook_csv(named, ["03"])
+
+
+def test_summary_escapes_learner_text(room):
+    page = summary_html(load_class(room, pseudonymise=False))
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "Files that could not be used" in page and "usb/copy-portfolio.json" in page
+
+
+def test_zip_is_read_in_memory_with_limits(room, tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i in range(3):
+            archive.write(room / "learners" / f"CODE{i:02d}" / "portfolio.json",
+                          f"moodle-download/Learner {i}_portfolio.json")
+        doc = new_document("Traveller")
+        archive.writestr("../../outside/portfolio.json", json.dumps(doc))
+        archive.writestr("bomb/portfolio.json", b"0" * (MAX_FILE_BYTES + 1))
+    path = tmp_path / "class.zip"
+    path.write_bytes(buffer.getvalue())
+    before = sorted(p.name for p in tmp_path.parent.rglob("*"))
+    data = load_class(path)
+    assert len(data.learners) == 4
+    assert "Traveller" in data.names.values()
+    assert "outside/portfolio.json" in data.files.values()
+    assert [p.file for p in data.problems] == ["bomb/portfolio.json"]
+    assert sorted(p.name for p in tmp_path.parent.rglob("*")) == before  # nothing extracted
+    assert len(load_class(buffer.getvalue()).learners) == 4               # an upload's bytes
+
+
+def test_source_that_is_not_a_class_gives_a_message(tmp_path):
+    from widgets.errors import LabInputError
+
+    with pytest.raises(LabInputError, match="no folder or .zip"):
+        load_class(tmp_path / "missing")
+    (tmp_path / "x.zip").write_bytes(b"not a zip")
+    with pytest.raises(LabInputError, match="not a zip"):
+        load_class(tmp_path / "x.zip")
+    empty = load_class(tmp_path)
+    assert empty.learners == [] and empty.notes
+
+
+def test_learner_name_falls_back_to_folder_and_old_versions_load(tmp_path):
+    save_document(new_document(""), tmp_path / "ABCD-2345" / "my-work" / "portfolio.json")
+    (tmp_path / "old-portfolio.json").write_text(json.dumps(
+        {"version": 0, "widget_states": {"03/index_builder": {"preset": "equal"}}}))
+    (tmp_path / "link").mkdir()
+    (tmp_path / "link" / "portfolio.json").symlink_to(tmp_path / "old-portfolio.json")
+    data = load_class(tmp_path, pseudonymise=False)
+    assert data.learners == ["ABCD-2345", "old"]
+    assert data.notes == ["old-portfolio.json: Updated a save file from an older version of "
+                          "the lab (version 0)."]
+    assert [p.file for p in data.problems] == ["link/portfolio.json"]
+    assert widget_choices(data, "03/index_builder")["learners"].tolist() == [1]
+
+
+def test_widget_reads_the_class_shows_the_debrief_and_exports(room, tmp_path, monkeypatch):
+    from widgets.errors import LabInputError
+    from widgets.ui.classreport import ClassReport
+
+    monkeypatch.delenv("HSL_CLASS_DIR", raising=False)
+    monkeypatch.setenv("HSL_WORK_DIR", str(room))       # the trainer keeps the class in my-work
+    report = ClassReport(folder="learners", lesson="03")
+    assert report.data is not None and len(report.data.learners) == N
+    assert "5 file(s) could not be used" in report.status.value
+    assert "<b>broken/portfolio.json</b>" in report.problems.value
+    assert "67% right of 30" in report.panel.description_text
+    assert "question 5" in report.discuss.value and "Ask the room" in report.discuss.value
+    assert "min_max" in report.choices.value
+    report.lesson.value = "05"
+    assert "nobody in the class has saved an answer" in report.panel.description_text
+    with pytest.raises(LabInputError, match="only open files"):
+        report.load_folder("/etc")
+    report.load_button.click()                           # a button never raises: a message
+    before = _snapshot(room / "learners")
+    csv_path, html_path = report.export("csv"), report.export("html")
+    assert csv_path.parent == room and "L30" in csv_path.read_text()
+    assert "<script>" not in html_path.read_text()
+    assert _snapshot(room / "learners") == before
+    report.pseudonymise.value = False
+    assert NAMES[3] in report.data.names.values() and NAMES[3] in report.data.learners
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.write(room / "learners" / "CODE00" / "portfolio.json", "a/portfolio.json")
+    report.upload.value = ({"name": "class.zip", "content": memoryview(buffer.getvalue()),
+                            "type": "application/zip", "size": 1, "last_modified": dt.datetime(2026, 1, 1)},)
+    assert len(report.data.learners) == 1 and report.message_text == ""
+    report.upload.value = ({"name": "class.csv", "content": memoryview(b"x"), "type": "",
+                            "size": 1, "last_modified": dt.datetime(2026, 1, 1)},)
+    assert "is not a .zip file" in report.message_text
+
+
+def test_self_check_says_right_or_not_yet_and_reaches_the_class_report(tmp_path, monkeypatch):
+    import widgets
+    from widgets.classreport import self_checks
+    from widgets.errors import LabInputError
+    from widgets.selfcheck import load_checks
+
+    target = load_checks("03")["brazil-health"].answer       # from the lab's data
+    assert 0.7 < target < 0.9
+    for i, answers in enumerate([[round(target, 3)], [0.9, round(target, 3)], [0.5]]):
+        path = tmp_path / f"learner{i}" / "portfolio.json"
+        save_document(new_document(f"Person {i}"), path)       # earlier work must survive
+        for answer in answers:
+            result = widgets.check("03", "brazil-health", answer, portfolio=path)
+        assert result.recorded and result.attempts == len(answers)
+        if not result.right:                                     # a wrong answer never shows it
+            assert f"{target:.3f}" not in str(result) and f"{target:.4g}" not in str(result)
+    assert "Not yet" in str(result) and "too low" in str(result)
+    assert json.loads(path.read_text())["learner"] == "Person 2"
+    with pytest.raises(LabInputError, match="no self-check called"):
+        widgets.check("03", "nope", 1, portfolio=tmp_path / "p.json")
+    with pytest.raises(LabInputError, match="no exercises with a self-check"):
+        widgets.check("99", "x", 1, portfolio=tmp_path / "p.json")
+    table = self_checks(load_class(tmp_path), "03").set_index("exercise")
+    assert table.loc["brazil-health"].to_dict() == {"tried": 3, "right": 2, "ever_right": 2,
+                                                    "mean_attempts": 1.33}
+    from widgets.ui.classreport import ClassReport
+
+    report = ClassReport(folder=".", lesson="03", root=tmp_path)
+    assert "Exercise self-checks" in report.choices.value and "brazil-health" in report.choices.value

@@ -1,0 +1,122 @@
+"""Self-checks for exercises: right / not yet / why, without giving the solution away.
+
+In the spirit of Otter-Grader's ``grader.check``: a learner runs
+``widgets.check("03", "brazil-health", 0.827)`` after an exercise and reads
+whether the answer is right, and if not, a hint on *why* (never the answer).
+Every attempt is recorded in the learner's portfolio under the widget key
+``"<lesson>/checks"`` (merged with the file on disk, like any save), so it
+reaches the trainer's class report (:func:`widgets.classreport.self_checks`).
+
+The checkable answers live in ``lessons/checks/NN.yml``, in the knowledge
+checks' format (:mod:`widgets.quiz`); a numeric answer comes from the lab's
+data (``answer_from``), optionally rescaled with fixed ``goalposts`` [low, high].
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "portfolio.json"
+>>> result = check("03", "geometric-vs-arithmetic", "The arithmetic mean", portfolio=path)
+>>> result.right, "Not yet" in str(result)
+(False, True)
+>>> check("03", "geometric-vs-arithmetic", "The geometric mean", portfolio=path).attempts
+2
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from widgets._paths import LESSONS_DIR
+from widgets.errors import LabInputError
+
+__all__ = ["CHECKS_DIR", "CheckResult", "check", "load_checks"]
+
+CHECKS_DIR = LESSONS_DIR / "checks"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What :func:`check` says: ``right``, ``why`` (a hint, never the answer), ``attempts``."""
+
+    lesson: str
+    exercise: str
+    right: bool
+    why: str
+    attempts: int
+    recorded: bool
+
+    def __str__(self) -> str:
+        head = "✔ Right." if self.right else "✘ Not yet."
+        tail = "" if self.recorded else " (Your attempt could not be recorded in your portfolio.)"
+        return f"{head} {self.why}{tail}".strip()
+
+    def _repr_html_(self) -> str:
+        colour = "#1b5e20" if self.right else "#7a1c00"
+        body = "<br>".join(html.escape(line) for line in str(self).split("\n"))
+        return f'<div role="status" style="color:{colour}">{body}</div>'
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _spec_answer(item: dict[str, Any]) -> dict[str, Any]:
+    """Resolve ``answer_from`` + ``goalposts`` into a plain ``answer`` (from the data)."""
+    item = dict(item)
+    if "goalposts" in item and "answer_from" in item:
+        from widgets.quiz import _answer_from_data
+
+        low, high = (float(v) for v in item.pop("goalposts"))
+        value = _answer_from_data(str(item.get("id")), item.pop("answer_from"))
+        item["answer"] = (value - low) / (high - low)
+    return item
+
+
+def load_checks(lesson: str) -> dict[str, Any]:
+    """The checkable exercises of a lesson, by id (``lessons/checks/<lesson>.yml``)."""
+    from widgets.quiz import Question
+
+    path = CHECKS_DIR / f"{lesson}.yml"
+    if not path.exists():
+        raise LabInputError(f"Lesson {lesson} has no exercises with a self-check.")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {q.id: q for q in (Question.from_dict(_spec_answer(item))
+                              for item in raw.get("questions", []))}
+
+
+def check(lesson: str, exercise: str, answer: Any,
+          portfolio: str | Path | None = None) -> CheckResult:
+    """Check an exercise's answer; say right / not yet and why; record it in the portfolio.
+
+    ``portfolio`` is the save file (default: the learner's ``portfolio.json``).
+    """
+    from widgets.portfolio import Portfolio
+    from widgets.quiz import grade
+
+    lesson = str(lesson).strip()
+    checks = load_checks(lesson)
+    if exercise not in checks:
+        raise LabInputError(f"Lesson {lesson} has no self-check called {exercise!r}; "
+                            f"the self-checks are: {', '.join(sorted(checks))}.")
+    result = grade(checks[exercise], answer)
+    key = f"{lesson}/checks"
+    attempts, recorded = 1, True
+    try:
+        book = Portfolio.load(portfolio, lesson=lesson)
+        entries = dict(book.document["widgets"].get(key) or {})
+        previous = entries.get(exercise) if isinstance(entries.get(exercise), dict) else {}
+        attempts = int(previous.get("attempts", 0) or 0) + 1
+        entries[exercise] = {
+            "answer": answer if isinstance(answer, int | float | str | list) else str(answer),
+            "right": bool(result.correct), "attempts": attempts,
+            "ever_right": bool(result.correct or previous.get("ever_right", False)),
+            "checked_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
+        book.document["widgets"][key] = entries
+        book.save()
+    except (LabInputError, OSError, ValueError, TypeError):
+        recorded = False
+    return CheckResult(lesson, exercise, bool(result.correct), result.feedback, attempts,
+                       recorded)

@@ -1,0 +1,278 @@
+"""ClassReport: the trainer's view of the class, from the learners' saved portfolios.
+
+A thin widget over :mod:`widgets.classreport`: choose the class's folder (or
+upload a zip of portfolio files), pick a lesson, and see the knowledge-check
+results per question with a "discuss this" prompt for the debrief, the
+distribution of the class's choices in each widget, and the files that could
+not be used. Exports the gradebook CSV and a printable HTML summary to the
+trainer's work folder.
+
+Where it may read: the folder typed is confined (:func:`widgets._paths.confine`)
+to the class folder (``HSL_CLASS_DIR``, e.g. ``class-work/`` in app mode, so
+``learners`` reads every learner of the room) or, outside app mode, to the
+trainer's own work folder (``my-work/``: copy or unzip the collected
+portfolios there, or upload the zip). Exports go to the trainer's work folder.
+
+>>> from widgets.ui.classreport import ClassReport
+>>> report = ClassReport(folder="")
+>>> report.lesson.value
+'00'
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from pathlib import Path
+
+import ipywidgets as W
+import pandas as pd
+
+from widgets._paths import QUIZ_DIR, class_dir, confine, work_dir
+from widgets.charts.classreport import quiz_results_chart
+from widgets.classreport import (
+    ClassData,
+    gradebook_csv,
+    load_class,
+    quiz_results,
+    self_checks,
+    summary_html,
+    widget_choices,
+)
+from widgets.errors import LabInputError
+from widgets.ui import ChartPanel, LabWidget
+
+__all__ = ["ClassReport"]
+
+_WIDE = {"description_width": "initial"}
+#: The largest zip a trainer may upload here (the pure layer allows 100 MB from disk).
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def _quiz_lessons() -> list[str]:
+    return sorted(p.stem for p in QUIZ_DIR.glob("*.yml"))
+
+
+def _write_text(path: Path, text: str) -> Path:
+    """Write atomically (a temporary file renamed over the target)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+class ClassReport(LabWidget):
+    """The class's knowledge-check results, choices and problems, per lesson.
+
+    Parameters
+    ----------
+    folder : the class's folder, relative to the class folder (app mode) or the
+        trainer's work folder; ``""`` starts empty.
+    lesson : the lesson shown first ("00"–"11").
+    root : the folder a typed class folder must lie in (default: the class
+        folder in app mode, else the trainer's work folder).
+    """
+
+    state_name = "class_report"
+    state_controls = ("folder", "lesson", "pseudonymise")
+
+    def __init__(self, folder: str = "learners", lesson: str = "",
+                 root: str | Path | None = None) -> None:
+        self.root = Path(root) if root is not None else (class_dir() or work_dir())
+        self.data: ClassData | None = None
+        self.source_label = ""
+        lessons = _quiz_lessons()
+        self.folder = W.Text(value=folder, description="Class folder", style=_WIDE,
+                             placeholder="e.g. learners, or a .zip file name",
+                             layout=W.Layout(width="420px"))
+        self.load_button = W.Button(description="Read the class", icon="folder-open",
+                                    button_style="primary", layout=W.Layout(width="auto"))
+        self.upload = W.FileUpload(accept=".zip", multiple=False,
+                                   description="Upload a zip", layout=W.Layout(width="auto"))
+        self.pseudonymise = W.Checkbox(value=True, indent=False,
+                                       description="Replace learners' names by codes (L01, L02…)",
+                                       layout=W.Layout(width="auto"))
+        self.lesson = W.Dropdown(options=lessons, value=lesson if lesson in lessons else lessons[0],
+                                 description="Lesson", style=_WIDE)
+        self.status = W.HTML()
+        self.discuss = W.HTML(layout=W.Layout(width="320px", margin="0 0 0 12px"))
+        self.problems = W.HTML()
+        self.choices = W.HTML()
+        empty = quiz_results(ClassData(), self.lesson.value)
+        self.panel = ChartPanel(quiz_results_chart(empty, self.lesson.value),
+                                "", empty)
+        self.export_csv = W.Button(description="Export gradebook (CSV)", icon="download",
+                                   layout=W.Layout(width="auto"))
+        self.export_html = W.Button(description="Export class summary (HTML)", icon="print",
+                                    layout=W.Layout(width="auto"))
+        self.export_status = W.HTML()
+        super().__init__([
+            W.HTML("<p>Read the portfolios your learners saved (a folder or a zip) to see "
+                   "the class as a whole. Learners' files are only read, never changed.</p>"),
+            W.HBox([self.folder, self.load_button]),
+            W.HBox([self.upload, self.pseudonymise]),
+            self.status, self.lesson,
+            W.HBox([self.panel, self.discuss]),
+            self.choices, self.problems,
+            W.HBox([self.export_csv, self.export_html]), self.export_status,
+        ])
+        self.load_button.on_click(self.safe(lambda _b: self.load_folder(self.folder.value)))
+        self.export_csv.on_click(self.safe(lambda _b: self.export("csv")))
+        self.export_html.on_click(self.safe(lambda _b: self.export("html")))
+        self.on_change(self.upload, self._on_upload)
+        self.on_change(self.lesson, lambda _c: self._show())
+        self.on_change(self.pseudonymise, lambda _c: self._reload())
+        self._show()
+        if folder:
+            try:
+                self.load_folder(folder)
+            except LabInputError as err:
+                self.show_message(str(err), "info")
+
+    # -- loading --------------------------------------------------------------
+    def load_folder(self, typed: str) -> ClassData:
+        """Read the class from a folder or .zip inside the class (or work) folder."""
+        path = confine(typed, [self.root], base=self.root, what="class folder")
+        return self._accept(path, Path(str(typed).strip()).name or "the class folder")
+
+    def load_zip_bytes(self, content: bytes, name: str = "the uploaded zip") -> ClassData:
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise LabInputError(f"{name} is larger than the class report reads from an upload "
+                                f"({MAX_UPLOAD_BYTES // (1024 * 1024)} MB). Put the zip in "
+                                "the class folder and type its name instead.")
+        return self._accept(bytes(content), name)
+
+    def _on_upload(self, change: dict) -> None:
+        files = change["new"]
+        if not files:
+            return
+        f = files[0]
+        name = str(f.get("name", "the uploaded file"))
+        if not name.lower().endswith(".zip"):
+            raise LabInputError(f"{name} is not a .zip file. Zip the learners' portfolio "
+                                "files (or their folders) and upload the zip.")
+        self.load_zip_bytes(bytes(f["content"]), name)
+
+    def _accept(self, source: Path | bytes, label: str) -> ClassData:
+        data = load_class(source, pseudonymise=self.pseudonymise.value, name=label)
+        self._source = source
+        self.data, self.source_label = data, label
+        self.clear_message()
+        self._show()
+        return data
+
+    def _reload(self) -> None:
+        if self.data is not None:
+            self._accept(self._source, self.source_label)
+
+    # -- showing --------------------------------------------------------------
+    def _show(self) -> None:
+        data = self.data or ClassData()
+        lesson = self.lesson.value
+        results = quiz_results(data, lesson)
+        self.panel.update(chart=quiz_results_chart(results, lesson),
+                          description=self.panel_description(results, lesson),
+                          table=results[["number", "prompt", "answered", "right", "share_right",
+                                         "common_wrong", "common_wrong_count"]])
+        self.discuss.value = self._discuss_html(results)
+        esc = html.escape
+        if self.data is None:
+            self.status.value = "<p>No class read yet.</p>"
+        else:
+            who = "codes" if data.pseudonymised else "names"
+            self.status.value = (f'<p role="status"><b>{len(data.learners)} learners</b> read '
+                                 f"from {esc(self.source_label)} (shown by {who}); "
+                                 f"{len(data.problems)} file(s) could not be used.</p>")
+        self.problems.value = "" if not data.problems else (
+            "<details open><summary><b>Files that could not be used</b> (skipped; the rest "
+            "of the class is shown)</summary><ul>"
+            + "".join(f"<li><b>{esc(p.file)}</b>: {esc(p.reason)}</li>" for p in data.problems)
+            + "</ul></details>")
+        if self.data is not None and data.notes:
+            self.problems.value += ("<details><summary><b>Read, with a note</b></summary><ul>"
+                                    + "".join(f"<li>{esc(n)}</li>" for n in data.notes)
+                                    + "</ul></details>")
+        self.choices.value = self._choices_html(data, lesson)
+
+    @staticmethod
+    def panel_description(results: pd.DataFrame, lesson: str) -> str:
+        from widgets.charts.classreport import quiz_results_description
+
+        return quiz_results_description(results, lesson)
+
+    @staticmethod
+    def _discuss_html(results: pd.DataFrame) -> str:
+        esc = html.escape
+        answered = results[results["answered"] > 0]
+        if answered.empty:
+            return ("<p><b>Discuss this</b></p><p>When the class has saved its answers, the "
+                    "question most learners found hard appears here with a debrief prompt.</p>")
+        worst = answered.sort_values(["share_right", "number"]).iloc[0]
+        if worst["share_right"] >= 1:
+            return ("<p><b>Discuss this</b></p><p>Everyone who answered got every question "
+                    "right. Ask a learner to explain the reasoning behind the last question "
+                    "to the room.</p>")
+        text = (f"<p><b>Discuss this</b></p><p>The hardest question for this class: "
+                f"{100 * worst['share_right']:.0f}% got "
+                f"question {int(worst['number'])} right: <i>{esc(str(worst['prompt']))}</i></p>")
+        if worst["common_wrong"]:
+            text += (f"<p>The most common wrong answer ({int(worst['common_wrong_count'])} "
+                     f"learners) was <q>{esc(str(worst['common_wrong']))}</q>.</p>")
+        if worst["misconception"]:
+            text += (f"<p>What it suggests: {esc(str(worst['misconception']))}</p>")
+        text += ("<p>Ask the room: why might someone choose that answer, and what evidence "
+                 "would change their mind?</p>")
+        return text
+
+    @staticmethod
+    def _choices_html(data: ClassData, lesson: str) -> str:
+        esc = html.escape
+        keys = sorted({k for doc in data.documents.values() for k in doc["widgets"]
+                       if k.split("/", 1)[0] == lesson and k != f"{lesson}/checks"})
+        parts = []
+        checks = self_checks(data, lesson)
+        if not checks.empty:
+            parts.append("<p><b>Exercise self-checks</b> (widgets.check)</p><table><tr>"
+                         "<th>Exercise</th><th>Tried</th><th>Right now</th>"
+                         "<th>Right at some point</th><th>Mean attempts</th></tr>")
+            parts += [f"<tr><td>{esc(r.exercise)}</td><td>{r.tried}</td><td>{r.right}</td>"
+                      f"<td>{r.ever_right}</td><td>{r.mean_attempts}</td></tr>"
+                      for r in checks.itertuples()]
+            parts.append("</table>")
+        if not keys:
+            return "".join(parts)
+        parts += ["<details><summary><b>Choices the class made in this lesson's widgets"
+                 "</b></summary>"]
+        for key in keys:
+            table = widget_choices(data, key)
+            parts.append(f"<p><b>{esc(key)}</b></p><table><tr><th>Control</th><th>Value</th>"
+                         "<th>Learners</th></tr>")
+            for r in table.head(60).itertuples():
+                parts.append(f"<tr><td>{esc(r.control)}</td><td>{esc(r.value)}</td>"
+                             f"<td>{r.learners}</td></tr>")
+            parts.append("</table>")
+        parts.append("</details>")
+        return "".join(parts)
+
+    # -- exports --------------------------------------------------------------
+    def export(self, fmt: str = "csv") -> Path:
+        """Write the gradebook (``csv``) or the class summary (``html``) to the work folder."""
+        if self.data is None:
+            raise LabInputError("Read the class first (type its folder or upload a zip).")
+        if fmt == "csv":
+            path = _write_text(work_dir() / "class-gradebook.csv", gradebook_csv(self.data))
+        elif fmt == "html":
+            path = _write_text(work_dir() / "class-summary.html", summary_html(self.data))
+        else:
+            raise LabInputError("Choose csv or html.")
+        self.export_status.value = (f'<p role="status">Saved <code>{html.escape(path.name)}'
+                                    "</code> in your work folder.</p>")
+        return path
