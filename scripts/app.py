@@ -150,10 +150,19 @@ def server_plan(args: argparse.Namespace, environ: dict[str, str] | None = None
                         open_browser=not (args.no_browser or args.lan))
     env = app_env(environ, token=token)
     env.pop("HSL_APP_TOKEN", None)
+    # The trainer's key opens the class report on the whole room (widgets._paths.is_trainer).
+    env["HSL_TRAINER_KEY"] = environ.get("HSL_TRAINER_KEY") or secrets.token_urlsafe(12)
     env.pop("HSL_WORK_DIR", None)          # in a class, each learner has their own folder
     env["HSL_CLASS_DIR"] = str(prepare_class_dir(args.class_dir))
     host = socket.gethostname() if args.lan else "localhost"
     return cmd, env, f"http://{host}:{args.port}/?token={token}"
+
+
+def trainer_url(url: str, env: dict[str, str]) -> str:
+    """The trainer's address of the class report (the app address plus the trainer's key)."""
+    base, _, query = url.partition("?")
+    return (f"{base.rstrip('/')}/voila/render/facilitator/class-report.ipynb?{query}"
+            f"&trainer={env['HSL_TRAINER_KEY']}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -182,7 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     cmd, env, url = server_plan(args)
     print(f"Human Security Lab apps: {url}", flush=True)
     print("Give learners this address (with its token). Each learner's work is saved under "
-          f"{env['HSL_CLASS_DIR']}/learners/. Press Ctrl+C to stop.", flush=True)
+          f"{env['HSL_CLASS_DIR']}/learners/.", flush=True)
+    print(f"For the trainer only (the class report on everyone's work): {trainer_url(url, env)}",
+          flush=True)
+    print("Press Ctrl+C to stop.", flush=True)
     # Become the Voilà process (no wrapper left behind when the server is stopped).
     os.chdir(args.root)
     os.execve(cmd[0], cmd, env)

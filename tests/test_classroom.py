@@ -154,3 +154,34 @@ def test_year_ranges_are_checked_with_a_message(start, end):
     data = pd.DataFrame({"iso3": ["X", "X"], "year": [2000, 2010], "v": [1.0, 2.0]})
     with pytest.raises(LabInputError, match="year"):
         change_between(data, "v", start, end)
+
+
+def test_only_the_trainers_page_reads_the_whole_room(room, monkeypatch):
+    """A learner's page on the class server must not open everyone's portfolios."""
+    from widgets.portfolio import new_document, save_document
+    from widgets.ui.classreport import ClassReport
+
+    for code in ("AAAA-2222", "BBBB-3333"):
+        save_document(new_document(learner=f"learner {code}"),
+                      room / "learners" / code / "portfolio.json")
+    monkeypatch.setenv("HSL_TRAINER_KEY", "trainer-key-123456")
+    monkeypatch.setenv("HSL_LEARNER", "CCCC-4444")
+    monkeypatch.setenv("QUERY_STRING", "learner=CCCC-4444&trainer=wrong-key-000")
+    learner_page = ClassReport(folder="learners")
+    assert learner_page.data is None and "only from the trainer's address" in learner_page.message_text
+    with pytest.raises(LabInputError):
+        learner_page.load_folder(str(room / "learners"))
+    monkeypatch.setenv("QUERY_STRING", "trainer=trainer-key-123456")
+    trainer_page = ClassReport(folder="learners")
+    assert trainer_page.data is not None and len(trainer_page.data.learners) == 2
+    assert _paths.trainer_dir() == room / "trainer"
+
+
+def test_the_app_prints_a_trainer_address_with_its_own_key(tmp_path):
+    args = app.argparse.Namespace(root=tmp_path, port=8866, lan=False, no_browser=True,
+                                  class_dir=tmp_path / "class")
+    cmd, env, url = app.server_plan(args, {})
+    key = env["HSL_TRAINER_KEY"]
+    assert len(key) >= 12 and key not in " ".join(cmd) and key not in url
+    assert app.trainer_url(url, env).endswith(f"facilitator/class-report.ipynb?token="
+                                              f"{env['JUPYTER_TOKEN']}&trainer={key}")

@@ -26,6 +26,7 @@ that says nothing about the file (not whether it exists).
 
 from __future__ import annotations
 
+import hmac
 import os
 import re
 import secrets
@@ -154,6 +155,34 @@ def work_dir() -> Path:
     if room is not None:
         return room / "learners" / str(learner_code())
     return Path(os.environ.get("HSL_WORK_DIR", Path.cwd() / "my-work"))
+
+
+def is_trainer() -> bool:
+    """In a class: whether this page was opened with the trainer's key (``?trainer=<key>``).
+
+    ``make app`` makes a trainer's key (``HSL_TRAINER_KEY``) and prints the
+    trainer's address; only pages opened with it may read the whole class's
+    work (the class report). Outside a class there is no trainer role.
+
+    >>> import os; os.environ.pop("HSL_CLASS_DIR", None) and None
+    >>> is_trainer()
+    False
+    """
+    key = os.environ.get("HSL_TRAINER_KEY", "")
+    if class_dir() is None or len(key) < 8:
+        return False
+    _wait_for_voila_request()
+    given = parse_qs(os.environ.get("QUERY_STRING", "")).get("trainer", [])
+    return any(hmac.compare_digest(value.encode(), key.encode()) for value in given)
+
+
+def trainer_dir() -> Path:
+    """Where the trainer's exports go: ``<class>/trainer`` for the trainer in a class, else
+    the work folder (so a trainer's files never look like a learner's)."""
+    room = class_dir()
+    if room is not None and is_trainer():
+        return room / "trainer"
+    return work_dir()
 
 
 def teams_dir() -> Path:

@@ -9,9 +9,12 @@ trainer's work folder.
 
 Where it may read: the folder typed is confined (:func:`widgets._paths.confine`)
 to the class folder (``HSL_CLASS_DIR``, e.g. ``class-work/`` in app mode, so
-``learners`` reads every learner of the room) or, outside app mode, to the
-trainer's own work folder (``my-work/``: copy or unzip the collected
-portfolios there, or upload the zip). Exports go to the trainer's work folder.
+``learners`` reads every learner of the room) — on the class server only for
+the trainer's page, opened with the trainer's key that ``make app`` prints
+(:func:`widgets._paths.is_trainer`); a learner's page reads only the learner's
+own folder. Outside app mode it reads the trainer's own work folder
+(``my-work/``: copy or unzip the collected portfolios there, or upload the
+zip). Exports go to ``class-work/trainer/`` (app mode) or the work folder.
 
 >>> from widgets.ui.classreport import ClassReport
 >>> report = ClassReport(folder="")
@@ -29,7 +32,7 @@ from pathlib import Path
 import ipywidgets as W
 import pandas as pd
 
-from widgets._paths import QUIZ_DIR, class_dir, confine, work_dir
+from widgets._paths import QUIZ_DIR, class_dir, confine, is_trainer, trainer_dir, work_dir
 from widgets.charts.classreport import quiz_results_chart
 from widgets.classreport import (
     ClassData,
@@ -86,7 +89,12 @@ class ClassReport(LabWidget):
 
     def __init__(self, folder: str = "learners", lesson: str = "",
                  root: str | Path | None = None) -> None:
-        self.root = Path(root) if root is not None else (class_dir() or work_dir())
+        # In a class, only the trainer's page (opened with the trainer's key) may read
+        # the whole room; a learner's page may read the learner's own folder only.
+        room = class_dir()
+        self._learner_page = root is None and room is not None and not is_trainer()
+        self.root = (Path(root) if root is not None
+                     else room if room is not None and not self._learner_page else work_dir())
         self.data: ClassData | None = None
         self.source_label = ""
         lessons = _quiz_lessons()
@@ -131,7 +139,12 @@ class ClassReport(LabWidget):
         self.on_change(self.lesson, lambda _c: self._show())
         self.on_change(self.pseudonymise, lambda _c: self._reload())
         self._show()
-        if folder:
+        if self._learner_page:
+            self.show_message(
+                "The class report reads the whole room's work, so on the class server it opens "
+                "only from the trainer's address (printed by make app). Here it can read your "
+                "own folder or a zip you upload.", "info")
+        elif folder:
             try:
                 self.load_folder(folder)
             except LabInputError as err:
@@ -268,9 +281,9 @@ class ClassReport(LabWidget):
         if self.data is None:
             raise LabInputError("Read the class first (type its folder or upload a zip).")
         if fmt == "csv":
-            path = _write_text(work_dir() / "class-gradebook.csv", gradebook_csv(self.data))
+            path = _write_text(trainer_dir() / "class-gradebook.csv", gradebook_csv(self.data))
         elif fmt == "html":
-            path = _write_text(work_dir() / "class-summary.html", summary_html(self.data))
+            path = _write_text(trainer_dir() / "class-summary.html", summary_html(self.data))
         else:
             raise LabInputError("Choose csv or html.")
         self.export_status.value = (f'<p role="status">Saved <code>{html.escape(path.name)}'
