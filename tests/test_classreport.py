@@ -22,7 +22,7 @@ from widgets.classreport import (
     widget_choices,
 )
 from widgets.portfolio import Portfolio, new_document, save_document
-from widgets.quiz import KnowledgeCheck
+from widgets.ui.quiz import KnowledgeCheck
 
 N = 30
 NAMES = [f"Learner {chr(65 + i % 26)}{i:02d}" for i in range(N)]

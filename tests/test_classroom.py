@@ -19,6 +19,7 @@ import pytest
 from widgets import _paths
 from widgets.errors import LabInputError
 from widgets.portfolio import Portfolio
+from widgets.ui.portfolio import PortfolioPanel
 
 _spec = importlib.util.spec_from_file_location("hsl_app", _paths.REPO_ROOT / "scripts" / "app.py")
 app = importlib.util.module_from_spec(_spec)
@@ -79,7 +80,7 @@ def test_outside_a_class_work_goes_where_it_always_did(tmp_path, monkeypatch):
 
 def test_the_portfolio_panel_shows_the_work_code_in_a_class(room, monkeypatch):
     monkeypatch.setenv("HSL_LEARNER", "K7QP-3MWX")
-    panel = Portfolio.for_lesson("01").panel()
+    panel = PortfolioPanel(Portfolio.for_lesson("01"))
     heading = panel.children[0].value
     assert "data-hsl-learner='K7QP-3MWX'" in heading and str(room) not in heading
     panel.notes.value = "mine"

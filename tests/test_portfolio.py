@@ -20,6 +20,7 @@ from widgets.portfolio import (
     render_markdown,
     save_document,
 )
+from widgets.ui.portfolio import PortfolioPanel
 
 
 @pytest.fixture()
@@ -31,7 +32,7 @@ def tour():
 
 @pytest.fixture()
 def quiz():
-    from widgets.quiz import KnowledgeCheck
+    from widgets.ui.quiz import KnowledgeCheck
 
     q = KnowledgeCheck.from_dicts([
         {"id": "a", "type": "single", "prompt": "2+2?",
@@ -55,7 +56,7 @@ def test_round_trip_widgets_quiz_and_notes(tmp_path, tour, quiz):
     p.save()
 
     # a new session: fresh widgets, state restored from the file
-    from widgets.quiz import KnowledgeCheck
+    from widgets.ui.quiz import KnowledgeCheck
     from widgets.ui.tour import ControlTour
 
     tour2 = ControlTour()
@@ -231,7 +232,7 @@ def test_render_functions_list_choices_quizzes_and_sources():
 
 def test_panel_save_and_load_after_a_restart(tmp_path, tour):
     path = tmp_path / "p.json"
-    panel = Portfolio.for_lesson("00", widgets=[tour], path=path).panel()
+    panel = PortfolioPanel(Portfolio.for_lesson("00", widgets=[tour], path=path))
     panel.notes.value = "remember this"
     panel.learner.value = "Grace"
     tour.year.value = 2005
@@ -240,7 +241,7 @@ def test_panel_save_and_load_after_a_restart(tmp_path, tour):
     from widgets.ui.tour import ControlTour
 
     tour2 = ControlTour()
-    panel2 = Portfolio.for_lesson("00", widgets=[tour2], path=path).panel()
+    panel2 = PortfolioPanel(Portfolio.for_lesson("00", widgets=[tour2], path=path))
     assert panel2.notes.value == "remember this"     # notes come back on opening
     panel2.load_button.click()
     assert tour2.year.value == 2005
@@ -252,7 +253,7 @@ def test_panel_save_and_load_after_a_restart(tmp_path, tour):
 def test_panel_warns_about_a_damaged_file(tmp_path):
     path = tmp_path / "p.json"
     path.write_text("{oops")
-    panel = Portfolio.for_lesson("00", path=path).panel()
+    panel = PortfolioPanel(Portfolio.for_lesson("00", path=path))
     assert "could not be read" in panel.message_text
 
 

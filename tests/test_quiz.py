@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from widgets import data
 from widgets.errors import LabInputError
-from widgets.quiz import KnowledgeCheck, Question, grade, load_questions
+from widgets.quiz import Question, grade, load_questions
+from widgets.ui.quiz import KnowledgeCheck
 
 SINGLE = {"id": "s", "type": "single", "prompt": "Which?",
           "options": [{"text": "A", "correct": True, "feedback": "A is right because..."},

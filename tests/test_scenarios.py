@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from widgets.errors import LabInputError
+from widgets.scenario_storage import load_team_plans, save_team_plan, write_report
+from widgets.scenario_teams import after_action_report, compare_teams, plan_record
 from widgets.scenarios import (
     CHANNELS,
     INJECTS,
@@ -17,20 +19,14 @@ from widgets.scenarios import (
     CountryProfile,
     Response,
     Shock,
-    after_action_report,
     budget_message,
-    compare_teams,
     coping_capacity,
     fictional_profile,
     load_model_spec,
-    load_team_plans,
     parameter_table,
-    plan_record,
     response_costs,
     run_scenario,
-    save_team_plan,
     simulate,
-    write_report,
 )
 
 SPEC = load_model_spec()

@@ -142,3 +142,25 @@ def test_templates_of_older_code_are_deleted_from_the_cache(tmp_path, monkeypatc
     left = sorted(f.name for f in folder.iterdir())
     assert not any(f.exists() for f in stale) and other.exists()
     assert len(left) == 3  # the other template and this code's two keys
+
+
+def test_layering_runs_one_way():
+    """Issue 22.4: widgets/portfolio.py and widgets/quiz.py imported widgets.ui (which imports them).
+
+    Concept modules, charts and the portfolio never import the widget layer or ipywidgets;
+    only widgets/ui/ and the lazy facade (widgets/__init__.py) may.
+    """
+    import ast
+
+    package = Path(__file__).resolve().parents[1] / "widgets"
+    offenders = []
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix()
+        if rel.startswith("ui/") or rel == "__init__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            offenders += [f"{rel}: {n}" for n in names
+                          if n == "ipywidgets" or n == "widgets.ui" or n.startswith("widgets.ui.")]
+    assert offenders == []

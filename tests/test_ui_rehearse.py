@@ -194,7 +194,7 @@ def test_one_malformed_team_plan_does_not_break_compare_teams(sim_factory, tmp_p
 
 
 def test_after_action_markdown_shows_team_text_literally(sim_factory):
-    from widgets.scenarios import after_action_report
+    from widgets.scenario_teams import after_action_report
 
     sim = sim_factory()
     sim.team_name.value = "<img src=x onerror=alert(1)>"

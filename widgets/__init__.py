@@ -52,7 +52,7 @@ __version__ = "0.1.0"
 
 #: Public widget classes and the module each lives in (imported on first use).
 _LAZY: dict[str, str] = {
-    "KnowledgeCheck": "widgets.quiz",
+    "KnowledgeCheck": "widgets.ui.quiz",
     "IndicatorExplorer": "widgets.ui.explorer",
     "DataCoverage": "widgets.ui.coverage",
     "CountryProfile": "widgets.ui.profile",
@@ -66,6 +66,7 @@ _LAZY: dict[str, str] = {
     "CaseExplorer": "widgets.ui.cases",
     "Scorecard": "widgets.ui.scorecard",
     "Portfolio": "widgets.portfolio",
+    "PortfolioPanel": "widgets.ui.portfolio",
     "ClassReport": "widgets.ui.classreport",
     "check": "widgets.selfcheck",
 }

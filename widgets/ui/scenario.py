@@ -35,6 +35,8 @@ from widgets.charts.scenarios import (
     trajectory_description,
 )
 from widgets.errors import LabInputError
+from widgets.scenario_storage import load_team_plans, save_team_plan, write_report
+from widgets.scenario_teams import compare_teams, plan_record
 from widgets.scenarios import (
     EQUATIONS,
     INJECTS,
@@ -46,19 +48,14 @@ from widgets.scenarios import (
     ScenarioResult,
     Shock,
     budget_message,
-    compare_teams,
     coping_capacity,
     country_profile,
     default_budget,
     fictional_profile,
     latest_table,
     load_model_spec,
-    load_team_plans,
     parameter_table,
-    plan_record,
     run_scenario,
-    save_team_plan,
-    write_report,
 )
 from widgets.ui import ChartPanel, LabWidget, data_table_html
 

@@ -1,0 +1,115 @@
+"""The portfolio panel: a learner's notes and the Save / Load / Export buttons of a lesson.
+
+The portfolio itself — the file, merging, export — is :mod:`widgets.portfolio`.
+
+>>> import tempfile, pathlib
+>>> from widgets.portfolio import Portfolio
+>>> p = Portfolio(pathlib.Path(tempfile.mkdtemp()) / "p.json", lesson="09")
+>>> panel = PortfolioPanel(p)
+>>> panel.notes.value = "Colombia: homicides fell after 2016."
+>>> _ = panel.save()
+>>> Portfolio.load(p.path, lesson="09").note()
+'Colombia: homicides fell after 2016.'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ipywidgets as W
+
+from widgets._paths import learner_code
+from widgets.portfolio import Portfolio, _esc
+from widgets.ui.base import LabWidget
+
+__all__ = ["PortfolioPanel"]
+
+
+def _where_saved(path: Path) -> str:
+    """The portfolio panel's heading: where the work is saved (in a class: the work code).
+
+    In a class the page's script reads the code from ``data-hsl-learner`` and
+    keeps it in the browser, so the next lesson finds the same folder.
+    """
+    code = learner_code()
+    small = "<span style='color:#555;font-size:12px'>"
+    if code is None:
+        return f"<b>My portfolio</b> {small}(saved in {_esc(path)})</span>"
+    return (f"<b>My portfolio</b> {small}(saved on the class server)</span>"
+            f"<p class='hsl-work-code' data-hsl-learner='{_esc(code)}'>Your work code: "
+            f"<b style='font-family:monospace;font-size:15px'>{_esc(code)}</b>. Write it down: "
+            "this browser remembers it, and on another computer you type it on the lessons "
+            "page to find your saved work again.</p>")
+
+
+
+class PortfolioPanel(W.VBox):
+    """Notes box + Save / Load / Export buttons for one lesson's portfolio."""
+
+    def __init__(self, portfolio: Portfolio) -> None:
+        self.portfolio = portfolio
+        self.notes = W.Textarea(value=portfolio.note(), placeholder="Your notes for this lesson…",
+                                description="My notes", layout=W.Layout(width="95%", height="90px"),
+                                style={"description_width": "80px"})
+        self.learner = W.Text(value=portfolio.document.get("learner", ""),
+                              description="My name", placeholder="optional, printed on the brief",
+                              style={"description_width": "80px"}, layout=W.Layout(width="420px"))
+        self.save_button = W.Button(description="Save", icon="save",
+                                    tooltip="Save your choices, answers and notes to my-work/")
+        self.load_button = W.Button(description="Load", icon="folder-open",
+                                    tooltip="Restore what you saved last time")
+        self.export_html_button = W.Button(description="Export HTML brief", icon="file",
+                                           tooltip="A printable page with your charts and notes",
+                                           layout=W.Layout(width="170px"))
+        self.export_md_button = W.Button(description="Export Markdown", icon="file-text",
+                                         tooltip="The same brief as a Markdown file",
+                                         layout=W.Layout(width="170px"))
+        self._status = LabWidget()
+        self.save_button.on_click(self._status.safe(lambda _b: self.save()))
+        self.load_button.on_click(self._status.safe(lambda _b: self.load()))
+        self.export_html_button.on_click(self._status.safe(lambda _b: self.export("html")))
+        self.export_md_button.on_click(self._status.safe(lambda _b: self.export("md")))
+        buttons = W.HBox([self.save_button, self.load_button, self.export_html_button,
+                          self.export_md_button], layout=W.Layout(flex_flow="row wrap"))
+        super().__init__([W.HTML(_where_saved(portfolio.path)),
+                          self.learner, self.notes, buttons, self._status],
+                         layout=W.Layout(border="1px solid #ddd", padding="6px 10px"))
+        problems = [m for m in portfolio.messages if not m.startswith("No saved work yet")]
+        if problems:
+            self._status.show_message(" ".join(problems), "warning")
+
+    @property
+    def message_text(self) -> str:
+        return self._status.message_text
+
+    def _pull(self) -> None:
+        self.portfolio.set_note(self.notes.value)
+        self.portfolio.document["learner"] = self.learner.value
+
+    def save(self) -> Path:
+        self._pull()
+        path = self.portfolio.save()
+        n = len(self.portfolio.widgets)
+        code = learner_code()
+        where = f"under your work code {code}" if code else f"to {path}"
+        self._status.show_message(
+            f"Saved {n} widget(s) and your notes {where} at "
+            f"{self.portfolio.document['saved_at']} (UTC).", "info")
+        return path
+
+    def load(self) -> list[str]:
+        notes = self.portfolio.reload()
+        self.notes.value = self.portfolio.note()
+        self.learner.value = self.portfolio.document.get("learner", "")
+        if notes and not all(n.startswith("No saved work yet") for n in notes):
+            self._status.show_message(" ".join(notes), "warning")
+        else:
+            self._status.show_message("Restored your saved choices and notes.", "info")
+        return notes
+
+    def export(self, fmt: str) -> Path:
+        self._pull()
+        path = self.portfolio.export(fmt)
+        self._status.show_message(f"Exported your brief to {path}. Open it in a browser to "
+                                  "read or print it.", "info")
+        return path
