@@ -153,6 +153,7 @@ def server_plan(args: argparse.Namespace, environ: dict[str, str] | None = None
     # The trainer's key opens the class report on the whole room (widgets._paths.is_trainer).
     env["HSL_TRAINER_KEY"] = environ.get("HSL_TRAINER_KEY") or secrets.token_urlsafe(12)
     env.pop("HSL_WORK_DIR", None)          # in a class, each learner has their own folder
+    env.pop("HSL_LEARNER", None)           # ... named by their own work code
     env["HSL_CLASS_DIR"] = str(prepare_class_dir(args.class_dir))
     host = socket.gethostname() if args.lan else "localhost"
     return cmd, env, f"http://{host}:{args.port}/?token={token}"

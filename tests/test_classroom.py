@@ -60,6 +60,8 @@ def test_a_page_without_a_code_gets_its_own_new_code(room):
     assert _paths.LEARNER_CODE_RE.match(code)
     assert _paths.work_dir() == room / "learners" / code
     assert _paths.learner_code() == code                      # stable for the kernel's life
+    # never put where a process started from here (a test's app server) would inherit it
+    assert "HSL_LEARNER" not in os.environ
 
 
 @pytest.mark.parametrize("bad", ["learner=../../etc", "learner=a", "learner=%00x",

@@ -115,28 +115,32 @@ def _wait_for_voila_request() -> None:
     wait_for_request()
 
 
+#: Codes made for pages that came without one: one per kernel (never written to the
+#: environment, where a process started from this one would inherit it).
+_generated_codes: dict[str, str] = {}
+
+
 def learner_code() -> str | None:
     """This kernel's work code in a class (``HSL_CLASS_DIR`` set), else None.
 
-    The code is read once from the page request (``?learner=`` or the
-    ``hsl_learner`` cookie); a page opened without one gets a new code, which
-    the page shows so that the learner can keep it. The code then stays the
-    same for the kernel's life (``HSL_LEARNER``).
+    The code comes from the page request (``?learner=`` or the ``hsl_learner``
+    cookie), else from ``HSL_LEARNER`` (scripts and tests); a page opened
+    without one gets a new code, the same for the kernel's life, which the
+    page shows so that the learner can keep it.
 
     >>> import os
     >>> os.environ.pop("HSL_CLASS_DIR", None) and None
     >>> learner_code() is None
     True
     """
-    if class_dir() is None:
+    room = class_dir()
+    if room is None:
         return None
-    code = normalise_learner_code(os.environ.get("HSL_LEARNER", ""))
+    _wait_for_voila_request()
+    code = _code_from_request() or normalise_learner_code(os.environ.get("HSL_LEARNER", ""))
     if code:
         return code
-    _wait_for_voila_request()
-    code = _code_from_request() or new_learner_code()
-    os.environ["HSL_LEARNER"] = code
-    return code
+    return _generated_codes.setdefault(str(room), new_learner_code())
 
 
 def work_dir() -> Path:

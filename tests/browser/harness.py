@@ -115,6 +115,7 @@ class Server:
         env["HSL_WORK_DIR"] = str(workspace / "my-work")
         if class_dir is not None:
             env.pop("HSL_WORK_DIR")
+            env.pop("HSL_LEARNER", None)
             env["HSL_CLASS_DIR"] = str(app.prepare_class_dir(class_dir))
         if kind == "voila":
             root = workspace / "lessons"
