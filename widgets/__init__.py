@@ -66,6 +66,7 @@ _LAZY: dict[str, str] = {
     "CaseExplorer": "widgets.ui.cases",
     "Scorecard": "widgets.ui.scorecard",
     "Portfolio": "widgets.portfolio",
+    "UserDataLoader": "widgets.ui.user_data",
 }
 
 __all__ = ["LabInputError", "data", "setup", "__version__", *_LAZY]

@@ -370,3 +370,32 @@ def read_user_table(source: bytes | str | os.PathLike, *, name: str | None = Non
     df = df.dropna(subset=["value"]).sort_values(keys).reset_index(drop=True)
     df["year"] = df["year"].astype(int)
     return UserTable(data=df, warnings=warnings, source_name=source_name)
+
+
+# ------------------------------------------------------------ per-kernel registry
+#: Indicators a learner added in this kernel, by key ("my_<slug>"). Widgets that
+#: show indicators (IndicatorExplorer…) read this and listen with
+#: :func:`on_user_indicators_change`; adding one never rebuilds the lab's data.
+USER_INDICATORS: dict[str, dict] = {}
+_LISTENERS: list = []
+
+
+def on_user_indicators_change(callback) -> None:
+    """Call ``callback(key)`` each time a user indicator is added or replaced."""
+    _LISTENERS.append(callback)
+
+
+def register_user_indicator(key: str, meta: dict, data: pd.DataFrame) -> None:
+    """Add (or replace) one user indicator and tell the listening widgets."""
+    USER_INDICATORS[key] = {**meta, "data": data}
+    for callback in list(_LISTENERS):
+        callback(key)
+
+
+def slug(text: str) -> str:
+    """A file-safe key for an indicator name.
+
+    >>> slug("Households reached (%)")
+    'households_reached'
+    """
+    return re.sub(r"[^a-z0-9]+", "_", _fold(text)).strip("_")[:40] or "indicator"
