@@ -64,3 +64,19 @@ def test_no_file_or_no_name_gives_a_message(work):
     w.add.click()
     assert "Give the indicator a name" in w.message_text
     assert not USER_INDICATORS
+
+
+def test_loaded_table_appears_in_the_explorer_marked_your_data(work):
+    from widgets.ui.explorer import IndicatorExplorer
+
+    ex = IndicatorExplorer()
+    w = UserDataLoader()
+    _upload(w, "ngo.csv", b"country,year,value\nKenya,2020,40\nGhana,2020,60\n")
+    w.name.value = "Households reached"
+    w.add.click()
+    assert ("Your data — Households reached", "my_households_reached") in ex.indicator.options
+    ex.indicator.value = "my_households_reached"
+    assert ex.message_kind != "error"
+    assert ex.year.value == 2020
+    assert "your data, from the file ngo.csv" in ex.panel.source.value
+    assert "Households reached (your data)" in ex.panel.description_text
