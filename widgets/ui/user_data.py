@@ -22,6 +22,7 @@ from widgets.usertable import (
 )
 
 _WIDE = {"description_width": "150px"}
+_FIELD = {"width": "460px"}
 LIMITS_TEXT = (
     f"<p>Upload a CSV or Excel (.xlsx) file of up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB "
     f"and {MAX_UPLOAD_ROWS:,} rows: either columns <i>country, year, value</i> or one "
@@ -45,21 +46,22 @@ class UserDataLoader(LabWidget):
         self.upload = W.FileUpload(accept=".csv,.xlsx", multiple=False,
                                    description="Choose a file", layout=W.Layout(width="auto"))
         self.name = W.Text(description="Indicator name", placeholder="e.g. Households reached",
-                           style=_WIDE)
-        self.unit = W.Text(description="Unit", placeholder="e.g. % of households", style=_WIDE)
+                           style=_WIDE, layout=W.Layout(**_FIELD))
+        self.unit = W.Text(description="Unit", placeholder="e.g. % of households", style=_WIDE, layout=W.Layout(**_FIELD))
         self.dimension = W.Dropdown(options=[(v, k) for k, v in DIMENSIONS.items()],
-                                    value="economic", description="Dimension", style=_WIDE)
+                                    value="economic", description="Dimension", style=_WIDE,
+                                    layout=W.Layout(**_FIELD))
         self.direction = W.Dropdown(options=[("Higher is better", "higher_is_better"),
                                              ("Higher is worse", "higher_is_worse"),
                                              ("Neutral", "neutral")],
                                     value="higher_is_better", description="Direction",
-                                    style=_WIDE)
+                                    style=_WIDE, layout=W.Layout(**_FIELD))
         self.add = W.Button(description="Add to the lab", icon="plus", button_style="primary",
                             layout=W.Layout(width="auto")).add_class("hsl-submit")
         self.loaded_html = W.HTML()
         self.loaded: list[dict[str, Any]] = []
-        form = W.VBox([W.HTML(LIMITS_TEXT), self.upload, self.name, self.unit,
-                       self.dimension, self.direction, self.add]).add_class("hsl-form")
+        form = W.VBox([W.HTML(LIMITS_TEXT), W.HBox([self.upload]), self.name, self.unit,
+                       self.dimension, self.direction, W.HBox([self.add])]).add_class("hsl-form")
         super().__init__([form, self.loaded_html])
         self.add.on_click(self.safe(lambda _b: self.add_upload()))
 
