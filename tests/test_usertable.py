@@ -154,3 +154,9 @@ def test_round_trip(rows, delim, comma, encoding):
     want = pd.DataFrame([(c, y, float(v)) for (c, y), v in sorted(rows.items())],
                         columns=["iso3", "year", "value"])
     pd.testing.assert_frame_equal(t.data, want, check_dtype=False)
+
+
+def test_thousands_separator_is_read_and_said():
+    t = read_user_table(b'country,year,value\nFrance,2020,"1,000"\nKenya,2020,"12,500"\n')
+    assert records(t) == [("FRA", 2020, 1000.0), ("KEN", 2020, 12500.0)]
+    assert "thousands separator" in t.warnings[0]

@@ -197,6 +197,13 @@ def _parse_numbers(cells: list[tuple[int, int, object]], header: str,
             f"{vd!r}. Use one form for the whole column and upload the file again."
         )
     comma = forms["comma"] is not None
+    if not comma:
+        grouped = next((v for _, _, v in texts
+                        if re.fullmatch(r"-?\d{1,3}(,\d{3})+", str(v).strip())), None)
+        if grouped is not None:
+            warnings.append(f"Column {header!r}: cells such as {str(grouped)!r} were read with "
+                            "a thousands separator (one thousand, not one). If they are decimal "
+                            "commas, write them with another number of digits or a point.")
     out: list[float | None] = []
     missing = 0
     for r, c, v in cells:
