@@ -69,6 +69,7 @@ _LAZY: dict[str, str] = {
     "PortfolioPanel": "widgets.ui.portfolio",
     "ClassReport": "widgets.ui.classreport",
     "check": "widgets.selfcheck",
+    "UserDataLoader": "widgets.ui.user_data",
 }
 
 __all__ = ["LabInputError", "data", "setup", "__version__", *_LAZY]

@@ -503,3 +503,6 @@ def _as_list(value) -> list:
     if isinstance(value, str | int):
         return [value]
     return list(value)
+
+
+from widgets.usertable import UserTable, read_user_table  # noqa: E402,F401  (issue 21)

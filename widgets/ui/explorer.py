@@ -61,6 +61,26 @@ def indicator_options(exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
     return out
 
 
+class _UserInfo:
+    """What the explorer needs to know about a learner's own indicator ("your data")."""
+
+    def __init__(self, meta: dict) -> None:
+        self.short_label = f"{meta['label']} (your data)"
+        self.unit = meta.get("unit", "")
+        self.direction = meta.get("direction", "neutral")
+        self.source = meta.get("source", "")
+
+    def source_line(self) -> str:
+        return f"Source: your data, from the file {self.source}."
+
+
+def user_indicator_options() -> list[tuple[str, str]]:
+    """Menu entries for the indicators a learner added in this kernel (issue 21)."""
+    from widgets.usertable import USER_INDICATORS
+
+    return [(f"Your data — {m['label']}", key) for key, m in USER_INDICATORS.items()]
+
+
 def _params_stub() -> alt.TopLevelMixin:
     """A tiny chart with the explorer's parameters and selection.
 
@@ -121,8 +141,12 @@ class IndicatorExplorer(LabWidget):
         self._year_sent: int | None = None  # year already sent with an indicator's rows
         self.spec: dict[str, Any] = {}
 
-        indicator = data.check_indicator(indicator)
-        self.indicator = W.Dropdown(options=indicator_options(), value=indicator,
+        from widgets.usertable import USER_INDICATORS, on_user_indicators_change
+
+        if indicator not in USER_INDICATORS:
+            indicator = data.check_indicator(indicator)
+        self.indicator = W.Dropdown(options=indicator_options() + user_indicator_options(),
+                                    value=indicator,
                                     description="Indicator",
                                     layout=W.Layout(width="440px"),
                                     style={"description_width": "80px"})
@@ -169,6 +193,8 @@ class IndicatorExplorer(LabWidget):
         # kernel: explorers share them), so that choosing one only sends prepared text.
         for _, ind in self.indicator.options:
             self._indicator_data(ind)
+        # A learner's own indicator (UserDataLoader) is prepared alone when it is added.
+        on_user_indicators_change(_weak_listener(self))
         self._show_indicator(indicator, year)
         self.region.value = region if region in self.region.options else ALL
         self.income.value = income if income in self.income.options else ALL
@@ -219,11 +245,32 @@ class IndicatorExplorer(LabWidget):
         self.panel.chart.spec = spec
 
     # -- precomputation -----------------------------------------------------
+    def _user_indicator_added(self, key: str) -> None:
+        """Prepare only the new user indicator and add it to the menu."""
+        self._cache.pop(key, None)
+        self._indicator_data(key)
+        with self.indicator.hold_trait_notifications():
+            current = self.indicator.value
+            self.indicator.options = indicator_options() + user_indicator_options()
+            self.indicator.value = current
+        if current == key:
+            self._show_indicator(key, self.year.value)
+
     def _indicator_data(self, indicator: str) -> dict[str, Any]:
         if indicator not in self._cache:
-            info = data.indicator_info(indicator)
-            long = self._panel.loc[self._panel[indicator].notna(), ["iso3", "year", indicator]]
-            long = long.rename(columns={indicator: "value"})
+            from widgets.usertable import USER_INDICATORS
+
+            if indicator in USER_INDICATORS:
+                meta = USER_INDICATORS[indicator]
+                info = _UserInfo(meta)
+                long = meta["data"][["iso3", "year", "value"]]
+                long = long[long["value"].notna() & long["year"].isin(self._all_years)
+                            & long["iso3"].isin(self._names)]
+            else:
+                info = data.indicator_info(indicator)
+                long = self._panel.loc[self._panel[indicator].notna(),
+                                       ["iso3", "year", indicator]]
+                long = long.rename(columns={indicator: "value"})
             years_with = sorted(long["year"].unique().tolist())
             wide = wide_by_year(long, self._countries, self._all_years)
             span = (years_with[0], years_with[-1]) if years_with else None
@@ -406,6 +453,20 @@ class IndicatorExplorer(LabWidget):
     def _where(self) -> str:
         bits = [b for b in (self.region.value, self.income.value) if b != ALL]
         return f" ({', '.join(bits)})" if bits else ""
+
+
+def _weak_listener(widget: IndicatorExplorer):
+    """A registry callback that does not keep a closed explorer alive."""
+    import weakref
+
+    ref = weakref.ref(widget)
+
+    def callback(key: str) -> None:
+        w = ref()
+        if w is not None:
+            w.safe(w._user_indicator_added)(key)
+
+    return callback
 
 
 def year_span(years: list[int]) -> str:

@@ -1,0 +1,408 @@
+"""A trainer's own table (CSV or Excel) read into the lab's tidy form.
+
+:func:`read_user_table` accepts an upload (``bytes``) or a path (confined to
+the learner's work folder and the lab's example data). Limits, checked before
+parsing: ``MAX_UPLOAD_BYTES`` (10 MB) per file and ``MAX_UPLOAD_ROWS``
+(200,000) data rows. It returns a :class:`UserTable` with a tidy DataFrame
+``iso3, year, value`` (+ ``indicator`` when the file has one) and plain-language
+warnings, or raises :class:`~widgets.errors.LabInputError` naming the row and
+column of the problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import LabInputError, did_you_mean
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_ROWS = 200_000
+YEAR_LOW, YEAR_HIGH = 1800, 2100
+MISSING = {"", "n/a", "na", "..", "-", "nan", "none", "null", "#n/a"}
+
+COUNTRY_HEADERS = {"country", "country name", "iso3", "iso", "code", "pays", "país", "pais"}
+YEAR_HEADERS = {"year", "année", "annee", "año", "ano", "date"}
+VALUE_HEADERS = {"value", "valeur", "valor"}
+INDICATOR_HEADERS = {"indicator", "indicateur", "indicador"}
+
+AGGREGATES = {
+    "world", "sub-saharan africa", "europe & central asia", "europe and central asia",
+    "east asia & pacific", "east asia and pacific", "latin america & caribbean",
+    "latin america and the caribbean", "middle east & north africa",
+    "middle east and north africa", "south asia", "north america", "european union",
+    "eu", "eu27", "euro area", "oecd", "oecd members", "high income", "low income",
+    "lower middle income", "upper middle income", "middle income",
+    "low & middle income", "africa", "asia", "europe", "americas", "oceania",
+    "arab world", "least developed countries", "wld", "ssf", "eca", "eas", "lcn",
+    "mea", "sas", "nac", "euu", "oed", "hic", "lic", "lmc", "umc", "mic",
+}
+
+
+@dataclass
+class UserTable:
+    """A trainer's table in tidy form, with what was noticed while reading it."""
+
+    data: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    source_name: str = ""
+
+
+def _fold(text: object) -> str:
+    s = unicodedata.normalize("NFKD", str(text).strip().lower())
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.replace("’", "'")
+    return re.sub(r"\s+", " ", s)
+
+
+@lru_cache(maxsize=1)
+def _country_index() -> tuple[dict[str, str], dict[str, str]]:
+    """Folded name/code -> ISO3, and ISO3 -> display name for suggestions."""
+    from .data import load_countries
+
+    countries = load_countries()
+    index: dict[str, str] = {}
+    names: dict[str, str] = {}
+    iso2_to_3 = {}
+    for row in countries.itertuples():
+        index[_fold(row.iso3)] = row.iso3
+        if isinstance(row.iso2, str):
+            index[_fold(row.iso2)] = row.iso3
+            iso2_to_3[row.iso2.upper()] = row.iso3
+        index[_fold(row.name)] = row.iso3
+        names[_fold(row.name)] = row.name
+    try:
+        from babel import Locale
+
+        for lang in ("en", "fr", "es"):
+            for code, name in Locale.parse(lang).territories.items():
+                iso3 = iso2_to_3.get(code)
+                if iso3:
+                    index.setdefault(_fold(name), iso3)
+                    names.setdefault(_fold(name), name)
+    except ImportError:  # pragma: no cover - babel is pinned
+        pass
+    return index, names
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _sniff(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in ",;\t|"}
+        return max(counts, key=counts.get)
+
+
+def _rows_from_csv(raw: bytes) -> list[list[str]]:
+    text = _decode(raw)
+    delim = _sniff(text)
+    return [r for r in csv.reader(io.StringIO(text), delimiter=delim)]
+
+
+def _rows_from_excel(raw: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds
+        raise LabInputError(
+            "This file looks like an Excel workbook but could not be opened. "
+            "Save it again as .xlsx or as CSV and upload it again."
+        ) from exc
+    ws = wb.worksheets[0]
+    rows = []
+    for i, r in enumerate(ws.iter_rows(values_only=True)):
+        if i > MAX_UPLOAD_ROWS + 10:
+            _too_many_rows()
+        rows.append(list(r))
+    wb.close()
+    return [[c if isinstance(c, (int, float)) and not isinstance(c, bool) else
+             ("" if c is None else str(c)) for c in r] for r in rows]
+
+
+def _too_many_rows():
+    raise LabInputError(
+        f"This file has more than {MAX_UPLOAD_ROWS:,} rows, the most the lab reads. "
+        "Keep only the countries and years you need and upload it again."
+    )
+
+
+def _is_year(cell: object) -> bool:
+    s = str(cell).strip()
+    if s.endswith(".0"):
+        s = s[:-2]
+    return s.isdigit() and len(s) == 4
+
+
+def _find_header(rows: list[list]) -> int:
+    """Index of the header row: the first row with a known column name or 2+ year headers."""
+    for i, r in enumerate(rows[:10]):
+        folded = {_fold(c) for c in r if str(c).strip()}
+        if folded & (COUNTRY_HEADERS | YEAR_HEADERS | VALUE_HEADERS):
+            return i
+        if sum(_is_year(c) for c in r) >= 2 and len(folded) >= 3:
+            return i
+    for i, r in enumerate(rows[:10]):  # first row with two or more filled cells
+        if sum(bool(str(c).strip()) for c in r) >= 2:
+            return i
+    return 0
+
+
+def _col_name(j: int) -> str:
+    name = ""
+    j += 1
+    while j:
+        j, rem = divmod(j - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def _parse_numbers(cells: list[tuple[int, int, object]], header: str,
+                   warnings: list[str]) -> list[float | None]:
+    """Numbers of one column; decimal comma decided for the whole column."""
+    texts = [(r, c, v) for r, c, v in cells if not isinstance(v, (int, float))]
+    forms = {"comma": None, "dot": None}
+    for r, c, v in texts:
+        s = str(v).strip().replace(" ", "").replace("\u00a0", "")
+        if re.fullmatch(r"-?\d+,\d+", s) and not re.fullmatch(r"-?\d{1,3},\d{3}", s):
+            forms["comma"] = forms["comma"] or (r, c, v)
+        elif re.fullmatch(r"-?\d+\.\d+", s):
+            forms["dot"] = forms["dot"] or (r, c, v)
+    if forms["comma"] and forms["dot"]:
+        rc, cc, vc = forms["comma"]
+        rd, cd, vd = forms["dot"]
+        raise LabInputError(
+            f"Column {header!r} mixes decimal commas and decimal points: row {rc}, "
+            f"column {_col_name(cc)} has {vc!r} but row {rd}, column {_col_name(cd)} has "
+            f"{vd!r}. Use one form for the whole column and upload the file again."
+        )
+    comma = forms["comma"] is not None
+    if not comma:
+        grouped = next((v for _, _, v in texts
+                        if re.fullmatch(r"-?\d{1,3}(,\d{3})+", str(v).strip())), None)
+        if grouped is not None:
+            warnings.append(f"Column {header!r}: cells such as {str(grouped)!r} were read with "
+                            "a thousands separator (one thousand, not one). If they are decimal "
+                            "commas, write them with another number of digits or a point.")
+    out: list[float | None] = []
+    missing = 0
+    for r, c, v in cells:
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            out.append(float(v))
+            continue
+        s = str(v).strip().replace("\u00a0", "").replace(" ", "")
+        if _fold(s) in MISSING:
+            out.append(None)
+            missing += 1
+            continue
+        if comma:
+            s = s.replace(".", "").replace(",", ".")
+        else:
+            s = s.replace(",", "") if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", s) else s
+        try:
+            out.append(float(s))
+        except ValueError:
+            raise LabInputError(
+                f"Row {r}, column {_col_name(c)} ({header!r}) should hold a number but has "
+                f"{str(v)!r}. Write a number there, or leave the cell empty (or write n/a) "
+                "if the value is missing."
+            ) from None
+    if missing:
+        warnings.append(f"{missing} empty or 'n/a' cell(s) in column {header!r} were read "
+                        "as missing values.")
+    return out
+
+
+def read_user_table(source: bytes | str | os.PathLike, *, name: str | None = None) -> UserTable:
+    """Read a trainer's CSV or Excel table into tidy ``iso3, year, value`` rows.
+
+    Limits: at most ``MAX_UPLOAD_BYTES`` (10 MB) and ``MAX_UPLOAD_ROWS``
+    (200,000 rows). Long form (``country, year, value[, indicator]``; also
+    pays/país, année/año, valeur/valor) or wide form (years as column headers).
+
+    >>> t = read_user_table(b"country;year;value\\nFrance;2020;1,5\\nWorld;2020;2", name="x.csv")
+    >>> t.data.to_dict("records"), t.warnings[0][:27]
+    ([{'iso3': 'FRA', 'year': 2020, 'value': 1.5}], 'Left out 1 aggregate row(s)')
+    """
+    if isinstance(source, (bytes, bytearray)):
+        raw = bytes(source)
+        if len(raw) > MAX_UPLOAD_BYTES:
+            raise LabInputError(
+                f"This file is {len(raw) / 1024 / 1024:.1f} MB; the lab reads files up to "
+                f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Keep only the countries and years "
+                "you need and upload it again."
+            )
+        source_name = name or "uploaded file"
+    else:
+        from ._paths import confine, read_limited
+
+        path = confine(source)
+        raw = read_limited(Path(path), limit=MAX_UPLOAD_BYTES, what="table")
+        source_name = name or Path(path).name
+    if raw.count(b"\n") > MAX_UPLOAD_ROWS + 10:
+        _too_many_rows()
+    if raw[:2] == b"PK" or source_name.lower().endswith((".xlsx", ".xlsm")):
+        rows = _rows_from_excel(raw)
+    else:
+        rows = _rows_from_csv(raw)
+    rows = [r for r in rows if any(str(c).strip() for c in r)]
+    if len(rows) < 2:
+        raise LabInputError(
+            f"{source_name} has no data rows: the lab needs a header row and at least one "
+            "row of figures (country, year, value)."
+        )
+    if len(rows) > MAX_UPLOAD_ROWS + 10:
+        _too_many_rows()
+    h = _find_header(rows)
+    header = [str(c).strip() for c in rows[h]]
+    body = rows[h + 1:]
+    first_row = h + 2  # 1-based row number in the file (skipping blank lines)
+    if not body:
+        raise LabInputError(
+            f"{source_name} has a header row but no rows of figures under it."
+        )
+    folded = [_fold(c) for c in header]
+    warnings: list[str] = []
+    if h > 0:
+        warnings.append(f"Skipped {h} line(s) above the header row (a title).")
+
+    def col(names: set[str]) -> int | None:
+        for j, f in enumerate(folded):
+            if f in names:
+                return j
+        return None
+
+    ci = col(COUNTRY_HEADERS)
+    if ci is None:
+        ci = 0
+    yi, vi, ii = col(YEAR_HEADERS), col(VALUE_HEADERS), col(INDICATOR_HEADERS)
+    records = []  # (row number, country cell, year cell, (row, col, value cell), indicator)
+    if yi is not None and vi is not None:
+        for k, r in enumerate(body):
+            r = list(r) + [""] * (len(header) - len(r))
+            records.append((first_row + k, r[ci], (yi, r[yi]), (first_row + k, vi, r[vi]),
+                            str(r[ii]).strip() if ii is not None else None))
+    else:
+        year_cols = [j for j, c in enumerate(header) if _is_year(c)]
+        if not year_cols:
+            raise LabInputError(
+                f"{source_name}: the lab could not find the columns. Use either the long "
+                "form (columns country, year, value) or the wide form (a country column, "
+                "then one column per year such as 2019, 2020)."
+            )
+        for k, r in enumerate(body):
+            r = list(r) + [""] * (len(header) - len(r))
+            for j in year_cols:
+                records.append((first_row + k, r[ci], (j, header[j]),
+                                (first_row + k, j, r[j]), None))
+
+    index, names = _country_index()
+    kept, aggregates = [], []
+    for rec in records:
+        rownum, country = rec[0], rec[1]
+        key = _fold(country)
+        if not key:
+            raise LabInputError(
+                f"Row {rownum}, column {_col_name(ci)} ({header[ci]!r}) has no country. "
+                "Fill in a country name or code, or delete the row."
+            )
+        if key in AGGREGATES:
+            if str(country).strip() not in aggregates:
+                aggregates.append(str(country).strip())
+            continue
+        if key not in index:
+            hint = did_you_mean(key, names.keys())
+            hint = re.sub(r"'([^']*)'", lambda m: repr(names.get(m.group(1), m.group(1))), hint)
+            raise LabInputError(
+                f"Row {rownum}, column {_col_name(ci)} ({header[ci]!r}): the lab does not know "
+                f"the country {str(country).strip()!r}.{hint} Countries can be written as "
+                "English, French or Spanish names or as ISO codes (FRA or FR)."
+            )
+        kept.append((rec, index[key]))
+    if aggregates:
+        n = sum(1 for rec in records if _fold(rec[1]) in AGGREGATES)
+        warnings.append(f"Left out {n} aggregate row(s) (not single countries): "
+                        + ", ".join(aggregates) + ".")
+    if not kept:
+        raise LabInputError(f"{source_name} has no rows for single countries.")
+
+    years = []
+    for rec, _ in kept:
+        rownum, (yj, ycell) = rec[0], rec[2]
+        s = str(ycell).strip()
+        s = s[:-2] if s.endswith(".0") else s
+        if not s.lstrip("-").isdigit() or not YEAR_LOW <= int(s) <= YEAR_HIGH:
+            where = (f"Row {rownum}, column {_col_name(yj)}" if yi is not None
+                     else f"Column {_col_name(yj)} header")
+            raise LabInputError(
+                f"{where} ({header[yj]!r}) should be a year between {YEAR_LOW} and "
+                f"{YEAR_HIGH} but has {ycell!r}."
+            )
+        years.append(int(s))
+    vheader = header[vi] if vi is not None else "values"
+    values = _parse_numbers([rec[3] for rec, _ in kept], vheader, warnings)
+    df = pd.DataFrame({"iso3": [iso for _, iso in kept], "year": years, "value": values})
+    if ii is not None:
+        df.insert(0, "indicator", [rec[4] for rec, _ in kept])
+    df["value"] = df["value"].astype(float)
+    keys = ["indicator", "iso3", "year"] if ii is not None else ["iso3", "year"]
+    dup = df.duplicated(keys, keep=False)
+    if dup.any():
+        rows_dup = [kept[i][0][0] for i in dup[dup].index[:2]]
+        raise LabInputError(
+            f"Rows {rows_dup[0]} and {rows_dup[1]} give the same country and year "
+            f"({df.loc[dup[dup].index[0], 'iso3']}, {df.loc[dup[dup].index[0], 'year']}). "
+            "Keep one of them and upload the file again."
+        )
+    df = df.dropna(subset=["value"]).sort_values(keys).reset_index(drop=True)
+    df["year"] = df["year"].astype(int)
+    return UserTable(data=df, warnings=warnings, source_name=source_name)
+
+
+# ------------------------------------------------------------ per-kernel registry
+#: Indicators a learner added in this kernel, by key ("my_<slug>"). Widgets that
+#: show indicators (IndicatorExplorer…) read this and listen with
+#: :func:`on_user_indicators_change`; adding one never rebuilds the lab's data.
+USER_INDICATORS: dict[str, dict] = {}
+_LISTENERS: list = []
+
+
+def on_user_indicators_change(callback) -> None:
+    """Call ``callback(key)`` each time a user indicator is added or replaced."""
+    _LISTENERS.append(callback)
+
+
+def register_user_indicator(key: str, meta: dict, data: pd.DataFrame) -> None:
+    """Add (or replace) one user indicator and tell the listening widgets."""
+    USER_INDICATORS[key] = {**meta, "data": data}
+    for callback in list(_LISTENERS):
+        callback(key)
+
+
+def slug(text: str) -> str:
+    """A file-safe key for an indicator name.
+
+    >>> slug("Households reached (%)")
+    'households_reached'
+    """
+    return re.sub(r"[^a-z0-9]+", "_", _fold(text)).strip("_")[:40] or "indicator"
