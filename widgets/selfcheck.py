@@ -89,9 +89,16 @@ def load_checks(lesson: str) -> dict[str, Any]:
     path = CHECKS_DIR / f"{lesson}.yml"
     if not path.exists():
         raise LabInputError(f"Lesson {lesson} has no exercises with a self-check.")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {q.id: q for q in (Question.from_dict(_spec_answer(item))
-                              for item in raw.get("questions", []))}
+    stamp = (str(path), path.stat().st_mtime_ns)
+    if stamp not in _CACHE:                    # read (and look the answers up) once per file
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        _CACHE[stamp] = {q.id: q for q in (Question.from_dict(_spec_answer(item))
+                                           for item in raw.get("questions", []))}
+    return dict(_CACHE[stamp])
+
+
+#: Checks read from files, by (path, modification time): a changed file is read again.
+_CACHE: dict[tuple[str, int], dict[str, Any]] = {}
 
 
 def check(lesson: str, exercise: str, answer: Any,
