@@ -513,10 +513,14 @@ def gradebook_csv(data: ClassData, lessons: list[str] | None = None, fmt: str = 
 
 
 def summary_html(data: ClassData, lessons: list[str] | None = None,
-                 title: str = "Class summary") -> str:
-    """A printable, self-contained HTML page: who is in, problems, quiz results per lesson.
+                 title: str = "Class summary", teams: pd.DataFrame | None = None,
+                 include_notes: bool = False) -> str:
+    """A printable, self-contained HTML page: who is in, problems, quiz results per lesson,
+    the class's choices in the widgets (with the debrief prompts), the scenario teams
+    (``teams``: :func:`team_rounds`) and, only if ``include_notes``, the notes learners
+    agreed to share.
 
-    Every learner string (names, answers, file names) is escaped.
+    Every learner string (names, answers, file names, notes) is escaped.
     """
     esc = html.escape
     lessons = lessons if lessons is not None else [
@@ -561,8 +565,54 @@ def summary_html(data: ClassData, lessons: list[str] | None = None,
             parts.append(f"<tr><td>{esc(label)}</td>"
                          + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         parts.append("</table>")
+    parts += _choices_summary(data)
+    if teams is not None and not teams.empty:
+        parts.append("<h2>Lesson 10: scenario teams round by round</h2><table><tr><th>Team</th>"
+                     "<th>Round</th><th>Responses</th><th>Cost (US$ million)</th>"
+                     "<th>Lives averted</th><th>Displacement averted</th><th>Members</th></tr>")
+        parts += [f"<tr><td>{esc(str(r.team))}</td><td>{int(r.round)}</td>"
+                  f"<td>{esc(str(r.responses))}</td><td>{r.cost_musd:,.4g}</td>"
+                  f"<td>{r.lives_averted:,.0f}</td><td>{r.displacement_averted:,.0f}</td>"
+                  f"<td>{esc(str(r.members))}</td></tr>" for r in teams.itertuples()]
+        parts.append(f"</table><p><b>Discuss this:</b> {esc(team_rounds_discuss(teams))}</p>")
+    if include_notes:
+        notes = class_notes(data)
+        shared, withheld = notes_sharing(data)
+        parts.append(f"<h2>Notes learners agreed to share</h2><p>{shared} learner(s) agreed; "
+                     f"{withheld} did not, and their notes are not in this page.</p><ul>")
+        parts += [f"<li><b>{esc(r.learner)}</b>, lesson {esc(r.lesson)}: {esc(r.note)}</li>"
+                  for r in notes.itertuples()]
+        parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _choices_summary(data: ClassData) -> list[str]:
+    """The summary page's part on the widgets: each view's text, prompt and a small table."""
+    esc = html.escape
+    parts: list[str] = []
+    for lesson in data.lessons():
+        views = choice_views(data, lesson)
+        if not views:
+            continue
+        parts.append(f"<h2>Lesson {esc(lesson)}: choices in the widgets</h2>")
+        for view in views:
+            parts.append(f"<h3>{esc(view.title)}</h3><p>{esc(view.description)}</p>"
+                         f"<p><b>Discuss this:</b> {esc(view.discuss)}</p>")
+            if view.kind == "counts":
+                parts.append("<table><tr><th>Choice</th><th>Answer</th><th>Learners</th></tr>")
+                parts += [f"<tr><td>{esc(str(r.question))}</td><td>{esc(str(r.answer))}</td>"
+                          f"<td>{int(r.learners)}</td></tr>" for r in view.table.itertuples()]
+            else:
+                summary = view.table.groupby(["item", "group"], sort=False)["value"].agg(
+                    ["median", "min", "max"]).reset_index()
+                parts.append("<table><tr><th>Item</th><th>Group</th><th>Median</th><th>Lowest"
+                             "</th><th>Highest</th></tr>")
+                parts += [f"<tr><td>{esc(str(r.item))}</td><td>{esc(str(r.group))}</td>"
+                          f"<td>{r.median:.3g}</td><td>{r.min:.3g}</td><td>{r.max:.3g}</td></tr>"
+                          for r in summary.itertuples()]
+            parts.append("</table>")
+    return parts
 
 
 def demo_class(folder: str | Path, learners: int = 30, lessons: tuple[str, ...] = ("03", "04"),

@@ -436,7 +436,9 @@ class ClassReport(LabWidget):
         if fmt == "csv":
             path = _write_text(trainer_dir() / "class-gradebook.csv", gradebook_csv(self.data))
         elif fmt == "html":
-            path = _write_text(trainer_dir() / "class-summary.html", summary_html(self.data))
+            path = _write_text(trainer_dir() / "class-summary.html",
+                               summary_html(self.data, teams=self.teams_table,
+                                            include_notes=self.show_notes.value))
         else:
             raise LabInputError("Choose csv or html.")
         self.export_status.value = (f'<p role="status">Saved <code>{html.escape(path.name)}'
