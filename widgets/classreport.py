@@ -725,7 +725,7 @@ def _demo_widgets(doc: dict[str, Any], rng: Any, n: int) -> None:
     doc["widgets"]["10/scenario"] = {"team_name": DEMO_TEAMS[(n - 1) % len(DEMO_TEAMS)],
                                      "round_no": 2}
     doc["notes"]["10"] = f"Synthetic note: our team ({doc['widgets']['10/scenario']['team_name']})" \
-        " spent on early warning first."
+        " argued about what to fund first."
     if rng.random() < 0.6:                                   # consent is opt-in, per learner
         from widgets.portfolio import set_notes_shared
 
@@ -891,8 +891,9 @@ def index_choices(data: ClassData, key: str = "03/index_builder") -> list[Choice
         table = pd.DataFrame(values, columns=_VALUE_COLUMNS)
         spread = table.groupby("item")["value"].agg(["min", "max", "median"])
         widest = (spread["max"] - spread["min"]).idxmax()
-        text = (f"Final weight of each indicator in the learners' indices (% of the index), one "
-                f"point per learner, {table['learner'].nunique()} learner(s). The widest "
+        text = (f"Final weight of each indicator in the learners' indices (% of the index), "
+                f"{table['learner'].nunique()} learner(s); a dot's size is the number of learners "
+                f"who gave that weight, the black tick the class's median. The widest "
                 f"disagreement is on {widest}: from {spread.loc[widest, 'min']:.0f}% to "
                 f"{spread.loc[widest, 'max']:.0f}% (median {spread.loc[widest, 'median']:.0f}%).")
         discuss = (f"Weights are value judgements. Ask the learners who gave {widest} the most "
@@ -997,8 +998,8 @@ def portfolio_choices(data: ClassData, key: str = "06/policy_portfolio") -> list
     scores_t = pd.DataFrame(score_rows, columns=_VALUE_COLUMNS)
     med = shares_t.groupby(["group", "item"])["value"].median()
     n = shares_t["learner"].nunique()
-    text = (f"Lesson 06 policy portfolios of {n} learner(s): budget share per pillar (%), one "
-            "point per learner and portfolio. Median shares: "
+    text = (f"Lesson 06 policy portfolios of {n} learner(s): budget share per pillar (%); a dot's "
+            "size is the number of learners who chose that share. Median shares: "
             + "; ".join(f"{g}: " + ", ".join(f"{i} {v:.0f}%" for i, v in med[g].items())
                         for g in med.index.get_level_values(0).unique()) + ".")
     discuss = ("Where did the class put the money, and why? Ask a learner with a large defence "
@@ -1009,7 +1010,7 @@ def portfolio_choices(data: ClassData, key: str = "06/policy_portfolio") -> list
     b_ahead = int((mean_human.get("Portfolio B", 0) > mean_human.get("Portfolio A", 0)).sum()) \
         if {"Portfolio A", "Portfolio B"} <= set(mean_human.columns) else 0
     score_text = (f"Long-term scores of the learners' portfolios on each outcome (the lab's "
-                  f"teaching matrix, −1 to 3), one point per learner and portfolio. For {b_ahead} "
+                  f"teaching matrix, −1 to 3); a dot's size is the number of learners. For {b_ahead} "
                   f"of {n} learner(s), portfolio B scores higher than A on the average of the "
                   "human-security outcomes.")
     score_discuss = ("The scores come from an assumed matrix, not from evidence. Which cell of the "
@@ -1087,7 +1088,8 @@ def screening_choices(data: ClassData, key: str = "07/instrument_screening"
     table = pd.DataFrame(values, columns=_VALUE_COLUMNS)
     spread = table.groupby("item")["value"].agg(["min", "max", "mean"])
     worst = spread["mean"].idxmin()
-    rating_text = (f"Ratings from −2 (serious harm) to +2 (clear benefit), one point per learner. "
+    rating_text = (f"Ratings from −2 (serious harm) to +2 (clear benefit); a dot's size is the "
+                   f"number of learners who gave that rating. "
                    f"The aspect rated worst on average: {worst} (mean "
                    f"{spread.loc[worst, 'mean']:.1f}).")
     rating_discuss = (f"Who is harmed when {worst.lower()} suffers, and did the mitigations the "

@@ -19,7 +19,7 @@ import pandas as pd
 
 from widgets.charts import OKABE_ITO, describe
 
-__all__ = ["choice_chart", "quiz_chart_data", "quiz_results_chart", "quiz_results_description",
+__all__ = ["choice_chart", "values_chart_data", "quiz_chart_data", "quiz_results_chart", "quiz_results_description",
            "team_rounds_chart"]
 
 #: Below this share right, a question is flagged for the debrief.
@@ -115,27 +115,47 @@ def _counts_chart(view) -> alt.FacetChart:
                       ).resolve_scale(y="independent")
 
 
+def values_chart_data(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the dot chart draws: learners per distinct value (dots sized by count), and the
+    median per item and group. The per-learner rows stay in the "Show the data" table.
+
+    >>> t = pd.DataFrame({"item": ["x"] * 3, "group": [""] * 3, "learner": ["a", "b", "c"],
+    ...                   "value": [1.0, 1.0, 4.0]})
+    >>> dots, medians = values_chart_data(t)
+    >>> dots["learners"].tolist(), medians["median"].tolist()
+    ([2, 1], [1.0])
+    """
+    dots = (table.groupby(["item", "group", "value"], sort=False).size()
+            .rename("learners").reset_index())
+    medians = (table.groupby(["item", "group"], sort=False)["value"].median()
+               .rename("median").reset_index())
+    return dots, medians
+
+
 def _values_chart(view) -> alt.LayerChart:
-    df = view.table[["item", "group", "learner", "value"]].copy()
-    groups = [g for g in dict.fromkeys(df["group"]) if g]
-    order = list(dict.fromkeys(df["item"]))
+    dots, medians = values_chart_data(view.table)
+    groups = [g for g in dict.fromkeys(dots["group"]) if g]
+    order = list(dict.fromkeys(dots["item"]))
     y = alt.Y("item:N", sort=order, title=None, axis=alt.Axis(labelLimit=300))
     colour = (alt.Color("group:N", title=None, scale=alt.Scale(domain=groups,
                                                                range=OKABE_ITO[:len(groups)]),
                         legend=alt.Legend(orient="bottom"))
               if groups else alt.value(OKABE_ITO[0]))
     offset = {"yOffset": alt.YOffset("group:N", sort=groups)} if len(groups) > 1 else {}
-    points = alt.Chart(df).mark_circle(size=46, opacity=0.55).encode(
+    points = alt.Chart(dots).mark_circle(opacity=0.75).encode(
         x=alt.X("value:Q", title=view.value_title or "Value"), y=y, color=colour,
-        tooltip=[alt.Tooltip("learner:N", title="Learner"), alt.Tooltip("item:N", title="Item"),
-                 alt.Tooltip("group:N", title="Group"), alt.Tooltip("value:Q", title="Value")],
-        **offset)
-    medians = alt.Chart(df).mark_tick(color="#000000", thickness=2, size=16).encode(
-        x=alt.X("median(value):Q"), y=y, **offset,
+        size=alt.Size("learners:Q", title="Learners", scale=alt.Scale(range=[30, 400], zero=False),
+                      legend=alt.Legend(orient="bottom", tickMinStep=1)),
         tooltip=[alt.Tooltip("item:N", title="Item"), alt.Tooltip("group:N", title="Group"),
-                 alt.Tooltip("median(value):Q", title="Median", format=".2f")])
-    return alt.layer(points, medians).properties(
-        width=380, height=alt.Step(30 if len(groups) > 1 else 22))
+                 alt.Tooltip("value:Q", title="Value"),
+                 alt.Tooltip("learners:Q", title="Learners")],
+        **offset)
+    ticks = alt.Chart(medians).mark_tick(color="#000000", thickness=2, size=18).encode(
+        x=alt.X("median:Q"), y=y, **offset,
+        tooltip=[alt.Tooltip("item:N", title="Item"), alt.Tooltip("group:N", title="Group"),
+                 alt.Tooltip("median:Q", title="Median of the class", format=".2f")])
+    return alt.layer(points, ticks).properties(
+        width=380, height=alt.Step(32 if len(groups) > 1 else 24))
 
 
 def choice_chart(view) -> alt.TopLevelMixin:
@@ -143,7 +163,8 @@ def choice_chart(view) -> alt.TopLevelMixin:
 
     ``counts``: bars of how many learners chose each answer, one panel per
     question (Okabe–Ito colour for the note, e.g. in the lab's mapping or added).
-    ``values``: one dot per learner and item, a black tick at the median.
+    ``values``: a dot per distinct value, sized by how many learners chose it, and a
+    black tick at the class's median.
 
     >>> from widgets.classreport import ChoiceView
     >>> t = pd.DataFrame({"question": ["Q"], "answer": ["A"], "learners": [3], "note": [""]})
