@@ -299,9 +299,22 @@ def load_class(source: str | Path | bytes, pseudonymise: bool = True,
 
 # ============================================================== aggregations
 def _questions(lesson: str) -> tuple[str, list[Any]]:
+    """A lesson's knowledge-check questions, read once per version of the file."""
     from widgets.quiz import load_questions
 
-    return load_questions(QUIZ_DIR / f"{lesson}.yml")
+    path = QUIZ_DIR / f"{lesson}.yml"
+    try:
+        stamp = (str(path), path.stat().st_mtime_ns)
+    except OSError:
+        return load_questions(path)           # a missing file: load_questions says so
+    if stamp not in _QUESTIONS:
+        _QUESTIONS[stamp] = load_questions(path)
+    title, questions = _QUESTIONS[stamp]
+    return title, list(questions)
+
+
+#: Knowledge checks already read, by (file, modification time).
+_QUESTIONS: dict[tuple[str, int], tuple[str, list[Any]]] = {}
 
 
 def _answer_key(question: Any, response: Any) -> str:
@@ -960,13 +973,18 @@ def risk_mapping_choices(data: ClassData, key: str = "04/risk_assessment") -> li
 
 def portfolio_choices(data: ClassData, key: str = "06/policy_portfolio") -> list[ChoiceView]:
     """Lesson 06's policy portfolios A and B: budget share per pillar, and long-term scores
-    on each outcome (:func:`widgets.triad.scorecard` of each learner's portfolio).
+    on each outcome (as :func:`widgets.triad.scorecard` computes them for each portfolio).
 
     >>> room = ClassData(documents={"L1": {"widgets": {"06/policy_portfolio": {
     ...     "a_deterrence": 100, "b_mediation": 50, "b_health_systems": 50}}}})
     >>> shares, scores = portfolio_choices(room)
     >>> shares.table.query("group == 'Portfolio B'").set_index("item")["value"].to_dict()
     {'Diplomacy': 50.0, 'Development': 50.0, 'Defence': 0.0}
+    >>> from widgets.triad import normalise_allocation, scorecard
+    >>> card = scorecard(normalise_allocation({"mediation": 50, "health_systems": 50}))
+    >>> b = scores.table.query("group == 'Portfolio B'").set_index("item")["value"]
+    >>> bool((card.xs("long", level="horizon").set_index("label")["score"].round(2) == b).all())
+    True
     """
     from widgets import triad
 
@@ -975,6 +993,13 @@ def portfolio_choices(data: ClassData, key: str = "06/policy_portfolio") -> list
         return []
     matrix = triad.load_matrix()
     ids = triad.instrument_ids()
+    # the long-term scores as an (instruments x outcomes) array: a portfolio's scores are
+    # shares @ scores, exactly triad.scorecard's sum of share x score (computed once here)
+    long = triad.matrix_table(matrix).query("horizon == 'long'").pivot(
+        index="instrument", columns="outcome", values="score")
+    outcomes = list(matrix["outcomes"])
+    long = long.loc[ids, outcomes].to_numpy()
+    outcome_labels = [matrix["outcomes"][o]["label"] for o in outcomes]
     shares_rows, score_rows = [], []
     for learner, state in states:
         for side in ("a", "b"):
@@ -987,11 +1012,10 @@ def portfolio_choices(data: ClassData, key: str = "06/policy_portfolio") -> list
             for pillar, share in triad.pillar_totals(shares, matrix).items():
                 shares_rows.append({"item": matrix["pillars"][pillar], "group": group,
                                     "learner": learner, "value": round(100 * share, 1)})
-            card = triad.scorecard(shares)
-            for (_outcome, horizon), row in card.iterrows():
-                if horizon == "long":
-                    score_rows.append({"item": row["label"], "group": group,
-                                       "learner": learner, "value": round(float(row["score"]), 2)})
+            scores = [shares[k] for k in ids] @ long
+            score_rows += [{"item": label, "group": group, "learner": learner,
+                            "value": round(float(v), 2)} for label, v in zip(outcome_labels, scores,
+                                                                               strict=True)]
     if not shares_rows:
         return []
     shares_t = pd.DataFrame(shares_rows, columns=_VALUE_COLUMNS)
