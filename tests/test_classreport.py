@@ -501,6 +501,9 @@ def test_widget_shows_choice_charts_teams_and_notes_on_request(demo_room, monkey
     assert report.choice_panels[1].table_data["learner"].nunique() == N
     assert "could not be used" in report.status.value and "teams/broken-round-3.json" in \
         report.problems.value
+    report.lesson.value = "01"                       # self-checks reach the report
+    assert "Exercise self-checks" in report.choices.value
+    assert "life-expectancy-direction" in report.choices.value and report.choice_panels == []
     report.lesson.value = "08"
     assert len(report.choice_panels) == 1 and report.teams_box.children == ()
     report.lesson.value = "10"
