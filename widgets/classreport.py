@@ -1231,8 +1231,9 @@ def load_team_folder(folder: str | Path) -> tuple[list[dict[str, Any]], list[Pro
         for plan in found:
             plan["room"] = room.name if room != folder else ""
         plans += found
-        problems += [Problem(f"teams/{prefix}{text.split(' ', 1)[0]}", text.split(" ", 1)[1])
-                     for text in issues]
+        # load_team_plans says "<file> <reason>"; the report lists "<file>: it <reason>"
+        problems += [Problem(f"{folder.name}/{prefix}{text.split(' ', 1)[0]}",
+                             "it " + text.split(" ", 1)[1]) for text in issues]
     return plans, problems
 
 
