@@ -282,3 +282,238 @@ def test_self_check_says_right_or_not_yet_and_reaches_the_class_report(tmp_path,
 
     report = ClassReport(folder=".", lesson="03", root=tmp_path)
     assert "Exercise self-checks" in report.choices.value and "brazil-health" in report.choices.value
+
+
+# ============================================================== issue 20, remainder: choices as
+# charts, scenario teams, opt-in notes, self-checks in more lessons (a synthetic class of 30 made
+# with the portfolio's own API by demo_class, plus bad files among them)
+@pytest.fixture(scope="module")
+def demo_room(tmp_path_factory) -> Path:
+    from widgets.classreport import demo_class
+
+    root = tmp_path_factory.mktemp("demo-class")
+    learners = demo_class(root, learners=N)
+    (learners / "DEMO-damaged").mkdir()
+    (learners / "DEMO-damaged" / "portfolio.json").write_text('{"format": "human-security-lab')
+    (root / "teams" / "room-b").mkdir()
+    (root / "teams" / "room-b" / "notes.json").write_text('{"hello": 1}')     # not a plan
+    (root / "teams" / "broken-round-3.json").write_text("{oops")
+    return root
+
+
+def test_choice_views_chart_every_widget_of_the_class(demo_room):
+    from widgets.charts.classreport import choice_chart
+    from widgets.classreport import CHOICE_VIEWS, choice_views
+
+    data = load_class(demo_room / "learners")
+    assert len(data.learners) == N and [p.file for p in data.problems] == [
+        "DEMO-damaged/portfolio.json"]
+    seen = set()
+    for lesson in ("03", "04", "06", "07", "08"):
+        views = choice_views(data, lesson)
+        assert views, lesson
+        for view in views:
+            seen.add(view.key.split("/", 1)[1])
+            spec = choice_chart(view).to_dict()
+            assert spec["description"] == view.description and len(view.discuss) > 60
+            assert len(json.dumps(spec)) < 200_000
+            if view.kind == "counts":
+                # one answer per learner and question (votes: one each); the risk mapping is a
+                # multiple choice: no indicator counted more often than there are learners
+                per_question = view.table.groupby("question")["learners"].sum()
+                if view.key.endswith("risk_assessment"):
+                    assert view.table["learners"].max() <= view.learners == N
+                else:
+                    assert set(per_question) == {view.learners}, (view.title, per_question)
+            else:
+                assert view.table["learner"].nunique() == view.learners == N
+    assert seen == set(CHOICE_VIEWS)
+    assert choice_views(data, "05") == [] and choice_views(load_class(demo_room / "teams"),
+                                                           "03") == []
+
+
+def test_choice_views_count_exactly(tmp_path):
+    from widgets.classreport import (
+        consultation_votes,
+        portfolio_choices,
+        risk_mapping_choices,
+        screening_choices,
+    )
+    from widgets.consultation import aggregate, rankings_from_orders, winners_from_table
+    from widgets.risk import DEFAULT_MODEL
+
+    orders = [["A", "B", "C"]] * 4 + [["B", "C", "A"]] * 3 + [["C", "B", "A"]] * 2
+    for i, order in enumerate(orders):
+        doc = new_document(f"P{i}")
+        doc["widgets"]["08/consultation"] = {"options_text": "A, B, C", "typed": [
+            {"participant": f"P{i}", "group": "", "affected": 1, "order": " > ".join(order)}]}
+        model = {k: list(v) for k, v in DEFAULT_MODEL.items()}
+        if i < 3:
+            model["hazard_exposure"].append("co2_pc")
+        doc["widgets"]["04/risk_assessment"] = model
+        doc["widgets"]["07/instrument_screening"] = {
+            "instrument": "arms_embargo", "rate_food": -2 if i < 5 else 0,
+            "mitigate_safety_net": i == 0}
+        doc["widgets"]["06/policy_portfolio"] = {"a_deterrence": 10, "b_mediation": 30,
+                                                 "b_education": 10 * i}
+        save_document(doc, tmp_path / f"p{i}" / "portfolio.json")
+    data = load_class(tmp_path)
+    vote = consultation_votes(data)[0]
+    assert vote.table.set_index("answer")["learners"].to_dict() == {"A": 4, "B": 3, "C": 2}
+    truth = winners_from_table(aggregate(rankings_from_orders(orders)))
+    assert "Plurality (most first choices): A" in vote.description and truth["borda"] == ["B"]
+    assert "Borda count (points for every position): B" in vote.description
+    assert "rules disagree" in vote.discuss
+    risk = risk_mapping_choices(data)[0]
+    co2 = risk.table[risk.table["answer"] == "CO2 per person"].iloc[0]
+    assert (co2["question"], co2["learners"], co2["note"]) == (
+        "Hazard & exposure", 3, "Added (not in the lab's mapping)")
+    assert "3 changed the lab's mapping" in risk.description
+    verdicts = screening_choices(data)[0].table.query("question == 'Verdict'")
+    assert verdicts.set_index("answer")["learners"].to_dict() == {
+        "No harm rated": 4, "Serious harm, not mitigated": 4, "Harm, mitigated": 1}  # safety net
+    shares = portfolio_choices(data)[0].table
+    b0 = shares.query("learner == 'L01' and group == 'Portfolio B'").set_index("item")["value"]
+    assert b0.to_dict() == {"Diplomacy": 100.0, "Development": 0.0, "Defence": 0.0}
+
+
+def test_scenario_teams_side_by_side_reuse_the_team_functions(demo_room):
+    from widgets.charts.classreport import team_rounds_chart
+    from widgets.classreport import DEMO_TEAMS, load_team_folder, team_rounds
+    from widgets.scenario_storage import load_team_plans
+    from widgets.scenario_teams import compare_teams
+
+    before = _snapshot(demo_room / "teams")
+    plans, problems = load_team_folder(demo_room / "teams")
+    assert sorted(p.file for p in problems) == ["teams/broken-round-3.json",
+                                                "teams/room-b/notes.json"]
+    data = load_class(demo_room / "learners")
+    table = team_rounds(plans, data)
+    assert len(table) == 2 * len(DEMO_TEAMS) and set(table["round"]) == {1, 2}
+    # the same numbers the lesson's own comparison gives, for every round
+    same = compare_teams(load_team_plans(demo_room / "teams")[0], latest_round_only=False)
+    pd_cols = ["team", "round", "cost_musd", "lives_averted", "responses"]
+    assert sorted(map(tuple, table[pd_cols].values.tolist())) == sorted(
+        map(tuple, same[pd_cols].values.tolist()))
+    blue = table[table["team"] == "Team Blue"]
+    assert blue["members"].iloc[0].split(", ")[:2] == ["L01", "L05"]
+    assert "Team Blue: 2 round(s)" in team_rounds_chart(table).to_dict()["description"]
+    assert _snapshot(demo_room / "teams") == before
+
+
+def test_notes_appear_only_for_learners_who_agreed(tmp_path):
+    from widgets.classreport import class_notes, notes_sharing
+    from widgets.portfolio import SCHEMA_VERSION, notes_shared
+    from widgets.ui.portfolio import PortfolioPanel
+
+    for i, (name, agree) in enumerate([("Ada Byron", True), ("Bob Hope", False),
+                                       ("Cy Twombly", None)]):
+        book = Portfolio(tmp_path / f"l{i}" / "portfolio.json", lesson="03", learner=name)
+        panel = PortfolioPanel(book)
+        assert panel.share_notes.value is False                 # off unless ticked
+        panel.notes.value = f"{name} says: weights are political."
+        if agree is not None:
+            panel.share_notes.value = agree
+        panel.save()
+        saved = json.loads(book.path.read_text())
+        assert saved["version"] == SCHEMA_VERSION and notes_shared(saved) is bool(agree)
+        reopened = PortfolioPanel(Portfolio.load(book.path, lesson="03"))
+        assert reopened.share_notes.value is bool(agree)
+    data = load_class(tmp_path)
+    notes = class_notes(data)
+    assert notes.values.tolist() == [["L01", "03", "L01 says: weights are political."]]
+    assert notes_sharing(data) == (1, 2)
+    page = summary_html(data, include_notes=True)
+    assert "L01 says" in page and "Bob" not in page and "Cy" not in page and "Ada" not in page
+    assert "weights are political" not in summary_html(data)     # notes only when asked
+    named = class_notes(load_class(tmp_path, pseudonymise=False))
+    assert named["note"].tolist() == ["Ada Byron says: weights are political."]
+
+
+@pytest.mark.parametrize("lesson", ["01", "03", "08", "09"])
+def test_self_check_files_and_lesson_cells(lesson, tmp_path):
+    import nbformat
+
+    import widgets
+    from widgets._paths import LESSONS_DIR
+    from widgets.selfcheck import load_checks
+
+    checks = load_checks(lesson)
+    assert checks
+    path = tmp_path / "portfolio.json"
+    for exercise in checks:
+        result = widgets.check(lesson, exercise, None, portfolio=path)    # the placeholder
+        assert not result.right and "Not yet" in str(result) and result.attempts == 0
+    assert not path.exists()                                             # nothing recorded
+    for exercise, question in checks.items():
+        if question.type == "numeric":
+            wrong = float(question.answer) * 2 + 1
+            assert f"{question.answer:.1f}" not in str(widgets.check(lesson, exercise, wrong,
+                                                                       portfolio=path))
+        else:
+            right = next(o.text for o in question.options if o.correct)
+            for option in question.options:
+                if not option.correct:
+                    said = str(widgets.check(lesson, exercise, option.text, portfolio=path))
+                    assert "Not yet" in said and right not in said     # never the answer
+    nb = nbformat.read(next(LESSONS_DIR.glob(f"{lesson}-*.ipynb")), as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code" and "widgets.check(" in c.source]
+    assert cells, f"lesson {lesson} has no self-check cell"
+    for cell in cells:
+        assert not cell.outputs and "= None\n" in cell.source      # stripped; a placeholder
+        for exercise in checks:
+            if exercise in cell.source:
+                break
+        else:
+            pytest.fail(f"a check cell in lesson {lesson} names no exercise of {lesson}.yml")
+
+
+def test_self_check_answers_follow_from_the_lab(tmp_path):
+    from widgets import consultation, data
+    from widgets.selfcheck import load_checks
+
+    direction = data.indicator_info("life_expectancy").direction
+    q = load_checks("01")["life-expectancy-direction"]
+    assert [o.text for o in q.options if o.correct] == [direction]
+    example = consultation.example_rankings()
+    table = example.table.copy()
+    table.loc[table["group"] == "Refugees", "affected"] = 1
+    winner = consultation.weighted_borda(consultation.parse_rankings(table, example.options))
+    q = load_checks("08")["equal-weight-winner"]
+    assert [o.text for o in q.options if o.correct] == [winner.idxmax()]
+    assert sorted(o.text for o in q.options) == sorted(example.options)
+    per_1000 = data.indicator_series("refugees_hosted_per_1000", year=2016,
+                                     countries=["LBN", "DEU"]).set_index("iso3")["value"]
+    assert load_checks("09")["lebanon-germany-per-1000"].answer == pytest.approx(
+        per_1000["LBN"] / per_1000["DEU"])
+
+
+def test_widget_shows_choice_charts_teams_and_notes_on_request(demo_room, monkeypatch):
+    from widgets.ui.classreport import ClassReport
+
+    monkeypatch.setenv("HSL_WORK_DIR", str(demo_room))
+    monkeypatch.delenv("HSL_CLASS_DIR", raising=False)
+    report = ClassReport(folder="learners", lesson="03", root=demo_room)
+    assert report.message_text == ""
+    assert len(report.choice_panels) == 2
+    assert "Most common normalisation" in report.choice_panels[0].description_text
+    assert "Discuss this" in report.choices_box.children[1].children[1].value
+    assert report.choice_panels[1].table_data["learner"].nunique() == N
+    assert "could not be used" in report.status.value and "teams/broken-round-3.json" in \
+        report.problems.value
+    report.lesson.value = "01"                       # self-checks reach the report
+    assert "Exercise self-checks" in report.choices.value
+    assert "life-expectancy-direction" in report.choices.value and report.choice_panels == []
+    report.lesson.value = "08"
+    assert len(report.choice_panels) == 1 and report.teams_box.children == ()
+    report.lesson.value = "10"
+    assert report.team_panel is not None and "Team Purple" in report.team_panel.description_text
+    assert "Round 2" in report.teams_box.children[2].value
+    assert "<li>" not in report.notes_html.value and "agreed to share" in report.notes_html.value
+    report.show_notes.value = True
+    assert "Synthetic note: our team" in report.notes_html.value
+    monkeypatch.setattr("widgets.ui.classreport.trainer_dir", lambda: demo_room / "trainer")
+    page = report.export("html").read_text()
+    assert "scenario teams round by round" in page and "Notes learners agreed to share" in page
+    report.show_notes.value = False
+    assert "Synthetic note" not in report.export("html").read_text()

@@ -58,8 +58,22 @@ from widgets.errors import LabInputError
 from widgets.portfolio import FORMAT, MAX_DEPTH, _decode, _depth, normalise_document
 
 __all__ = [
+    "CHOICE_VIEWS",
+    "ChoiceView",
     "ClassData",
     "Problem",
+    "choice_views",
+    "class_notes",
+    "consultation_votes",
+    "index_choices",
+    "load_team_folder",
+    "notes_sharing",
+    "portfolio_choices",
+    "risk_mapping_choices",
+    "screening_choices",
+    "screening_verdict",
+    "team_rounds",
+    "team_rounds_discuss",
     "completion",
     "demo_class",
     "gradebook_csv",
@@ -285,9 +299,22 @@ def load_class(source: str | Path | bytes, pseudonymise: bool = True,
 
 # ============================================================== aggregations
 def _questions(lesson: str) -> tuple[str, list[Any]]:
+    """A lesson's knowledge-check questions, read once per version of the file."""
     from widgets.quiz import load_questions
 
-    return load_questions(QUIZ_DIR / f"{lesson}.yml")
+    path = QUIZ_DIR / f"{lesson}.yml"
+    try:
+        stamp = (str(path), path.stat().st_mtime_ns)
+    except OSError:
+        return load_questions(path)           # a missing file: load_questions says so
+    if stamp not in _QUESTIONS:
+        _QUESTIONS[stamp] = load_questions(path)
+    title, questions = _QUESTIONS[stamp]
+    return title, list(questions)
+
+
+#: Knowledge checks already read, by (file, modification time).
+_QUESTIONS: dict[tuple[str, int], tuple[str, list[Any]]] = {}
 
 
 def _answer_key(question: Any, response: Any) -> str:
@@ -499,10 +526,14 @@ def gradebook_csv(data: ClassData, lessons: list[str] | None = None, fmt: str = 
 
 
 def summary_html(data: ClassData, lessons: list[str] | None = None,
-                 title: str = "Class summary") -> str:
-    """A printable, self-contained HTML page: who is in, problems, quiz results per lesson.
+                 title: str = "Class summary", teams: pd.DataFrame | None = None,
+                 include_notes: bool = False) -> str:
+    """A printable, self-contained HTML page: who is in, problems, quiz results per lesson,
+    the class's choices in the widgets (with the debrief prompts), the scenario teams
+    (``teams``: :func:`team_rounds`) and, only if ``include_notes``, the notes learners
+    agreed to share.
 
-    Every learner string (names, answers, file names) is escaped.
+    Every learner string (names, answers, file names, notes) is escaped.
     """
     esc = html.escape
     lessons = lessons if lessons is not None else [
@@ -547,8 +578,54 @@ def summary_html(data: ClassData, lessons: list[str] | None = None,
             parts.append(f"<tr><td>{esc(label)}</td>"
                          + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         parts.append("</table>")
+    parts += _choices_summary(data)
+    if teams is not None and not teams.empty:
+        parts.append("<h2>Lesson 10: scenario teams round by round</h2><table><tr><th>Team</th>"
+                     "<th>Round</th><th>Responses</th><th>Cost (US$ million)</th>"
+                     "<th>Lives averted</th><th>Displacement averted</th><th>Members</th></tr>")
+        parts += [f"<tr><td>{esc(str(r.team))}</td><td>{int(r.round)}</td>"
+                  f"<td>{esc(str(r.responses))}</td><td>{r.cost_musd:,.4g}</td>"
+                  f"<td>{r.lives_averted:,.0f}</td><td>{r.displacement_averted:,.0f}</td>"
+                  f"<td>{esc(str(r.members))}</td></tr>" for r in teams.itertuples()]
+        parts.append(f"</table><p><b>Discuss this:</b> {esc(team_rounds_discuss(teams))}</p>")
+    if include_notes:
+        notes = class_notes(data)
+        shared, withheld = notes_sharing(data)
+        parts.append(f"<h2>Notes learners agreed to share</h2><p>{shared} learner(s) agreed; "
+                     f"{withheld} did not, and their notes are not in this page.</p><ul>")
+        parts += [f"<li><b>{esc(r.learner)}</b>, lesson {esc(r.lesson)}: {esc(r.note)}</li>"
+                  for r in notes.itertuples()]
+        parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _choices_summary(data: ClassData) -> list[str]:
+    """The summary page's part on the widgets: each view's text, prompt and a small table."""
+    esc = html.escape
+    parts: list[str] = []
+    for lesson in data.lessons():
+        views = choice_views(data, lesson)
+        if not views:
+            continue
+        parts.append(f"<h2>Lesson {esc(lesson)}: choices in the widgets</h2>")
+        for view in views:
+            parts.append(f"<h3>{esc(view.title)}</h3><p>{esc(view.description)}</p>"
+                         f"<p><b>Discuss this:</b> {esc(view.discuss)}</p>")
+            if view.kind == "counts":
+                parts.append("<table><tr><th>Choice</th><th>Answer</th><th>Learners</th></tr>")
+                parts += [f"<tr><td>{esc(str(r.question))}</td><td>{esc(str(r.answer))}</td>"
+                          f"<td>{int(r.learners)}</td></tr>" for r in view.table.itertuples()]
+            else:
+                summary = view.table.groupby(["item", "group"], sort=False)["value"].agg(
+                    ["median", "min", "max"]).reset_index()
+                parts.append("<table><tr><th>Item</th><th>Group</th><th>Median</th><th>Lowest"
+                             "</th><th>Highest</th></tr>")
+                parts += [f"<tr><td>{esc(str(r.item))}</td><td>{esc(str(r.group))}</td>"
+                          f"<td>{r.median:.3g}</td><td>{r.min:.3g}</td><td>{r.max:.3g}</td></tr>"
+                          for r in summary.itertuples()]
+            parts.append("</table>")
+    return parts
 
 
 def demo_class(folder: str | Path, learners: int = 30, lessons: tuple[str, ...] = ("03", "04"),
@@ -603,5 +680,661 @@ def demo_class(folder: str | Path, learners: int = 30, lessons: tuple[str, ...] 
             "preset": rng.choice(("equal", "equal", "hdi_like"))}
         if rng.random() < 0.5:
             doc["notes"]["03"] = "Synthetic note: the weights are a political choice."
-        save_document(doc, folder / "learners" / f"DEMO-{n:02d}" / "portfolio.json")
+        _demo_widgets(doc, rng, n)
+        path = folder / "learners" / f"DEMO-{n:02d}" / "portfolio.json"
+        save_document(doc, path)
+        _demo_checks(path, rng)
+    _demo_team_plans(folder / "teams", rng)
     return folder / "learners"
+
+
+#: The synthetic class's scenario teams (lesson 10).
+DEMO_TEAMS = ("Team Blue", "Team Green", "Team Orange", "Team Purple")
+
+
+def _demo_widgets(doc: dict[str, Any], rng: Any, n: int) -> None:
+    """Synthetic choices in the widgets of lessons 03, 04, 06, 07, 08 and 10 (drawn at random)."""
+    from widgets import risk as rk
+    from widgets import screening as sc
+    from widgets import triad
+
+    doc["widgets"]["03/index_builder"]["indicator_weights"] = {
+        "life_expectancy": rng.choice((1, 1, 2, 3)), "under5_mortality": rng.choice((1, 1, 2)),
+        "expected_schooling": rng.choice((1, 2)), "gni_pc": rng.choice((0.5, 1, 1))}
+    model = {dim: list(ids) for dim, ids in rk.DEFAULT_MODEL.items()}
+    if rng.random() < 0.4:                                   # a common "argue with the model"
+        model["hazard_exposure"].append("co2_pc")
+    if rng.random() < 0.2:
+        model["vulnerability"].remove("gini")
+    doc["widgets"]["04/risk_assessment"] = {"year": 2022, "country": "KEN", **model}
+    a = {f"a_{k}": 0 for k in triad.instrument_ids()}
+    b = dict.fromkeys((f"b_{k}" for k in triad.instrument_ids()), 0)
+    a.update({"a_deterrence": rng.choice((40, 60, 80)), "a_peacekeeping": 20,
+              "a_health_systems": rng.choice((0, 10, 20))})
+    b.update({"b_mediation": rng.choice((10, 20, 30)), "b_health_systems": rng.choice((20, 30)),
+              "b_education": rng.choice((10, 20)), "b_deterrence": rng.choice((10, 20, 40))})
+    doc["widgets"]["06/policy_portfolio"] = {**a, **b}
+    instrument = rng.choice(("comprehensive_sanctions", "comprehensive_sanctions",
+                             "targeted_sanctions", "humanitarian_exemptions"))
+    screening = {"instrument": instrument, "country": "IRQ", "author": "", "notes": ""}
+    severe = instrument == "comprehensive_sanctions"
+    for aspect in sc.aspect_labels():
+        screening[f"rate_{aspect}"] = rng.choice((-2, -1, -1, 0) if severe else (-1, 0, 0, 1))
+    for mitigation in ("humanitarian_carve_out", "impact_monitoring", "safety_net"):
+        screening[f"mitigate_{mitigation}"] = rng.random() < 0.4
+    doc["widgets"]["07/instrument_screening"] = screening
+    options = ["Cash transfers", "Mobile clinics", "Water points", "Security patrols"]
+    order = options[:]
+    rng.shuffle(order)
+    if rng.random() < 0.45:                                  # a shared favourite
+        order.remove("Water points")
+        order.insert(0, "Water points")
+    doc["widgets"]["08/consultation"] = {
+        "options_text": ", ".join(options),
+        "typed": [{"participant": f"P{n:02d}", "group": rng.choice(("Host community",
+                                                                   "Refugees", "Youth")),
+                   "affected": rng.randint(1, 5), "order": " > ".join(order)}],
+        "stakeholders": []}
+    doc["widgets"]["10/scenario"] = {"team_name": DEMO_TEAMS[(n - 1) % len(DEMO_TEAMS)],
+                                     "round_no": 2}
+    doc["notes"]["10"] = f"Synthetic note: our team ({doc['widgets']['10/scenario']['team_name']})" \
+        " argued about what to fund first."
+    if rng.random() < 0.6:                                   # consent is opt-in, per learner
+        from widgets.portfolio import set_notes_shared
+
+        set_notes_shared(doc, True)
+
+
+def _demo_checks(path: Path, rng: Any) -> None:
+    """Synthetic self-check attempts, made with :func:`widgets.check` itself."""
+    from widgets.selfcheck import check, load_checks
+
+    for lesson in ("01", "03"):
+        for exercise, question in load_checks(lesson).items():
+            if rng.random() < 0.25:
+                continue                                    # did not try
+            if question.type == "numeric":
+                right, wrong = round(float(question.answer), 3), 0.5
+            else:
+                right = next(o.text for o in question.options if o.correct)
+                wrong = next(o.text for o in question.options if not o.correct)
+            if rng.random() < 0.4:
+                check(lesson, exercise, wrong, portfolio=path)
+            if rng.random() < 0.8:
+                check(lesson, exercise, right, portfolio=path)
+
+
+def _demo_team_plans(folder: Path, rng: Any) -> None:
+    """Two rounds of plans for each synthetic team, run through the lab's scenario model."""
+    from widgets import scenarios as sc
+    from widgets.scenario_storage import save_team_plan
+    from widgets.scenario_teams import plan_record
+
+    spec = sc.load_model_spec()
+    profile = sc.CountryProfile.from_values("Arcadia (fictional)", population=5e6)
+    shocks = [sc.Shock("drought", 0.8, 2, 4)]
+    menu = ["early_warning", "health_system", "social_protection", "humanitarian_aid",
+            "military_deployment"]
+    for team in DEMO_TEAMS:
+        chosen = rng.sample(menu, 2)
+        for round_no in (1, 2):
+            if round_no == 2:
+                chosen = chosen[:1] + [rng.choice([m for m in menu if m not in chosen])]
+            responses = [sc.Response(kind, rng.choice((0.5, 1.0)), rng.choice((0, 2, 4)))
+                         for kind in chosen]
+            result = sc.run_scenario(profile, shocks, responses, spec)
+            save_team_plan(folder, plan_record(team, round_no, result, spec), overwrite=True)
+
+
+# ============================================================== choices in the widgets
+@dataclass(frozen=True)
+class ChoiceView:
+    """How the class set one widget, ready for a chart and a debrief.
+
+    ``kind`` is ``"counts"`` (``table``: ``question, answer, learners, note``:
+    how many learners chose each answer) or ``"values"`` (``table``: ``item,
+    group, learner, value``: one row per learner and item, e.g. a weight).
+    ``description`` says in words what the chart shows for this class;
+    ``discuss`` is a prompt for the debrief.
+    """
+
+    key: str
+    title: str
+    kind: str
+    table: pd.DataFrame
+    description: str
+    discuss: str
+    value_title: str = ""
+    learners: int = 0
+
+
+_COUNT_COLUMNS = ["question", "answer", "learners", "note"]
+_VALUE_COLUMNS = ["item", "group", "learner", "value"]
+
+
+def _states(data: ClassData, key: str) -> list[tuple[str, dict[str, Any]]]:
+    """``(learner, state)`` for every learner who saved widget ``key`` (a dict)."""
+    return [(label, data.documents[label]["widgets"][key]) for label in data.learners
+            if isinstance(data.documents[label]["widgets"].get(key), dict)]
+
+
+def _counts(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """Count ``(question, answer, note)`` triples into a counts table, most chosen first."""
+    counter = Counter(rows)
+    table = pd.DataFrame([{"question": q, "answer": a, "learners": n, "note": note}
+                          for (q, a, note), n in counter.items()], columns=_COUNT_COLUMNS)
+    return table.sort_values(["question", "learners", "answer"], ascending=[True, False, True],
+                             ignore_index=True)
+
+
+def _top(table: pd.DataFrame, question: str) -> tuple[str, int]:
+    part = table[table["question"] == question]
+    if part.empty:
+        return "", 0
+    row = part.iloc[0]
+    return str(row["answer"]), int(row["learners"])
+
+
+def _labels() -> dict[str, str]:
+    from widgets import data as lab_data
+
+    return lab_data.load_catalogue()["short_label"].to_dict()
+
+
+def index_choices(data: ClassData, key: str = "03/index_builder") -> list[ChoiceView]:
+    """Lesson 03's index builder: normalisation, aggregation and weighting chosen, and the
+    final weight each learner gave each indicator (:func:`widgets.indexing.combine_weights`).
+
+    >>> room = ClassData(documents={"L1": {"widgets": {"03/index_builder": {
+    ...     "normalisation": "z_score", "aggregation": "geometric", "preset": "own",
+    ...     "indicator_weights": {"life_expectancy": 3, "under5_mortality": 1}}}}})
+    >>> views = index_choices(room)
+    >>> views[0].table.loc[0, ["question", "answer"]].tolist()
+    ['Aggregation', 'Geometric mean (a bad score is hard to make up for)']
+    >>> views[1].table["value"].tolist()
+    [75.0, 25.0]
+    """
+    from widgets import data as lab_data
+    from widgets import indexing as ix
+
+    states = _states(data, key)
+    if not states:
+        return []
+    named = {"normalisation": ("Normalisation", ix.NORMALISATIONS),
+             "aggregation": ("Aggregation", ix.AGGREGATIONS),
+             "preset": ("Weights", ix.WEIGHT_PRESETS)}
+    rows = [(title, labels.get(str(state[control]), str(state[control])), "")
+            for _, state in states for control, (title, labels) in named.items()
+            if control in state]
+    counts = _counts(rows)
+    n = len(states)
+    norm, n_norm = _top(counts, "Normalisation")
+    agg, n_agg = _top(counts, "Aggregation")
+    kinds = counts.groupby("question")["answer"].nunique().to_dict()
+    text = (f"Lesson 03 index builder, saved by {n} learner(s). "
+            + (f"Most common normalisation: {norm} ({n_norm} of {n}). " if norm else "")
+            + (f"Most common aggregation: {agg} ({n_agg} of {n}). " if agg else "")
+            + f"The class used {kinds.get('Normalisation', 0)} normalisation(s) and "
+            f"{kinds.get('Aggregation', 0)} aggregation(s).")
+    discuss = ("Pick two learners who chose differently and put their top ten countries side by "
+               "side. Which choice moved a country the most, and which choice would each of them "
+               "defend in front of the ministry that publishes the index?")
+    views = [ChoiceView(key, "How the class built the index", "counts", counts, text, discuss,
+                        learners=n)]
+    catalogue = lab_data.load_catalogue()
+    labels = catalogue["short_label"].to_dict()
+    dimension_of = catalogue["dimension"].to_dict()
+    values = []
+    for learner, state in states:
+        iw = state.get("indicator_weights")
+        if not isinstance(iw, dict) or not iw:
+            continue
+        try:
+            iw = {str(k): float(v) for k, v in iw.items() if str(k) in dimension_of}
+            dw = state.get("dimension_weights")
+            dims = {dimension_of[i] for i in iw}
+            dw = ({str(k): float(v) for k, v in dw.items()} if isinstance(dw, dict) and dw
+                  else dict.fromkeys(dims, 1.0))
+            final = ix.combine_weights(iw, dimension_of, dw)
+        except (LabInputError, TypeError, ValueError, KeyError):
+            continue                       # a damaged or all-zero weighting is left out
+        values += [{"item": labels.get(i, i), "group": "", "learner": learner,
+                    "value": round(100 * w, 1)} for i, w in final.items()]
+    if values:
+        table = pd.DataFrame(values, columns=_VALUE_COLUMNS)
+        spread = table.groupby("item")["value"].agg(["min", "max", "median"])
+        widest = (spread["max"] - spread["min"]).idxmax()
+        text = (f"Final weight of each indicator in the learners' indices (% of the index), "
+                f"{table['learner'].nunique()} learner(s); a dot's size is the number of learners "
+                f"who gave that weight, the black tick the class's median. The widest "
+                f"disagreement is on {widest}: from {spread.loc[widest, 'min']:.0f}% to "
+                f"{spread.loc[widest, 'max']:.0f}% (median {spread.loc[widest, 'median']:.0f}%).")
+        discuss = (f"Weights are value judgements. Ask the learners who gave {widest} the most "
+                   "and the least weight to argue their case: what would each weighting tell a "
+                   "minister to do first?")
+        views.append(ChoiceView(key, "Weights the class gave each indicator", "values", table,
+                                text, discuss, value_title="Weight in the index (%)",
+                                learners=table["learner"].nunique()))
+    return views
+
+
+def risk_mapping_choices(data: ClassData, key: str = "04/risk_assessment") -> list[ChoiceView]:
+    """Lesson 04's risk model: which indicators the class put in each dimension.
+
+    ``note`` says whether the indicator is in that dimension in the lab's own
+    mapping (:data:`widgets.risk.DEFAULT_MODEL`) or was added by learners.
+
+    >>> room = ClassData(documents={"L1": {"widgets": {"04/risk_assessment": {
+    ...     "hazard_exposure": ["homicide_rate", "co2_pc"]}}}})
+    >>> t = risk_mapping_choices(room)[0].table
+    >>> t[["answer", "note"]].values.tolist()
+    [['CO2 per person', "Added (not in the lab's mapping)"], ['Homicide rate', "In the lab's mapping"]]
+    """
+    from widgets import risk as rk
+
+    states = _states(data, key)
+    if not states:
+        return []
+    labels = _labels()
+    rows, changed = [], 0
+    added: Counter[tuple[str, str]] = Counter()
+    for _, state in states:
+        differs = False
+        for dim, title in rk.RISK_DIMENSIONS.items():
+            chosen = state.get(dim)
+            if not isinstance(chosen, list | tuple):
+                continue
+            default = set(rk.DEFAULT_MODEL[dim])
+            differs |= set(map(str, chosen)) != default
+            for ind in chosen:
+                ind = str(ind)
+                inside = ind in default
+                rows.append((title, labels.get(ind, ind), "In the lab's mapping" if inside
+                             else "Added (not in the lab's mapping)"))
+                if not inside:
+                    added[(labels.get(ind, ind), title)] += 1
+        changed += differs
+    counts = _counts(rows)
+    n = len(states)
+    text = (f"Lesson 04 risk model, saved by {n} learner(s): {changed} changed the lab's mapping "
+            "of indicators to the three dimensions. Bars count the learners who put each "
+            "indicator in each dimension.")
+    if added:
+        (ind, dim), times = added.most_common(1)[0]
+        text += f" The most common addition: {ind} in {dim} ({times} learner(s))."
+        discuss = (f"{times} learner(s) put {ind} in {dim}. Ask them what it is meant to measure "
+                   "there, and what a better measure would be if the data existed.")
+    else:
+        discuss = ("Nobody changed the lab's mapping. Ask the room which indicator they trust "
+                   "least as a measure of its dimension, and what it would take to replace it.")
+    return [ChoiceView(key, "How the class mapped indicators to risk dimensions", "counts",
+                       counts, text, discuss, learners=n)]
+
+
+def portfolio_choices(data: ClassData, key: str = "06/policy_portfolio") -> list[ChoiceView]:
+    """Lesson 06's policy portfolios A and B: budget share per pillar, and long-term scores
+    on each outcome (as :func:`widgets.triad.scorecard` computes them for each portfolio).
+
+    >>> room = ClassData(documents={"L1": {"widgets": {"06/policy_portfolio": {
+    ...     "a_deterrence": 100, "b_mediation": 50, "b_health_systems": 50}}}})
+    >>> shares, scores = portfolio_choices(room)
+    >>> shares.table.query("group == 'Portfolio B'").set_index("item")["value"].to_dict()
+    {'Diplomacy': 50.0, 'Development': 50.0, 'Defence': 0.0}
+    >>> from widgets.triad import normalise_allocation, scorecard
+    >>> card = scorecard(normalise_allocation({"mediation": 50, "health_systems": 50}))
+    >>> b = scores.table.query("group == 'Portfolio B'").set_index("item")["value"]
+    >>> bool((card.xs("long", level="horizon").set_index("label")["score"].round(2) == b).all())
+    True
+    """
+    from widgets import triad
+
+    states = _states(data, key)
+    if not states:
+        return []
+    matrix = triad.load_matrix()
+    ids = triad.instrument_ids()
+    # the long-term scores as an (instruments x outcomes) array: a portfolio's scores are
+    # shares @ scores, exactly triad.scorecard's sum of share x score (computed once here)
+    long = triad.matrix_table(matrix).query("horizon == 'long'").pivot(
+        index="instrument", columns="outcome", values="score")
+    outcomes = list(matrix["outcomes"])
+    long = long.loc[ids, outcomes].to_numpy()
+    outcome_labels = [matrix["outcomes"][o]["label"] for o in outcomes]
+    shares_rows, score_rows = [], []
+    for learner, state in states:
+        for side in ("a", "b"):
+            group = f"Portfolio {side.upper()}"
+            try:
+                amounts = {k: float(state.get(f"{side}_{k}", 0) or 0) for k in ids}
+                shares = triad.normalise_allocation(amounts)
+            except (LabInputError, TypeError, ValueError):
+                continue                   # an empty or damaged budget is left out
+            for pillar, share in triad.pillar_totals(shares, matrix).items():
+                shares_rows.append({"item": matrix["pillars"][pillar], "group": group,
+                                    "learner": learner, "value": round(100 * share, 1)})
+            scores = [shares[k] for k in ids] @ long
+            score_rows += [{"item": label, "group": group, "learner": learner,
+                            "value": round(float(v), 2)} for label, v in zip(outcome_labels, scores,
+                                                                               strict=True)]
+    if not shares_rows:
+        return []
+    shares_t = pd.DataFrame(shares_rows, columns=_VALUE_COLUMNS)
+    scores_t = pd.DataFrame(score_rows, columns=_VALUE_COLUMNS)
+    med = shares_t.groupby(["group", "item"])["value"].median()
+    n = shares_t["learner"].nunique()
+    text = (f"Lesson 06 policy portfolios of {n} learner(s): budget share per pillar (%); a dot's "
+            "size is the number of learners who chose that share. Median shares: "
+            + "; ".join(f"{g}: " + ", ".join(f"{i} {v:.0f}%" for i, v in med[g].items())
+                        for g in med.index.get_level_values(0).unique()) + ".")
+    discuss = ("Where did the class put the money, and why? Ask a learner with a large defence "
+               "share and one with a small one to explain what risk each was insuring against.")
+    human = scores_t[scores_t["item"].isin(
+        [v["label"] for v in matrix["outcomes"].values() if v["kind"] == "human"])]
+    mean_human = human.groupby(["learner", "group"])["value"].mean().unstack()
+    b_ahead = int((mean_human.get("Portfolio B", 0) > mean_human.get("Portfolio A", 0)).sum()) \
+        if {"Portfolio A", "Portfolio B"} <= set(mean_human.columns) else 0
+    score_text = (f"Long-term scores of the learners' portfolios on each outcome (the lab's "
+                  f"teaching matrix, −1 to 3); a dot's size is the number of learners. For {b_ahead} "
+                  f"of {n} learner(s), portfolio B scores higher than A on the average of the "
+                  "human-security outcomes.")
+    score_discuss = ("The scores come from an assumed matrix, not from evidence. Which cell of the "
+                     "matrix would change the class's ranking of A and B if it were wrong?")
+    return [ChoiceView(key, "How the class shared the budget", "values", shares_t, text, discuss,
+                       value_title="Share of the budget (%)", learners=n),
+            ChoiceView(key, "How the class's portfolios score (teaching matrix)", "values",
+                       scores_t, score_text, score_discuss,
+                       value_title="Long-term score (teaching matrix)", learners=n)]
+
+
+#: Screening verdicts, worst first (a summary of :func:`widgets.screening.summarise_screening`).
+SCREENING_VERDICTS = ("Serious harm, not mitigated", "Harm, not mitigated", "Harm, mitigated",
+                      "No harm rated")
+
+
+def screening_verdict(summary: dict[str, Any]) -> str:
+    """One verdict from a screening summary (:func:`widgets.screening.summarise_screening`).
+
+    >>> from widgets.screening import summarise_screening
+    >>> screening_verdict(summarise_screening({"food": -2}, []))
+    'Serious harm, not mitigated'
+    >>> screening_verdict(summarise_screening({"food": 1}, []))
+    'No harm rated'
+    """
+    if set(summary["serious"]) & set(summary["unmitigated"]):
+        return SCREENING_VERDICTS[0]
+    if summary["unmitigated"]:
+        return SCREENING_VERDICTS[1]
+    if summary["harms"]:
+        return SCREENING_VERDICTS[2]
+    return SCREENING_VERDICTS[3]
+
+
+def screening_choices(data: ClassData, key: str = "07/instrument_screening"
+                      ) -> list[ChoiceView]:
+    """Lesson 07's do-no-harm screenings: instrument screened, verdict, and each rating.
+
+    >>> room = ClassData(documents={"L1": {"widgets": {"07/instrument_screening": {
+    ...     "instrument": "comprehensive_sanctions", "rate_food": -2}}}})
+    >>> views = screening_choices(room)
+    >>> views[0].table.query("question == 'Verdict'")["answer"].tolist()
+    ['Serious harm, not mitigated']
+    """
+    from widgets import screening as sc
+
+    states = _states(data, key)
+    if not states:
+        return []
+    guidance = sc.load_guidance()
+    labels = sc.aspect_labels()
+    rows, values = [], []
+    for learner, state in states:
+        try:
+            ratings = {k: sc.check_rating(state.get(f"rate_{k}", 0)) for k in labels}
+            mitigations = [k for k in guidance["mitigations"] if state.get(f"mitigate_{k}")]
+            summary = sc.summarise_screening(ratings, mitigations)
+        except LabInputError:
+            continue
+        instrument = str(state.get("instrument", ""))
+        label = guidance["instruments"].get(instrument, {}).get("label", instrument or "?")
+        rows += [("Instrument screened", label, ""), ("Verdict", screening_verdict(summary), "")]
+        values += [{"item": labels[k], "group": "Dimension" if k in guidance["dimensions"]
+                    else "Group", "learner": learner, "value": r} for k, r in ratings.items()]
+    if not rows:
+        return []
+    counts = _counts(rows)
+    n = len(rows) // 2
+    verdict, times = _top(counts, "Verdict")
+    text = (f"Lesson 07 screenings saved by {n} learner(s): the instrument each screened and the "
+            f"verdict from their ratings and mitigations. Most common verdict: {verdict} "
+            f"({times} of {n}).")
+    discuss = ("Put two learners who screened the same instrument with different verdicts side "
+               "by side. Which rating differs, and what evidence would settle it?")
+    table = pd.DataFrame(values, columns=_VALUE_COLUMNS)
+    spread = table.groupby("item")["value"].agg(["min", "max", "mean"])
+    worst = spread["mean"].idxmin()
+    rating_text = (f"Ratings from −2 (serious harm) to +2 (clear benefit); a dot's size is the "
+                   f"number of learners who gave that rating. "
+                   f"The aspect rated worst on average: {worst} (mean "
+                   f"{spread.loc[worst, 'mean']:.1f}).")
+    rating_discuss = (f"Who is harmed when {worst.lower()} suffers, and did the mitigations the "
+                      "class chose reach them?")
+    return [ChoiceView(key, "How the class screened instruments", "counts", counts, text,
+                       discuss, learners=n),
+            ChoiceView(key, "How the class rated each aspect", "values", table, rating_text,
+                       rating_discuss, value_title="Rating (−2 harm to +2 benefit)",
+                       learners=n)]
+
+
+def consultation_votes(data: ClassData, key: str = "08/consultation") -> list[ChoiceView]:
+    """Lesson 08's consultation: the rankings learners typed, pooled into one class vote.
+
+    Each typed ranking is one vote. Only rankings over the class's most common
+    set of options are pooled; the winners under every rule come from
+    :func:`widgets.consultation.aggregate`.
+
+    >>> room = ClassData(documents={f"L{i}": {"widgets": {"08/consultation": {
+    ...     "options_text": "A, B", "typed": [{"participant": "x", "order": order}]}}}
+    ...     for i, order in enumerate(["A > B", "A > B", "B > A"])})
+    >>> view = consultation_votes(room)[0]
+    >>> view.table.query("question == 'First choices'")[["answer", "learners"]].values.tolist()
+    [['A', 2], ['B', 1]]
+    """
+    from widgets import consultation as cn
+
+    states = _states(data, key)
+    if not states:
+        return []
+    by_options: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for _, state in states:
+        options = tuple(o.strip() for o in str(state.get("options_text", "")).split(",")
+                        if o.strip())
+        typed = state.get("typed")
+        if not options or not isinstance(typed, list):
+            continue
+        for entry in typed:
+            if isinstance(entry, dict) and "order" in entry:
+                by_options.setdefault(options, []).append(entry)
+    if not by_options:
+        return []
+    options, entries = max(by_options.items(), key=lambda kv: len(kv[1]))
+    good = []
+    for entry in entries:
+        try:
+            cn.rankings_table([entry], options)
+            good.append(entry)
+        except (LabInputError, KeyError, TypeError):
+            continue
+    if not good:
+        return []
+    rankings = cn.parse_rankings(cn.rankings_table(good, options), options, "the class's votes")
+    table = cn.aggregate(rankings)
+    first = cn.disagreement(rankings)["first_choices"]
+    rows = [("First choices", o, "") for o in options for _ in range(int(first.get(o, 0)))]
+    counts = _counts(rows)
+    won = cn.winners_from_table(table)
+    rules = [f"{cn.RULES[r]}: {' / '.join(w) if w else 'none'}" for r, w in won.items()]
+    text = (f"Lesson 08 consultation: {len(good)} ranking(s) typed by the class over the options "
+            f"{', '.join(options)}. Bars count first choices. Winners by rule: "
+            + "; ".join(rules) + ".")
+    distinct = {tuple(w) for r, w in won.items() if w and r != "condorcet"}
+    if len(distinct) > 1:
+        discuss = ("The rules disagree on this class's own votes. Which rule would the class have "
+                   "announced before voting, and would the losers accept the result?")
+    else:
+        discuss = ("The rules agree this time. Would they still agree if the most affected "
+                   "participants' votes counted five times? Who decides that weight?")
+    return [ChoiceView(key, "How the class voted", "counts", counts, text, discuss,
+                       learners=len(good))]
+
+
+#: The widgets whose choices the class report charts, by state name.
+CHOICE_VIEWS = {"index_builder": index_choices, "risk_assessment": risk_mapping_choices,
+                "policy_portfolio": portfolio_choices,
+                "instrument_screening": screening_choices, "consultation": consultation_votes}
+
+
+def choice_views(data: ClassData, lesson: str) -> list[ChoiceView]:
+    """Every chartable view of the class's choices in a lesson's widgets (in a fixed order)."""
+    views: list[ChoiceView] = []
+    for name, build in CHOICE_VIEWS.items():
+        key = f"{lesson}/{name}"
+        if any(key in doc["widgets"] for doc in data.documents.values()):
+            views += build(data, key)
+    return views
+
+
+# ============================================================== scenario teams (lesson 10)
+def load_team_folder(folder: str | Path) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Every scenario team plan in ``folder`` and its sub-folders (one level: a room each).
+
+    Reads with :func:`widgets.scenario_storage.load_team_plans` (only reads; a file
+    that is not a plan is reported by name, never fatal). Each plan gets ``room``:
+    the sub-folder it came from (``""`` for the folder itself). A missing folder
+    gives no plans and no problem.
+
+    >>> import tempfile
+    >>> load_team_folder(tempfile.mkdtemp())
+    ([], [])
+    """
+    from widgets.scenario_storage import load_team_plans
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        return [], []
+    plans: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    rooms = [folder] + sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()
+                              and not p.name.startswith("."))
+    for room in rooms:
+        found, issues = load_team_plans(room)
+        prefix = "" if room == folder else f"{room.name}/"
+        for plan in found:
+            plan["room"] = room.name if room != folder else ""
+        plans += found
+        # load_team_plans says "<file> <reason>"; the report lists "<file>: it <reason>"
+        problems += [Problem(f"{folder.name}/{prefix}{text.split(' ', 1)[0]}",
+                             "it " + text.split(" ", 1)[1]) for text in issues]
+    return plans, problems
+
+
+def team_rounds(plans: list[dict[str, Any]], data: ClassData | None = None) -> pd.DataFrame:
+    """Each team's decisions per round next to their outcomes, one row per team and round.
+
+    The columns of :func:`widgets.scenario_teams.compare_teams` (every round, not only
+    the latest) plus ``room`` and ``members``: the learners (codes, or names when the
+    class was read without pseudonymising) whose lesson 10 portfolio names the team.
+
+    >>> plan = {"team": "Blue", "round": 1, "total_cost": 10, "budget": 20,
+    ...         "averted": {"lives": 5}, "summary": {},
+    ...         "responses": [{"kind": "early_warning", "level": 1, "start": 0}]}
+    >>> team_rounds([plan])[["team", "round", "lives_averted", "responses"]].values.tolist()
+    [['Blue', 1, 5.0, 'early_warning (100% from Q0)']]
+    """
+    from widgets.scenario_teams import compare_teams
+
+    valid = [p for p in plans if isinstance(p, dict) and "team" in p and "round" in p]
+    table = compare_teams(valid, latest_round_only=False)
+    table.insert(1, "room", [str(p.get("room", "")) for p in valid])
+    members: dict[str, list[str]] = {}
+    if data is not None:
+        for label in data.learners:
+            state = data.documents[label]["widgets"].get("10/scenario")
+            if isinstance(state, dict) and str(state.get("team_name", "")).strip():
+                members.setdefault(str(state["team_name"]).strip().casefold(), []).append(label)
+    table["members"] = [", ".join(members.get(str(t).strip().casefold(), []))
+                        for t in table["team"]]
+    return table.sort_values(["team", "round"], key=lambda s: s.str.casefold()
+                             if s.dtype == object else s, ignore_index=True)
+
+
+def team_rounds_discuss(table: pd.DataFrame) -> str:
+    """A debrief prompt from the teams' rounds (plain text)."""
+    if table.empty:
+        return ("When teams save their plans (lesson 10, 'Save team plan'), their decisions and "
+                "outcomes appear here round by round.")
+    latest = table.sort_values("round").groupby("team").tail(1)
+    best = latest.sort_values("lives_averted", ascending=False).iloc[0]
+    cheap = latest.sort_values("cost_musd").iloc[0]
+    if best["team"] == cheap["team"]:
+        return (f"{best['team']} averted the most lives and spent the least in its last round. "
+                "Ask them what they chose not to do, and ask the other teams whether they would "
+                "copy it in a country they know.")
+    return (f"{best['team']} averted the most lives ({best['lives_averted']:,.0f}) in its last "
+            f"round; {cheap['team']} spent the least (US${cheap['cost_musd']:,.4g} million). Ask "
+            "both teams what they would cut or add if the budget were halved, and which "
+            "assumption of the model their plan depends on most.")
+
+
+# ============================================================== learners' notes (opt-in)
+def class_notes(data: ClassData, lesson: str | None = None) -> pd.DataFrame:
+    """The notes of the learners who agreed to share them with the trainer.
+
+    A learner shares notes only by ticking the box in their portfolio panel
+    (:func:`widgets.portfolio.notes_shared`); everyone else's notes never
+    appear. When the class is pseudonymised, the learner is shown by code and
+    their own name, if it appears in a note, is replaced by the code too.
+    Columns ``learner, lesson, note``; ``lesson=None`` gives every lesson.
+
+    >>> from widgets.portfolio import new_document, set_notes_shared
+    >>> yes, no = new_document("Ada Byron"), new_document("Bob")
+    >>> yes["notes"]["03"] = "Ada Byron thinks weights are political."
+    >>> no["notes"]["03"] = "Private."
+    >>> set_notes_shared(yes, True)
+    >>> room = ClassData(documents={"L1": yes, "L2": no}, names={"L1": "Ada Byron", "L2": "Bob"})
+    >>> class_notes(room, "03").values.tolist()
+    [['L1', '03', 'L1 thinks weights are political.']]
+    """
+    from widgets.portfolio import notes_shared
+
+    rows = []
+    for label in data.learners:
+        doc = data.documents[label]
+        if not notes_shared(doc):
+            continue
+        notes = doc.get("notes") if isinstance(doc.get("notes"), dict) else {}
+        for key, text in sorted(notes.items()):
+            if lesson is not None and str(key) != lesson:
+                continue
+            text = str(text).strip()
+            if not text:
+                continue
+            name = data.names.get(label, "").strip()
+            if data.pseudonymised and name and len(name) > 1:
+                text = text.replace(name, label)
+            rows.append({"learner": label, "lesson": str(key), "note": text})
+    return pd.DataFrame(rows, columns=["learner", "lesson", "note"])
+
+
+def notes_sharing(data: ClassData) -> tuple[int, int]:
+    """``(shared, withheld)``: learners with notes who did / did not agree to share them."""
+    from widgets.portfolio import notes_shared
+
+    shared = withheld = 0
+    for doc in data.documents.values():
+        notes = doc.get("notes") if isinstance(doc.get("notes"), dict) else {}
+        if any(str(v).strip() for v in notes.values()):
+            if notes_shared(doc):
+                shared += 1
+            else:
+                withheld += 1
+    return shared, withheld

@@ -52,10 +52,12 @@ __all__ = [
     "merge_documents",
     "normalise_document",
     "new_document",
+    "notes_shared",
     "read_document",
     "render_html",
     "render_markdown",
     "save_document",
+    "set_notes_shared",
 ]
 
 #: Marks a file as a Human Security Lab portfolio.
@@ -351,6 +353,28 @@ def merge_documents(base: dict[str, Any], mine: dict[str, Any], theirs: dict[str
     if mine.get("learner", "") != base.get("learner", ""):
         merged["learner"] = mine.get("learner", "")
     return merged
+
+
+#: The learner's consent, in the document's ``extra`` section: their notes may appear in
+#: the trainer's class report (:func:`widgets.classreport.class_notes`). Absent = no.
+SHARE_NOTES_KEY = "share_notes_with_trainer"
+
+
+def notes_shared(doc: dict[str, Any]) -> bool:
+    """Whether the learner agreed to show their notes to the trainer (default: no).
+
+    >>> doc = new_document(); notes_shared(doc)
+    False
+    >>> set_notes_shared(doc, True); notes_shared(doc)
+    True
+    """
+    extra = doc.get("extra")
+    return isinstance(extra, dict) and extra.get(SHARE_NOTES_KEY) is True
+
+
+def set_notes_shared(doc: dict[str, Any], shared: bool) -> None:
+    """Record the learner's yes or no to sharing their notes (in ``extra``; saved like any key)."""
+    doc.setdefault("extra", {})[SHARE_NOTES_KEY] = bool(shared)
 
 
 @contextlib.contextmanager

@@ -9,7 +9,9 @@ reaches the trainer's class report (:func:`widgets.classreport.self_checks`).
 
 The checkable answers live in ``lessons/checks/NN.yml``, in the knowledge
 checks' format (:mod:`widgets.quiz`); a numeric answer comes from the lab's
-data (``answer_from``), optionally rescaled with fixed ``goalposts`` [low, high].
+data (``answer_from``), optionally rescaled with fixed ``goalposts`` [low, high] or
+divided by another value from the data (``divided_by``, same keys as ``answer_from``).
+An empty answer (``None``, the exercises' placeholder) says "not yet" and is not recorded.
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "portfolio.json"
@@ -66,6 +68,11 @@ class CheckResult:
 def _spec_answer(item: dict[str, Any]) -> dict[str, Any]:
     """Resolve ``answer_from`` + ``goalposts`` into a plain ``answer`` (from the data)."""
     item = dict(item)
+    if "divided_by" in item and "answer_from" in item:
+        from widgets.quiz import _answer_from_data
+
+        top = _answer_from_data(str(item.get("id")), item.pop("answer_from"))
+        item["answer"] = top / _answer_from_data(str(item.get("id")), item.pop("divided_by"))
     if "goalposts" in item and "answer_from" in item:
         from widgets.quiz import _answer_from_data
 
@@ -82,9 +89,16 @@ def load_checks(lesson: str) -> dict[str, Any]:
     path = CHECKS_DIR / f"{lesson}.yml"
     if not path.exists():
         raise LabInputError(f"Lesson {lesson} has no exercises with a self-check.")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {q.id: q for q in (Question.from_dict(_spec_answer(item))
-                              for item in raw.get("questions", []))}
+    stamp = (str(path), path.stat().st_mtime_ns)
+    if stamp not in _CACHE:                    # read (and look the answers up) once per file
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        _CACHE[stamp] = {q.id: q for q in (Question.from_dict(_spec_answer(item))
+                                           for item in raw.get("questions", []))}
+    return dict(_CACHE[stamp])
+
+
+#: Checks read from files, by (path, modification time): a changed file is read again.
+_CACHE: dict[tuple[str, int], dict[str, Any]] = {}
 
 
 def check(lesson: str, exercise: str, answer: Any,
@@ -102,6 +116,9 @@ def check(lesson: str, exercise: str, answer: Any,
         raise LabInputError(f"Lesson {lesson} has no self-check called {exercise!r}; "
                             f"the self-checks are: {', '.join(sorted(checks))}.")
     result = grade(checks[exercise], answer)
+    if answer is None or (isinstance(answer, str | list | tuple) and not answer):
+        # The exercise's placeholder (nothing answered yet) is not an attempt: nothing recorded.
+        return CheckResult(lesson, exercise, False, result.feedback, 0, True)
     key = f"{lesson}/checks"
     attempts, recorded = 1, True
     try:

@@ -19,7 +19,8 @@ import pandas as pd
 
 from widgets.charts import OKABE_ITO, describe
 
-__all__ = ["quiz_chart_data", "quiz_results_chart", "quiz_results_description"]
+__all__ = ["choice_chart", "values_chart_data", "quiz_chart_data", "quiz_results_chart", "quiz_results_description",
+           "team_rounds_chart"]
 
 #: Below this share right, a question is flagged for the debrief.
 DISCUSS_BELOW = 0.6
@@ -90,3 +91,145 @@ def quiz_results_description(results: pd.DataFrame, lesson: str = "") -> str:
         parts.append(part)
     return (f"{head}: share of the learners who answered each question who got it right. "
             + "; ".join(parts) + ".")
+
+
+def _counts_chart(view) -> alt.FacetChart:
+    df = view.table[["question", "answer", "learners", "note"]].copy()
+    df["answer"] = df["answer"].astype(str).str.slice(0, 60)
+    notes = [n for n in dict.fromkeys(df["note"]) if n]
+    colour = (alt.Color("note:N", title=None, scale=alt.Scale(domain=notes,
+                                                              range=OKABE_ITO[:len(notes)]),
+                        legend=alt.Legend(orient="bottom"))
+              if notes else alt.value(OKABE_ITO[0]))
+    bars = alt.Chart(df).mark_bar().encode(
+        x=alt.X("learners:Q", title="Learners", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("answer:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
+        color=colour,
+        tooltip=[alt.Tooltip("question:N", title="Choice"),
+                 alt.Tooltip("answer:N", title="Answer"),
+                 alt.Tooltip("learners:Q", title="Learners")],
+    ).properties(width=360, height=alt.Step(20))
+    return bars.facet(row=alt.Row("question:N", title=None,
+                                  header=alt.Header(labelAngle=0, labelAlign="left",
+                                                    labelFontWeight="bold"))
+                      ).resolve_scale(y="independent")
+
+
+def values_chart_data(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the dot chart draws: learners per distinct value (dots sized by count), and the
+    median per item and group. The per-learner rows stay in the "Show the data" table.
+
+    >>> t = pd.DataFrame({"item": ["x"] * 3, "group": [""] * 3, "learner": ["a", "b", "c"],
+    ...                   "value": [1.0, 1.0, 4.0]})
+    >>> dots, medians = values_chart_data(t)
+    >>> dots["learners"].tolist(), medians["median"].tolist()
+    ([2, 1], [1.0])
+    """
+    dots = (table.groupby(["item", "group", "value"], sort=False).size()
+            .rename("learners").reset_index())
+    medians = (table.groupby(["item", "group"], sort=False)["value"].median()
+               .rename("median").reset_index())
+    return dots, medians
+
+
+def _values_chart(view) -> alt.LayerChart:
+    dots, medians = values_chart_data(view.table)
+    groups = [g for g in dict.fromkeys(dots["group"]) if g]
+    order = list(dict.fromkeys(dots["item"]))
+    y = alt.Y("item:N", sort=order, title=None, axis=alt.Axis(labelLimit=300))
+    colour = (alt.Color("group:N", title=None, scale=alt.Scale(domain=groups,
+                                                               range=OKABE_ITO[:len(groups)]),
+                        legend=alt.Legend(orient="bottom"))
+              if groups else alt.value(OKABE_ITO[0]))
+    offset = {"yOffset": alt.YOffset("group:N", sort=groups)} if len(groups) > 1 else {}
+    points = alt.Chart(dots).mark_circle(opacity=0.75).encode(
+        x=alt.X("value:Q", title=view.value_title or "Value"), y=y, color=colour,
+        size=alt.Size("learners:Q", title="Learners", scale=alt.Scale(range=[30, 400], zero=False),
+                      legend=alt.Legend(orient="bottom", tickMinStep=1)),
+        tooltip=[alt.Tooltip("item:N", title="Item"), alt.Tooltip("group:N", title="Group"),
+                 alt.Tooltip("value:Q", title="Value"),
+                 alt.Tooltip("learners:Q", title="Learners")],
+        **offset)
+    ticks = alt.Chart(medians).mark_tick(color="#000000", thickness=2, size=18).encode(
+        x=alt.X("median:Q"), y=y, **offset,
+        tooltip=[alt.Tooltip("item:N", title="Item"), alt.Tooltip("group:N", title="Group"),
+                 alt.Tooltip("median:Q", title="Median of the class", format=".2f")])
+    return alt.layer(points, ticks).properties(
+        width=380, height=alt.Step(32 if len(groups) > 1 else 24))
+
+
+def choice_chart(view) -> alt.TopLevelMixin:
+    """The chart of a :class:`widgets.classreport.ChoiceView`, with its description.
+
+    ``counts``: bars of how many learners chose each answer, one panel per
+    question (Okabe–Ito colour for the note, e.g. in the lab's mapping or added).
+    ``values``: a dot per distinct value, sized by how many learners chose it, and a
+    black tick at the class's median.
+
+    >>> from widgets.classreport import ChoiceView
+    >>> t = pd.DataFrame({"question": ["Q"], "answer": ["A"], "learners": [3], "note": [""]})
+    >>> spec = choice_chart(ChoiceView("03/x", "T", "counts", t, "Three chose A.", "")).to_dict()
+    >>> spec["description"], spec["facet"]["row"]["field"]
+    ('Three chose A.', 'question')
+    """
+    chart = _counts_chart(view) if view.kind == "counts" else _values_chart(view)
+    chart = chart.properties(title=alt.Title(view.title))
+    return describe(chart, view.description)
+
+
+_TEAM_MEASURES = {"lives_averted": "Lives averted", "displacement_averted": "Displacement averted",
+                  "cost_musd": "Cost (US$ million)"}
+
+
+def team_rounds_chart(table: pd.DataFrame) -> alt.FacetChart:
+    """Each team's outcomes round by round: lives and displacement averted, and cost.
+
+    >>> df = pd.DataFrame({"team": ["A", "A"], "round": [1, 2], "lives_averted": [5.0, 9.0],
+    ...                    "displacement_averted": [10.0, 30.0], "cost_musd": [4.0, 6.0]})
+    >>> team_rounds_chart(df).to_dict()["facet"]["column"]["field"]
+    'measure'
+    """
+    from widgets.scenarios import TEACHING_LABEL
+
+    if table.empty:
+        long = pd.DataFrame({"team": pd.Series(dtype=str), "round": pd.Series(dtype=int),
+                             "measure": pd.Series(dtype=str), "value": pd.Series(dtype=float)})
+    else:
+        long = table.melt(id_vars=["team", "round"], value_vars=list(_TEAM_MEASURES),
+                          var_name="key", value_name="value")
+        long["measure"] = long["key"].map(_TEAM_MEASURES)
+        long = long[["team", "round", "measure", "value"]]
+    teams = sorted(long["team"].unique(), key=str.casefold)
+    base = alt.Chart(long).encode(
+        x=alt.X("round:O", title="Round", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=None),
+        color=alt.Color("team:N", title="Team", scale=alt.Scale(domain=teams,
+                                                               range=OKABE_ITO[:max(1, len(teams))]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("round:O", title="Round"),
+                 alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("value:Q", title="Value", format=",.0f")])
+    layered = alt.layer(base.mark_line(strokeWidth=2),
+                        base.mark_point(filled=True, size=60)).properties(width=190, height=160)
+    chart = layered.facet(column=alt.Column("measure:N", title=None,
+                                            sort=list(_TEAM_MEASURES.values()))
+                          ).resolve_scale(y="independent").properties(
+        title=alt.Title("Scenario teams round by round", subtitle=TEACHING_LABEL))
+    return describe(chart, team_rounds_description(table))
+
+
+def team_rounds_description(table: pd.DataFrame) -> str:
+    """One paragraph: each team's rounds and its latest outcome."""
+    from widgets.scenarios import TEACHING_LABEL
+
+    if table.empty:
+        return "No scenario team has saved a plan yet."
+    parts = []
+    for team, rows in table.groupby("team", sort=False):
+        last = rows.sort_values("round").iloc[-1]
+        parts.append(f"{team}: {len(rows)} round(s); in round {int(last['round'])}, "
+                     f"{last['lives_averted']:,.0f} lives and {last['displacement_averted']:,.0f} "
+                     f"people's displacement averted for US${last['cost_musd']:,.4g} million")
+    return (f"Scenario teams round by round ({table['team'].nunique()} team(s)): lives averted, "
+            "displacement averted and cost in each round. " + "; ".join(parts)
+            + ". " + TEACHING_LABEL)

@@ -33,14 +33,26 @@ import ipywidgets as W
 import pandas as pd
 
 from widgets._paths import QUIZ_DIR, class_dir, confine, is_trainer, trainer_dir, work_dir
-from widgets.charts.classreport import quiz_results_chart
+from widgets.charts.classreport import (
+    choice_chart,
+    quiz_results_chart,
+    team_rounds_chart,
+    team_rounds_description,
+)
 from widgets.classreport import (
     ClassData,
+    Problem,
+    choice_views,
+    class_notes,
     gradebook_csv,
     load_class,
+    load_team_folder,
+    notes_sharing,
     quiz_results,
     self_checks,
     summary_html,
+    team_rounds,
+    team_rounds_discuss,
     widget_choices,
 )
 from widgets.errors import LabInputError
@@ -114,6 +126,22 @@ class ClassReport(LabWidget):
         self.discuss = W.HTML(layout=W.Layout(width="320px", margin="0 0 0 12px"))
         self.problems = W.HTML()
         self.choices = W.HTML()
+        # charts of the class's choices in this lesson's widgets, each with a debrief prompt
+        self.choice_panels: list[ChartPanel] = []
+        self.choices_box = W.VBox()
+        self._panel_cache: dict[str, list[W.Widget]] = {}
+        # lesson 10: the scenario teams side by side, read from the class's teams folder
+        self.teams_folder: Path | None = None
+        self.plans: list[dict] = []
+        self.teams_table = team_rounds([])
+        self.team_panel: ChartPanel | None = None
+        self.teams_box = W.VBox()
+        # learners' notes: only those who agreed, and only when the trainer asks
+        self.show_notes = W.Checkbox(value=False, indent=False,
+                                     description="Show the notes learners agreed to share "
+                                                 "(for the lesson chosen)",
+                                     layout=W.Layout(width="auto"))
+        self.notes_html = W.HTML()
         empty = quiz_results(ClassData(), self.lesson.value)
         self.panel = ChartPanel(quiz_results_chart(empty, self.lesson.value),
                                 "", empty)
@@ -129,7 +157,8 @@ class ClassReport(LabWidget):
             W.HBox([self.upload, self.pseudonymise]),
             self.status, self.lesson,
             W.HBox([self.panel, self.discuss]),
-            self.choices, self.problems,
+            self.choices_box, self.teams_box, self.choices,
+            self.show_notes, self.notes_html, self.problems,
             W.HBox([self.export_csv, self.export_html]), self.export_status,
         ])
         self.load_button.on_click(self.safe(lambda _b: self.load_folder(self.folder.value)))
@@ -138,6 +167,7 @@ class ClassReport(LabWidget):
         self.on_change(self.upload, self._on_upload)
         self.on_change(self.lesson, lambda _c: self._show())
         self.on_change(self.pseudonymise, lambda _c: self._reload())
+        self.on_change(self.show_notes, lambda _c: self._show_notes())
         self._show()
         if self._learner_page:
             self.show_message(
@@ -178,6 +208,8 @@ class ClassReport(LabWidget):
         data = load_class(source, pseudonymise=self.pseudonymise.value, name=label)
         self._source = source
         self.data, self.source_label = data, label
+        self._panel_cache = {}
+        self._read_teams(source, data)
         self.clear_message()
         self._show()
         return data
@@ -185,6 +217,27 @@ class ClassReport(LabWidget):
     def _reload(self) -> None:
         if self.data is not None:
             self._accept(self._source, self.source_label)
+
+    def _read_teams(self, source: Path | bytes, data: ClassData) -> None:
+        """The scenario teams' plans: ``teams/`` in the class folder or beside it (app mode:
+        ``class-work/teams`` next to ``class-work/learners``), inside the readable root."""
+        self.teams_folder, self.plans = None, []
+        if isinstance(source, Path) and source.is_dir():
+            root = self.root.resolve()
+            for folder in (source / "teams", source.parent / "teams"):
+                try:
+                    folder = folder.resolve()
+                    folder.relative_to(root)
+                except (ValueError, OSError):
+                    continue
+                if folder.is_dir():
+                    self.teams_folder = folder
+                    break
+        problems: list[Problem] = []
+        if self.teams_folder is not None:
+            self.plans, problems = load_team_folder(self.teams_folder)
+        data.problems.extend(problems)
+        self.teams_table = team_rounds(self.plans, data)
 
     # -- showing --------------------------------------------------------------
     def _show(self) -> None:
@@ -214,6 +267,106 @@ class ClassReport(LabWidget):
                                     + "".join(f"<li>{esc(n)}</li>" for n in data.notes)
                                     + "</ul></details>")
         self.choices.value = self._choices_html(data, lesson)
+        self.choices_box.children = self._choice_widgets(data, lesson)
+        self._show_teams(lesson)
+        self._show_notes()
+
+    def _choice_widgets(self, data: ClassData, lesson: str) -> list[W.Widget]:
+        """One chart per view of the class's choices, with its "Discuss this" prompt beside it."""
+        if lesson not in self._panel_cache:
+            boxes: list[W.Widget] = []
+            for view in choice_views(data, lesson):
+                panel = ChartPanel(choice_chart(view), view.description, view.table,
+                                   caption=view.title)
+                boxes.append(W.HBox([panel, W.HTML(self._prompt_html(view.discuss),
+                                                   layout=W.Layout(width="320px",
+                                                                   margin="0 0 0 12px"))]))
+            if boxes:
+                boxes.insert(0, W.HTML("<h4 style='margin:12px 0 4px'>Choices the class made in "
+                                       "this lesson's widgets</h4>"))
+            self._panel_cache[lesson] = boxes
+        boxes = self._panel_cache[lesson]
+        self.choice_panels = [b.children[0] for b in boxes if isinstance(b, W.HBox)]
+        return boxes
+
+    @staticmethod
+    def _prompt_html(text: str) -> str:
+        return f"<p><b>Discuss this</b></p><p>{html.escape(text)}</p>"
+
+    def _show_teams(self, lesson: str) -> None:
+        if lesson != "10":
+            self.teams_box.children = []
+            return
+        table = self.teams_table
+        chart, text = team_rounds_chart(table), team_rounds_description(table)
+        if self.team_panel is None:
+            self.team_panel = ChartPanel(chart, text, table,
+                                         caption="Scenario teams round by round")
+        else:
+            self.team_panel.update(chart=chart, table=table, description=text)
+        where = (f"from {html.escape(self.teams_folder.name)}/" if self.teams_folder is not None
+                 else "(no teams folder found next to the class's portfolios)")
+        self.teams_box.children = [
+            W.HTML(f"<h4 style='margin:12px 0 4px'>Scenario teams side by side</h4><p>Each "
+                   f"team's saved plans {where}: what they chose in each round, and what it "
+                   "achieved in the lab's teaching model.</p>"),
+            W.HBox([self.team_panel, W.HTML(self._prompt_html(team_rounds_discuss(table)),
+                                            layout=W.Layout(width="320px",
+                                                            margin="0 0 0 12px"))]),
+            W.HTML(self._teams_html(table))]
+
+    @staticmethod
+    def _teams_html(table: pd.DataFrame) -> str:
+        """Decisions per round side by side: one row per team, one column per round."""
+        if table.empty:
+            return ""
+        esc = html.escape
+        rounds = sorted(table["round"].unique())
+        parts = ["<table class='hsl-teams'><caption>Decisions and outcomes per round</caption>"
+                 "<tr><th scope='col'>Team</th><th scope='col'>Members</th>"
+                 + "".join(f"<th scope='col'>Round {int(r)}</th>" for r in rounds) + "</tr>"]
+        for team, rows in table.groupby("team", sort=False):
+            by_round = {int(r["round"]): r for _, r in rows.iterrows()}
+            cells = []
+            for r in rounds:
+                row = by_round.get(int(r))
+                if row is None:
+                    cells.append("<td>–</td>")
+                    continue
+                cells.append(f"<td>{esc(str(row['responses']))}<br><small>Cost US$"
+                             f"{row['cost_musd']:,.4g} million; lives averted "
+                             f"{row['lives_averted']:,.0f}; displacement averted "
+                             f"{row['displacement_averted']:,.0f}</small></td>")
+            members = esc(str(rows["members"].iloc[0])) or "–"
+            parts.append(f"<tr><th scope='row'>{esc(str(team))}</th><td>{members}</td>"
+                         + "".join(cells) + "</tr>")
+        parts.append("</table>")
+        style = ("<style>.hsl-teams{border-collapse:collapse;margin:4px 0 12px}"
+                 ".hsl-teams td,.hsl-teams th{border:1px solid #999;padding:3px 8px;"
+                 "vertical-align:top;text-align:left}</style>")
+        return style + "".join(parts)
+
+    def _show_notes(self) -> None:
+        data = self.data or ClassData()
+        shared, withheld = notes_sharing(data)
+        esc = html.escape
+        head = (f"<p>{shared} learner(s) agreed to share their notes with you; {withheld} did "
+                "not (their notes are never shown here).</p>")
+        if self.data is None:
+            self.notes_html.value = ""
+            return
+        if not self.show_notes.value:
+            self.notes_html.value = head
+            return
+        notes = class_notes(data, self.lesson.value)
+        if notes.empty:
+            self.notes_html.value = head + "<p>No shared notes for this lesson.</p>"
+            return
+        who = "codes" if data.pseudonymised else "names"
+        self.notes_html.value = (
+            head + f"<p><b>Shared notes, lesson {esc(self.lesson.value)}</b> (by {who})</p><ul>"
+            + "".join(f"<li><b>{esc(r.learner)}</b>: {esc(r.note)}</li>"
+                      for r in notes.itertuples()) + "</ul>")
 
     @staticmethod
     def panel_description(results: pd.DataFrame, lesson: str) -> str:
@@ -283,7 +436,9 @@ class ClassReport(LabWidget):
         if fmt == "csv":
             path = _write_text(trainer_dir() / "class-gradebook.csv", gradebook_csv(self.data))
         elif fmt == "html":
-            path = _write_text(trainer_dir() / "class-summary.html", summary_html(self.data))
+            path = _write_text(trainer_dir() / "class-summary.html",
+                               summary_html(self.data, teams=self.teams_table,
+                                            include_notes=self.show_notes.value))
         else:
             raise LabInputError("Choose csv or html.")
         self.export_status.value = (f'<p role="status">Saved <code>{html.escape(path.name)}'

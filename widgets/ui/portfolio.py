@@ -19,7 +19,7 @@ from pathlib import Path
 import ipywidgets as W
 
 from widgets._paths import learner_code
-from widgets.portfolio import Portfolio, _esc
+from widgets.portfolio import Portfolio, _esc, notes_shared, set_notes_shared
 from widgets.ui.base import LabWidget
 
 __all__ = ["PortfolioPanel"]
@@ -54,6 +54,10 @@ class PortfolioPanel(W.VBox):
         self.learner = W.Text(value=portfolio.document.get("learner", ""),
                               description="My name", placeholder="optional, printed on the brief",
                               style={"description_width": "80px"}, layout=W.Layout(width="420px"))
+        self.share_notes = W.Checkbox(
+            value=notes_shared(portfolio.document), indent=False,
+            description="Let my trainer read my notes in the class report (off unless you tick it)",
+            layout=W.Layout(width="auto"))
         self.save_button = W.Button(description="Save", icon="save",
                                     tooltip="Save your choices, answers and notes to my-work/")
         self.load_button = W.Button(description="Load", icon="folder-open",
@@ -72,7 +76,7 @@ class PortfolioPanel(W.VBox):
         buttons = W.HBox([self.save_button, self.load_button, self.export_html_button,
                           self.export_md_button], layout=W.Layout(flex_flow="row wrap"))
         super().__init__([W.HTML(_where_saved(portfolio.path)),
-                          self.learner, self.notes, buttons, self._status],
+                          self.learner, self.notes, self.share_notes, buttons, self._status],
                          layout=W.Layout(border="1px solid #ddd", padding="6px 10px"))
         problems = [m for m in portfolio.messages if not m.startswith("No saved work yet")]
         if problems:
@@ -85,6 +89,8 @@ class PortfolioPanel(W.VBox):
     def _pull(self) -> None:
         self.portfolio.set_note(self.notes.value)
         self.portfolio.document["learner"] = self.learner.value
+        if self.share_notes.value != notes_shared(self.portfolio.document):
+            set_notes_shared(self.portfolio.document, self.share_notes.value)
 
     def save(self) -> Path:
         self._pull()
@@ -101,6 +107,7 @@ class PortfolioPanel(W.VBox):
         notes = self.portfolio.reload()
         self.notes.value = self.portfolio.note()
         self.learner.value = self.portfolio.document.get("learner", "")
+        self.share_notes.value = notes_shared(self.portfolio.document)
         if notes and not all(n.startswith("No saved work yet") for n in notes):
             self._status.show_message(" ".join(notes), "warning")
         else:
