@@ -43,6 +43,7 @@ from typing import Any
 from widgets._paths import file_size, work_dir
 from widgets._text import md_text
 from widgets.errors import LabInputError
+from widgets.i18n import get_language, remember_language
 
 __all__ = [
     "FORMAT",
@@ -642,6 +643,7 @@ class Portfolio:
         another tab is kept, and only what this session changed is written.
         """
         self.capture_all()
+        self.document["extra"]["language"] = get_language()  # restored by reload() (widgets.i18n)
         if self.path.is_dir():
             raise LabInputError(f"There is a folder called {self.path.name} where your save "
                                 "file should be. Rename or move that folder, then save again.")
@@ -663,6 +665,7 @@ class Portfolio:
         """Read the file again (e.g. after a restart) and restore the attached widgets."""
         self.document, self.messages = read_document(self.path)
         self._base = _json_copy(self.document)
+        remember_language(self.document["extra"].get("language"))  # the saved language
         skipped = self.restore_all()
         notes = list(self.messages)
         for key, names in skipped.items():
