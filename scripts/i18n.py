@@ -170,7 +170,8 @@ def check() -> int:
 
 def init(lang: str) -> None:
     template = _read(TEMPLATE)
-    catalog = Catalog(locale=lang, project=template.project, version=template.version)
+    catalog = Catalog(locale=lang, project=template.project, version=template.version,
+                      fuzzy=False)
     catalog.update(template)
     _write(catalog, LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po")
 
