@@ -173,6 +173,19 @@ def test_no_untranslated_user_facing_literal_in_translated_modules():
     assert found == [], "wrap these in _() (widgets.i18n):\n" + "\n".join(found)
 
 
+def test_every_marked_string_reaches_the_catalogue():
+    """Babel's extractor does not look inside f-strings: a _("...") there would stay English."""
+    template = {m.id if isinstance(m.id, str) else m.id[0]
+                for m in catalogues._read(catalogues.TEMPLATE) if m.id}
+    missing = []
+    for rel in catalogues.TRANSLATED_MODULES:
+        for node in ast.walk(ast.parse((ROOT / rel).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _name(node.func) in _MARKERS and node.args and \
+                    isinstance(node.args[0], ast.Constant) and node.args[0].value not in template:
+                missing.append(f"{rel}:{node.lineno}: {node.args[0].value!r}")
+    assert missing == [], "not extracted (take it out of the f-string):\n" + "\n".join(missing)
+
+
 def test_docs_list_the_modules_not_yet_translated():
     doc = (ROOT / "docs" / "translating.md").read_text(encoding="utf-8")
     for rel in catalogues.NOT_YET_TRANSLATED:

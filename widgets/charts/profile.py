@@ -74,6 +74,7 @@ def strip_chart(dataset: str, order: list[str], x_title: str, title: str,
         "isValid(datum.pct_world) && isValid(datum.pct_compare)")
     # the comparison's name is the parameter ``compare_label`` (changed in place)
     everyone = json.dumps(_(ALL_COUNTRIES))  # a JS string (a French apostrophe needs quoting)
+    group = json.dumps(_("Comparison group"))
     series_expr = f"datum.key == 'pct_world' ? {everyone} : compare_label"
     dots = alt.Chart(source).mark_point(filled=True, size=90, opacity=0.95).encode(
         y=y,
@@ -81,8 +82,7 @@ def strip_chart(dataset: str, order: list[str], x_title: str, title: str,
         color=alt.Color("key:N", title=None, scale=alt.Scale(
             domain=["pct_world", "pct_compare"], range=[OKABE_ITO[0], OKABE_ITO[1]]),
             legend=alt.Legend(orient="top", labelExpr=(
-                f"datum.label == 'pct_world' ? {everyone} : "
-                f"{json.dumps(_('Comparison group'))}"))),
+                f"datum.label == 'pct_world' ? {everyone} : {group}"))),
         shape=alt.Shape("key:N", title=None, scale=alt.Scale(
             domain=["pct_world", "pct_compare"], range=["circle", "diamond"]), legend=None),
         tooltip=[alt.Tooltip("row:N", title=_("Indicator")),
@@ -96,8 +96,9 @@ def strip_chart(dataset: str, order: list[str], x_title: str, title: str,
     # Vega does not redraw legend labels when a parameter changes, so the comparison's
     # name (e.g. "Within Oceania") is the title's subtitle, which it does redraw.
     title_js = json.dumps(title)
+    group_title = json.dumps(_("◆ Comparison group: "))
     strip = alt.layer(*layers).properties(width=360, height=height, title=alt.Title(
-        alt.ExprRef(f"[{title_js}, {json.dumps(_('◆ Comparison group: '))} + compare_label]")))
+        alt.ExprRef(f"[{title_js}, {group_title} + compare_label]")))
     text = alt.Chart(source).mark_text(align="left", fontSize=11).encode(
         y=alt.Y("row:N", sort=order, scale=rows_scale, axis=None), x=alt.value(0),
         text=alt.Text("label:N"),

@@ -72,8 +72,9 @@ def data_table_html(df: pd.DataFrame, caption: str = "", max_rows: int = 300) ->
         "text-align:right}.hsl-table th:first-child,.hsl-table td:first-child"
         "{text-align:left}</style>"
     )
+    label = caption or _("data table")
     return (f'{style}<div style="max-height:320px;overflow:auto" tabindex="0" '
-            f'role="region" aria-label="{html.escape(caption or _("data table"))}">'
+            f'role="region" aria-label="{html.escape(label)}">'
             f"{table}</div>{more}")
 
 
@@ -162,7 +163,7 @@ class ChartPanel(W.VBox):
             description=_("Show the data"),
             icon="table",
             tooltip=_("Show the exact numbers behind this chart as a table"),
-            layout=W.Layout(width="150px"),
+            layout=W.Layout(width="auto", min_width="150px"),  # longer in French
         )
         self.table = W.HTML(layout=W.Layout(display="none"))
         self._table_df: pd.DataFrame | Callable[[], pd.DataFrame] | None = table

@@ -34,7 +34,8 @@ def _where_saved(path: Path) -> str:
     """
     code = learner_code()
     small = "<span style='color:#555;font-size:12px'>"
-    title = f"<b>{_esc(_('My portfolio'))}</b> "
+    heading = _("My portfolio")
+    title = f"<b>{_esc(heading)}</b> "
     if code is None:
         return title + small + _esc(_("(saved in {path})").format(path=path)) + "</span>"
     bold = f"<b style='font-family:monospace;font-size:15px'>{_esc(code)}</b>"
@@ -65,10 +66,10 @@ class PortfolioPanel(W.VBox):
                                     tooltip=_("Restore what you saved last time"))
         self.export_html_button = W.Button(description=_("Export HTML brief"), icon="file",
                                            tooltip=_("A printable page with your charts and notes"),
-                                           layout=W.Layout(width="170px"))
+                                           layout=W.Layout(width="auto", min_width="170px"))
         self.export_md_button = W.Button(description=_("Export Markdown"), icon="file-text",
                                          tooltip=_("The same brief as a Markdown file"),
-                                         layout=W.Layout(width="170px"))
+                                         layout=W.Layout(width="auto", min_width="170px"))
         self._status = LabWidget()
         self.save_button.on_click(self._status.safe(lambda _b: self.save()))
         self.load_button.on_click(self._status.safe(lambda _b: self.load()))

@@ -126,14 +126,14 @@ class CountryProfile(LabWidget):
         self.vulnerable: list[str] = []
 
         self.country = W.Dropdown(options=options, value="KEN" if "KEN" in have else have[0],
-                                  description=_("Country"), style={"description_width": "110px"},
-                                  layout=W.Layout(width="360px"))
+                                  description=_("Country"), style={"description_width": "130px"},
+                                  layout=W.Layout(width="380px"))
         self.compare = W.Dropdown(options=[(_(a), b) for a, b in COMPARE_OPTIONS],
-                                  value="region", description=_("Compare with"), style={"description_width": "110px"},
-                                  layout=W.Layout(width="360px"))
+                                  value="region", description=_("Compare with"), style={"description_width": "130px"},
+                                  layout=W.Layout(width="380px"))
         self.peer = W.Dropdown(options=options, value="GHA" if "GHA" in have else have[0],
-                               description=_("Peer country"), style={"description_width": "110px"},
-                               layout=W.Layout(width="360px"), disabled=True)
+                               description=_("Peer country"), style={"description_width": "130px"},
+                               layout=W.Layout(width="380px"), disabled=True)
         # Start from an empty chart; the real spec is filled from a template (fast).
         self.panel = ChartPanel(alt.Chart(pd.DataFrame({"x": []})).mark_point(), "")
         super().__init__([W.HBox([W.VBox([self.country, self.compare, self.peer])]), self.panel])
