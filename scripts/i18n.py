@@ -14,7 +14,7 @@ What is extracted:
   test ``tests/test_i18n.py`` fails on a user-facing literal there that is
   not wrapped);
 * the data's own labels shown on screen, which no code spells out: the
-  indicators' short labels and units (``datasets/indicators.csv``), the names
+  indicators' labels, short labels and units (``datasets/indicators.csv``), the names
   of the dimensions (``widgets.data.DIMENSIONS``) and the income groups
   (``datasets/countries.csv``). Country and region names are not here: they
   come from CLDR through Babel (:func:`widgets.i18n.country_display_name`).
@@ -47,6 +47,8 @@ TRANSLATED_MODULES = [
     "widgets/ui/profile.py",
     "widgets/ui/quiz.py",
     "widgets/ui/portfolio.py",
+    "widgets/ui/tour.py",
+    "widgets/charts/cases.py",
     "widgets/charts/profile.py",
     "widgets/profile.py",
     "widgets/quiz.py",
@@ -74,6 +76,7 @@ def data_messages() -> list[tuple[str, str]]:
         out.append((label, f"widgets/data.py DIMENSIONS[{key}]"))
     with (REPO_ROOT / "datasets" / "indicators.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
+            out.append((row["label"], f"datasets/indicators.csv {row['id']} label"))
             out.append((row["short_label"], f"datasets/indicators.csv {row['id']} short_label"))
             if row["unit"]:
                 out.append((row["unit"], f"datasets/indicators.csv {row['id']} unit"))
