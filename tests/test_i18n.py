@@ -284,6 +284,9 @@ def test_a_widgets_text_and_its_chart_in_french():
     assert "1\u202f234,5" in svg
     svg_es = vlc.vegalite_to_svg(chart.to_dict(), format_locale=i18n.vega_format_locale("es"))
     assert "1.234,5" in svg_es
+    from widgets.portfolio import chart_to_svg  # the picture in an exported brief
+
+    assert "1\u202f234,5" in chart_to_svg(chart)
 
 
 def test_country_names_come_from_cldr_in_every_language():

@@ -43,7 +43,7 @@ from typing import Any
 from widgets._paths import file_size, work_dir
 from widgets._text import md_text
 from widgets.errors import LabInputError
-from widgets.i18n import get_language, remember_language
+from widgets.i18n import embed_locale, get_language, remember_language
 
 __all__ = [
     "FORMAT",
@@ -511,6 +511,10 @@ def chart_to_svg(chart: Any, params: dict[str, Any] | None = None) -> str:
         for p in spec.get("params", []):
             if p.get("name") in params and "select" not in p:
                 p["value"] = params[p["name"]]
+    locale = embed_locale()  # 1 234,5 in a French brief, as on screen (widgets.i18n)
+    if locale:
+        return vl_convert.vegalite_to_svg(spec, format_locale=locale["formatLocale"],
+                                          time_format_locale=locale["timeFormatLocale"])
     return vl_convert.vegalite_to_svg(spec)
 
 
