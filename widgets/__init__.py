@@ -47,6 +47,7 @@ from widgets import data  # noqa: E402
 from widgets._offline import enable_offline_charts  # noqa: E402
 from widgets.charts import enable_theme  # noqa: E402
 from widgets.errors import LabInputError  # noqa: E402
+from widgets.i18n import get_language, set_language  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -72,7 +73,8 @@ _LAZY: dict[str, str] = {
     "UserDataLoader": "widgets.ui.user_data",
 }
 
-__all__ = ["LabInputError", "data", "setup", "__version__", *_LAZY]
+__all__ = ["LabInputError", "data", "get_language", "set_language", "setup", "__version__",
+           *_LAZY]
 
 
 def setup() -> None:

@@ -192,6 +192,17 @@ class LabChart(alt.JupyterChart):
 
     _hsl_bundle = traitlets.Unicode().tag(sync=True)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Numbers and dates in the reader's language (1 234,5 in French): Vega-Embed's
+        # formatLocale / timeFormatLocale, given as dicts made from CLDR (widgets.i18n),
+        # never fetched by name from a CDN. English charts keep Vega's defaults.
+        from widgets.i18n import embed_locale
+
+        locale = embed_locale()
+        if locale:
+            self.embed_options = {**locale, **(self.embed_options or {})}
+
     @traitlets.default("_hsl_bundle")
     def _default_bundle(self) -> str:
         return _load_bundle()

@@ -44,6 +44,8 @@ __all__ = [
     "check_indicator",
     "check_year",
     "country_name",
+    "local_country_name",
+    "local_region_name",
     "indicator_info",
     "indicator_series",
     "indicators_by_dimension",
@@ -366,6 +368,37 @@ def country_name(code: str) -> str:
     iso3 = check_country(code)
     countries = _countries()
     return str(countries.loc[countries["iso3"] == iso3, "name"].iloc[0])
+
+
+def local_country_name(code: str) -> str:
+    """A country's name in the reader's language (:func:`widgets.i18n.get_language`).
+
+    French and Spanish names come from CLDR through Babel (keyed by ISO 3166-1
+    alpha-2), never translated by hand; English keeps the lab's short name.
+
+    >>> from widgets.i18n import set_language
+    >>> _ = set_language("fr"); local_country_name("CIV"), local_country_name("DEU")
+    ('Côte d’Ivoire', 'Allemagne')
+    >>> _ = set_language(None); local_country_name("DEU")
+    'Germany'
+    """
+    from widgets.i18n import country_display_name
+
+    iso3 = check_country(code)
+    row = _countries().loc[_countries()["iso3"] == iso3].iloc[0]
+    return country_display_name(str(row["iso2"]), str(row["name"]))
+
+
+def local_region_name(region: str) -> str:
+    """A UN region's name (``un_region``: Africa, Americas...) in the reader's language (CLDR).
+
+    >>> from widgets.i18n import set_language
+    >>> _ = set_language("es"); local_region_name("Americas"); _ = set_language(None)
+    'América'
+    """
+    from widgets.i18n import country_display_name
+
+    return country_display_name("", str(region))
 
 
 def load_panel(

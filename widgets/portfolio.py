@@ -43,6 +43,7 @@ from typing import Any
 from widgets._paths import file_size, work_dir
 from widgets._text import md_text
 from widgets.errors import LabInputError
+from widgets.i18n import embed_locale, get_language, remember_language
 
 __all__ = [
     "FORMAT",
@@ -534,6 +535,10 @@ def chart_to_svg(chart: Any, params: dict[str, Any] | None = None) -> str:
         for p in spec.get("params", []):
             if p.get("name") in params and "select" not in p:
                 p["value"] = params[p["name"]]
+    locale = embed_locale()  # 1 234,5 in a French brief, as on screen (widgets.i18n)
+    if locale:
+        return vl_convert.vegalite_to_svg(spec, format_locale=locale["formatLocale"],
+                                          time_format_locale=locale["timeFormatLocale"])
     return vl_convert.vegalite_to_svg(spec)
 
 
@@ -666,6 +671,7 @@ class Portfolio:
         another tab is kept, and only what this session changed is written.
         """
         self.capture_all()
+        self.document["extra"]["language"] = get_language()  # restored by reload() (widgets.i18n)
         if self.path.is_dir():
             raise LabInputError(f"There is a folder called {self.path.name} where your save "
                                 "file should be. Rename or move that folder, then save again.")
@@ -687,6 +693,7 @@ class Portfolio:
         """Read the file again (e.g. after a restart) and restore the attached widgets."""
         self.document, self.messages = read_document(self.path)
         self._base = _json_copy(self.document)
+        remember_language(self.document["extra"].get("language"))  # the saved language
         skipped = self.restore_all()
         notes = list(self.messages)
         for key, names in skipped.items():

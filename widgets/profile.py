@@ -24,6 +24,7 @@ import pandas as pd
 
 from widgets.errors import LabInputError
 from widgets.explore import percentile_scores
+from widgets.i18n import N_, _
 
 __all__ = [
     "PROFILE_INDICATORS",
@@ -69,7 +70,7 @@ def latest_table(panel: pd.DataFrame, indicator: str, max_age: int | None = None
     ['A']
     """
     if indicator not in panel.columns:
-        raise LabInputError(f"The panel has no column {indicator!r}.")
+        raise LabInputError(_("The panel has no column {name}.").format(name=repr(indicator)))
     rows = panel.loc[panel[indicator].notna(), ["iso3", "year", indicator]]
     rows = rows.sort_values(["iso3", "year"]).groupby("iso3", as_index=False).tail(1)
     rows = rows.rename(columns={indicator: "value"})
@@ -106,13 +107,13 @@ def trend_word(change: float | None, direction: str, tolerance: float) -> str:
     'rose'
     """
     if change is None or pd.isna(change):
-        return "no trend data"
+        return N_("no trend data")  # the words are data: translated where shown, _(word)
     if abs(change) <= tolerance:
-        return "little change"
+        return N_("little change")
     if direction == "neutral":
-        return "rose" if change > 0 else "fell"
+        return N_("rose") if change > 0 else N_("fell")
     good = change > 0 if direction == "higher_is_better" else change < 0
-    return "improved" if good else "worsened"
+    return N_("improved") if good else N_("worsened")
 
 
 def _group_percentiles(values: pd.Series, groups: pd.Series, direction: str) -> pd.Series:
@@ -199,7 +200,7 @@ def profile_table(
                         for c, t in zip(out["change"], tolerance, strict=True)]
         frames.append(out)
     if not frames:
-        raise LabInputError("None of these indicators has data.")
+        raise LabInputError(_("None of these indicators has data."))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -220,7 +221,8 @@ def country_profile(table: pd.DataFrame, iso3: str, indicators: Sequence[str] | 
     """
     rows = table[table["iso3"] == iso3]
     if rows.empty:
-        raise LabInputError(f"There is no data for {iso3!r} in this profile.")
+        raise LabInputError(_("There is no data for {code} in this profile.").format(
+            code=repr(iso3)))
     if indicators is None:
         return rows.reset_index(drop=True)
     rows = rows.set_index("indicator").reindex(list(indicators))
@@ -272,5 +274,5 @@ def most_vulnerable_dimensions(summary: pd.DataFrame, n: int = 2) -> list[str]:
                                            strict=True) if not pd.isna(p)]
     if not valid or n <= 0:
         return []
-    cut = sorted(p for _, p in valid)[:n][-1]
+    cut = sorted(p for _dim, p in valid)[:n][-1]
     return [d for d, p in valid if p <= cut]

@@ -50,6 +50,7 @@ from typing import Any
 import yaml
 
 from widgets.errors import LabInputError
+from widgets.i18n import _, format_significant, ngettext
 
 __all__ = ["Grade", "Option", "Question", "grade", "load_questions", "parse_number"]
 
@@ -84,11 +85,10 @@ class Question:
         qid = str(d.get("id", "")).strip()
         qtype = str(d.get("type", "single")).strip()
         if not qid:
-            raise LabInputError("A quiz question has no 'id'.")
+            raise LabInputError(_("A quiz question has no 'id'."))
         if qtype not in QUESTION_TYPES:
-            raise LabInputError(
-                f"Question {qid!r} has type {qtype!r}; use one of {', '.join(QUESTION_TYPES)}."
-            )
+            raise LabInputError(_("Question {id} has type {type}; use one of {types}.").format(
+                id=repr(qid), type=repr(qtype), types=", ".join(QUESTION_TYPES)))
         options = tuple(
             Option(str(o["text"]), bool(o.get("correct", False)), str(o.get("feedback", "")))
             for o in d.get("options", []) or []
@@ -98,17 +98,19 @@ class Question:
             if "answer_from" in d:
                 answer = _answer_from_data(qid, d["answer_from"])
             if answer is None:
-                raise LabInputError(f"Numeric question {qid!r} needs 'answer' or 'answer_from'.")
+                raise LabInputError(_("Numeric question {id} needs 'answer' or "
+                                      "'answer_from'.").format(id=repr(qid)))
             answer = float(answer)
         else:
             if len(options) < 2:
-                raise LabInputError(f"Question {qid!r} needs at least two options.")
+                raise LabInputError(_("Question {id} needs at least two options.").format(
+                    id=repr(qid)))
             n_correct = sum(o.correct for o in options)
             if n_correct == 0 or (qtype == "single" and n_correct != 1):
-                raise LabInputError(
-                    f"Question {qid!r} ({qtype}) has {n_correct} correct options; "
-                    "a single-choice question needs exactly one, multiple-choice at least one."
-                )
+                raise LabInputError(_(
+                    "Question {id} ({type}) has {n} correct options; a single-choice question "
+                    "needs exactly one, multiple-choice at least one.").format(
+                    id=repr(qid), type=qtype, n=n_correct))
         return cls(
             id=qid,
             type=qtype,
@@ -131,12 +133,13 @@ def _answer_from_data(qid: str, spec: dict[str, Any]) -> float:
     try:
         indicator, country, year = spec["indicator"], spec["country"], int(spec["year"])
     except (KeyError, TypeError, ValueError) as err:
-        raise LabInputError(
-            f"Question {qid!r}: answer_from needs indicator, country and year."
-        ) from err
+        raise LabInputError(_("Question {id}: answer_from needs indicator, country and "
+                              "year.").format(id=repr(qid))) from err
     s = data.indicator_series(indicator, year=year, countries=country)
     if s.empty:
-        raise LabInputError(f"Question {qid!r}: no data for {indicator} in {country}, {year}.")
+        raise LabInputError(_("Question {id}: no data for {indicator} in {country}, "
+                              "{year}.").format(id=repr(qid), indicator=indicator,
+                                                country=country, year=year))
     value = float(s["value"].iloc[0])
     digits = spec.get("round")
     return round(value, int(digits)) if digits is not None else value
@@ -171,32 +174,34 @@ def parse_number(text: Any) -> float:
         raw = "".join(str(text if text is not None else "").split())
         raw = raw.replace("\u2212", "-")
         if not re.fullmatch(r"[-+]?[0-9.,]*[0-9][0-9.,]*", raw):
-            raise LabInputError("Type a number, e.g. 12.5 or 12,5.")
+            raise LabInputError(_("Type a number, e.g. 12.5 or 12,5."))
         commas, dots = raw.count(","), raw.count(".")
         if commas and dots:
             decimal = "," if raw.rfind(",") > raw.rfind(".") else "."
             thousands = "." if decimal == "," else ","
             if raw.count(decimal) > 1:
-                raise LabInputError(f"{text} has more than one decimal separator. "
-                                    "Type a number, e.g. 12.5 or 12,5.")
+                raise LabInputError(_("{text} has more than one decimal separator. "
+                                      "Type a number, e.g. 12.5 or 12,5.").format(text=text))
             raw = raw.replace(thousands, "").replace(decimal, ".")
         elif commas + dots > 1:
             sep = "," if commas else "."
             groups = raw.lstrip("+-").split(sep)
             if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
-                raise LabInputError(f"{text} is not a number I can read. Type it like 1234.5.")
+                raise LabInputError(_("{text} is not a number I can read. Type it like "
+                                      "1234.5.").format(text=text))
             raw = raw.replace(sep, "")
         elif commas + dots == 1:
             sep = "," if commas else "."
             whole, frac = raw.lstrip("+-").split(sep)
             if len(frac) == 3 and whole not in ("", "0"):
-                raise LabInputError(
-                    f"Is {text} one thousand or one? Write it without a separator "
-                    f"({raw.replace(sep, '')}) or with a decimal that is clearly one, e.g. 1.0.")
+                raise LabInputError(_(
+                    "Is {text} one thousand or one? Write it without a separator ({plain}) or "
+                    "with a decimal that is clearly one, e.g. 1.0.").format(
+                    text=text, plain=raw.replace(sep, "")))
             raw = raw.replace(",", ".")
         value = float(raw)
     if not math.isfinite(value):
-        raise LabInputError("Type a number, e.g. 12.5 or 12,5.")
+        raise LabInputError(_("Type a number, e.g. 12.5 or 12,5."))
     return value
 
 
@@ -214,7 +219,7 @@ def grade(question: Question, response: Any) -> Grade:
     if question.type == "numeric":
         if response is None or (isinstance(response, float) and math.isnan(response)) \
                 or not str(response).strip():
-            return Grade(False, "Type a number first.")
+            return Grade(False, _("Type a number first."))
         try:
             value = parse_number(response)
         except LabInputError as err:
@@ -222,33 +227,37 @@ def grade(question: Question, response: Any) -> Grade:
         target = float(question.answer)  # type: ignore[arg-type]
         tol = max(question.tolerance, abs(target) * question.relative_tolerance)
         ok = abs(value - target) <= tol + 1e-12
-        shown = f"{target:,.4g}" + (f" {question.unit}" if question.unit else "")
+        shown = format_significant(target) + (f" {question.unit}" if question.unit else "")
         if ok:
-            text = question.feedback_correct or f"Correct: the value is {shown}."
+            text = question.feedback_correct or _("Correct: the value is {value}.").format(
+                value=shown)
         else:
-            direction = "too high" if value > target else "too low"
-            text = (question.feedback_incorrect or "Not quite.") + f" Your answer is {direction}."
+            direction = (_("Your answer is too high.") if value > target
+                         else _("Your answer is too low."))
+            text = (question.feedback_incorrect or _("Not quite.")) + " " + direction
         return Grade(ok, _with_explanation(text, question), 1.0 if ok else 0.0)
 
     by_text = {o.text: o for o in question.options}
     if question.type == "single":
         option = by_text.get(str(response)) if response is not None else None
         if option is None:
-            return Grade(False, "Choose one of the options first.")
+            return Grade(False, _("Choose one of the options first."))
         return Grade(option.correct, _with_explanation(option.feedback, question),
                      1.0 if option.correct else 0.0)
 
     chosen = {str(r) for r in (response or ())}
     if not chosen:
-        return Grade(False, "Tick at least one option first.")
+        return Grade(False, _("Tick at least one option first."))
     unknown = chosen - set(by_text)
     if unknown:
-        return Grade(False, f"Unknown option(s): {', '.join(sorted(unknown))}.")
+        return Grade(False, _("Unknown option(s): {options}.").format(
+            options=", ".join(sorted(unknown))))
     right = {o.text for o in question.options if o.correct}
     notes = [f"• {by_text[t].text}: {by_text[t].feedback}" for t in sorted(chosen) if by_text[t].feedback]
     missed = right - chosen
     if missed:
-        notes.append(f"You missed {len(missed)} correct option(s).")
+        notes.append(ngettext("You missed {n} correct option.", "You missed {n} correct options.",
+                              len(missed)).format(n=len(missed)))
     ok = chosen == right
     hits = len(chosen & right) - len(chosen - right)
     return Grade(ok, _with_explanation("\n".join(notes), question), max(0.0, hits / len(right)))
@@ -262,15 +271,17 @@ def load_questions(path: str | Path) -> tuple[str, list[Question]]:
     """Read and validate a quiz file; returns ``(title, questions)``."""
     path = Path(path)
     if not path.exists():
-        raise LabInputError(f"No quiz file at {path}.")
+        raise LabInputError(_("No quiz file at {path}.").format(path=path))
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as err:
-        raise LabInputError(f"The quiz file {path.name} is not valid YAML: {err}") from err
+        raise LabInputError(_("The quiz file {name} is not valid YAML: {problem}").format(
+            name=path.name, problem=err)) from err
     questions = [Question.from_dict(q) for q in raw.get("questions", [])]
     ids = [q.id for q in questions]
     if len(set(ids)) != len(ids):
-        raise LabInputError(f"The quiz file {path.name} repeats a question id.")
+        raise LabInputError(_("The quiz file {name} repeats a question id.").format(
+            name=path.name))
     if not questions:
-        raise LabInputError(f"The quiz file {path.name} has no questions.")
-    return str(raw.get("title", "Check your understanding")), questions
+        raise LabInputError(_("The quiz file {name} has no questions.").format(name=path.name))
+    return str(raw.get("title", _("Check your understanding"))), questions

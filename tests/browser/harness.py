@@ -155,7 +155,9 @@ class Server:
 
     def lesson_url(self, lesson: Path) -> str:
         if self.kind == "voila":
-            return self.url(f"voila/render/{lesson.name}")
+            # a translated lesson (lessons/fr/, lessons/es/) opens from its folder
+            folder = lesson.parent.name + "/" if lesson.parent.name in ("fr", "es") else ""
+            return self.url(f"voila/render/{folder}{lesson.name}")
         # A fresh workspace per lesson, so Lab does not re-open earlier notebooks.
         return self.url(f"lab/workspaces/t{lesson.name[:2]}/tree/lessons/{lesson.name}?reset")
 

@@ -167,8 +167,10 @@ def format_value(value: float | None, unit: str = "", digits: int = 3) -> str:
     >>> format_value(None, "%")
     'no data'
     """
+    from widgets.i18n import DEFAULT, _, get_language, localise_number
+
     if value is None or pd.isna(value):
-        return "no data"
+        return _("no data")
     v = float(value)
     if abs(v) >= 1000:
         text = f"{v:,.0f}"
@@ -176,6 +178,8 @@ def format_value(value: float | None, unit: str = "", digits: int = 3) -> str:
         text = f"{v:,.1f}".rstrip("0").rstrip(".")
     else:
         text = f"{v:.{digits}g}"
+    if get_language() != DEFAULT:  # "1 234,5 personnes", "3,42 % du PIB" (widgets.i18n)
+        return localise_number(text, _(unit) if unit else "")
     if unit.startswith("%"):
         return f"{text}{unit}"  # "12%", "3.4% of GDP"
     return f"{text} {unit}".strip()

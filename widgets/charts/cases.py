@@ -23,6 +23,7 @@ import pandas as pd
 
 from widgets.cases import label_rows
 from widgets.charts import OKABE_ITO, Y_LABEL_ROOM, describe, json_data
+from widgets.i18n import _
 
 __all__ = ["CASE_EVENTS", "CASE_SERIES", "EVENT_COLOUR", "case_timeline_chart",
            "destinations_chart", "timeline_update"]
@@ -115,19 +116,19 @@ def case_timeline_chart(
     # same explorer swaps its data and these in place (see timeline_update).
     if len(names) <= len(OKABE_ITO):
         scale = alt.Scale(domain=alt.ExprRef("case_names"), range=OKABE_ITO)
-        legend_title = "Countries (all of this case)"
+        legend_title = _("Countries (all of this case)")
     else:
         scale = alt.Scale(range=OKABE_ITO)
-        legend_title = "Countries"
-    colour = alt.Color("name:N", title="Country", scale=scale,
+        legend_title = _("Countries")
+    colour = alt.Color("name:N", title=_("Country"), scale=scale,
                        legend=alt.Legend(orient="bottom", columns=4, title=legend_title))
     x_scale = alt.Scale(domain=alt.ExprRef("[x_lo, x_hi]"), nice=False)
-    x = alt.X("year:Q", title="Year", scale=x_scale, axis=alt.Axis(format="d", tickMinStep=1))
+    x = alt.X("year:Q", title=_("Year"), scale=x_scale, axis=alt.Axis(format="d", tickMinStep=1))
     # room for the widest labels of any indicator from the first drawing (see explore.py)
     y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False),
               axis=alt.Axis(minExtent=Y_LABEL_ROOM))
-    tooltip = [alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
-               alt.Tooltip("value:Q", title="Value", format=",.4~g")]
+    tooltip = [alt.Tooltip("name:N", title=_("Country")), alt.Tooltip("year:Q", title=_("Year")),
+               alt.Tooltip("value:Q", title=_("Value"), format=",.4~g")]
 
     params = [
         alt.param(name="indicator", value=indicator),
@@ -155,9 +156,9 @@ def case_timeline_chart(
     layers: list[alt.Chart] = []
     if ev is not None:
         ev_base = alt.Chart(json_data(ev, double_precision=6, name=CASE_EVENTS))
-        ev_tip = [alt.Tooltip("number:N", title="Event"),
-                  alt.Tooltip("date_label:N", title="Date"),
-                  alt.Tooltip("event:N", title="What happened")]
+        ev_tip = [alt.Tooltip("number:N", title=_("Event")),
+                  alt.Tooltip("date_label:N", title=_("Date")),
+                  alt.Tooltip("event:N", title=_("What happened"))]
         rules = ev_base.mark_rule(color=EVENT_COLOUR, strokeWidth=1).encode(
             x=alt.X("x:Q", scale=x_scale), tooltip=ev_tip)
         numbers = ev_base.mark_text(
@@ -172,7 +173,7 @@ def case_timeline_chart(
         chart = chart.properties(title=alt.TitleParams(alt.ExprRef("case_title"),
                                                        subtitle=subtitle or alt.Undefined,
                                                        offset=22))
-    return describe(chart, description or "Line chart of an indicator by year.")
+    return describe(chart, description or _("Line chart of an indicator by year."))
 
 
 def destinations_chart(table: pd.DataFrame, origin_name: str, year: int,
@@ -193,15 +194,17 @@ def destinations_chart(table: pd.DataFrame, origin_name: str, year: int,
         .mark_bar(color=OKABE_ITO[0])
         .encode(
             y=alt.Y("host:N", sort=None, title=None),
-            x=alt.X("refugees:Q", title=f"Refugees from {origin_name} hosted, {year} (people)",
-                    axis=alt.Axis(format="~s", tickCount=5)),
-            tooltip=[alt.Tooltip("host:N", title="Host country"),
-                     alt.Tooltip("refugees:Q", title="Refugees", format=","),
-                     alt.Tooltip("share:Q", title="Share of all (%)", format=".1f")],
+            x=alt.X("refugees:Q", title=_("Refugees from {country} hosted, {year} (people)").format(
+                country=origin_name, year=year), axis=alt.Axis(format="~s", tickCount=5)),
+            tooltip=[alt.Tooltip("host:N", title=_("Host country")),
+                     alt.Tooltip("refugees:Q", title=_("Refugees"), format=","),
+                     alt.Tooltip("share:Q", title=_("Share of all (%)"), format=".1f")],
         )
         .properties(width=460, height=24 * max(3, len(data)),
-                    title=alt.TitleParams(f"Where refugees from {origin_name} lived in {year}",
-                                          subtitle="Largest host countries (UNHCR)"))
+                    title=alt.TitleParams(_("Where refugees from {country} lived in {year}").format(
+                        country=origin_name, year=year),
+                        subtitle=_("Largest host countries (UNHCR)")))
     )
-    return describe(chart, description or f"Bar chart of refugees from {origin_name} by host "
-                    f"country in {year}.")
+    return describe(chart, description or _("Bar chart of refugees from {country} by host "
+                                            "country in {year}.").format(country=origin_name,
+                                                                         year=year))

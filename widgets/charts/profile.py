@@ -18,12 +18,13 @@ import pandas as pd
 
 from widgets.charts import OKABE_ITO, describe
 from widgets.charts._templates import spec_template
+from widgets.i18n import N_, _, get_language
 
 __all__ = ["HIGHLIGHT_COLOUR", "profile_chart", "profile_datasets", "profile_spec", "strip_chart"]
 
 #: Background of the rows in the most vulnerable dimensions.
 HIGHLIGHT_COLOUR = "#fde8e1"
-ALL_COUNTRIES = "Among all countries"
+ALL_COUNTRIES = N_("Among all countries")
 
 
 ROWS, STATE_ROWS = "profile_rows", "state_rows"
@@ -72,34 +73,37 @@ def strip_chart(dataset: str, order: list[str], x_title: str, title: str,
         y=y, x="pct_world:Q", x2="pct_compare:Q").transform_filter(
         "isValid(datum.pct_world) && isValid(datum.pct_compare)")
     # the comparison's name is the parameter ``compare_label`` (changed in place)
-    series_expr = f"datum.key == 'pct_world' ? '{ALL_COUNTRIES}' : compare_label"
+    everyone = json.dumps(_(ALL_COUNTRIES))  # a JS string (a French apostrophe needs quoting)
+    group = json.dumps(_("Comparison group"))
+    series_expr = f"datum.key == 'pct_world' ? {everyone} : compare_label"
     dots = alt.Chart(source).mark_point(filled=True, size=90, opacity=0.95).encode(
         y=y,
         x=alt.X("percentile:Q", title=x_title, scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("key:N", title=None, scale=alt.Scale(
             domain=["pct_world", "pct_compare"], range=[OKABE_ITO[0], OKABE_ITO[1]]),
             legend=alt.Legend(orient="top", labelExpr=(
-                f"datum.label == 'pct_world' ? '{ALL_COUNTRIES}' : 'Comparison group'"))),
+                f"datum.label == 'pct_world' ? {everyone} : {group}"))),
         shape=alt.Shape("key:N", title=None, scale=alt.Scale(
             domain=["pct_world", "pct_compare"], range=["circle", "diamond"]), legend=None),
-        tooltip=[alt.Tooltip("row:N", title="Indicator"),
-                 alt.Tooltip("detail:N", title="Latest value (year)"),
-                 alt.Tooltip("series:N", title="Compared with"),
-                 alt.Tooltip("percentile:Q", title="Percentile", format=".0f"),
-                 alt.Tooltip("trend:N", title="Since 2000")],
+        tooltip=[alt.Tooltip("row:N", title=_("Indicator")),
+                 alt.Tooltip("detail:N", title=_("Latest value (year)")),
+                 alt.Tooltip("series:N", title=_("Compared with")),
+                 alt.Tooltip("percentile:Q", title=_("Percentile"), format=".0f"),
+                 alt.Tooltip("trend:N", title=_("Since 2000"))],
     ).transform_fold(["pct_world", "pct_compare"], as_=["key", "percentile"]).transform_filter(
         "isValid(datum.percentile)").transform_calculate(series=series_expr)
     layers += [mid, link, dots]
     # Vega does not redraw legend labels when a parameter changes, so the comparison's
     # name (e.g. "Within Oceania") is the title's subtitle, which it does redraw.
     title_js = json.dumps(title)
+    group_title = json.dumps(_("◆ Comparison group: "))
     strip = alt.layer(*layers).properties(width=360, height=height, title=alt.Title(
-        alt.ExprRef(f"[{title_js}, '◆ Comparison group: ' + compare_label]")))
+        alt.ExprRef(f"[{title_js}, {group_title} + compare_label]")))
     text = alt.Chart(source).mark_text(align="left", fontSize=11).encode(
         y=alt.Y("row:N", sort=order, scale=rows_scale, axis=None), x=alt.value(0),
         text=alt.Text("label:N"),
     ).transform_calculate(label="datum.detail + ' · ' + datum.trend").properties(
-        width=250, height=height, title=alt.Title("Latest value (year) · since 2000",
+        width=250, height=height, title=alt.Title(_("Latest value (year) · since 2000"),
                                                   fontSize=12))
     return alt.hconcat(strip, text, spacing=6)
 
@@ -112,11 +116,11 @@ def profile_chart(rows: pd.DataFrame, state_rows: pd.DataFrame, compare_label: s
     ``compare_label`` names the diamonds (e.g. "Within Africa").
     """
     human = strip_chart(ROWS, rows["row"].tolist(),
-                        "Percentile (0 = worst-off country, 100 = best-off)",
-                        "Human security: where the country stands")
+                        _("Percentile (0 = worst-off country, 100 = best-off)"),
+                        _("Human security: where the country stands"))
     state = strip_chart(STATE_ROWS, state_rows["row"].tolist(),
-                        "Percentile (0 = lowest, 100 = highest; not better or worse)",
-                        "State security (military)", highlight=False)
+                        _("Percentile (0 = lowest, 100 = highest; not better or worse)"),
+                        _("State security (military)"), highlight=False)
     chart = alt.vconcat(human, state, spacing=16).resolve_scale(color="shared", shape="shared")
     chart = chart.add_params(alt.param(name="compare_label", value=compare_label))
     chart = chart.properties(datasets=profile_datasets(rows, state_rows))
@@ -131,7 +135,9 @@ def _template(order: tuple[str, ...], state_order: tuple[str, ...]) -> str:
         spec.pop("datasets")
         return spec
 
-    return spec_template("profile", (order, state_order), build, __file__)
+    # the language is part of the key: the titles are in it
+    return spec_template("profile", (order, state_order, get_language(), _(ALL_COUNTRIES)),
+                         build, __file__)
 
 
 def profile_spec(rows: pd.DataFrame, state_rows: pd.DataFrame, compare_label: str,

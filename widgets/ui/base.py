@@ -37,15 +37,16 @@ import pandas as pd
 
 from widgets._offline import LabChart
 from widgets.errors import LabInputError
+from widgets.i18n import N_, _, format_significant
 
 __all__ = ["ChartPanel", "LabWidget", "data_table_html", "rows_json", "safe_callback"]
 
 log = logging.getLogger("widgets")
 
 _MESSAGE_STYLE = {
-    "error": ("#7a1c00", "#fde8e1", "Problem"),
-    "warning": ("#5c4400", "#fff4d6", "Note"),
-    "info": ("#123c5c", "#e6f1fa", "Info"),
+    "error": ("#7a1c00", "#fde8e1", N_("Problem")),
+    "warning": ("#5c4400", "#fff4d6", N_("Note")),
+    "info": ("#123c5c", "#e6f1fa", N_("Info")),
 }
 
 
@@ -56,13 +57,14 @@ def data_table_html(df: pd.DataFrame, caption: str = "", max_rows: int = 300) ->
     True
     """
     shown = df.head(max_rows)
-    table = shown.to_html(index=False, na_rep="no data", border=0, classes="hsl-table",
-                          float_format=lambda v: f"{v:,.4g}")
+    table = shown.to_html(index=False, na_rep=_("no data"), border=0, classes="hsl-table",
+                          float_format=format_significant)
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     table = re.sub(r"<table[^>]*>", f'<table class="hsl-table">{cap}', table, count=1)
     more = ""
     if len(df) > max_rows:
-        more = f"<p>Showing the first {max_rows} of {len(df)} rows.</p>"
+        more = "<p>" + _("Showing the first {shown} of {total} rows.").format(
+            shown=max_rows, total=len(df)) + "</p>"
     style = (
         "<style>.hsl-table{border-collapse:collapse;font-size:12px}"
         ".hsl-table caption{text-align:left;font-weight:600;padding:4px 0}"
@@ -70,8 +72,9 @@ def data_table_html(df: pd.DataFrame, caption: str = "", max_rows: int = 300) ->
         "text-align:right}.hsl-table th:first-child,.hsl-table td:first-child"
         "{text-align:left}</style>"
     )
+    label = caption or _("data table")
     return (f'{style}<div style="max-height:320px;overflow:auto" tabindex="0" '
-            f'role="region" aria-label="{html.escape(caption or "data table")}">'
+            f'role="region" aria-label="{html.escape(label)}">'
             f"{table}</div>{more}")
 
 
@@ -157,10 +160,10 @@ class ChartPanel(W.VBox):
         self.source = W.HTML()
         self.show_table = W.ToggleButton(
             value=False,
-            description="Show the data",
+            description=_("Show the data"),
             icon="table",
-            tooltip="Show the exact numbers behind this chart as a table",
-            layout=W.Layout(width="150px"),
+            tooltip=_("Show the exact numbers behind this chart as a table"),
+            layout=W.Layout(width="auto", min_width="150px"),  # longer in French
         )
         self.table = W.HTML(layout=W.Layout(display="none"))
         self._table_df: pd.DataFrame | Callable[[], pd.DataFrame] | None = table
@@ -350,11 +353,11 @@ class ChartPanel(W.VBox):
     def _render_table(self, change: dict | None = None) -> None:
         if not self.show_table.value or self._table_df is None:
             self.table.layout.display = "none"
-            self.show_table.description = "Show the data"
+            self.show_table.description = _("Show the data")
             return
         self.table.value = data_table_html(self.table_data, self._caption or self._description_text)
         self.table.layout.display = ""
-        self.show_table.description = "Hide the data"
+        self.show_table.description = _("Hide the data")
 
 
 def safe_callback(owner: LabWidget, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -374,8 +377,9 @@ def safe_callback(owner: LabWidget, fn: Callable[..., Any]) -> Callable[..., Any
         except Exception as err:  # noqa: BLE001 - a learner must never see a traceback
             log.exception("Unexpected error in %s", getattr(fn, "__name__", fn))
             owner.show_message(
-                f"Something unexpected went wrong ({type(err).__name__}: {err}). "
-                "The last valid result is still shown; try another setting.",
+                _("Something unexpected went wrong ({problem}). The last valid result is "
+                  "still shown; try another setting.").format(
+                    problem=f"{type(err).__name__}: {err}"),
                 "error",
             )
             return None
@@ -464,7 +468,7 @@ class LabWidget(W.VBox):
         role = "alert" if kind == "error" else "status"
         self.message.value = (
             f'<div role="{role}" style="color:{fg};background:{bg};padding:6px 10px;'
-            f'border-radius:4px;border-left:4px solid {fg}"><b>{label}:</b> '
+            f'border-radius:4px;border-left:4px solid {fg}"><b>{_(label)}:</b> '
             f"{html.escape(text)}</div>"
         )
         self.message_text = text

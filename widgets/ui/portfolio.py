@@ -19,6 +19,7 @@ from pathlib import Path
 import ipywidgets as W
 
 from widgets._paths import learner_code
+from widgets.i18n import LANGUAGES, _, get_language, ngettext
 from widgets.portfolio import Portfolio, _esc, notes_shared, set_notes_shared
 from widgets.ui.base import LabWidget
 
@@ -33,13 +34,16 @@ def _where_saved(path: Path) -> str:
     """
     code = learner_code()
     small = "<span style='color:#555;font-size:12px'>"
+    heading = _("My portfolio")
+    title = f"<b>{_esc(heading)}</b> "
     if code is None:
-        return f"<b>My portfolio</b> {small}(saved in {_esc(path)})</span>"
-    return (f"<b>My portfolio</b> {small}(saved on the class server)</span>"
-            f"<p class='hsl-work-code' data-hsl-learner='{_esc(code)}'>Your work code: "
-            f"<b style='font-family:monospace;font-size:15px'>{_esc(code)}</b>. Write it down: "
-            "this browser remembers it, and on another computer you type it on the lessons "
-            "page to find your saved work again.</p>")
+        return title + small + _esc(_("(saved in {path})").format(path=path)) + "</span>"
+    bold = f"<b style='font-family:monospace;font-size:15px'>{_esc(code)}</b>"
+    return (title + small + _esc(_("(saved on the class server)")) + "</span>"
+            f"<p class='hsl-work-code' data-hsl-learner='{_esc(code)}'>"
+            + _esc(_("Your work code: {code}. Write it down: this browser remembers it, and on "
+                     "another computer you type it on the lessons page to find your saved work "
+                     "again.")).replace("{code}", bold) + "</p>")
 
 
 
@@ -48,26 +52,28 @@ class PortfolioPanel(W.VBox):
 
     def __init__(self, portfolio: Portfolio) -> None:
         self.portfolio = portfolio
-        self.notes = W.Textarea(value=portfolio.note(), placeholder="Your notes for this lesson…",
-                                description="My notes", layout=W.Layout(width="95%", height="90px"),
+        self._language = get_language()
+        self.notes = W.Textarea(value=portfolio.note(), placeholder=_("Your notes for this lesson…"),
+                                description=_("My notes"), layout=W.Layout(width="95%", height="90px"),
                                 style={"description_width": "80px"})
         self.learner = W.Text(value=portfolio.document.get("learner", ""),
-                              description="My name", placeholder="optional, printed on the brief",
+                              description=_("My name"),
+                              placeholder=_("optional, printed on the brief"),
                               style={"description_width": "80px"}, layout=W.Layout(width="420px"))
         self.share_notes = W.Checkbox(
             value=notes_shared(portfolio.document), indent=False,
-            description="Let my trainer read my notes in the class report (off unless you tick it)",
+            description=_("Let my trainer read my notes in the class report (off unless you tick it)"),
             layout=W.Layout(width="auto"))
-        self.save_button = W.Button(description="Save", icon="save",
-                                    tooltip="Save your choices, answers and notes to my-work/")
-        self.load_button = W.Button(description="Load", icon="folder-open",
-                                    tooltip="Restore what you saved last time")
-        self.export_html_button = W.Button(description="Export HTML brief", icon="file",
-                                           tooltip="A printable page with your charts and notes",
-                                           layout=W.Layout(width="170px"))
-        self.export_md_button = W.Button(description="Export Markdown", icon="file-text",
-                                         tooltip="The same brief as a Markdown file",
-                                         layout=W.Layout(width="170px"))
+        self.save_button = W.Button(description=_("Save"), icon="save",
+                                    tooltip=_("Save your choices, answers and notes to my-work/"))
+        self.load_button = W.Button(description=_("Load"), icon="folder-open",
+                                    tooltip=_("Restore what you saved last time"))
+        self.export_html_button = W.Button(description=_("Export HTML brief"), icon="file",
+                                           tooltip=_("A printable page with your charts and notes"),
+                                           layout=W.Layout(width="auto", min_width="170px"))
+        self.export_md_button = W.Button(description=_("Export Markdown"), icon="file-text",
+                                         tooltip=_("The same brief as a Markdown file"),
+                                         layout=W.Layout(width="auto", min_width="170px"))
         self._status = LabWidget()
         self.save_button.on_click(self._status.safe(lambda _b: self.save()))
         self.load_button.on_click(self._status.safe(lambda _b: self.load()))
@@ -97,10 +103,16 @@ class PortfolioPanel(W.VBox):
         path = self.portfolio.save()
         n = len(self.portfolio.widgets)
         code = learner_code()
-        where = f"under your work code {code}" if code else f"to {path}"
-        self._status.show_message(
-            f"Saved {n} widget(s) and your notes {where} at "
-            f"{self.portfolio.document['saved_at']} (UTC).", "info")
+        when = self.portfolio.document["saved_at"]
+        if code:
+            text = ngettext("Saved {n} widget and your notes under your work code {code} at "
+                            "{time} (UTC).", "Saved {n} widgets and your notes under your work "
+                            "code {code} at {time} (UTC).", n).format(n=n, code=code, time=when)
+        else:
+            text = ngettext("Saved {n} widget and your notes to {path} at {time} (UTC).",
+                            "Saved {n} widgets and your notes to {path} at {time} (UTC).",
+                            n).format(n=n, path=path, time=when)
+        self._status.show_message(text, "info")
         return path
 
     def load(self) -> list[str]:
@@ -108,15 +120,21 @@ class PortfolioPanel(W.VBox):
         self.notes.value = self.portfolio.note()
         self.learner.value = self.portfolio.document.get("learner", "")
         self.share_notes.value = notes_shared(self.portfolio.document)
+        language = self.portfolio.document.get("extra", {}).get("language")
         if notes and not all(n.startswith("No saved work yet") for n in notes):
             self._status.show_message(" ".join(notes), "warning")
+        elif language in LANGUAGES and language != self._language:
+            self._status.show_message(_(
+                "Restored your saved choices and notes. Your saved language, {language}, is used "
+                "from now on: run the lesson again to see all of it in that language.").format(
+                language=LANGUAGES[language]), "info")
         else:
-            self._status.show_message("Restored your saved choices and notes.", "info")
+            self._status.show_message(_("Restored your saved choices and notes."), "info")
         return notes
 
     def export(self, fmt: str) -> Path:
         self._pull()
         path = self.portfolio.export(fmt)
-        self._status.show_message(f"Exported your brief to {path}. Open it in a browser to "
-                                  "read or print it.", "info")
+        self._status.show_message(_("Exported your brief to {path}. Open it in a browser to "
+                                    "read or print it.").format(path=path), "info")
         return path

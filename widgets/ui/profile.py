@@ -23,6 +23,7 @@ from widgets import data
 from widgets.charts import format_value
 from widgets.charts.profile import profile_datasets, profile_spec
 from widgets.errors import LabInputError
+from widgets.i18n import N_, _, get_language, ngettext, sort_key
 from widgets.profile import (
     PROFILE_INDICATORS,
     STATE_SECURITY_INDICATORS,
@@ -39,10 +40,20 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 COMPARE_OPTIONS = [
-    ("Countries in the same region", "region"),
-    ("Countries in the same income group", "income"),
-    ("A peer country", "peer"),
+    (N_("Countries in the same region"), "region"),
+    (N_("Countries in the same income group"), "income"),
+    (N_("A peer country"), "peer"),
 ]
+
+
+#: The dimensions' short names, for the profile's rows ("Health · Life expectancy").
+SHORT_DIMENSIONS = {
+    "economic": N_("Economic"), "food": N_("Food"), "health": N_("Health"),
+    "environmental": N_("Environmental"), "personal": N_("Personal"),
+    "community": N_("Community"), "political": N_("Political"),
+    "state_security": N_("State (military)"), "summary": N_("Summary indices"),
+    "context": N_("Context"),
+}
 
 
 def _ordinal(p: float) -> str:
@@ -52,6 +63,10 @@ def _ordinal(p: float) -> str:
     ('1st', '22nd', '13th', '100th')
     """
     n = int(round(p))
+    if get_language() == "fr":
+        return "1er" if n == 1 else f"{n}e"
+    if get_language() == "es":
+        return f"{n}"  # "el percentil 13": a cardinal number
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
@@ -103,21 +118,22 @@ class CountryProfile(LabWidget):
         self._info = {i: data.indicator_info(i) for i in self._human + self._state}
         self._table = _shared_table()
         self._dimension_of = {i: v.dimension for i, v in self._info.items()}
-        self._row_label = {i: f"{data.DIMENSIONS[v.dimension].replace(' security', '')}"
-                              f" · {v.short_label}" for i, v in self._info.items()}
-        have = sorted(set(self._table["iso3"]), key=lambda c: self._countries.at[c, "name"])
-        options = [(self._countries.at[c, "name"], c) for c in have]
+        self._row_label = {i: f"{_(SHORT_DIMENSIONS[v.dimension])}"
+                              f" · {_(v.short_label)}" for i, v in self._info.items()}
+        have = sorted(set(self._table["iso3"]),
+                      key=lambda c: sort_key(data.local_country_name(c)))
+        options = [(data.local_country_name(c), c) for c in have]
         self.vulnerable: list[str] = []
 
         self.country = W.Dropdown(options=options, value="KEN" if "KEN" in have else have[0],
-                                  description="Country", style={"description_width": "110px"},
-                                  layout=W.Layout(width="360px"))
-        self.compare = W.Dropdown(options=COMPARE_OPTIONS, value="region",
-                                  description="Compare with", style={"description_width": "110px"},
-                                  layout=W.Layout(width="360px"))
+                                  description=_("Country"), style={"description_width": "130px"},
+                                  layout=W.Layout(width="380px"))
+        self.compare = W.Dropdown(options=[(_(a), b) for a, b in COMPARE_OPTIONS],
+                                  value="region", description=_("Compare with"), style={"description_width": "130px"},
+                                  layout=W.Layout(width="380px"))
         self.peer = W.Dropdown(options=options, value="GHA" if "GHA" in have else have[0],
-                               description="Peer country", style={"description_width": "110px"},
-                               layout=W.Layout(width="360px"), disabled=True)
+                               description=_("Peer country"), style={"description_width": "130px"},
+                               layout=W.Layout(width="380px"), disabled=True)
         # Start from an empty chart; the real spec is filled from a template (fast).
         self.panel = ChartPanel(alt.Chart(pd.DataFrame({"x": []})).mark_point(), "")
         super().__init__([W.HBox([W.VBox([self.country, self.compare, self.peer])]), self.panel])
@@ -128,14 +144,16 @@ class CountryProfile(LabWidget):
             try:
                 code = data.check_country(value)
                 if code not in have:
-                    raise LabInputError(f"{data.country_name(code)} has no data in the profile.")
+                    raise LabInputError(_("{country} has no data in the profile.").format(
+                        country=data.local_country_name(code)))
                 control.value = code
             except LabInputError as err:
                 problems.append(str(err))
         if compare in dict((v, k) for k, v in COMPARE_OPTIONS):
             self.compare.value = compare
         else:
-            problems.append(f"{compare!r} is not a comparison; use 'region', 'income' or 'peer'.")
+            problems.append(_("{choice} is not a comparison; use 'region', 'income' or "
+                              "'peer'.").format(choice=repr(compare)))
         self._on_change(None)
         if problems:
             self.show_message(" ".join(problems), "error")
@@ -144,13 +162,15 @@ class CountryProfile(LabWidget):
     def _compare_label(self, iso3: str) -> tuple[str, str]:
         mode = self.compare.value if hasattr(self, "compare") else "region"
         if mode == "region":
-            return "pct_region", f"Within {self._countries.at[iso3, 'un_region']}"
+            return "pct_region", _("Within {region}").format(
+                region=data.local_region_name(self._countries.at[iso3, 'un_region']))
         if mode == "income":
             group = self._countries.at[iso3, "income_group"]
             if pd.isna(group):
-                return "pct_income", "Within its income group (none assigned)"
-            return "pct_income", f"Within {group.lower()} countries"
-        return "peer", f"Peer: {self._countries.at[self.peer.value, 'name']}"
+                return "pct_income", _("Within its income group (none assigned)")
+            return "pct_income", _("Within {group} countries").format(group=_(group).lower())
+        return "peer", _("Peer: {country}").format(
+            country=data.local_country_name(self.peer.value))
 
     def _rows(self, iso3: str, indicators: list[str], column: str) -> pd.DataFrame:
         """One row per indicator (in ``indicators`` order) for the chart and the sentences.
@@ -162,7 +182,8 @@ class CountryProfile(LabWidget):
         """
         records = _records_by_country()
         if iso3 not in records:
-            raise LabInputError(f"There is no data for {iso3!r} in this profile.")
+            raise LabInputError(_("There is no data for {code} in this profile.").format(
+                code=repr(iso3)))
         mine = records[iso3]
         peer = records.get(self.peer.value, {}) if column == "peer" else None
         missing: dict = {}
@@ -182,8 +203,8 @@ class CountryProfile(LabWidget):
             cols["pct_world"].append(r.get("pct_world", math.nan))
             cols["pct_compare"].append(compare)
             cols["detail"].append(f"{format_value(value, self._info[ind].unit)} ({int(year)})"
-                                  if has_value else "no data")
-            cols["trend"].append(trend if isinstance(trend, str) else "no data")
+                                  if has_value else _("no data"))
+            cols["trend"].append(_(trend) if isinstance(trend, str) else _("no data"))
             cols["value"].append(value if has_value else math.nan)
             cols["year"].append(year if has_value else math.nan)
         return pd.DataFrame(cols)
@@ -204,7 +225,7 @@ class CountryProfile(LabWidget):
         self.peer.disabled = self.compare.value != "peer"
         iso3 = self.country.value
         if self.compare.value == "peer" and self.peer.value == iso3:
-            self.show_message("The peer is the same country; choose another peer to compare.",
+            self.show_message(_("The peer is the same country; choose another peer to compare."),
                               "warning")
         else:
             self.clear_message()
@@ -214,11 +235,13 @@ class CountryProfile(LabWidget):
         def table() -> pd.DataFrame:  # made when the learner opens it
             return pd.concat([rows, state]).assign(
                 Indicator=lambda d: d["row"],
-                Unit=lambda d: [self._info[i].unit for i in d["indicator"]],
+                Unit=lambda d: [_(self._info[i].unit) for i in d["indicator"]],
             )[["Indicator", "value", "Unit", "year", "pct_world", "pct_compare", "trend"]].rename(
-                columns={"value": "Latest value", "year": "Year",
-                         "pct_world": "Percentile among all countries",
-                         "pct_compare": f"Percentile: {label}", "trend": "Since 2000"})
+                columns={"value": _("Latest value"), "year": _("Year"),
+                         "pct_world": _("Percentile among all countries"),
+                         "pct_compare": _("Percentile: {group}").format(group=label),
+                         "trend": _("Since 2000"), "Indicator": _("Indicator"),
+                         "Unit": _("Unit")})
 
         order = (tuple(rows["row"]), tuple(state["row"]))
         if getattr(self, "_order", None) == order:
@@ -231,30 +254,38 @@ class CountryProfile(LabWidget):
             self.panel.chart.spec = self.spec
             self._order = order
         self.panel.update(description=description, table=table,
-                          caption=f"Profile of {self._countries.at[iso3, 'name']}")
+                          caption=_("Profile of {country}").format(
+                              country=data.local_country_name(iso3)))
 
     def _describe(self, iso3: str, rows: pd.DataFrame, state: pd.DataFrame, label: str) -> str:
-        name = self._countries.at[iso3, "name"]
+        name = data.local_country_name(iso3)
         # (plain Python over a few dozen values: pandas filtering cost ~5 ms per change)
         summary = [(d, p) for d, p in zip(self._summary["dimension"],
                                           self._summary["mean_percentile"], strict=True)
                    if not _missing(p)]
         if not summary:
-            return f"{name} has no recent data on these indicators."
-        weak = [f"{data.DIMENSIONS[d].lower()} (average {_ordinal(p)} percentile)"
+            return _("{country} has no recent data on these indicators.").format(country=name)
+        weak = [_("{dimension} (average {ordinal} percentile)").format(
+                    dimension=_(data.DIMENSIONS[d]).lower(), ordinal=_ordinal(p))
                 for d, p in summary if d in self.vulnerable]
         best_dimension, best = summary[-1]
         missing = sum(_missing(p) for p in rows["pct_world"].tolist())
-        text = (f"{name}: among all countries with data, its weakest dimensions are "
-                f"{' and '.join(weak)}; its strongest is "
-                f"{data.DIMENSIONS[best_dimension].lower()} (average "
-                f"{_ordinal(best)} percentile). Diamonds show: {label}.")
+        text = _("{country}: among all countries with data, its weakest dimensions are "
+                 "{weakest}; its strongest is {strongest} (average {ordinal} percentile). "
+                 "Diamonds show: {group}.").format(
+            country=name, weakest=_(" and ").join(weak),
+            strongest=_(data.DIMENSIONS[best_dimension]).lower(), ordinal=_ordinal(best),
+            group=label)
         if missing:
-            text += f" {missing} indicator(s) have no recent data for {name} and are not plotted."
+            text += " " + ngettext(
+                "{n} indicator has no recent data for {country} and is not plotted.",
+                "{n} indicators have no recent data for {country} and are not plotted.",
+                missing).format(n=missing, country=name)
         milex = dict(zip(state["indicator"], zip(state["value"], state["detail"],
                                                   state["pct_world"], strict=True), strict=True))
         if "milex_gdp" in milex and not _missing(milex["milex_gdp"][0]):
-            _, detail, pct = milex["milex_gdp"]
-            text += (f" Military spending: {detail}, the {_ordinal(pct)} percentile among "
-                     f"countries (100 = highest share).")
+            _value, detail, pct = milex["milex_gdp"]
+            text += " " + _("Military spending: {value}, the {ordinal} percentile among "
+                            "countries (100 = highest share).").format(
+                value=detail, ordinal=_ordinal(pct))
         return text

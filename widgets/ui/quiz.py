@@ -14,6 +14,7 @@ import ipywidgets as W
 
 from widgets._paths import QUIZ_DIR
 from widgets.errors import LabInputError
+from widgets.i18n import _, get_language
 from widgets.quiz import Grade, Question, grade, load_questions
 from widgets.ui.base import LabWidget
 
@@ -42,8 +43,9 @@ class KnowledgeCheck(LabWidget):
 
     state_name = "quiz"
 
-    def __init__(self, questions: list[Question], title: str = "Check your understanding",
+    def __init__(self, questions: list[Question], title: str | None = None,
                  lesson: str = "") -> None:
+        title = _("Check your understanding") if title is None else title
         self.lesson = lesson
         self.title = title
         self._views: dict[str, _QuestionView] = {}
@@ -65,12 +67,17 @@ class KnowledgeCheck(LabWidget):
     # -- construction -----------------------------------------------------
     @classmethod
     def for_lesson(cls, lesson: str) -> KnowledgeCheck:
-        """The knowledge check of a lesson, from ``lessons/quizzes/<lesson>.yml``."""
-        title, questions = load_questions(QUIZ_DIR / f"{lesson}.yml")
+        """The knowledge check of a lesson, from ``lessons/quizzes/<lesson>.yml``.
+
+        In French or Spanish: ``lessons/quizzes/<lang>/<lesson>.yml`` when it exists.
+        """
+        translated = QUIZ_DIR / get_language() / f"{lesson}.yml"
+        path = translated if translated.is_file() else QUIZ_DIR / f"{lesson}.yml"
+        title, questions = load_questions(path)
         return cls(questions, title=title, lesson=lesson)
 
     @classmethod
-    def from_dicts(cls, questions: list[dict[str, Any]], title: str = "Check your understanding"
+    def from_dicts(cls, questions: list[dict[str, Any]], title: str | None = None
                    ) -> KnowledgeCheck:
         return cls([Question.from_dict(q) for q in questions], title=title)
 
@@ -84,9 +91,9 @@ class KnowledgeCheck(LabWidget):
             control = W.VBox([W.Checkbox(value=False, description=o.text, indent=False)
                               for o in q.options])
         else:
-            control = W.Text(value="", placeholder="type a number", description="Answer:",
+            control = W.Text(value="", placeholder=_("type a number"), description=_("Answer:"),
                              layout=W.Layout(width="260px"))
-        button = W.Button(description="Check", tooltip="Check this answer", icon="check",
+        button = W.Button(description=_("Check"), tooltip=_("Check this answer"), icon="check",
                           layout=W.Layout(width="100px"))
         feedback = W.HTML()
         view = _QuestionView(q, control, button, feedback)
@@ -117,7 +124,7 @@ class KnowledgeCheck(LabWidget):
         result = grade(view.question, self._response(view))
         view.result = result
         colour = "#1b5e20" if result.correct else "#7a1c00"
-        mark = "✔ Correct." if result.correct else "✘ Not yet."
+        mark = _("✔ Correct.") if result.correct else _("✘ Not yet.")
         body = "<br>".join(html.escape(line) for line in result.feedback.split("\n"))
         view.feedback.value = (f'<div role="status" style="color:{colour}"><b>{mark}</b> '
                                f"{body}</div>")
@@ -126,7 +133,8 @@ class KnowledgeCheck(LabWidget):
 
     def _view(self, question_id: str) -> _QuestionView:
         if question_id not in self._views:
-            raise LabInputError(f"No question {question_id!r} in this knowledge check.")
+            raise LabInputError(_("No question {id} in this knowledge check.").format(
+                id=repr(question_id)))
         return self._views[question_id]
 
     @property
@@ -138,8 +146,8 @@ class KnowledgeCheck(LabWidget):
     def _update_score(self) -> None:
         right, total = self.score
         tried = sum(1 for v in self._views.values() if v.result is not None)
-        self.score_label.value = (f'<p role="status"><b>Score: {right} / {total}</b> '
-                                  f"({tried} answered)</p>")
+        self.score_label.value = ('<p role="status"><b>' + _("Score: {right} / {total}").format(
+            right=right, total=total) + "</b> " + _("({n} answered)").format(n=tried) + "</p>")
 
     # -- saving -----------------------------------------------------------
     def get_state(self) -> dict[str, Any]:

@@ -1,0 +1,130 @@
+"""French and Spanish in app mode (issue 18), in a real browser, offline.
+
+* Lesson 01 in French and in Spanish (``lessons/fr/``, ``lessons/es/``): the
+  page loads, every chart is drawn, no error or code is shown, the widgets speak
+  the lesson's language and ``<html lang>`` says so. (One page per language; the
+  full control-by-control check of the English lesson is in
+  ``test_lessons_in_app_mode.py``, and the code cells are the same.)
+* ``?lang=fr`` on a lesson's address: a chart's axis shows ``1 234,5`` (d3's
+  format locale from CLDR, given to Vega-Embed as a dict) and the widget's text
+  is French.
+* The lessons page has a language menu that leads to the translated lessons.
+"""
+
+from __future__ import annotations
+
+import json
+
+import harness
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = harness.REPO_ROOT
+
+TEXT = {"fr": ("Afficher les données", "Sécurité humaine"),
+        "es": ("Mostrar los datos", "Seguridad humana")}
+
+
+def _open(page, server, lesson, url=None):
+    lp = harness.LessonPage(page, server, lesson)
+    if url is None:
+        lp.open_and_run()
+    else:
+        page.goto(url, wait_until="commit", timeout=harness.LESSON_TIMEOUT * 1000)
+        lp._wait_voila(harness.LESSON_TIMEOUT)
+        lp.wait_for_charts(harness.LESSON_TIMEOUT)
+    return lp
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_lesson_01_translated_in_app_mode(lang, voila_server, voila_context, guard):
+    (lesson,) = (ROOT / "lessons" / lang).glob("01-*.ipynb")
+    mark = len(guard.attempts)
+    page = voila_context.new_page()
+    guard.watch(page)
+    try:
+        lp = _open(page, voila_server, lesson)
+        lp.screenshot(f"voila-i18n-{lang}-01", full_page=True)
+        charts = lp.chart_states()
+        assert charts and all(c["kind"] != "none" for c in charts), charts
+        assert lp.problems() == []
+        assert lp.code_visible() == 0
+        assert page.evaluate("document.documentElement.lang") == lang
+        body = page.evaluate("document.body.innerText")
+        show, title = TEXT[lang]
+        assert show in body and title in body
+        assert "Show the data" not in body and "Learning objectives" not in body
+        svg = page.evaluate("Array.from(document.querySelectorAll('svg text'))"
+                            ".map((t) => t.textContent).join('|')")
+        assert title in svg  # the chart's own title, drawn by Vega
+        page.wait_for_timeout(200)
+    finally:
+        page.close(run_before_unload=True)
+    assert guard.since(mark) == []
+
+
+AXIS_NOTEBOOK = {
+    "cells": [{"cell_type": "code", "execution_count": None, "id": "axis", "metadata": {},
+               "outputs": [], "source": [
+        "import altair as alt\n", "import pandas as pd\n", "\n", "import widgets\n",
+        "from widgets.i18n import format_number\n", "from widgets.ui import ChartPanel\n", "\n",
+        "df = pd.DataFrame({'x': [1234.5], 'y': [1.0]})\n",
+        "chart = alt.Chart(df).mark_point().encode(\n",
+        "    x=alt.X('x:Q', axis=alt.Axis(values=[1234.5], format=',.1f', title='x')), y='y:Q')\n",
+        "ChartPanel(chart, 'Valeur : ' + format_number(1234.5, 1), df)"]}],
+    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                "name": "python3"}},
+    "nbformat": 4, "nbformat_minor": 5}
+
+
+def test_lang_on_a_lesson_address_formats_numbers_in_text_and_axis(
+        voila_server, voila_context, guard, workspace):
+    folder = workspace / "lessons" / "i18n-check"
+    folder.mkdir(exist_ok=True)
+    notebook = folder / "axis.ipynb"
+    notebook.write_text(json.dumps(AXIS_NOTEBOOK))
+    mark = len(guard.attempts)
+    page = voila_context.new_page()
+    guard.watch(page)
+    try:
+        _open(page, voila_server, notebook,
+              voila_server.url("voila/render/i18n-check/axis.ipynb?lang=fr"))
+        page.wait_for_function("() => Array.from(document.querySelectorAll('svg text'))"
+                               ".some((t) => t.textContent.includes('1\u202f234,5'))",
+                               timeout=20_000)
+        body = page.evaluate("document.body.innerText")
+        assert "1\u202f234,5" in body  # the description under the chart (a widget's text)
+        assert "Afficher les données" in body
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        harness.LessonPage(page, voila_server, notebook).screenshot("voila-i18n-axis-fr")
+    finally:
+        page.close(run_before_unload=True)
+    assert guard.since(mark) == []
+
+
+def test_the_lessons_page_has_a_language_menu(voila_server, voila_context, guard):
+    mark = len(guard.attempts)
+    page = voila_context.new_page()
+    guard.watch(page)
+    try:
+        page.goto(voila_server.url(""), wait_until="load")
+        assert page.evaluate("document.documentElement.lang") == "en"
+        menu = page.get_by_role("navigation", name="Language")
+        assert menu.get_by_role("link").all_inner_texts() == ["English", "Français", "Español"]
+        menu.get_by_role("link", name="Français").click()
+        page.wait_for_load_state("load")
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        links = page.locator("a.hsl-lesson").evaluate_all("(as) => as.map((a) => a.href)")
+        names = page.locator("a.hsl-lesson").all_inner_texts()
+        harness.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(harness.SCREENSHOTS / "voila-index-fr.png"), full_page=True)
+        assert "Choisissez une leçon" in page.evaluate("document.body.innerText")
+    finally:
+        page.close()
+    expected = sorted(p.name for p in (ROOT / "lessons" / "fr").glob("*.ipynb"))
+    from urllib.parse import unquote
+
+    assert sorted(unquote(h.split("/voila/render/fr/")[1].split("?")[0]) for h in links) == expected
+    assert any("La sécurité humaine" in n for n in names), names
+    assert guard.since(mark) == []
