@@ -7,7 +7,7 @@ drift apart unnoticed, section by section (a section = one heading and the text
 up to the next heading):
 
 * the same sequence of heading levels;
-* the same list items (count and nesting) and the same number of table rows;
+* the same list items (count and nesting) and the same table rows and cells;
 * the same inline code spans (a translation may point to its own language's
   folder: `lessons/fr/`, `lessons/quizzes/fr/` count as `lessons/`, `lessons/quizzes/`);
 * the same link targets: relative links are resolved from each guide's folder
@@ -145,8 +145,9 @@ def list_shape(section: Section) -> list[int]:
             if (m := LIST_ITEM.match(line))]
 
 
-def table_rows(section: Section) -> int:
-    return sum(1 for line in section.lines if line.lstrip().startswith("|"))
+def table_rows(section: Section) -> list[int]:
+    """One entry per table row: its number of cell borders (a lost or extra cell shows)."""
+    return [line.count("|") for line in section.lines if line.lstrip().startswith("|")]
 
 
 def lesson_title(lang: str, lesson: str) -> str | None:
@@ -194,8 +195,8 @@ def test_guide_translation_keeps_step(lang, english):
                             f"{list_shape(tr)}) where English has {len(list_shape(en))} "
                             f"({list_shape(en)})")
         if table_rows(en) != table_rows(tr):
-            problems.append(f"{where}: {table_rows(tr)} table rows where English has "
-                            f"{table_rows(en)}")
+            problems.append(f"{where}: table rows with {table_rows(tr)} cell borders where "
+                            f"English has {table_rows(en)}")
         if code_spans(en, "en") != code_spans(tr, lang):
             missing = sorted(set(code_spans(en, "en")) - set(code_spans(tr, lang)))
             extra = sorted(set(code_spans(tr, lang)) - set(code_spans(en, "en")))
