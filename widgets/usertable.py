@@ -406,3 +406,125 @@ def slug(text: str) -> str:
     'households_reached'
     """
     return re.sub(r"[^a-z0-9]+", "_", _fold(text)).strip("_")[:40] or "indicator"
+
+
+# ------------------------------------------------- what every widget needs to know
+#: Dimensions a user indicator can take part in the index builder and in the
+#: profile's human-security rows (the seven dimensions of human security).
+HUMAN_SECURITY = ("economic", "food", "health", "environmental", "personal", "community",
+                  "political")
+
+
+class UserIndicatorInfo:
+    """A learner's indicator as the explorer, the profile and the index builder show it.
+
+    The one place where "your data" and the file name are written, so the three
+    widgets mark a learner's table the same way.
+
+    >>> info = UserIndicatorInfo("my_x", {"label": "Households reached", "unit": "%",
+    ...                                   "dimension": "food", "source": "ngo.csv"})
+    >>> info.short_label, info.source_line()
+    ('Households reached (your data)', 'Source: your data, from the file ngo.csv.')
+    """
+
+    def __init__(self, key: str, meta: dict) -> None:
+        self.id = key
+        self.label = str(meta.get("label", key))
+        self.short_label = f"{self.label} (your data)"
+        self.unit = str(meta.get("unit", ""))
+        self.dimension = str(meta.get("dimension", "context"))
+        self.direction = str(meta.get("direction", "neutral"))
+        self.source = str(meta.get("source", ""))
+        self.publisher = f"your data, from the file {self.source}"
+
+    def source_line(self) -> str:
+        return f"Source: your data, from the file {self.source}."
+
+    @property
+    def in_human_security(self) -> bool:
+        """True when it belongs in a human-security dimension and has a direction."""
+        return self.dimension in HUMAN_SECURITY and self.direction != "neutral"
+
+
+def user_indicator_info(key: str) -> UserIndicatorInfo:
+    """The :class:`UserIndicatorInfo` of a registered indicator (``LabInputError`` if unknown)."""
+    if key not in USER_INDICATORS:
+        raise LabInputError(f"No table called {key!r} has been added in this session. "
+                            "Add it again with the loader (Add to the lab).")
+    return UserIndicatorInfo(key, USER_INDICATORS[key])
+
+
+def user_indicator_long(key: str) -> pd.DataFrame:
+    """A registered indicator's values as ``iso3, year, value`` (missing values dropped)."""
+    user_indicator_info(key)
+    df = USER_INDICATORS[key]["data"]
+    df = df[["iso3", "year", "value"]]
+    return df[df["value"].notna()].reset_index(drop=True)
+
+
+def listen_weakly(widget: object, method: str) -> None:
+    """Call ``widget.<method>(key)`` (through ``widget.safe`` when it has one) each time a
+    user indicator is added or replaced, without keeping a closed widget alive."""
+    import weakref
+
+    ref = weakref.ref(widget)
+
+    def callback(key: str) -> None:
+        w = ref()
+        if w is None:
+            return
+        fn = getattr(w, method)
+        (w.safe(fn) if hasattr(w, "safe") else fn)(key)
+
+    callback.alive = lambda: ref() is not None  # type: ignore[attr-defined]
+    _LISTENERS[:] = [c for c in _LISTENERS if getattr(c, "alive", lambda: True)()]
+    _LISTENERS.append(callback)
+
+
+def free_key(label: str) -> tuple[str, str]:
+    """A label and key not used yet: ``"X"`` -> ``("X (2)", "my_x_2")`` if ``my_x`` is taken.
+
+    >>> USER_INDICATORS["my_x"] = {"label": "X"}
+    >>> free_key("X")
+    ('X (2)', 'my_x_2')
+    >>> del USER_INDICATORS["my_x"]
+    """
+    n = 1
+    while True:
+        candidate = label if n == 1 else f"{label} ({n})"
+        key = "my_" + slug(candidate)
+        if key not in USER_INDICATORS:
+            return candidate, key
+        n += 1
+
+
+def indicators_in(table: pd.DataFrame) -> list[str]:
+    """The indicator names of a long table with an ``indicator`` column, in file order.
+
+    >>> indicators_in(pd.DataFrame({"indicator": ["b", "a", "b"]}))
+    ['b', 'a']
+    >>> indicators_in(pd.DataFrame({"iso3": ["KEN"]}))
+    []
+    """
+    if "indicator" not in table.columns:
+        return []
+    return list(dict.fromkeys(str(v) for v in table["indicator"]))
+
+
+def one_indicator(table: pd.DataFrame, indicator: str | None) -> pd.DataFrame:
+    """The ``iso3, year, value`` rows of one indicator of a (possibly multi-indicator) table.
+
+    >>> t = pd.DataFrame({"indicator": ["a", "b"], "iso3": ["KEN", "KEN"], "year": [2020] * 2,
+    ...                   "value": [1.0, 2.0]})
+    >>> one_indicator(t, "b")["value"].tolist()
+    [2.0]
+    """
+    if "indicator" in table.columns:
+        names = indicators_in(table)
+        if indicator is None and len(names) == 1:
+            indicator = names[0]
+        if indicator not in names:
+            raise LabInputError(
+                f"Choose which indicator of the file to add: {', '.join(names)}.")
+        table = table[table["indicator"].astype(str) == indicator]
+    return table[["iso3", "year", "value"]].reset_index(drop=True)

@@ -19,11 +19,14 @@ import pandas as pd
 from widgets.charts import OKABE_ITO, describe
 from widgets.charts._templates import spec_template
 
-__all__ = ["HIGHLIGHT_COLOUR", "profile_chart", "profile_datasets", "profile_spec", "strip_chart"]
+__all__ = ["HIGHLIGHT_COLOUR", "USER_ROW_PREFIX", "profile_chart", "profile_datasets",
+           "profile_spec", "strip_chart"]
 
 #: Background of the rows in the most vulnerable dimensions.
 HIGHLIGHT_COLOUR = "#fde8e1"
 ALL_COUNTRIES = "Among all countries"
+#: How a learner's own indicator (issue 21) is named in the rows of the profile.
+USER_ROW_PREFIX = "Your data · "
 
 
 ROWS, STATE_ROWS = "profile_rows", "state_rows"
@@ -114,9 +117,12 @@ def profile_chart(rows: pd.DataFrame, state_rows: pd.DataFrame, compare_label: s
     human = strip_chart(ROWS, rows["row"].tolist(),
                         "Percentile (0 = worst-off country, 100 = best-off)",
                         "Human security: where the country stands")
+    state_title = "State security (military)"
+    if any(str(r).startswith(USER_ROW_PREFIX) for r in state_rows["row"]):
+        state_title = "State security (military), and your data without a better or worse"
     state = strip_chart(STATE_ROWS, state_rows["row"].tolist(),
                         "Percentile (0 = lowest, 100 = highest; not better or worse)",
-                        "State security (military)", highlight=False)
+                        state_title, highlight=False)
     chart = alt.vconcat(human, state, spacing=16).resolve_scale(color="shared", shape="shared")
     chart = chart.add_params(alt.param(name="compare_label", value=compare_label))
     chart = chart.properties(datasets=profile_datasets(rows, state_rows))
