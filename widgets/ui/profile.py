@@ -33,7 +33,6 @@ from widgets.profile import (
 from widgets.ui import ChartPanel, LabWidget
 from widgets.usertable import (
     USER_INDICATORS,
-    UserIndicatorInfo,
     listen_weakly,
     user_indicator_info,
     user_indicator_long,
