@@ -596,3 +596,73 @@ def one_indicator(table: pd.DataFrame, indicator: str | None) -> pd.DataFrame:
                 f"Choose which indicator of the file to add: {', '.join(names)}.")
         table = table[table["indicator"].astype(str) == indicator]
     return table[["iso3", "year", "value"]].reset_index(drop=True)
+
+
+# ------------------------------------------------------ tables kept in the work folder
+#: Work folders whose saved tables were already read in this kernel.
+_RESTORED: set[str] = set()
+
+
+def my_data_dir() -> Path:
+    """Where a learner's own tables are kept: ``<work folder>/my-data`` (never datasets/)."""
+    from ._paths import work_dir
+
+    return work_dir() / "my-data"
+
+
+def saved_tables(folder: Path | None = None) -> list[dict]:
+    """The notes (JSON) of the tables kept in ``folder`` (default :func:`my_data_dir`),
+    oldest first; unreadable notes are passed over."""
+    import json
+
+    folder = my_data_dir() if folder is None else Path(folder)
+    metas = []
+    if folder.is_dir():
+        for path in sorted(folder.glob("my_*.json")):
+            try:
+                meta = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(meta, dict) and meta.get("key") == path.stem:
+                metas.append(meta)
+    return sorted(metas, key=lambda m: str(m.get("added", "")))
+
+
+def read_saved_table(key: str, folder: Path | None = None) -> pd.DataFrame:
+    """The tidy ``iso3, year, value`` rows kept for ``key`` (``OSError``/``ValueError`` if bad)."""
+    folder = my_data_dir() if folder is None else Path(folder)
+    data = pd.read_csv(folder / f"{'my_' + slug(str(key).removeprefix('my_'))}.csv")
+    if not {"iso3", "year", "value"} <= set(data.columns):
+        raise ValueError(f"{key}: not a table the lab saved")
+    return data
+
+
+def restore_saved_tables(force: bool = False) -> tuple[list[dict], list[str]]:
+    """Register the tables kept in the learner's work folder, once per kernel.
+
+    The explorer, the profile and the index builder call this when they start,
+    so a table added in one lesson is there in the next (and after a restart).
+    Returns the notes of the tables now registered from that folder, and the
+    names of those that could not be read again.
+    """
+    folder = my_data_dir()
+    done = str(folder.resolve()) in _RESTORED
+    _RESTORED.add(str(folder.resolve()))
+    if done and not force:
+        return [m for m in saved_tables(folder) if m["key"] in USER_INDICATORS], []
+    metas, skipped = [], []
+    for meta in saved_tables(folder):
+        current = USER_INDICATORS.get(meta["key"])
+        if current is not None and current.get("added") == meta.get("added"):
+            metas.append(meta)
+            continue
+        if current is not None:  # replaced in this kernel since: this kernel's is newer
+            continue
+        try:
+            data = read_saved_table(meta["key"], folder)
+        except (OSError, ValueError):
+            skipped.append(str(meta.get("label", meta["key"])))
+            continue
+        register_user_indicator(meta["key"], meta, data)
+        metas.append(meta)
+    return metas, skipped

@@ -129,7 +129,9 @@ class IndicatorExplorer(LabWidget):
         self._year_sent: int | None = None  # year already sent with an indicator's rows
         self.spec: dict[str, Any] = {}
 
-        from widgets.usertable import USER_INDICATORS, listen_weakly
+        from widgets.usertable import USER_INDICATORS, listen_weakly, restore_saved_tables
+
+        restore_saved_tables()  # the learner's tables from an earlier lesson (issue 21)
 
         if indicator not in USER_INDICATORS:
             indicator = data.check_indicator(indicator)

@@ -34,6 +34,7 @@ from widgets.ui import ChartPanel, LabWidget, rows_json
 from widgets.usertable import (
     USER_INDICATORS,
     listen_weakly,
+    restore_saved_tables,
     user_indicator_info,
     user_indicator_long,
 )
@@ -140,6 +141,7 @@ class IndexBuilder(LabWidget):
         self._lab_offered = offered_indicators()
         self._slots = len(self._lab_offered) + USER_SLOTS
         self._panel_lab = data.load_panel(self._lab_offered + ["hdi"], years=(2000, 2024))
+        restore_saved_tables()  # the learner's tables from an earlier lesson
         self._with_user_indicators()
         cat = self._cat
         chosen = list(indicators or DEFAULT_INDICATORS)

@@ -34,6 +34,7 @@ from widgets.ui import ChartPanel, LabWidget
 from widgets.usertable import (
     USER_INDICATORS,
     listen_weakly,
+    restore_saved_tables,
     user_indicator_info,
     user_indicator_long,
 )
@@ -145,6 +146,7 @@ class CountryProfile(LabWidget):
         # is shown beside them ("Your data · ...") and described on its own
         self._lab_dimension_of = dict(self._dimension_of)
         self._user: list[str] = []
+        restore_saved_tables()  # the learner's tables from an earlier lesson
         self._add_user_rows()
         have = sorted(set(self._table["iso3"]), key=lambda c: self._countries.at[c, "name"])
         options = [(self._countries.at[c, "name"], c) for c in have]

@@ -28,7 +28,6 @@ from typing import Any
 import ipywidgets as W
 import pandas as pd
 
-from widgets._paths import work_dir
 from widgets.data import DIMENSIONS
 from widgets.errors import LabInputError
 from widgets.ui import LabWidget
@@ -38,9 +37,12 @@ from widgets.usertable import (
     USER_INDICATORS,
     UserTable,
     indicators_in,
+    my_data_dir,
     one_indicator,
+    read_saved_table,
     read_user_table,
     register_user_indicator,
+    restore_saved_tables,
     slug,
 )
 
@@ -58,11 +60,6 @@ MULTI_TEXT = ("This file holds {n} indicators. Choose one in 'Indicator in the f
               "its own unit and direction).")
 _DIRECTIONS = {"higher_is_better": "higher is better", "higher_is_worse": "higher is worse",
                "neutral": "neutral"}
-
-
-def my_data_dir():
-    """Where the learner's own tables go: ``<work folder>/my-data`` (never datasets/)."""
-    return work_dir() / "my-data"
 
 
 def _protected_folders() -> list[Path]:
@@ -271,25 +268,16 @@ class UserDataLoader(LabWidget):
 
     def _restore_saved(self) -> list[str]:
         """Add the tables already in ``my-data`` (an earlier lesson, or before a restart)."""
-        folder = my_data_dir()
-        if not folder.is_dir():
-            return []
-        metas = []
-        for path in sorted(folder.glob("my_*.json")):
-            try:
-                meta = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            if isinstance(meta, dict) and meta.get("key") == path.stem:
-                metas.append(meta)
-        metas.sort(key=lambda m: str(m.get("added", "")))
-        skipped = self.set_state({"loaded": metas})
+        metas, skipped = restore_saved_tables(force=True)
+        self.loaded = [dict(m) for m in metas]
+        self._show_loaded()
         back = [m["label"] for m in self.loaded]
-        if back:
-            text = ("Your tables from earlier are back in the lab: " + ", ".join(back) + ".")
+        if back or skipped:
+            text = ("Your tables from earlier are back in the lab: " + ", ".join(back) + "."
+                    if back else "")
             if skipped:
                 text += " Could not read again: " + ", ".join(skipped) + "."
-            self.show_message(text, "info")
+            self.show_message(text.strip(), "info" if not skipped else "warning")
         return back
 
     # -- saving: the loaded tables, re-read from the learner's my-data folder --
@@ -309,11 +297,8 @@ class UserDataLoader(LabWidget):
                 # already in this kernel (another loader added it): only list it here
                 self.loaded = [m for m in self.loaded if m["key"] != key] + [dict(meta)]
                 continue
-            path = my_data_dir() / f"{key}.csv"
             try:
-                data = pd.read_csv(path)
-                if not {"iso3", "year", "value"} <= set(data.columns):
-                    raise ValueError(path)
+                data = read_saved_table(key)
             except (OSError, ValueError):
                 skipped.append(str(meta.get("label", meta.get("key"))))
                 continue
