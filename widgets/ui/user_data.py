@@ -136,7 +136,8 @@ class UserDataLoader(LabWidget):
                                     value="higher_is_better", description="Direction",
                                     style=_WIDE, layout=W.Layout(**_FIELD))
         self.replace = W.Checkbox(value=False, indent=False,
-                                  description="Replace the table with the same name")
+                                  description="Replace the table with the same name",
+                                  layout=W.Layout(margin="2px 0 2px 154px", width="auto"))
         self.add = W.Button(description="Add to the lab", icon="plus", button_style="primary",
                             layout=W.Layout(width="auto")).add_class("hsl-submit")
         self.loaded_html = W.HTML()
