@@ -228,3 +228,21 @@ def test_your_data_in_the_profile_and_the_index_builder(work):
     w2 = UserDataLoader()
     assert Portfolio.for_lesson("03", widgets=[w2, builder2]).reload() == []
     assert builder2.selected == chosen and "my_households_reached" in chosen
+
+
+def test_class_report_names_each_learners_tables(work):
+    from widgets.classreport import load_class, widget_choices
+    from widgets.portfolio import new_document, save_document
+
+    w = UserDataLoader()
+    _upload(w, "ngo.csv", b"country,year,value\nKenya,2020,40\nGhana,2020,60\n")
+    w.name.value = "Households reached"
+    w.add.click()
+    for learner in ("A", "B"):
+        doc = new_document(learner)
+        doc["widgets"]["02/user_data"] = w.get_state()
+        save_document(doc, work / "class" / learner / "portfolio.json")
+    choices = widget_choices(load_class(work / "class"), "02/user_data").set_index("control")
+    assert choices.loc["tables", "value"] == ("Households reached (Economic security; higher "
+                                              "is better; 2 values) from the file ngo.csv")
+    assert choices.loc["tables", "learners"] == 2
