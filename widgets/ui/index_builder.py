@@ -300,7 +300,13 @@ class IndexBuilder(LabWidget):
         rows, usable, refused, posts = _user_catalogue()
         self._cat = pd.concat([self._lab_cat, rows]) if len(rows) else self._lab_cat
         self._labels = self._cat["short_label"].to_dict()
-        self._offered = self._lab_offered + usable
+        # each of the learner's indicators under its own dimension, after the lab's
+        offered = list(self._lab_offered)
+        for key in usable:
+            dim = rows.loc[key, "dimension"]
+            same = [k for k, i in enumerate(offered) if self._cat.loc[i, "dimension"] == dim]
+            offered.insert(same[-1] + 1 if same else len(offered), key)
+        self._offered = offered
         self._user_refused = refused
         self._goalposts = {**ix.GOALPOSTS, **posts}
         panel = self._panel_lab
