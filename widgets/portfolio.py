@@ -434,9 +434,14 @@ def render_markdown(doc: dict[str, Any], charts: Iterable[dict[str, str]] = (),
                       f"![{description}]({uri})", "", description, ""]
             if c.get("source"):
                 lines += [f"*{md_text(c['source'], single_line=True)}*", ""]
+    own = _own_data(doc)
+    if own:
+        lines += ["## My own data", ""] + [f"- {md_text(t, single_line=True)}" for t in own] + [""]
     if doc.get("widgets"):
         lines += ["## Choices made in the widgets", ""]
         for key, state in sorted(doc["widgets"].items()):
+            if key.endswith("/user_data"):  # listed under "My own data"
+                continue
             shown = ", ".join(f"{md_text(k, single_line=True)} = "
                               f"{md_text(_short(v), single_line=True)}"
                               for k, v in state.items())
@@ -453,6 +458,21 @@ def render_markdown(doc: dict[str, Any], charts: Iterable[dict[str, str]] = (),
         lines += ["## Data sources", ""] + [f"- {md_text(s, single_line=True)}"
                                             for s in sources] + [""]
     return "\n".join(lines)
+
+
+def _own_data(doc: dict[str, Any]) -> list[str]:
+    """The learner's own tables (issue 21) named in the saved loaders' states, once each.
+
+    >>> _own_data({"widgets": {"03/user_data": {"tables": ["Reach (%) from the file a.csv"]}}})
+    ['Reach (%) from the file a.csv']
+    """
+    out: list[str] = []
+    for key, state in sorted(doc.get("widgets", {}).items()):
+        tables = state.get("tables") if key.endswith("/user_data") and isinstance(
+            state, dict) else None
+        if isinstance(tables, list):
+            out += [str(t) for t in tables if str(t) not in out]
+    return out
 
 
 def _answered(state: Any) -> int:
@@ -492,9 +512,15 @@ def render_html(doc: dict[str, Any], charts: Iterable[dict[str, str]] = (),
                 f"<p>{_esc(c.get('description', ''))}</p>"
                 + (f"<p class='src'>{_esc(c['source'])}</p>" if c.get("source") else "")
                 + "</figure>")
+    own = _own_data(doc)
+    if own:
+        parts.append("<h2>My own data</h2><ul>" + "".join(f"<li>{_esc(t)}</li>" for t in own)
+                     + "</ul>")
     if doc.get("widgets"):
         parts.append("<h2>Choices made in the widgets</h2><ul>")
         for key, state in sorted(doc["widgets"].items()):
+            if key.endswith("/user_data"):  # listed under "My own data"
+                continue
             shown = ", ".join(f"{_esc(k)} = {_esc(_short(v))}" for k, v in state.items())
             parts.append(f"<li><b>{_esc(key)}</b>: {shown}</li>")
         parts.append("</ul>")

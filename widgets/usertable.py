@@ -46,6 +46,40 @@ AGGREGATES = {
     "mea", "sas", "nac", "euu", "oed", "hic", "lic", "lmc", "umc", "mic",
 }
 
+#: The World Bank's aggregates (codes and names as in its downloads), and the
+#: Channel Islands (two territories under one World Bank code): left out and named.
+AGGREGATES |= {
+    "afe", "afw", "arb", "ceb", "css", "eap", "ear", "ecs", "emu", "fcs", "hpc", "ibd", "ibt",
+    "ida", "idb", "idx", "inx", "lac", "lmy", "lte", "mna", "oss", "pre", "pss", "pst", "ssa",
+    "sst", "tea", "tec", "tla", "tmn", "tsa", "tss", "chi", "channel islands",
+    "africa eastern and southern", "africa western and central",
+    "central europe and the baltics", "caribbean small states",
+    "east asia & pacific (excluding high income)", "early-demographic dividend",
+    "europe & central asia (excluding high income)", "fragile and conflict affected situations",
+    "heavily indebted poor countries (hipc)", "ibrd only", "ida & ibrd total", "ida total",
+    "ida blend", "ida only", "not classified", "latin america & caribbean (excluding high income)",
+    "least developed countries: un classification", "late-demographic dividend",
+    "middle east & north africa (excluding high income)", "other small states",
+    "pre-demographic dividend", "pacific island small states", "post-demographic dividend",
+    "sub-saharan africa (excluding high income)", "small states",
+    "east asia & pacific (ida & ibrd countries)", "europe & central asia (ida & ibrd countries)",
+    "latin america & the caribbean (ida & ibrd countries)",
+    "middle east & north africa (ida & ibrd countries)", "south asia (ida & ibrd)",
+    "sub-saharan africa (ida & ibrd countries)", "east asia & pacific", "europe & central asia",
+    "latin america & caribbean", "middle east & north africa",
+    "middle east, north africa, afghanistan & pakistan",
+}
+#: Regions and the world as French and Spanish files name them.
+AGGREGATES |= {
+    "monde", "mundo", "afrique", "afrique subsaharienne", "africa subsahariana",
+    "union europeenne", "union europea", "amerique latine et caraibes",
+    "america latina y el caribe", "asie", "oceanie", "europa", "zone euro", "zona del euro",
+}
+#: A column of country codes is read in preference to one of names (a World Bank
+#: download has both: "Country Name", "Country Code").
+CODE_HEADERS = {"country code", "iso3", "iso", "code", "iso code", "iso3 code", "iso_code",
+                "iso 3", "country_code"}
+
 
 @dataclass
 class UserTable:
@@ -56,6 +90,7 @@ class UserTable:
     source_name: str = ""
 
 
+@lru_cache(maxsize=65536)
 def _fold(text: object) -> str:
     s = unicodedata.normalize("NFKD", str(text).strip().lower())
     s = "".join(c for c in s if not unicodedata.combining(c))
@@ -116,7 +151,12 @@ def _sniff(text: str) -> str:
 def _rows_from_csv(raw: bytes) -> list[list[str]]:
     text = _decode(raw)
     delim = _sniff(text)
-    return [r for r in csv.reader(io.StringIO(text), delimiter=delim)]
+    try:
+        return [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
+    except csv.Error as exc:
+        raise LabInputError(
+            "The lab could not read this file as a table. Open it in a spreadsheet, save it "
+            "as CSV (or .xlsx) and upload it again.") from exc
 
 
 def _rows_from_excel(raw: bytes) -> list[list[str]]:
@@ -158,7 +198,7 @@ def _find_header(rows: list[list]) -> int:
     """Index of the header row: the first row with a known column name or 2+ year headers."""
     for i, r in enumerate(rows[:10]):
         folded = {_fold(c) for c in r if str(c).strip()}
-        if folded & (COUNTRY_HEADERS | YEAR_HEADERS | VALUE_HEADERS):
+        if folded & (COUNTRY_HEADERS | CODE_HEADERS | YEAR_HEADERS | VALUE_HEADERS):
             return i
         if sum(_is_year(c) for c in r) >= 2 and len(folded) >= 3:
             return i
@@ -177,6 +217,13 @@ def _col_name(j: int) -> str:
     return name
 
 
+_COMMA_DECIMAL = re.compile(r"-?\d+,\d+")
+_ONE_GROUP = re.compile(r"-?\d{1,3},\d{3}")
+_DOT_DECIMAL = re.compile(r"-?\d+\.\d+")
+_GROUPED_INT = re.compile(r"-?\d{1,3}(,\d{3})+")
+_GROUPED = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
 def _parse_numbers(cells: list[tuple[int, int, object]], header: str,
                    warnings: list[str]) -> list[float | None]:
     """Numbers of one column; decimal comma decided for the whole column."""
@@ -184,10 +231,12 @@ def _parse_numbers(cells: list[tuple[int, int, object]], header: str,
     forms = {"comma": None, "dot": None}
     for r, c, v in texts:
         s = str(v).strip().replace(" ", "").replace("\u00a0", "")
-        if re.fullmatch(r"-?\d+,\d+", s) and not re.fullmatch(r"-?\d{1,3},\d{3}", s):
+        if "," in s and _COMMA_DECIMAL.fullmatch(s) and not _ONE_GROUP.fullmatch(s):
             forms["comma"] = forms["comma"] or (r, c, v)
-        elif re.fullmatch(r"-?\d+\.\d+", s):
+        elif "." in s and _DOT_DECIMAL.fullmatch(s):
             forms["dot"] = forms["dot"] or (r, c, v)
+        if forms["comma"] and forms["dot"]:
+            break
     if forms["comma"] and forms["dot"]:
         rc, cc, vc = forms["comma"]
         rd, cd, vd = forms["dot"]
@@ -199,7 +248,7 @@ def _parse_numbers(cells: list[tuple[int, int, object]], header: str,
     comma = forms["comma"] is not None
     if not comma:
         grouped = next((v for _, _, v in texts
-                        if re.fullmatch(r"-?\d{1,3}(,\d{3})+", str(v).strip())), None)
+                        if "," in str(v) and _GROUPED_INT.fullmatch(str(v).strip())), None)
         if grouped is not None:
             warnings.append(f"Column {header!r}: cells such as {str(grouped)!r} were read with "
                             "a thousands separator (one thousand, not one). If they are decimal "
@@ -211,14 +260,14 @@ def _parse_numbers(cells: list[tuple[int, int, object]], header: str,
             out.append(float(v))
             continue
         s = str(v).strip().replace("\u00a0", "").replace(" ", "")
-        if _fold(s) in MISSING:
+        if not s[:1].isdigit() and _fold(s) in MISSING:  # no missing-value word starts with a digit
             out.append(None)
             missing += 1
             continue
         if comma:
             s = s.replace(".", "").replace(",", ".")
         else:
-            s = s.replace(",", "") if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", s) else s
+            s = s.replace(",", "") if "," in s and _GROUPED.fullmatch(s) else s
         try:
             out.append(float(s))
         except ValueError:
@@ -292,7 +341,9 @@ def read_user_table(source: bytes | str | os.PathLike, *, name: str | None = Non
                 return j
         return None
 
-    ci = col(COUNTRY_HEADERS)
+    ci = col(CODE_HEADERS)
+    if ci is None:
+        ci = col(COUNTRY_HEADERS)
     if ci is None:
         ci = 0
     yi, vi, ii = col(YEAR_HEADERS), col(VALUE_HEADERS), col(INDICATOR_HEADERS)
@@ -368,12 +419,29 @@ def read_user_table(source: bytes | str | os.PathLike, *, name: str | None = Non
     keys = ["indicator", "iso3", "year"] if ii is not None else ["iso3", "year"]
     dup = df.duplicated(keys, keep=False)
     if dup.any():
-        rows_dup = [kept[i][0][0] for i in dup[dup].index[:2]]
-        raise LabInputError(
-            f"Rows {rows_dup[0]} and {rows_dup[1]} give the same country and year "
-            f"({df.loc[dup[dup].index[0], 'iso3']}, {df.loc[dup[dup].index[0], 'year']}). "
-            "Keep one of them and upload the file again."
-        )
+        # rows repeated exactly (a copy-paste twice) are read once and named; the same
+        # country and year with two different values is an error naming both rows
+        values_per_key = df[dup].groupby(keys, sort=False)["value"].transform(
+            lambda v: v.nunique(dropna=False))
+        conflict = values_per_key[values_per_key > 1]
+        if not conflict.empty:
+            first = df.loc[conflict.index[0]]
+            same = df[dup & (df["iso3"] == first["iso3"]) & (df["year"] == first["year"])]
+            if ii is not None:
+                same = same[same["indicator"] == first["indicator"]]
+            other = same.index[same["value"].ne(same["value"].iloc[0])][0]
+            rows_dup = [kept[i][0][0] for i in (same.index[0], other)]
+            raise LabInputError(
+                f"Rows {rows_dup[0]} and {rows_dup[1]} give the same country and year "
+                f"({first['iso3']}, {first['year']}) with different values. "
+                "Keep one of them and upload the file again."
+            )
+        repeated = df.duplicated(keys, keep="first")
+        rows_rep = [kept[i][0][0] for i in repeated[repeated].index]
+        shown = ", ".join(map(str, rows_rep[:5])) + (" …" if len(rows_rep) > 5 else "")
+        warnings.append(f"{len(rows_rep)} row(s) repeat an earlier row exactly (same country, "
+                        f"year and value) and were read once: row(s) {shown}.")
+        df = df[~repeated]
     df = df.dropna(subset=["value"]).sort_values(keys).reset_index(drop=True)
     df["year"] = df["year"].astype(int)
     return UserTable(data=df, warnings=warnings, source_name=source_name)
@@ -406,3 +474,195 @@ def slug(text: str) -> str:
     'households_reached'
     """
     return re.sub(r"[^a-z0-9]+", "_", _fold(text)).strip("_")[:40] or "indicator"
+
+
+# ------------------------------------------------- what every widget needs to know
+#: Dimensions a user indicator can take part in the index builder and in the
+#: profile's human-security rows (the seven dimensions of human security).
+HUMAN_SECURITY = ("economic", "food", "health", "environmental", "personal", "community",
+                  "political")
+
+
+class UserIndicatorInfo:
+    """A learner's indicator as the explorer, the profile and the index builder show it.
+
+    The one place where "your data" and the file name are written, so the three
+    widgets mark a learner's table the same way.
+
+    >>> info = UserIndicatorInfo("my_x", {"label": "Households reached", "unit": "%",
+    ...                                   "dimension": "food", "source": "ngo.csv"})
+    >>> info.short_label, info.source_line()
+    ('Households reached (your data)', 'Source: your data, from the file ngo.csv.')
+    """
+
+    def __init__(self, key: str, meta: dict) -> None:
+        self.id = key
+        self.label = str(meta.get("label", key))
+        self.short_label = f"{self.label} (your data)"
+        self.unit = str(meta.get("unit", ""))
+        self.dimension = str(meta.get("dimension", "context"))
+        self.direction = str(meta.get("direction", "neutral"))
+        self.source = str(meta.get("source", ""))
+        self.publisher = f"your data, from the file {self.source}"
+
+    def source_line(self) -> str:
+        return f"Source: your data, from the file {self.source}."
+
+    @property
+    def in_human_security(self) -> bool:
+        """True when it belongs in a human-security dimension and has a direction."""
+        return self.dimension in HUMAN_SECURITY and self.direction != "neutral"
+
+
+def user_indicator_info(key: str) -> UserIndicatorInfo:
+    """The :class:`UserIndicatorInfo` of a registered indicator (``LabInputError`` if unknown)."""
+    if key not in USER_INDICATORS:
+        raise LabInputError(f"No table called {key!r} has been added in this session. "
+                            "Add it again with the loader (Add to the lab).")
+    return UserIndicatorInfo(key, USER_INDICATORS[key])
+
+
+def user_indicator_long(key: str) -> pd.DataFrame:
+    """A registered indicator's values as ``iso3, year, value`` (missing values dropped)."""
+    user_indicator_info(key)
+    df = USER_INDICATORS[key]["data"]
+    df = df[["iso3", "year", "value"]]
+    return df[df["value"].notna()].reset_index(drop=True)
+
+
+def listen_weakly(widget: object, method: str) -> None:
+    """Call ``widget.<method>(key)`` (through ``widget.safe`` when it has one) each time a
+    user indicator is added or replaced, without keeping a closed widget alive."""
+    import weakref
+
+    ref = weakref.ref(widget)
+
+    def callback(key: str) -> None:
+        w = ref()
+        if w is None:
+            return
+        fn = getattr(w, method)
+        (w.safe(fn) if hasattr(w, "safe") else fn)(key)
+
+    callback.alive = lambda: ref() is not None  # type: ignore[attr-defined]
+    _LISTENERS[:] = [c for c in _LISTENERS if getattr(c, "alive", lambda: True)()]
+    _LISTENERS.append(callback)
+
+
+def free_key(label: str) -> tuple[str, str]:
+    """A label and key not used yet: ``"X"`` -> ``("X (2)", "my_x_2")`` if ``my_x`` is taken.
+
+    >>> USER_INDICATORS["my_x"] = {"label": "X"}
+    >>> free_key("X")
+    ('X (2)', 'my_x_2')
+    >>> del USER_INDICATORS["my_x"]
+    """
+    n = 1
+    while True:
+        candidate = label if n == 1 else f"{label} ({n})"
+        key = "my_" + slug(candidate)
+        if key not in USER_INDICATORS:
+            return candidate, key
+        n += 1
+
+
+def indicators_in(table: pd.DataFrame) -> list[str]:
+    """The indicator names of a long table with an ``indicator`` column, in file order.
+
+    >>> indicators_in(pd.DataFrame({"indicator": ["b", "a", "b"]}))
+    ['b', 'a']
+    >>> indicators_in(pd.DataFrame({"iso3": ["KEN"]}))
+    []
+    """
+    if "indicator" not in table.columns:
+        return []
+    return list(dict.fromkeys(str(v) for v in table["indicator"]))
+
+
+def one_indicator(table: pd.DataFrame, indicator: str | None) -> pd.DataFrame:
+    """The ``iso3, year, value`` rows of one indicator of a (possibly multi-indicator) table.
+
+    >>> t = pd.DataFrame({"indicator": ["a", "b"], "iso3": ["KEN", "KEN"], "year": [2020] * 2,
+    ...                   "value": [1.0, 2.0]})
+    >>> one_indicator(t, "b")["value"].tolist()
+    [2.0]
+    """
+    if "indicator" in table.columns:
+        names = indicators_in(table)
+        if indicator is None and len(names) == 1:
+            indicator = names[0]
+        if indicator not in names:
+            raise LabInputError(
+                f"Choose which indicator of the file to add: {', '.join(names)}.")
+        table = table[table["indicator"].astype(str) == indicator]
+    return table[["iso3", "year", "value"]].reset_index(drop=True)
+
+
+# ------------------------------------------------------ tables kept in the work folder
+#: Work folders whose saved tables were already read in this kernel.
+_RESTORED: set[str] = set()
+
+
+def my_data_dir() -> Path:
+    """Where a learner's own tables are kept: ``<work folder>/my-data`` (never datasets/)."""
+    from ._paths import work_dir
+
+    return work_dir() / "my-data"
+
+
+def saved_tables(folder: Path | None = None) -> list[dict]:
+    """The notes (JSON) of the tables kept in ``folder`` (default :func:`my_data_dir`),
+    oldest first; unreadable notes are passed over."""
+    import json
+
+    folder = my_data_dir() if folder is None else Path(folder)
+    metas = []
+    if folder.is_dir():
+        for path in sorted(folder.glob("my_*.json")):
+            try:
+                meta = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(meta, dict) and meta.get("key") == path.stem:
+                metas.append(meta)
+    return sorted(metas, key=lambda m: str(m.get("added", "")))
+
+
+def read_saved_table(key: str, folder: Path | None = None) -> pd.DataFrame:
+    """The tidy ``iso3, year, value`` rows kept for ``key`` (``OSError``/``ValueError`` if bad)."""
+    folder = my_data_dir() if folder is None else Path(folder)
+    data = pd.read_csv(folder / f"{'my_' + slug(str(key).removeprefix('my_'))}.csv")
+    if not {"iso3", "year", "value"} <= set(data.columns):
+        raise ValueError(f"{key}: not a table the lab saved")
+    return data
+
+
+def restore_saved_tables(force: bool = False) -> tuple[list[dict], list[str]]:
+    """Register the tables kept in the learner's work folder, once per kernel.
+
+    The explorer, the profile and the index builder call this when they start,
+    so a table added in one lesson is there in the next (and after a restart).
+    Returns the notes of the tables now registered from that folder, and the
+    names of those that could not be read again.
+    """
+    folder = my_data_dir()
+    done = str(folder.resolve()) in _RESTORED
+    _RESTORED.add(str(folder.resolve()))
+    if done and not force:
+        return [m for m in saved_tables(folder) if m["key"] in USER_INDICATORS], []
+    metas, skipped = [], []
+    for meta in saved_tables(folder):
+        current = USER_INDICATORS.get(meta["key"])
+        if current is not None and current.get("added") == meta.get("added"):
+            metas.append(meta)
+            continue
+        if current is not None:  # replaced in this kernel since: this kernel's is newer
+            continue
+        try:
+            data = read_saved_table(meta["key"], folder)
+        except (OSError, ValueError):
+            skipped.append(str(meta.get("label", meta["key"])))
+            continue
+        register_user_indicator(meta["key"], meta, data)
+        metas.append(meta)
+    return metas, skipped

@@ -20,11 +20,15 @@ from widgets.charts import OKABE_ITO, describe
 from widgets.charts._templates import spec_template
 from widgets.i18n import N_, _, get_language
 
-__all__ = ["HIGHLIGHT_COLOUR", "profile_chart", "profile_datasets", "profile_spec", "strip_chart"]
+__all__ = ["HIGHLIGHT_COLOUR", "USER_ROW_PREFIX", "profile_chart", "profile_datasets",
+           "profile_spec", "strip_chart"]
 
 #: Background of the rows in the most vulnerable dimensions.
 HIGHLIGHT_COLOUR = "#fde8e1"
 ALL_COUNTRIES = N_("Among all countries")
+#: How a learner's own indicator (issue 21) is named in the rows of the profile
+#: (marked for translation: compare rows with ``_(USER_ROW_PREFIX)``).
+USER_ROW_PREFIX = N_("Your data · ")
 
 
 ROWS, STATE_ROWS = "profile_rows", "state_rows"
@@ -118,9 +122,12 @@ def profile_chart(rows: pd.DataFrame, state_rows: pd.DataFrame, compare_label: s
     human = strip_chart(ROWS, rows["row"].tolist(),
                         _("Percentile (0 = worst-off country, 100 = best-off)"),
                         _("Human security: where the country stands"))
+    state_title = _("State security (military)")
+    if any(str(r).startswith(_(USER_ROW_PREFIX)) for r in state_rows["row"]):
+        state_title = _("State security (military), and your data without a better or worse")
     state = strip_chart(STATE_ROWS, state_rows["row"].tolist(),
                         _("Percentile (0 = lowest, 100 = highest; not better or worse)"),
-                        _("State security (military)"), highlight=False)
+                        state_title, highlight=False)
     chart = alt.vconcat(human, state, spacing=16).resolve_scale(color="shared", shape="shared")
     chart = chart.add_params(alt.param(name="compare_label", value=compare_label))
     chart = chart.properties(datasets=profile_datasets(rows, state_rows))

@@ -32,6 +32,7 @@ from widgets.charts.explore import (
 from widgets.errors import LabInputError
 from widgets.explore import ALL, countries_in, rank_year, split_by_year
 from widgets.ui import ChartPanel, LabWidget
+from widgets.usertable import UserIndicatorInfo
 
 __all__ = ["IndicatorExplorer", "indicator_options"]
 
@@ -59,19 +60,6 @@ def indicator_options(exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
             out.append((f"{DIMENSION_SHORT.get(dim, dim)} — {data.indicator_info(ind).short_label}",
                         ind))
     return out
-
-
-class _UserInfo:
-    """What the explorer needs to know about a learner's own indicator ("your data")."""
-
-    def __init__(self, meta: dict) -> None:
-        self.short_label = f"{meta['label']} (your data)"
-        self.unit = meta.get("unit", "")
-        self.direction = meta.get("direction", "neutral")
-        self.source = meta.get("source", "")
-
-    def source_line(self) -> str:
-        return f"Source: your data, from the file {self.source}."
 
 
 def user_indicator_options() -> list[tuple[str, str]]:
@@ -141,7 +129,9 @@ class IndicatorExplorer(LabWidget):
         self._year_sent: int | None = None  # year already sent with an indicator's rows
         self.spec: dict[str, Any] = {}
 
-        from widgets.usertable import USER_INDICATORS, on_user_indicators_change
+        from widgets.usertable import USER_INDICATORS, listen_weakly, restore_saved_tables
+
+        restore_saved_tables()  # the learner's tables from an earlier lesson (issue 21)
 
         if indicator not in USER_INDICATORS:
             indicator = data.check_indicator(indicator)
@@ -194,7 +184,7 @@ class IndicatorExplorer(LabWidget):
         for _, ind in self.indicator.options:
             self._indicator_data(ind)
         # A learner's own indicator (UserDataLoader) is prepared alone when it is added.
-        on_user_indicators_change(_weak_listener(self))
+        listen_weakly(self, "_user_indicator_added")
         self._show_indicator(indicator, year)
         self.region.value = region if region in self.region.options else ALL
         self.income.value = income if income in self.income.options else ALL
@@ -261,11 +251,11 @@ class IndicatorExplorer(LabWidget):
             from widgets.usertable import USER_INDICATORS
 
             if indicator in USER_INDICATORS:
-                meta = USER_INDICATORS[indicator]
-                info = _UserInfo(meta)
-                long = meta["data"][["iso3", "year", "value"]]
-                long = long[long["value"].notna() & long["year"].isin(self._all_years)
-                            & long["iso3"].isin(self._names)]
+                from widgets.usertable import user_indicator_info, user_indicator_long
+
+                info = user_indicator_info(indicator)
+                long = user_indicator_long(indicator)
+                long = long[long["year"].isin(self._all_years) & long["iso3"].isin(self._names)]
             else:
                 info = data.indicator_info(indicator)
                 long = self._panel.loc[self._panel[indicator].notna(),
@@ -396,8 +386,11 @@ class IndicatorExplorer(LabWidget):
                               value_col: view["value"].to_numpy(), "Year": year,
                               "Rank": view["rank"].to_numpy()})
         description = self._describe(year, view, keep)
-        self.panel.update(description=description, table=table,
-                          caption=f"{info.short_label} in {year}, countries in view with data")
+        caption = f"{info.short_label} in {year}, countries in view with data"
+        if isinstance(info, UserIndicatorInfo):  # a learner's table: its file in every row
+            table["Source"] = info.publisher
+            caption += f" ({info.publisher})"
+        self.panel.update(description=description, table=table, caption=caption)
         if view.empty:
             self.show_message(
                 f"{info.short_label} has no values for {year} in the countries shown. "
@@ -448,25 +441,13 @@ class IndicatorExplorer(LabWidget):
             text += " Compared in the line chart: " + "; ".join(parts) + "."
         else:
             text += " No countries are selected for the line chart yet."
+        if isinstance(info, UserIndicatorInfo):
+            text += " " + info.source_line()
         return text
 
     def _where(self) -> str:
         bits = [b for b in (self.region.value, self.income.value) if b != ALL]
         return f" ({', '.join(bits)})" if bits else ""
-
-
-def _weak_listener(widget: IndicatorExplorer):
-    """A registry callback that does not keep a closed explorer alive."""
-    import weakref
-
-    ref = weakref.ref(widget)
-
-    def callback(key: str) -> None:
-        w = ref()
-        if w is not None:
-            w.safe(w._user_indicator_added)(key)
-
-    return callback
 
 
 def year_span(years: list[int]) -> str:

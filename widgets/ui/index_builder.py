@@ -31,6 +31,13 @@ from widgets.charts import format_value
 from widgets.charts import indexing as charts
 from widgets.errors import LabInputError
 from widgets.ui import ChartPanel, LabWidget, rows_json
+from widgets.usertable import (
+    USER_INDICATORS,
+    listen_weakly,
+    restore_saved_tables,
+    user_indicator_info,
+    user_indicator_long,
+)
 
 __all__ = ["DEFAULT_INDICATORS", "IndexBuilder", "offered_indicators"]
 
@@ -43,6 +50,9 @@ DEFAULT_INDICATORS: tuple[str, ...] = (
 _COUNTS = {"battle_deaths", "refugees_origin", "refugees_hosted", "idps"}
 _METHODS = list(ix.NORMALISATIONS)
 EPSILON = 0.01
+#: How many of a learner's own indicators (issue 21) the builder takes: its charts
+#: are built once with a weight "slot" per indicator it can offer.
+USER_SLOTS = 6
 
 
 _ALONE_TOOLTIP = ("The only indicator chosen in this dimension: it takes the dimension's "
@@ -63,6 +73,36 @@ def offered_indicators() -> list[str]:
             if cat.loc[i, "direction"] != "neutral" and i not in _COUNTS and i in ix.GOALPOSTS:
                 out.append(i)
     return out
+
+
+def _user_catalogue() -> tuple[pd.DataFrame, list[str], list[str], dict[str, ix.Goalpost]]:
+    """The learner's own indicators as catalogue rows (issue 21).
+
+    Returns the rows, the ids the builder can take (a human-security dimension,
+    higher better or worse; at most :data:`USER_SLOTS`), the names of those it
+    cannot, and their goalposts: the lowest and highest value in the learner's
+    file (all years), so that goalposts stay fixed across years as the lab's do.
+    """
+    rows, usable, refused, posts = [], [], [], {}
+    for key in USER_INDICATORS:
+        info = user_indicator_info(key)
+        rows.append({"id": key, "short_label": info.short_label, "label": info.short_label,
+                     "unit": info.unit, "dimension": info.dimension,
+                     "direction": info.direction, "publisher": info.publisher})
+        if not info.in_human_security or len(usable) >= USER_SLOTS:
+            refused.append(info.label)
+            continue
+        values = user_indicator_long(key)["value"]
+        if values.empty:
+            refused.append(info.label)
+            continue
+        low, high = float(values.min()), float(values.max())
+        posts[key] = ix.Goalpost(low, high if high > low else low + 1.0,
+                                 source=f"lowest and highest value in your file {info.source}")
+        usable.append(key)
+    frame = pd.DataFrame(rows, columns=["id", "short_label", "label", "unit", "dimension",
+                                        "direction", "publisher"]).set_index("id")
+    return frame, usable, refused, posts
 
 
 def _neutral_indicators() -> list[str]:
@@ -97,22 +137,26 @@ class IndexBuilder(LabWidget):
         country: str = "",
     ) -> None:
         cat = data.load_catalogue()
-        self._cat = cat
-        self._labels = cat["short_label"].to_dict()
-        self._offered = offered_indicators()
+        self._lab_cat = cat
+        self._lab_offered = offered_indicators()
+        self._slots = len(self._lab_offered) + USER_SLOTS
+        self._panel_lab = data.load_panel(self._lab_offered + ["hdi"], years=(2000, 2024))
+        restore_saved_tables()  # the learner's tables from an earlier lesson
+        self._with_user_indicators()
+        cat = self._cat
         chosen = list(indicators or DEFAULT_INDICATORS)
         for i in chosen:
-            data.check_indicator(i)
+            if i not in USER_INDICATORS:
+                data.check_indicator(i)
             if i not in self._offered:
                 raise LabInputError(
-                    f"{data.indicator_info(i).short_label} cannot go into the index "
+                    f"{cat.loc[i, 'short_label']} cannot go into the index "
                     "(neutral, a count, or outside the seven dimensions)."
                 )
         if normalisation not in ix.NORMALISATIONS:
             raise LabInputError(f"Normalisation must be one of {', '.join(ix.NORMALISATIONS)}.")
         if aggregation not in ix.AGGREGATIONS:
             raise LabInputError("Aggregation must be 'arithmetic' or 'geometric'.")
-        self._panel = data.load_panel(self._offered + ["hdi"], years=(2000, 2024))
         self._countries = data.load_countries()
         self._names = self._countries.set_index("iso3")["name"]
         self._matrix_cache: dict[tuple[int, int], pd.DataFrame] = {}
@@ -122,10 +166,8 @@ class IndexBuilder(LabWidget):
         self.last_timings: dict[str, float] = {}
 
         # ---- controls: choose --------------------------------------------------
-        options = [(f"{data.DIMENSIONS[cat.loc[i, 'dimension']]} · {cat.loc[i, 'short_label']}", i)
-                   for i in self._offered]
         self.indicators = W.SelectMultiple(
-            options=options, value=tuple(chosen), rows=12,
+            options=self._options(), value=tuple(chosen), rows=12,
             description="Indicators", layout=W.Layout(width="460px"),
             style={"description_width": "90px"})
         neutral = ", ".join(cat.loc[i, "short_label"] for i in _neutral_indicators())
@@ -135,6 +177,7 @@ class IndexBuilder(LabWidget):
             "under-5 mortality) the builder flips it, so a higher index is always better. "
             f"Left out because higher is neither better nor worse: {html.escape(neutral)}; "
             "also left out: absolute counts of people (they grow with population).</p>")
+        self.user_note = W.HTML(self._user_note())
         self.year = W.IntSlider(value=int(year), min=2005, max=2023, description="Year",
                                 continuous_update=False, style={"description_width": "90px"})
         # ---- missing data ------------------------------------------------------
@@ -229,7 +272,7 @@ class IndexBuilder(LabWidget):
                                    "How sure?"]):
             tabs.set_title(k, title)
         steps = W.Accordion(children=[
-            W.VBox([self.indicators, self.choose_note, self.year]),
+            W.VBox([self.indicators, self.choose_note, self.user_note, self.year]),
             W.VBox([self.look_back, self.coverage, self.missing_note]),
             W.VBox([self.normalisation, self.goalpost_note]),
             W.VBox([self.preset, self.slider_box, self.weights_note]),
@@ -249,6 +292,60 @@ class IndexBuilder(LabWidget):
         self._stale: set[str] = set()  # charts whose tab has not had the current rows yet
         self.on_change(self.tabs, self._on_tab, names="selected_index")
         self.run_button.on_click(self.safe(self._on_run))
+        listen_weakly(self, "_user_indicator_added")
+
+    # ------------------------------------------------------------------ your data
+    def _with_user_indicators(self) -> None:
+        """The catalogue, offered ids, panel and goalposts with the learner's own tables."""
+        rows, usable, refused, posts = _user_catalogue()
+        self._cat = pd.concat([self._lab_cat, rows]) if len(rows) else self._lab_cat
+        self._labels = self._cat["short_label"].to_dict()
+        # each of the learner's indicators under its own dimension, after the lab's
+        offered = list(self._lab_offered)
+        for key in usable:
+            dim = rows.loc[key, "dimension"]
+            same = [k for k, i in enumerate(offered) if self._cat.loc[i, "dimension"] == dim]
+            offered.insert(same[-1] + 1 if same else len(offered), key)
+        self._offered = offered
+        self._user_refused = refused
+        self._goalposts = {**ix.GOALPOSTS, **posts}
+        panel = self._panel_lab
+        for key in usable:
+            long = user_indicator_long(key).rename(columns={"value": key})
+            panel = panel.merge(long, on=["iso3", "year"], how="left")
+        self._panel = panel
+        self._cube = None
+        self._matrix_cache = {}
+        self._data_cache = {}
+        self.__dict__.pop("_dim_of", None)
+
+    def _options(self) -> list[tuple[str, str]]:
+        cat = self._cat
+        return [(f"{data.DIMENSIONS[cat.loc[i, 'dimension']]} · {cat.loc[i, 'short_label']}", i)
+                for i in self._offered]
+
+    def _user_note(self) -> str:
+        if not self._user_refused:
+            return ""
+        return ("<p style='font-size:12px;color:#444;max-width:520px'>Your data not offered "
+                "here: " + html.escape(", ".join(self._user_refused)) + ". The index takes "
+                f"up to {USER_SLOTS} of your own indicators, each in one of the seven "
+                "dimensions of human security and with higher better or worse (not "
+                "neutral).</p>")
+
+    def _user_indicator_added(self, key: str) -> None:
+        """A learner added (or replaced) a table: offer it; recompute if it is chosen."""
+        chosen = self.selected
+        self._with_user_indicators()
+        self._swapping_options = True  # the menu changes, not the learner's choice
+        try:
+            self.indicators.options = self._options()
+            self.indicators.value = tuple(i for i in chosen if i in self._offered)
+        finally:
+            self._swapping_options = False
+        self.user_note.value = self._user_note()
+        if key in chosen or set(chosen) != set(self.selected):
+            self._on_data_change()
 
     # ------------------------------------------------------------------ state
     @property
@@ -390,7 +487,8 @@ class IndexBuilder(LabWidget):
                 f"Only {len(kept)} countries have enough data. Lower the coverage threshold "
                 "or look further back.")
         directions = self._cat["direction"].to_dict()
-        matrices = {m: ix.normalise(kept, m, directions).round(6) for m in _METHODS}
+        matrices = {m: ix.normalise(kept, m, directions, self._goalposts).round(6)
+                    for m in _METHODS}
         imputed = 0
         if strict is not None:
             imputed = int((kept.notna() & strict.reindex(kept.index).isna()).to_numpy().sum())
@@ -479,6 +577,10 @@ class IndexBuilder(LabWidget):
                 "places_moved_up": self._shift,
                 "hdi": self._hdi_values,
             })
+            for key in self._user_chosen():  # a learner's own values, named with the file
+                info = user_indicator_info(key)
+                out[f"{info.short_label}, from the file {info.source}"] = (
+                    self._raw[key].to_numpy())
             self._results = out.sort_values("rank", kind="stable").reset_index(drop=True)
         return self._results
 
@@ -487,7 +589,7 @@ class IndexBuilder(LabWidget):
         weights = self.weights
         return charts.index_params([weights[c] for c in self.selected],
                                    self.normalisation.value, self.aggregation.value,
-                                   self.country.value, slots=len(self._offered))
+                                   self.country.value, slots=self._slots)
 
     def _param_values(self) -> dict[str, Any]:
         """Every chart parameter but ``highlight``, for all slots (unused = weight 0).
@@ -496,14 +598,14 @@ class IndexBuilder(LabWidget):
         """
         values = charts.index_param_values(
             [self.weights[c] for c in self.selected], self.normalisation.value,
-            self.aggregation.value, slots=len(self._offered))
+            self.aggregation.value, slots=self._slots)
         values.pop("highlight")
         return values
 
     def _chart_args(self, builder, kind: str) -> tuple:
         # Built for every offered indicator (one "slot" each), so that a change of
         # indicators, year or missing-data policy only swaps the data.
-        chart = builder(self._table, len(self._offered), _METHODS, self._params(),
+        chart = builder(self._table, self._slots, _METHODS, self._params(),
                         self._describe(kind), epsilon=EPSILON)
         table = self._results_table() if kind in ("ranking", "shift", "hdi") else None
         if kind == "map":
@@ -521,7 +623,19 @@ class IndexBuilder(LabWidget):
         return ("Data: " + "; ".join(pubs) + ". Goalposts other than the HDI's are the lab's "
                 "teaching choices.")
 
+    def _user_chosen(self) -> list[str]:
+        return [i for i in self.selected if i in USER_INDICATORS]
+
     def _describe(self, kind: str) -> str:
+        text = self._describe_index(kind)
+        mine = self._user_chosen()
+        if text and mine:
+            files = "; ".join(f"{user_indicator_info(k).label} from the file "
+                              f"{user_indicator_info(k).source}" for k in mine)
+            text += f" The index includes your data: {files}."
+        return text
+
+    def _describe_index(self, kind: str) -> str:
         order = np.argsort(np.where(np.isnan(self._rank), np.inf, self._rank), kind="stable")
         valid = order[~np.isnan(self._rank[order])]
         names = self._kept_names
@@ -591,7 +705,7 @@ class IndexBuilder(LabWidget):
             return ""
         rows = []
         for i in self.selected:
-            g = ix.GOALPOSTS[i]
+            g = self._goalposts[i]
             unit = self._cat.loc[i, "unit"]
             scale = " (log scale)" if g.log else ""
             rows.append(f"<tr><td>{html.escape(self._cat.loc[i, 'short_label'])}</td>"
@@ -679,6 +793,8 @@ class IndexBuilder(LabWidget):
                    "_rows_json")
 
     def _on_data_change(self, change: dict | None = None) -> None:
+        if getattr(self, "_swapping_options", False):
+            return
         with self._sliders_after_charts():
             self._apply_data_change()
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 from widgets import data
 from widgets.charts import format_value
-from widgets.charts.profile import profile_datasets, profile_spec
+from widgets.charts.profile import USER_ROW_PREFIX, profile_datasets, profile_spec
 from widgets.errors import LabInputError
 from widgets.i18n import N_, _, get_language, ngettext, sort_key
 from widgets.profile import (
@@ -32,6 +32,13 @@ from widgets.profile import (
     profile_table,
 )
 from widgets.ui import ChartPanel, LabWidget
+from widgets.usertable import (
+    USER_INDICATORS,
+    listen_weakly,
+    restore_saved_tables,
+    user_indicator_info,
+    user_indicator_long,
+)
 
 __all__ = ["CountryProfile"]
 
@@ -98,6 +105,36 @@ def _records_by_country() -> dict[str, dict[str, dict]]:
     return out
 
 
+_USER_RECORDS: dict[str, tuple[int, dict[str, dict]]] = {}
+
+
+def _user_records(key: str) -> dict[str, dict]:
+    """A learner's indicator (issue 21) placed like the lab's: by country, made once per table.
+
+    Percentiles count the countries in the learner's file. An indicator outside
+    the seven dimensions, or neutral, is ranked 0 = lowest, 100 = highest (as the
+    state-security rows are).
+    """
+    frame = USER_INDICATORS[key]["data"]
+    cached = _USER_RECORDS.get(key)
+    if cached is not None and cached[0] == id(frame):
+        return cached[1]
+    info = user_indicator_info(key)
+    direction = info.direction if info.in_human_security else "neutral"
+    long = user_indicator_long(key).rename(columns={"value": key})
+    countries = data.load_countries()
+    long = long[long["iso3"].isin(countries["iso3"])]
+    out: dict[str, dict] = {}
+    if not long.empty:
+        table = profile_table(long, countries, {key: {"direction": direction,
+                                                      "dimension": info.dimension}}, [key])
+        cols = ["iso3", "indicator", "value", "year", "pct_world", "pct_region", "pct_income",
+                "trend", "n_world"]
+        out = {rec["iso3"]: rec for rec in table[cols].to_dict("records")}
+    _USER_RECORDS[key] = (id(frame), out)
+    return out
+
+
 class CountryProfile(LabWidget):
     """Where one country stands on each dimension of human security.
 
@@ -120,6 +157,12 @@ class CountryProfile(LabWidget):
         self._dimension_of = {i: v.dimension for i, v in self._info.items()}
         self._row_label = {i: f"{_(SHORT_DIMENSIONS[v.dimension])}"
                               f" · {_(v.short_label)}" for i, v in self._info.items()}
+        # the dimension averages are the lab's indicators only; a learner's table
+        # is shown beside them ("Your data · ...") and described on its own
+        self._lab_dimension_of = dict(self._dimension_of)
+        self._user: list[str] = []
+        restore_saved_tables()  # the learner's tables from an earlier lesson
+        self._add_user_rows()
         have = sorted(set(self._table["iso3"]),
                       key=lambda c: sort_key(data.local_country_name(c)))
         options = [(data.local_country_name(c), c) for c in have]
@@ -138,6 +181,7 @@ class CountryProfile(LabWidget):
         self.panel = ChartPanel(alt.Chart(pd.DataFrame({"x": []})).mark_point(), "")
         super().__init__([W.HBox([W.VBox([self.country, self.compare, self.peer])]), self.panel])
         self.on_change([self.country, self.compare, self.peer], self._on_change)
+        listen_weakly(self, "_user_indicator_added")
 
         problems = []
         for value, control in ((country, self.country), (peer, self.peer)):
@@ -157,6 +201,54 @@ class CountryProfile(LabWidget):
         self._on_change(None)
         if problems:
             self.show_message(" ".join(problems), "error")
+
+    # -- a learner's own tables (UserDataLoader) --------------------------------
+    def _add_user_rows(self) -> None:
+        """Put every registered user indicator beside the lab's rows."""
+        for key in USER_INDICATORS:
+            info = user_indicator_info(key)
+            if key not in self._user:
+                self._user.append(key)
+                (self._human if info.in_human_security else self._state).append(key)
+            self._info[key] = info
+            self._dimension_of[key] = info.dimension
+            self._row_label[key] = f"{_(USER_ROW_PREFIX)}{info.label}"
+
+    def _user_indicator_added(self, key: str) -> None:
+        _USER_RECORDS.pop(key, None)
+        if key in self._user:  # replaced: it may move between the two charts
+            self._user.remove(key)
+            for rows in (self._human, self._state):
+                if key in rows:
+                    rows.remove(key)
+        self._add_user_rows()
+        self._order = None  # rows changed: a new spec
+        self._on_change(None)
+
+    def _user_sentences(self, iso3: str) -> str:
+        name = data.local_country_name(iso3)
+        prefix = _(USER_ROW_PREFIX)
+        parts = []
+        for key in self._user:
+            info = self._info[key]
+            r = _user_records(key).get(iso3)
+            if r is None or _missing(r.get("value")):
+                parts.append(_("{prefix}{label} (from the file {file}): no recent value for "
+                               "{country}.").format(prefix=prefix, label=info.label,
+                                                    file=info.source, country=name))
+                continue
+            parts.append(_(
+                "{prefix}{label} (from the file {file}): {value} ({year}), the {ordinal} "
+                "percentile among the {n} countries in your file.").format(
+                prefix=prefix, label=info.label, file=info.source,
+                value=format_value(r['value'], info.unit), year=int(r['year']),
+                ordinal=_ordinal(r['pct_world']), n=int(r['n_world'])))
+        return (" " + " ".join(parts)) if parts else ""
+
+    def _source(self) -> str:
+        return " ".join(_("{prefix}{label}: {publisher}.").format(
+            prefix=_(USER_ROW_PREFIX), label=self._info[k].label,
+            publisher=self._info[k].publisher) for k in self._user)
 
     # -- data for one selection --------------------------------------------
     def _compare_label(self, iso3: str) -> tuple[str, str]:
@@ -186,6 +278,11 @@ class CountryProfile(LabWidget):
                 code=repr(iso3)))
         mine = records[iso3]
         peer = records.get(self.peer.value, {}) if column == "peer" else None
+        if self._user:
+            mine = dict(mine, **{k: _user_records(k).get(iso3, {}) for k in self._user})
+            if peer is not None:
+                peer = dict(peer, **{k: _user_records(k).get(self.peer.value, {})
+                                     for k in self._user})
         missing: dict = {}
         cols: dict[str, list] = {k: [] for k in ("indicator", "row", "dimension", "pct_world",
                                                  "pct_compare", "detail", "trend", "value",
@@ -212,7 +309,7 @@ class CountryProfile(LabWidget):
     def _rows_for(self, iso3: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
         column, label = self._compare_label(iso3)
         rows = self._rows(iso3, self._human, column)
-        summary = dimension_summary(rows[["indicator", "pct_world"]], self._dimension_of)
+        summary = dimension_summary(rows[["indicator", "pct_world"]], self._lab_dimension_of)
         self._summary = summary
         self.vulnerable = most_vulnerable_dimensions(summary, n=2)
         rows["highlight"] = rows["dimension"].isin(self.vulnerable)
@@ -230,18 +327,20 @@ class CountryProfile(LabWidget):
         else:
             self.clear_message()
         rows, state, label = self._rows_for(iso3)
-        description = self._describe(iso3, rows, state, label)
+        description = self._describe(iso3, rows, state, label) + self._user_sentences(iso3)
 
         def table() -> pd.DataFrame:  # made when the learner opens it
             return pd.concat([rows, state]).assign(
                 Indicator=lambda d: d["row"],
                 Unit=lambda d: [_(self._info[i].unit) for i in d["indicator"]],
-            )[["Indicator", "value", "Unit", "year", "pct_world", "pct_compare", "trend"]].rename(
+                Source=lambda d: [self._info[i].publisher for i in d["indicator"]],
+            )[["Indicator", "value", "Unit", "year", "pct_world", "pct_compare", "trend",
+               "Source"]].rename(
                 columns={"value": _("Latest value"), "year": _("Year"),
                          "pct_world": _("Percentile among all countries"),
                          "pct_compare": _("Percentile: {group}").format(group=label),
                          "trend": _("Since 2000"), "Indicator": _("Indicator"),
-                         "Unit": _("Unit")})
+                         "Unit": _("Unit"), "Source": _("Source")})
 
         order = (tuple(rows["row"]), tuple(state["row"]))
         if getattr(self, "_order", None) == order:
@@ -255,7 +354,8 @@ class CountryProfile(LabWidget):
             self._order = order
         self.panel.update(description=description, table=table,
                           caption=_("Profile of {country}").format(
-                              country=data.local_country_name(iso3)))
+                              country=data.local_country_name(iso3)),
+                          source=self._source())
 
     def _describe(self, iso3: str, rows: pd.DataFrame, state: pd.DataFrame, label: str) -> str:
         name = data.local_country_name(iso3)
