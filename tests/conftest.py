@@ -44,3 +44,20 @@ def work_dir(tmp_path, monkeypatch) -> Path:
     """A fresh, empty folder for a learner's saved work."""
     monkeypatch.setenv("HSL_WORK_DIR", str(tmp_path))
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_chooses():
+    """Every test starts in English with no remembered language.
+
+    A portfolio saved or loaded in another language calls
+    ``widgets.i18n.remember_language``; without this reset that choice would
+    leak into the next test run by the same worker.
+    """
+    from widgets import i18n
+
+    i18n.set_language(None)
+    i18n.remember_language(None)
+    yield
+    i18n.set_language(None)
+    i18n.remember_language(None)
