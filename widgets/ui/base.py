@@ -35,6 +35,7 @@ import altair as alt
 import ipywidgets as W
 import pandas as pd
 
+from widgets._a11y import TABLE_CAPTION
 from widgets._offline import LabChart
 from widgets.errors import LabInputError
 
@@ -60,6 +61,10 @@ def data_table_html(df: pd.DataFrame, caption: str = "", max_rows: int = 300) ->
                           float_format=lambda v: f"{v:,.4g}")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     table = re.sub(r"<table[^>]*>", f'<table class="hsl-table">{cap}', table, count=1)
+    # Screen readers read each cell with its column's name and its row's first
+    # cell (the country, the year...): headers say which way they apply.
+    table = table.replace("<th>", '<th scope="col">')
+    table = re.sub(r"<tr>(\s*)<td>(.*?)</td>", r'<tr>\1<th scope="row">\2</th>', table)
     more = ""
     if len(df) > max_rows:
         more = f"<p>Showing the first {max_rows} of {len(df)} rows.</p>"
@@ -154,6 +159,9 @@ class ChartPanel(W.VBox):
         self.chart = LabChart(chart, debounce_wait=debounce_wait,
                               embed_options={"renderer": renderer})
         self.description = W.HTML(layout=W.Layout(margin="0 0 4px 0"))
+        # The chart loader (widgets/_offline.py) finds the description by these
+        # classes: it names the chart with it and makes it a polite live region.
+        self.description.add_class("hsl-chart-description")
         self.source = W.HTML()
         self.show_table = W.ToggleButton(
             value=False,
@@ -170,6 +178,7 @@ class ChartPanel(W.VBox):
             [self.chart, self.description, self.source, self.show_table, self.table],
             layout=W.Layout(width="100%"),
         )
+        self.add_class("hsl-chart-panel")
         self.set_description(description)
         self.set_source(source)
         self._render_table()
@@ -327,7 +336,7 @@ class ChartPanel(W.VBox):
     def set_description(self, text: str) -> None:
         self._description_text = text
         self.description.value = (
-            f'<p role="note" aria-live="polite" style="margin:2px 0;color:#333">'
+            f'<p role="note" style="margin:2px 0;color:#333">'
             f"{html.escape(text)}</p>"
         )
 
@@ -352,7 +361,8 @@ class ChartPanel(W.VBox):
             self.table.layout.display = "none"
             self.show_table.description = "Show the data"
             return
-        self.table.value = data_table_html(self.table_data, self._caption or self._description_text)
+        self.table.value = data_table_html(self.table_data, self._caption or self._description_text
+                                           or TABLE_CAPTION)
         self.table.layout.display = ""
         self.show_table.description = "Hide the data"
 
