@@ -36,6 +36,9 @@ PLAY_BUTTONS = {
     "repeat": "Repeat: start again after the last value.",
 }
 
+#: A box of lesson text wider than the screen, which scrolls sideways.
+SCROLL_REGION = "Wide content: use the arrow keys to scroll it sideways."
+
 #: The darkest grey text may be on white and still be read (4.54:1; WCAG AA is 4.5:1).
 MIN_TEXT_GREY = "#767676"
 
@@ -48,7 +51,8 @@ def chart_label(description: str) -> str:
 def browser_texts() -> dict[str, object]:
     """The texts the chart loader needs in the browser (sent once with each chart)."""
     return {"chart_label": CHART_LABEL, "table_hint": TABLE_HINT, "chart_menu": CHART_MENU,
-            "range_start": RANGE_START, "range_end": RANGE_END, "play": dict(PLAY_BUTTONS)}
+            "range_start": RANGE_START, "range_end": RANGE_END, "play": dict(PLAY_BUTTONS),
+            "scroll_region": SCROLL_REGION}
 
 
 def _luminance(colour: str) -> float:

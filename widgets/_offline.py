@@ -124,16 +124,52 @@ function accessible(el) {
 }
 // Ipywidgets outside chart panels (a slider in another output) are labelled
 // too: one observer per page, one pass per animation frame at most.
+// Text wider than its column (a wide table in a lesson's text, a narrow
+// screen) scrolls sideways: such a box is made focusable, so the keyboard can
+// scroll it too. Measuring forces a layout, so it runs only once things settle.
+function scrollable() {
+  for (const box of document.querySelectorAll(
+      ".jp-RenderedHTMLCommon:not([tabindex]), .jp-RenderedHTMLCommon[data-hsl-scroll]")) {
+    const wide = box.scrollWidth > box.clientWidth + 1 &&
+      /auto|scroll/.test(getComputedStyle(box).overflowX);
+    if (wide && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("data-hsl-scroll", "");
+      box.setAttribute("role", "region");
+      if (TEXT.scroll_region) box.setAttribute("aria-label", TEXT.scroll_region);
+    } else if (!wide && box.hasAttribute("data-hsl-scroll")) {
+      for (const a of ["tabindex", "data-hsl-scroll", "role", "aria-label"]) box.removeAttribute(a);
+    }
+  }
+}
+// Readable inactive tab names (ipywidgets draws them in a grey below 4.5:1 on
+// their background) and a visible focus ring on every control (WCAG 2.4.7).
+const STYLE = `
+.jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab { color: var(--jp-ui-font-color1, #1a1a1a); }
+.jupyter-widgets :focus-visible, .jupyter-widgets:focus-visible, .vega-embed summary:focus-visible,
+.jp-RenderedHTMLCommon[data-hsl-scroll]:focus-visible {
+  outline: 2px solid #0072B2 !important; outline-offset: 1px; }
+.jupyter-widgets .noUi-handle:focus-visible { outline-offset: 2px; }
+`;
 function watchPage() {
   if (globalThis.__hsl_a11y_page) return;
   globalThis.__hsl_a11y_page = true;
+  const style = document.createElement("style");
+  style.id = "hsl-a11y-style";
+  style.textContent = STYLE;
+  document.head.appendChild(style);
   let queued = false;
+  let settle = null;
   const pass = () => { queued = false; labelPage(document);
     for (const el of document.querySelectorAll("[data-hsl-chart-root]")) accessible(el); };
   new MutationObserver(() => {
     if (!queued) { queued = true; requestAnimationFrame(pass); }
+    clearTimeout(settle);
+    settle = setTimeout(scrollable, 400);
   }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  window.addEventListener("resize", () => { clearTimeout(settle); settle = setTimeout(scrollable, 400); });
   pass();
+  settle = setTimeout(scrollable, 400);
 }
 function scheduler(model, el) {
   const inner = {};  // newest Altair listener per event

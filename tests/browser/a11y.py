@@ -38,6 +38,7 @@ USED: Counter = Counter()
 PAGES: Counter = Counter()
 #: seconds spent in axe in this process
 SECONDS: list[float] = []
+_WRITTEN: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def check_page(page, name: str, mode: str, context: str | dict | None = None,
                   else {"rule": "", "selector": ""} for a in allowlist]
     violations = page.evaluate(JS_RUN, [context, options, applicable])
     SECONDS.append(time.perf_counter() - started)
-    PAGES[mode] += 1
+    if context is None:
+        PAGES[mode] += 1
     failures: list[str] = []
     excused: list[dict] = []
     minor: list[dict] = []
@@ -125,7 +127,8 @@ def check_page(page, name: str, mode: str, context: str | dict | None = None,
         folder = ARTIFACTS / "axe"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{name}.json"
-        previous = json.loads(path.read_text()) if path.exists() and context else {}
+        previous = json.loads(path.read_text()) if name in _WRITTEN and path.exists() else {}
+        _WRITTEN.add(name)
         data = {"page": name, "mode": mode, "tags": TAGS,
                 "failures": previous.get("failures", []) + failures,
                 "excused_by_allowlist": previous.get("excused_by_allowlist", []) + excused,
@@ -147,3 +150,80 @@ def check_section(page, name: str, mode: str, header) -> list[str]:
       const box = h.closest('.jp-OutputArea-output') || h.closest('.widget-box');
       if (box) box.setAttribute('data-hsl-axe', ''); }""")
     return check_page(page, name, mode, context="[data-hsl-axe]")
+
+
+def check_allowlist(modes: tuple[str, ...], complete: bool) -> None:
+    """Report allow-list entries of ``modes`` that excused nothing here; fail if the run was complete.
+
+    ``complete``: every page of those modes was checked in this process (a
+    run with ``-k`` sees only some pages, where an entry may rightly go unused).
+    """
+    import warnings
+
+    unused = [a for mode in modes for a in unused_entries(mode)]
+    if not unused:
+        return
+    text = "; ".join(f"{a.rule} at '{a.selector}' ({a.issue})" for a in unused)
+    from harness import ARTIFACTS
+
+    folder = ARTIFACTS / "axe"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"allowlist-unused-{'-'.join(modes)}.txt").write_text(text + "\n")
+    if complete:
+        raise AssertionError(f"axe_allowlist.yml entries that matched nothing in {modes}: {text}. "
+                             "The problem is gone upstream: delete the entry.")
+    warnings.warn(f"axe allow-list entries unused in this partial run: {text}", stacklevel=2)
+
+
+#: Lessons also read at 200 % zoom and on a phone (in app mode, on the page already open).
+REFLOW_LESSONS = ("01", "05")
+REFLOW_SIZES = (("zoom-200", 640, 450), ("phone-360px", 360, 740))
+
+# What sticks out of the window sideways, outside a box that scrolls by itself.
+JS_OVERFLOW = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (e) => { for (let p = e.parentElement; p; p = p.parentElement) {
+      if (p === document.body || p === document.documentElement || p.id === 'rendered_cells') break;
+      const s = getComputedStyle(p);
+      if (/auto|scroll|hidden/.test(s.overflowX) && p.clientWidth <= width + 2) return true; }
+    return false; };
+  const out = [];
+  for (const e of document.querySelectorAll('#rendered_cells *')) {
+    const r = e.getBoundingClientRect();
+    if (!r.width || r.right <= width + 2) continue;
+    if (scrolls(e)) continue;
+    out.push(e.tagName.toLowerCase() + '.' + String(e.className).split(' ').slice(0, 2).join('.')
+             + ' right=' + Math.round(r.right) + ' ' + (e.innerText || '').slice(0, 40).replace(/\\n/g, ' '));
+    if (out.length > 12) break;
+  }
+  const cells = document.getElementById('rendered_cells');
+  return {width, page: Math.max(document.documentElement.scrollWidth, cells ? cells.scrollWidth : 0),
+          overflow: out};
+}
+"""
+
+
+def check_reflow(lp, name: str) -> list[str]:
+    """Read the open page at 200 % zoom and on a 360-px phone: no sideways scrolling (WCAG 1.4.10).
+
+    A window of 640 x 450 CSS pixels lays a page out exactly as a 1280 x 900
+    screen zoomed to 200 %. Charts, maps and wide tables may scroll inside
+    their own box (WCAG exempts content that needs two dimensions); the page
+    itself must not. Screenshots are kept for a person to look at.
+    """
+    page = lp.page
+    size = page.viewport_size
+    failures: list[str] = []
+    try:
+        for label, width, height in REFLOW_SIZES:
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(700)  # charts and the lab's scroll boxes settle
+            found = page.evaluate(JS_OVERFLOW)
+            lp.screenshot(f"{name}-{label}", full_page=True)
+            if found["page"] > found["width"] + 2 or found["overflow"]:
+                failures.append(f"at {label} ({width} px) the page needs sideways scrolling "
+                                f"({found['page']} px wide): {found['overflow']}")
+    finally:
+        page.set_viewport_size(size)
+    return failures

@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import a11y
+import keyboard
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -761,6 +762,10 @@ def check_lesson(mode: str, lesson: Path, server: Server, context,
             on_section=lambda name, header: a11y.check_section(page, axe_name, mode, header))
         failures += hidden_problems
         failures += a11y.check_page(page, axe_name, mode)
+        if mode == "voila":  # keyboard only: each widget reached with Tab, used with keys
+            failures += keyboard.check_widgets(lp, axe_name)
+            if lesson.name[:2] in a11y.REFLOW_LESSONS:  # 200 % zoom, 360-px phone
+                failures += a11y.check_reflow(lp, axe_name)
         record["sections_opened"] = sections
         record["controls"] = [r.__dict__ for r in results]
         dead = [f"{r.kind} '{r.label}'" for r in results if r.reacted is False]

@@ -1,0 +1,167 @@
+"""Keyboard only: every widget of a lesson reached with Tab and used with keys.
+
+Called by ``harness.check_lesson`` on each lesson page in app mode, after the
+page was loaded and checked (no page is loaded for it). For each widget that
+shows a chart (each output with a chart, one per widget instance), the check
+
+* puts the keyboard focus just before the widget and presses Tab until the
+  focus leaves it on the other side — every control must be met on the way
+  (tab order; a control the mouse can use but Tab never reaches fails), and
+  the walk must end (a widget that keeps the focus is a *keyboard trap*);
+* checks that each focused control shows a visible focus indicator (a
+  computed outline or box-shadow, as the browser draws it for keyboard focus);
+* uses one control of each kind with keys only — a slider with an arrow key,
+  a drop-down with ArrowDown, a radio group with an arrow key, toggle buttons,
+  tick boxes and buttons with Space or Enter — and waits for the widget's chart
+  or text to change; the "Show the data" button must open the table with Enter.
+
+The record of each lesson goes to ``test-artifacts/keyboard/<lesson>.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+# What has the focus now: where it is, what kind of control, whether it shows.
+JS_FOCUSED = """
+(out) => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return {inside: false, kind: 'body'};
+  const box = document.querySelector('[data-hsl-out="' + out + '"]');
+  const inside = !!(box && box.contains(el));
+  const after = !!(box && !inside && (box.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING));
+  const tag = el.tagName.toLowerCase();
+  const type = (el.getAttribute('type') || '').toLowerCase();
+  let kind = tag;
+  if (el.classList.contains('noUi-handle')) kind = 'slider';
+  else if (tag === 'select') kind = el.multiple ? 'multiselect' : 'dropdown';
+  else if (tag === 'input' && type === 'checkbox') kind = 'checkbox';
+  else if (tag === 'input' && type === 'radio') kind = 'radio';
+  else if (tag === 'input' || tag === 'textarea') kind = 'text';
+  else if (tag === 'summary') kind = 'chart-menu';
+  else if (el.closest('.widget-toggle-buttons')) kind = 'toggles';
+  else if (el.closest('.lm-TabBar')) kind = 'tab';
+  else if (el.closest('.jupyter-widget-Collapse-header, .lm-AccordionPanel-title')) kind = 'section';
+  else if (tag === 'button' && /(Show|Hide) the data/.test(el.innerText || '')) kind = 'show-data';
+  else if (tag === 'button') kind = 'button';
+  else if (el.getAttribute('role') === 'region') kind = 'table';
+  const cs = getComputedStyle(el);
+  const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
+  const shadow = cs.boxShadow && cs.boxShadow !== 'none';
+  const label = (el.getAttribute('aria-label') || el.innerText || el.title || '').trim().slice(0, 50);
+  if (!el.hasAttribute('data-hsl-kb')) el.setAttribute('data-hsl-kb', String(Math.random()).slice(2));
+  return {inside, after, kind, label, id: el.getAttribute('data-hsl-kb'),
+          active: el.classList.contains('mod-active') || el.checked === true,
+          ring: outline || !!shadow, outline: cs.outlineStyle + ' ' + cs.outlineWidth,
+          shadow: cs.boxShadow};
+}
+"""
+# Focus a place just before widget ``out`` (a temporary, invisible stop).
+JS_START = """
+(out) => {
+  document.querySelectorAll('[data-hsl-kb-start]').forEach((e) => e.remove());
+  const box = document.querySelector('[data-hsl-out="' + out + '"]');
+  if (!box) return false;
+  const stop = document.createElement('span');
+  stop.setAttribute('data-hsl-kb-start', ''); stop.tabIndex = 0;
+  box.parentElement.insertBefore(stop, box);
+  stop.focus(); return document.activeElement === stop;
+}
+"""
+# The keys that use one control of each kind (Playwright key names).
+KEYS = {"slider": ["ArrowRight", "ArrowLeft"], "dropdown": ["ArrowDown", "ArrowUp"],
+        "radio": ["ArrowDown", "ArrowUp"], "toggles": ["Space"], "checkbox": ["Space"],
+        "show-data": ["Enter"], "tab": ["ArrowRight"]}
+MAX_TABS = 120
+
+
+def _changed(lp, out: int, before, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if lp.output_state(out) != before:
+            return True
+        lp.page.wait_for_timeout(40)
+    return False
+
+
+def check_widgets(lp, name: str, timeout: float = 10.0) -> list[str]:
+    """Walk every widget with a chart by keyboard; return the failures, written plainly."""
+    page = lp.page
+    failures: list[str] = []
+    record: list[dict] = []
+    lp.controls()  # numbers the outputs that hold a chart (data-hsl-out)
+    outs = page.evaluate("() => document.querySelectorAll('[data-hsl-out]').length")
+    for out in range(outs):
+        if not page.evaluate("(o) => { const b = document.querySelector('[data-hsl-out=\"' + o + '\"]');"
+                             " return !!(b && b.getClientRects().length); }", out):
+            continue
+        page.evaluate("(o) => document.querySelector('[data-hsl-out=\"' + o + '\"]')"
+                      ".scrollIntoView({block: 'start'})", out)
+        if not page.evaluate(JS_START, out):
+            failures.append(f"widget {out}: could not place the keyboard focus before it")
+            continue
+        stops: list[dict] = []
+        used: dict[str, bool | None] = {}
+        left = False
+        for _ in range(MAX_TABS):
+            page.keyboard.press("Tab")
+            now = page.evaluate(JS_FOCUSED, out)
+            if not now["inside"]:
+                left = now.get("after", False) or now["kind"] == "body"
+                break
+            stops.append(now)
+            if not now["ring"]:
+                failures.append(f"widget {out}: {now['kind']} '{now['label']}' has the focus "
+                                f"but shows no focus ring (outline {now['outline']}, "
+                                f"box-shadow {now['shadow']})")
+            kind = now["kind"]
+            if kind in KEYS and kind not in used and not (kind == "toggles" and now["active"]):
+                before = lp.output_state(out)
+                page.keyboard.press(KEYS[kind][0])
+                ok = _changed(lp, out, before, timeout)
+                if not ok and len(KEYS[kind]) > 1:  # at the end of its range: the other way
+                    page.keyboard.press(KEYS[kind][1])
+                    page.keyboard.press(KEYS[kind][1])
+                    ok = _changed(lp, out, before, timeout)
+                used[kind] = ok
+                if not ok:
+                    failures.append(f"widget {out}: {kind} '{now['label']}' used with "
+                                    f"{KEYS[kind][0]} changed nothing in the widget")
+                elif kind == "show-data":  # the table is open: close it again the same way
+                    page.keyboard.press("Enter")
+                page.wait_for_timeout(100)
+                # A control may be rebuilt by the change: carry on from where the focus is.
+                if not page.evaluate("() => !!document.activeElement && "
+                                     "document.activeElement !== document.body"):
+                    break
+        page.evaluate("() => document.querySelectorAll('[data-hsl-kb-start]')"
+                      ".forEach((e) => e.remove())")
+        if not left and len(stops) >= MAX_TABS:
+            failures.append(f"widget {out}: keyboard trap — {MAX_TABS} presses of Tab "
+                            "never left the widget")
+        # Every control the mouse can use must have been met on the way.
+        reached = {s["id"] for s in stops}
+        missed = page.evaluate("""([o, reached]) => {
+            const box = document.querySelector('[data-hsl-out="' + o + '"]');
+            if (!box) return [];
+            const sel = '.noUi-handle, select, input, textarea, button, summary';
+            return Array.from(box.querySelectorAll(sel)).filter((e) => e.getClientRects().length
+                && !e.disabled && !e.closest('[disabled], .jupyter-widgets-disabled')
+                && !(e.tagName === 'INPUT' && e.type === 'file')
+                && !reached.includes(e.getAttribute('data-hsl-kb') || '-'))
+              .map((e) => e.tagName.toLowerCase() + ' ' + ((e.getAttribute('aria-label') || e.innerText
+                 || e.title || '').trim().slice(0, 40)));
+          }""", [out, sorted(reached)])
+        if missed:
+            failures.append(f"widget {out}: Tab never reached {missed}")
+        record.append({"widget": out, "tab_stops": len(stops),
+                       "kinds": sorted({s["kind"] for s in stops}),
+                       "used_with_keys": used, "left_by_tab": left, "missed": missed})
+    from harness import ARTIFACTS
+
+    folder = ARTIFACTS / "keyboard"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.json").write_text(json.dumps({"failures": failures, "widgets": record},
+                                                    indent=1))
+    return failures
