@@ -129,7 +129,7 @@ function accessible(el) {
 // scroll it too. Measuring forces a layout, so it runs only once things settle.
 function scrollable() {
   for (const box of document.querySelectorAll(
-      ".jp-RenderedHTMLCommon:not([tabindex]), .jp-RenderedHTMLCommon[data-hsl-scroll]")) {
+      ".jp-RenderedHTMLCommon:not([tabindex]), .hsl-chart:not([tabindex]), [data-hsl-scroll]")) {
     const wide = box.scrollWidth > box.clientWidth + 1 &&
       /auto|scroll/.test(getComputedStyle(box).overflowX);
     if (wide && !box.hasAttribute("tabindex")) {
@@ -150,6 +150,11 @@ const STYLE = `
 .jp-RenderedHTMLCommon[data-hsl-scroll]:focus-visible {
   outline: 2px solid #0072B2 !important; outline-offset: 1px; }
 .jupyter-widgets .noUi-handle:focus-visible { outline-offset: 2px; }
+.vega-embed summary { opacity: 0.6; }
+.jupyter-widgets.widget-inline-hbox, .jupyter-widgets.widget-box { max-width: 100%%; }
+.jupyter-widgets.widget-inline-hbox > select, .jupyter-widgets.widget-inline-hbox > input,
+.jupyter-widgets.widget-inline-hbox > .widget-label { min-width: 0; }
+[data-hsl-scroll]:focus-visible { outline: 2px solid #0072B2; outline-offset: 1px; }
 `;
 function watchPage() {
   if (globalThis.__hsl_a11y_page) return;

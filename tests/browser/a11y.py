@@ -179,22 +179,29 @@ def check_allowlist(modes: tuple[str, ...], complete: bool) -> None:
 REFLOW_LESSONS = ("01", "05")
 REFLOW_SIZES = (("zoom-200", 640, 450), ("phone-360px", 360, 740))
 
-# What sticks out of the window sideways, outside a box that scrolls by itself.
+# What sticks out of the window sideways. Inside a box that scrolls sideways by
+# itself, a chart, a map or a table may (WCAG 1.4.10 exempts content that needs
+# two dimensions); text and controls may not, and nothing may be cut off.
 JS_OVERFLOW = """
 () => {
   const width = document.documentElement.clientWidth;
-  const scrolls = (e) => { for (let p = e.parentElement; p; p = p.parentElement) {
-      if (p === document.body || p === document.documentElement || p.id === 'rendered_cells') break;
-      const s = getComputedStyle(p);
-      if (/auto|scroll|hidden/.test(s.overflowX) && p.clientWidth <= width + 2) return true; }
-    return false; };
+  const box = (e) => { for (let p = e.parentElement; p; p = p.parentElement) {
+      if (p === document.body || p === document.documentElement || p.id === 'rendered_cells') return null;
+      const s = getComputedStyle(p).overflowX;
+      if (s !== 'visible' && p.getBoundingClientRect().right <= width + 2) return {p, s}; }
+    return null; };
+  const twoD = 'canvas, svg, .vega-embed, table, .hsl-table, [role="img"]';
   const out = [];
   for (const e of document.querySelectorAll('#rendered_cells *')) {
     const r = e.getBoundingClientRect();
-    if (!r.width || r.right <= width + 2) continue;
-    if (scrolls(e)) continue;
-    out.push(e.tagName.toLowerCase() + '.' + String(e.className).split(' ').slice(0, 2).join('.')
-             + ' right=' + Math.round(r.right) + ' ' + (e.innerText || '').slice(0, 40).replace(/\\n/g, ' '));
+    if (!r.width || !r.height || r.right <= width + 2) continue;
+    const b = box(e);
+    const what = e.tagName.toLowerCase() + '.' + String(e.className).split(' ').slice(0, 2).join('.')
+      + ' (right edge ' + Math.round(r.right) + ' px) ' + (e.innerText || '').slice(0, 40).replace(/\\n/g, ' ');
+    if (!b) { out.push('page: ' + what); }
+    else if (/hidden|clip/.test(b.s)) {
+      if (r.left < b.p.getBoundingClientRect().right - 1) out.push('cut off: ' + what); }
+    else if (!(e.matches(twoD) || e.closest(twoD))) { out.push('scrolls sideways: ' + what); }
     if (out.length > 12) break;
   }
   const cells = document.getElementById('rendered_cells');

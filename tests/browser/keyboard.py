@@ -70,9 +70,14 @@ JS_START = """
 }
 """
 # The keys that use one control of each kind (Playwright key names).
-KEYS = {"slider": ["ArrowRight", "ArrowLeft"], "dropdown": ["ArrowDown", "ArrowUp"],
-        "radio": ["ArrowDown", "ArrowUp"], "toggles": ["Space"], "checkbox": ["Space"],
-        "show-data": ["Enter"], "tab": ["ArrowRight"]}
+# Each kind: the keys to press, then the keys to try if that changed nothing
+# (a slider at the end of its range goes the other way). A tab bar moves the
+# focus with the arrows and opens the focused tab with Enter.
+KEYS = {"slider": (["ArrowRight"], ["ArrowLeft", "ArrowLeft"]),
+        "dropdown": (["ArrowDown"], ["ArrowUp", "ArrowUp"]),
+        "radio": (["ArrowDown"], ["ArrowUp", "ArrowUp"]),
+        "toggles": (["Space"], None), "checkbox": (["Space"], None),
+        "show-data": (["Enter"], None), "tab": (["ArrowRight", "Enter"], ["ArrowLeft", "Enter"])}
 MAX_TABS = 120
 
 
@@ -118,16 +123,18 @@ def check_widgets(lp, name: str, timeout: float = 10.0) -> list[str]:
             kind = now["kind"]
             if kind in KEYS and kind not in used and not (kind == "toggles" and now["active"]):
                 before = lp.output_state(out)
-                page.keyboard.press(KEYS[kind][0])
+                keys, other = KEYS[kind]
+                for key in keys:
+                    page.keyboard.press(key)
                 ok = _changed(lp, out, before, timeout)
-                if not ok and len(KEYS[kind]) > 1:  # at the end of its range: the other way
-                    page.keyboard.press(KEYS[kind][1])
-                    page.keyboard.press(KEYS[kind][1])
+                if not ok and other:  # at the end of its range: the other way
+                    for key in other:
+                        page.keyboard.press(key)
                     ok = _changed(lp, out, before, timeout)
                 used[kind] = ok
                 if not ok:
                     failures.append(f"widget {out}: {kind} '{now['label']}' used with "
-                                    f"{KEYS[kind][0]} changed nothing in the widget")
+                                    f"{' then '.join(keys)} changed nothing in the widget")
                 elif kind == "show-data":  # the table is open: close it again the same way
                     page.keyboard.press("Enter")
                 page.wait_for_timeout(100)

@@ -158,6 +158,11 @@ class ChartPanel(W.VBox):
         # thousands of marks (a large heat-map) several times faster.
         self.chart = LabChart(chart, debounce_wait=debounce_wait,
                               embed_options={"renderer": renderer})
+        # On a phone or at 200 % zoom a chart wider than the screen scrolls in its
+        # own box (the chart loader makes that box reachable by keyboard), not the page.
+        self.chart.add_class("hsl-chart")
+        self.chart.layout.max_width = "100%"
+        self.chart.layout.overflow = "auto"
         self.description = W.HTML(layout=W.Layout(margin="0 0 4px 0"))
         # The chart loader (widgets/_offline.py) finds the description by these
         # classes: it names the chart with it and makes it a polite live region.
