@@ -147,6 +147,7 @@ function scrollable() {
 const STYLE = `
 .jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab { color: var(--jp-ui-font-color1, #1a1a1a); }
 .jupyter-widgets :focus-visible, .jupyter-widgets:focus-visible, .vega-embed summary:focus-visible,
+:is(.jupyter-widgets, .vega-embed) :is(input, textarea, select, button, summary, [tabindex]):focus-visible,
 .jp-RenderedHTMLCommon[data-hsl-scroll]:focus-visible {
   outline: 2px solid #0072B2 !important; outline-offset: 1px; }
 .jupyter-widgets .noUi-handle:focus-visible { outline-offset: 2px; }
@@ -155,6 +156,7 @@ const STYLE = `
 .jupyter-widgets.widget-inline-hbox > select, .jupyter-widgets.widget-inline-hbox > input,
 .jupyter-widgets.widget-inline-hbox > .widget-label { min-width: 0; }
 [data-hsl-scroll]:focus-visible { outline: 2px solid #0072B2; outline-offset: 1px; }
+.jupyter-widgets.widget-hbox, .widget-toggle-buttons { flex-wrap: wrap; }
 `;
 function watchPage() {
   if (globalThis.__hsl_a11y_page) return;
