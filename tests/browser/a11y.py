@@ -32,13 +32,15 @@ ALLOWLIST_PATH = HERE / "axe_allowlist.yml"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = {"serious", "critical"}
 
-#: allow-list entry index -> how many elements it excused in this process
+#: allow-list entry -> how many elements it excused in this process
 USED: Counter = Counter()
 #: mode -> pages checked in this process
 PAGES: Counter = Counter()
 #: seconds spent in axe in this process
 SECONDS: list[float] = []
 _WRITTEN: set[str] = set()
+#: seconds spent reading pages at 200 % zoom and 360 px in this process
+SECONDS_REFLOW: list[float] = []
 
 
 @dataclass(frozen=True)
@@ -89,13 +91,13 @@ async ([context, options, allowed]) => {
 
 
 def check_page(page, name: str, mode: str, context: str | dict | None = None,
-               record: bool = True) -> list[str]:
+               record: bool = True, allowlist: list[Allowed] | None = None) -> list[str]:
     """Run axe on ``page`` (or on ``context`` in it); return the failures, written plainly.
 
     ``mode`` says where the page comes from ("voila", "lab", "index", "html"),
     which selects the allow-list entries that apply.
     """
-    allowlist = load_allowlist()
+    allowlist = load_allowlist() if allowlist is None else allowlist
     started = time.perf_counter()
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(_axe_script())
@@ -113,7 +115,7 @@ def check_page(page, name: str, mode: str, context: str | dict | None = None,
         for node in v["nodes"]:
             if node["allowed"]:
                 for i in node["allowed"]:
-                    USED[i] += 1
+                    USED[allowlist[i]] += 1
                 excused.append({"rule": v["id"], "target": node["target"],
                                 "issue": allowlist[node["allowed"][0]].issue})
             elif v["impact"] in FAILING_IMPACTS:
@@ -140,7 +142,7 @@ def check_page(page, name: str, mode: str, context: str | dict | None = None,
 
 def unused_entries(mode: str) -> list[Allowed]:
     """Allow-list entries for ``mode`` that excused nothing in this process."""
-    return [a for i, a in enumerate(load_allowlist()) if mode in a.modes and not USED[i]]
+    return [a for a in load_allowlist() if mode in a.modes and not USED[a]]
 
 
 def check_section(page, name: str, mode: str, header) -> list[str]:
@@ -221,6 +223,7 @@ def check_reflow(lp, name: str) -> list[str]:
     """
     page = lp.page
     size = page.viewport_size
+    started = time.perf_counter()
     failures: list[str] = []
     try:
         for label, width, height in REFLOW_SIZES:
@@ -233,4 +236,5 @@ def check_reflow(lp, name: str) -> list[str]:
                                 f"({found['page']} px wide): {found['overflow']}")
     finally:
         page.set_viewport_size(size)
+        SECONDS_REFLOW.append(time.perf_counter() - started)
     return failures

@@ -49,7 +49,8 @@ JS_FOCUSED = """
   const cs = getComputedStyle(el);
   const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
   const shadow = cs.boxShadow && cs.boxShadow !== 'none';
-  const label = (el.getAttribute('aria-label') || el.innerText || el.title || '').trim().slice(0, 50);
+  const label = (el.getAttribute('aria-label') || el.innerText || el.title || el.className || '')
+    .trim().slice(0, 50);
   if (!el.hasAttribute('data-hsl-kb')) el.setAttribute('data-hsl-kb', String(Math.random()).slice(2));
   return {inside, after, kind, label, id: el.getAttribute('data-hsl-kb'),
           active: el.classList.contains('mod-active') || el.checked === true,
@@ -93,6 +94,7 @@ def _changed(lp, out: int, before, timeout: float) -> bool:
 def check_widgets(lp, name: str, timeout: float = 10.0) -> list[str]:
     """Walk every widget with a chart by keyboard; return the failures, written plainly."""
     page = lp.page
+    started = time.perf_counter()
     failures: list[str] = []
     record: list[dict] = []
     lp.controls()  # numbers the outputs that hold a chart (data-hsl-out)
@@ -169,6 +171,7 @@ def check_widgets(lp, name: str, timeout: float = 10.0) -> list[str]:
 
     folder = ARTIFACTS / "keyboard"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{name}.json").write_text(json.dumps({"failures": failures, "widgets": record},
-                                                    indent=1))
+    (folder / f"{name}.json").write_text(json.dumps(
+        {"failures": failures, "seconds": round(time.perf_counter() - started, 2),
+         "widgets": record}, indent=1))
     return failures

@@ -61,3 +61,20 @@ def test_exported_lesson_page_is_accessible(browser, guard, tmp_path):
     assert images and all(len(alt) > 20 for alt in images), images
     assert guard.since(mark) == []
     a11y.check_allowlist(("html",), complete=True)
+
+
+def test_the_axe_check_fails_on_a_real_problem_and_the_allowlist_excuses_only_its_own(browser):
+    """The check can fail: a nameless button is caught; an allow-list entry excuses only what it names."""
+    page = browser.new_page()
+    try:
+        page.set_content('<html lang="en"><head><title>Test</title></head><body><main>'
+                         '<h1>Test</h1><div class="upstream"><button></button></div>'
+                         '<button class="ours"></button></main></body></html>')
+        failures = a11y.check_page(page, "selftest", "selftest", record=False, allowlist=[])
+        assert len(failures) == 2 and all("button-name" in f for f in failures), failures
+        entry = a11y.Allowed("button-name", ".upstream", ("selftest",), "https://example.org/1", "test")
+        failures = a11y.check_page(page, "selftest", "selftest", record=False, allowlist=[entry])
+        assert len(failures) == 1 and "ours" in failures[0], failures
+        assert a11y.USED[entry] == 1
+    finally:
+        page.close()
