@@ -238,3 +238,34 @@ def check_reflow(lp, name: str) -> list[str]:
         page.set_viewport_size(size)
         SECONDS_REFLOW.append(time.perf_counter() - started)
     return failures
+
+
+# Headings of the lesson (not of JupyterLab's own panels), in page order.
+JS_HEADINGS = """
+() => {
+  const root = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook')
+    || document.getElementById('rendered_cells') || document.querySelector('main') || document.body;
+  return Array.from(root.querySelectorAll('h1, h2, h3, h4, h5, h6, [role="heading"]'))
+    .filter((h) => h.getClientRects().length && (h.innerText || '').trim())
+    .map((h) => ({level: h.getAttribute('aria-level') ? +h.getAttribute('aria-level') : +h.tagName[1],
+                  text: (h.innerText || '').trim().slice(0, 60)}));
+}
+"""
+
+
+def check_headings(page) -> list[str]:
+    """Headings in order: the page starts with its one title (h1) and never skips a level going down."""
+    headings = page.evaluate(JS_HEADINGS)
+    if not headings:
+        return ["the page has no headings"]
+    failures = []
+    if headings[0]["level"] != 1:
+        failures.append(f"the first heading is not the title (h1): {headings[0]}")
+    ones = [h["text"] for h in headings if h["level"] == 1]
+    if len(ones) > 1:
+        failures.append(f"more than one title (h1): {ones}")
+    for before, now in zip(headings, headings[1:], strict=False):
+        if now["level"] > before["level"] + 1:
+            failures.append(f"heading level skipped: h{before['level']} '{before['text']}' "
+                            f"then h{now['level']} '{now['text']}'")
+    return failures

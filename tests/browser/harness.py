@@ -762,6 +762,7 @@ def check_lesson(mode: str, lesson: Path, server: Server, context,
             on_section=lambda name, header: a11y.check_section(page, axe_name, mode, header))
         failures += hidden_problems
         failures += a11y.check_page(page, axe_name, mode)
+        failures += a11y.check_headings(page)
         if mode == "voila":  # keyboard only: each widget reached with Tab, used with keys
             failures += keyboard.check_widgets(lp, axe_name)
             if lesson.name[:2] in a11y.REFLOW_LESSONS:  # 200 % zoom, 360-px phone

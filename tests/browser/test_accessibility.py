@@ -51,6 +51,7 @@ def test_exported_lesson_page_is_accessible(browser, guard, tmp_path):
         failures += a11y.check_page(page, "html-index", "html") if page.goto(
             (out / "index.html").as_uri(), wait_until="load") else []
         page.goto(pages[0].as_uri(), wait_until="load")
+        failures += a11y.check_headings(page)
         lang = page.evaluate("() => document.documentElement.lang")
         images = page.evaluate("() => Array.from(document.querySelectorAll('figure img'))"
                                ".map((i) => i.alt)")

@@ -63,8 +63,8 @@ def catalogue_table(catalogue: pd.DataFrame) -> str:
             "Licence": rows["licence"],
             "Years": rows["first_year"].astype(str) + "–" + rows["last_year"].astype(str),
         })
-        parts.append(f"<h4 style='margin:10px 0 2px'>{html.escape(label)} "
-                     f"({len(rows)} indicators)</h4>")
+        parts.append(f"<h3 style='font-size:1em;margin:10px 0 2px'>{html.escape(label)} "
+                     f"({len(rows)} indicators)</h3>")
         parts.append(data_table_html(table, caption=f"{label}: indicators in the lab"))
     return "\n".join(parts)
 
