@@ -96,6 +96,11 @@ function labelPage(root) {
       : /fa-stop/.test(cls) ? "stop" : /fa-(retweet|repeat|sync)/.test(cls) ? "repeat" : "";
     if (kind && play[kind]) { b.setAttribute("aria-label", play[kind]); b.title = play[kind]; }
   }
+  // Toggle buttons ("Show the data", a choice among buttons) say whether they are on.
+  for (const b of root.querySelectorAll("button.widget-toggle-button")) {
+    const on = b.classList.contains("mod-active") ? "true" : "false";
+    if (b.getAttribute("aria-pressed") !== on) b.setAttribute("aria-pressed", on);
+  }
   for (const s of root.querySelectorAll(".vega-embed details > summary:not([aria-label])")) {
     if (TEXT.chart_menu) s.setAttribute("aria-label", TEXT.chart_menu);
   }
