@@ -71,6 +71,7 @@ def data_table_html(df: pd.DataFrame, caption: str = "", max_rows: int = 300) ->
     style = (
         "<style>.hsl-table{border-collapse:collapse;font-size:12px}"
         ".hsl-table caption{text-align:left;font-weight:600;padding:4px 0}"
+        ".hsl-table tbody th{font-weight:normal}"
         ".hsl-table th,.hsl-table td{border-bottom:1px solid #ddd;padding:2px 8px;"
         "text-align:right}.hsl-table th:first-child,.hsl-table td:first-child"
         "{text-align:left}</style>"
