@@ -96,6 +96,20 @@ function labelPage(root) {
       : /fa-stop/.test(cls) ? "stop" : /fa-(retweet|repeat|sync)/.test(cls) ? "repeat" : "";
     if (kind && play[kind]) { b.setAttribute("aria-label", play[kind]); b.title = play[kind]; }
   }
+  // Accordion section titles: ipywidgets makes them clickable only. They become
+  // buttons the keyboard reaches (Tab) and opens (Enter or Space), saying whether open.
+  for (const h of root.querySelectorAll(".jupyter-widget-Collapse-header")) {
+    if (!h.hasAttribute("data-hsl-key")) {
+      h.setAttribute("data-hsl-key", "");
+      h.tabIndex = 0;
+      h.setAttribute("role", "button");
+      h.addEventListener("keydown", (ev) => {
+        if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); h.click(); }
+      });
+      h.addEventListener("click", () => setTimeout(() => expanded(h), 0));
+    }
+    expanded(h);
+  }
   // Toggle buttons ("Show the data", a choice among buttons) say whether they are on.
   for (const b of root.querySelectorAll("button.widget-toggle-button")) {
     const on = b.classList.contains("mod-active") ? "true" : "false";
@@ -104,6 +118,10 @@ function labelPage(root) {
   for (const s of root.querySelectorAll(".vega-embed details > summary:not([aria-label])")) {
     if (TEXT.chart_menu) s.setAttribute("aria-label", TEXT.chart_menu);
   }
+}
+function expanded(h) {
+  const open = !!(h.parentElement && h.parentElement.classList.contains("jupyter-widget-Collapse-open"));
+  if (h.getAttribute("aria-expanded") !== String(open)) h.setAttribute("aria-expanded", String(open));
 }
 function accessible(el) {
   const panel = el.closest(".hsl-chart-panel");

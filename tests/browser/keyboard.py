@@ -78,7 +78,8 @@ KEYS = {"slider": (["ArrowRight"], ["ArrowLeft", "ArrowLeft"]),
         "dropdown": (["ArrowDown"], ["ArrowUp", "ArrowUp"]),
         "radio": (["ArrowDown"], ["ArrowUp", "ArrowUp"]),
         "toggles": (["Space"], None), "checkbox": (["Space"], None),
-        "show-data": (["Enter"], None), "tab": (["ArrowRight", "Enter"], ["ArrowLeft", "Enter"])}
+        "show-data": (["Enter"], None), "tab": (["ArrowRight", "Enter"], ["ArrowLeft", "Enter"]),
+        "section": (["Enter"], None)}
 MAX_TABS = 120
 
 
@@ -154,10 +155,16 @@ def check_widgets(lp, name: str, timeout: float = 10.0) -> list[str]:
         missed = page.evaluate("""([o, reached]) => {
             const box = document.querySelector('[data-hsl-out="' + o + '"]');
             if (!box) return [];
-            const sel = '.noUi-handle, select, input, textarea, button, summary';
+            const sel = '.noUi-handle, select, input, textarea, button, summary, '
+              + '.jupyter-widget-Collapse-header';
+            // A radio group is one Tab stop (its other buttons are reached with the arrows).
+            const known = (e) => reached.includes(e.getAttribute('data-hsl-kb') || '-');
+            const groupReached = (e) => { const g = e.closest('.widget-radio-box');
+              return g && Array.from(g.querySelectorAll('input')).some(known); };
             return Array.from(box.querySelectorAll(sel)).filter((e) => e.getClientRects().length
                 && !e.disabled && !e.closest('[disabled], .jupyter-widgets-disabled')
                 && !(e.tagName === 'INPUT' && e.type === 'file')
+                && !(e.type === 'radio' && groupReached(e))
                 && !reached.includes(e.getAttribute('data-hsl-kb') || '-'))
               .map((e) => e.tagName.toLowerCase() + ' ' + ((e.getAttribute('aria-label') || e.innerText
                  || e.title || '').trim().slice(0, 40)));
