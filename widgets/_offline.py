@@ -180,6 +180,9 @@ const STYLE = `
 .jupyter-widgets.widget-inline-hbox > .widget-label { min-width: 0; }
 [data-hsl-scroll]:focus-visible { outline: 2px solid #0072B2; outline-offset: 1px; }
 .jupyter-widgets.widget-hbox, .widget-toggle-buttons { flex-wrap: wrap; }
+.jupyter-widgets.widget-checkbox { height: auto; min-height: var(--jp-widgets-inline-height); }
+.jupyter-widgets.widget-checkbox .widget-label-basic,
+.jupyter-widgets.widget-checkbox .widget-label-basic > span { white-space: normal; overflow: visible; }
 `;
 function watchPage() {
   if (globalThis.__hsl_a11y_page) return;
