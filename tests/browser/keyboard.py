@@ -62,6 +62,9 @@ JS_FOCUSED = """
           shadow: cs.boxShadow};
 }
 """
+# Is the accordion section whose title has the focus open?
+JS_SECTION_OPEN = """() => { const h = document.activeElement;
+  return !!(h && h.parentElement && h.parentElement.classList.contains('jupyter-widget-Collapse-open')); }"""
 # Focus a place just before widget ``out`` (a temporary, invisible stop).
 JS_START = """
 (out) => {
@@ -134,9 +137,14 @@ def check_widgets(lp, name: str, timeout: float = 10.0) -> list[str]:
                     and not (kind == "toggles" and now["active"])):
                 before = lp.output_state(out)
                 keys, other = KEYS[kind]
+                was_open = page.evaluate(JS_SECTION_OPEN) if kind == "section" else None
                 for key in keys:
                     page.keyboard.press(key)
-                ok = _changed(lp, out, before, timeout)
+                if kind == "section":  # the section opens or closes (its content may be controls only)
+                    page.wait_for_timeout(200)
+                    ok = page.evaluate(JS_SECTION_OPEN) != was_open
+                else:
+                    ok = _changed(lp, out, before, timeout)
                 if not ok and other:  # at the end of its range: the other way
                     for key in other:
                         page.keyboard.press(key)
