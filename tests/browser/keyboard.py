@@ -1,8 +1,10 @@
 """Keyboard only: every widget of a lesson reached with Tab and used with keys.
 
 Called by ``harness.check_lesson`` on each lesson page in app mode, after the
-page was loaded and checked (no page is loaded for it). For each widget that
-shows a chart (each output with a chart, one per widget instance), the check
+page was loaded and checked (no page is loaded for it). For each widget class
+that shows a chart (the first output of each class met in the run: a class is
+walked once, to keep the suite quick; widgets without a class name, e.g. a plain
+chart, are always walked), the check
 
 * puts the keyboard focus just before the widget and presses Tab until the
   focus leaves it on the other side — every control must be met on the way
@@ -88,6 +90,11 @@ KEYS = {"slider": (["ArrowRight"], ["ArrowLeft", "ArrowLeft"]),
         "show-data": (["Enter"], None), "tab": (["ArrowRight", "Enter"], ["ArrowLeft", "Enter"]),
         "section": (["Enter"], None)}
 MAX_TABS = 120
+#: Widget classes already walked in this process: each kind is walked once (time).
+WALKED: set[str] = set()
+JS_KIND = """(o) => { const b = document.querySelector('[data-hsl-out="' + o + '"]');
+  const w = b && b.querySelector('[class*="hsl-w-"]');
+  const m = w && String(w.className).match(/hsl-w-(\\w+)/); return m ? m[1] : ''; }"""
 
 
 def _changed(lp, out: int, before, timeout: float) -> bool:
@@ -111,6 +118,11 @@ def check_widgets(lp, name: str, timeout: float = 10.0) -> list[str]:
         if not page.evaluate("(o) => { const b = document.querySelector('[data-hsl-out=\"' + o + '\"]');"
                              " return !!(b && b.getClientRects().length); }", out):
             continue
+        kind_of_widget = page.evaluate(JS_KIND, out)
+        if kind_of_widget and kind_of_widget in WALKED:
+            record.append({"widget": out, "class": kind_of_widget, "skipped": "walked before"})
+            continue
+        WALKED.add(kind_of_widget)
         page.evaluate("(o) => document.querySelector('[data-hsl-out=\"' + o + '\"]')"
                       ".scrollIntoView({block: 'start'})", out)
         if not page.evaluate(JS_START, out):
@@ -186,7 +198,7 @@ def check_widgets(lp, name: str, timeout: float = 10.0) -> list[str]:
           }""", [out, sorted(reached)])
         if missed:
             failures.append(f"widget {out}: Tab never reached {missed}")
-        record.append({"widget": out, "tab_stops": len(stops),
+        record.append({"widget": out, "class": kind_of_widget, "tab_stops": len(stops),
                        "kinds": sorted({s["kind"] for s in stops}),
                        "used_with_keys": used, "left_by_tab": left, "missed": missed})
     from harness import ARTIFACTS

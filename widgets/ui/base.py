@@ -423,6 +423,8 @@ class LabWidget(W.VBox):
         self.message = W.HTML(layout=W.Layout(margin="4px 0"))
         self.last_callback_ms: float | None = None
         super().__init__([self.message, *(children or [])], **kwargs)
+        # Names the widget in the page (the browser suite's keyboard walk visits each kind once).
+        self.add_class(f"hsl-w-{type(self).__name__}")
 
     # -- syncing with the browser -------------------------------------------
     # ipywidgets sends a widget to the browser through ``self.get_state()`` and
