@@ -60,6 +60,10 @@ JS_FOCUSED = """
   return {inside, after, kind, label, id: el.getAttribute('data-hsl-kb'),
           active: el.classList.contains('mod-active') || el.checked === true,
           form: !!el.closest('.hsl-form'),
+          // At the end of its range the first key would change nothing: go the other way.
+          end: (el.getAttribute('aria-valuenow') !== null
+                && el.getAttribute('aria-valuenow') === el.getAttribute('aria-valuemax'))
+               || (tag === 'select' && !el.multiple && el.selectedIndex === el.options.length - 1),
           ring: outline || !!shadow, outline: cs.outlineStyle + ' ' + cs.outlineWidth,
           shadow: cs.boxShadow};
 }
@@ -83,8 +87,8 @@ JS_START = """
 # Each kind: the keys to press, then the keys to try if that changed nothing
 # (a slider at the end of its range goes the other way). A tab bar moves the
 # focus with the arrows and opens the focused tab with Enter.
-KEYS = {"slider": (["ArrowRight"], ["ArrowLeft", "ArrowLeft"]),
-        "dropdown": (["ArrowDown"], ["ArrowUp", "ArrowUp"]),
+KEYS = {"slider": (["ArrowRight"], ["ArrowLeft"]),
+        "dropdown": (["ArrowDown"], ["ArrowUp"]),
         "radio": (["ArrowDown"], ["ArrowUp", "ArrowUp"]),
         "toggles": (["Space"], None), "checkbox": (["Space"], None),
         "show-data": (["Enter"], None), "tab": (["ArrowRight", "Enter"], ["ArrowLeft", "Enter"]),
@@ -149,6 +153,8 @@ def check_widgets(lp, name: str, timeout: float = 10.0) -> list[str]:
                     and not (kind == "toggles" and now["active"])):
                 before = lp.output_state(out)
                 keys, other = KEYS[kind]
+                if now["end"] and other:
+                    keys, other = other, keys
                 was_open = page.evaluate(JS_SECTION_OPEN) if kind == "section" else None
                 for key in keys:
                     page.keyboard.press(key)
