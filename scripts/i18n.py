@@ -53,6 +53,7 @@ TRANSLATED_MODULES = [
     "widgets/profile.py",
     "widgets/quiz.py",
     "widgets/i18n.py",
+    "widgets/_a11y.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).

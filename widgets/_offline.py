@@ -54,11 +54,155 @@ function describe(el, updates) {
   for (const u of updates || []) {
     if (u.namespace !== "description") continue;
     // Vega puts the description on its container: <div class="chart-wrapper"
-    // role="graphics-document" aria-label="...">.
-    for (const node of el.querySelectorAll('[role="graphics-document"]')) {
+    // role="graphics-document" aria-label="..."> (role="img" once labelled below).
+    el.setAttribute("data-hsl-description", u.value);
+    for (const node of el.querySelectorAll('[role="graphics-document"], [data-hsl-chart]')) {
       node.setAttribute("aria-label", u.value);
     }
+    accessible(el);
   }
+}
+// Accessibility (issue 19). The texts come from Python (widgets/_a11y.py), so
+// they are translated there. Each chart becomes one image for screen readers
+// (role="img") named by its description and pointing to its data table; the
+// description under it is a polite live region, so a change is announced; the
+// chart's menu button, the Play buttons and the slider handles of the page
+// (ipywidgets leaves them without a name) get names.
+let TEXT = {};
+function fill(template, values) {
+  return String(template || "").replace(/\\{(\\w+)\\}/g, (m, k) => (k in values ? values[k] : m));
+}
+function nameOf(box) {
+  const label = box && box.querySelector(":scope > .widget-label, :scope > label");
+  return ((label && label.textContent) || (box && box.title) || "").replace(/\\u200b/g, "").trim();
+}
+function labelPage(root) {
+  for (const h of root.querySelectorAll('.noUi-handle[role="slider"]:not([aria-label])')) {
+    const box = h.closest(".widget-slider, .widget-hslider, .widget-vslider");
+    const label = nameOf(box);
+    if (!label) continue;
+    const handles = box.querySelectorAll(".noUi-handle");
+    let name = label;
+    if (handles.length === 2) {
+      name = fill(h === handles[0] ? TEXT.range_start : TEXT.range_end, { label });
+    }
+    h.setAttribute("aria-label", name);
+  }
+  const play = TEXT.play || {};
+  for (const b of root.querySelectorAll(".widget-play button:not([aria-label])")) {
+    const icon = b.querySelector("i");
+    const cls = icon ? icon.className : "";
+    const kind = /fa-play/.test(cls) ? "play" : /fa-pause/.test(cls) ? "pause"
+      : /fa-stop/.test(cls) ? "stop" : /fa-(retweet|repeat|sync)/.test(cls) ? "repeat" : "";
+    if (kind && play[kind]) { b.setAttribute("aria-label", play[kind]); b.title = play[kind]; }
+  }
+  // Accordion section titles: ipywidgets makes them clickable only. They become
+  // buttons the keyboard reaches (Tab) and opens (Enter or Space), saying whether open.
+  for (const h of root.querySelectorAll(".jupyter-widget-Collapse-header")) {
+    if (!h.hasAttribute("data-hsl-key")) {
+      h.setAttribute("data-hsl-key", "");
+      h.tabIndex = 0;
+      h.setAttribute("role", "button");
+      h.addEventListener("keydown", (ev) => {
+        if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); h.click(); }
+      });
+      h.addEventListener("click", () => setTimeout(() => expanded(h), 0));
+    }
+    expanded(h);
+  }
+  // Toggle buttons ("Show the data", a choice among buttons) say whether they are on.
+  for (const b of root.querySelectorAll("button.widget-toggle-button")) {
+    const on = b.classList.contains("mod-active") ? "true" : "false";
+    if (b.getAttribute("aria-pressed") !== on) b.setAttribute("aria-pressed", on);
+  }
+  for (const s of root.querySelectorAll(".vega-embed details > summary:not([aria-label])")) {
+    if (TEXT.chart_menu) s.setAttribute("aria-label", TEXT.chart_menu);
+  }
+}
+function expanded(h) {
+  const open = !!(h.parentElement && h.parentElement.classList.contains("jupyter-widget-Collapse-open"));
+  if (h.getAttribute("aria-expanded") !== String(open)) h.setAttribute("aria-expanded", String(open));
+}
+function accessible(el) {
+  const panel = el.closest(".hsl-chart-panel");
+  const shown = panel && panel.querySelector(".hsl-chart-description");
+  if (shown && !shown.hasAttribute("aria-live")) {
+    shown.setAttribute("aria-live", "polite");
+    shown.setAttribute("aria-atomic", "true");
+  }
+  const text = ((shown && shown.textContent) || el.getAttribute("data-hsl-description") || "").trim();
+  const wrapper = el.querySelector(".chart-wrapper") || el.querySelector(".vega-embed");
+  if (wrapper) {
+    const name = text ? fill(TEXT.chart_label, { description: text, table_hint: TEXT.table_hint })
+      : "";
+    wrapper.setAttribute("data-hsl-chart", "");
+    if (wrapper.getAttribute("role") !== "img") wrapper.setAttribute("role", "img");
+    wrapper.removeAttribute("aria-roledescription");
+    if (name && wrapper.getAttribute("aria-label") !== name) wrapper.setAttribute("aria-label", name);
+    for (const g of wrapper.querySelectorAll(":scope > svg, :scope > canvas")) {
+      if (g.getAttribute("aria-hidden") !== "true") g.setAttribute("aria-hidden", "true");
+    }
+  }
+  labelPage(panel || el);
+}
+// Ipywidgets outside chart panels (a slider in another output) are labelled
+// too: one observer per page, one pass per animation frame at most.
+// Text wider than its column (a wide table in a lesson's text, a narrow
+// screen) scrolls sideways: such a box is made focusable, so the keyboard can
+// scroll it too. Measuring forces a layout, so it runs only once things settle.
+function scrollable() {
+  for (const box of document.querySelectorAll(
+      ".jp-RenderedHTMLCommon:not([tabindex]), .hsl-chart:not([tabindex]), [data-hsl-scroll]")) {
+    const wide = box.scrollWidth > box.clientWidth + 1 &&
+      /auto|scroll/.test(getComputedStyle(box).overflowX);
+    if (wide && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("data-hsl-scroll", "");
+      box.setAttribute("role", "region");
+      if (TEXT.scroll_region) box.setAttribute("aria-label", TEXT.scroll_region);
+    } else if (!wide && box.hasAttribute("data-hsl-scroll")) {
+      for (const a of ["tabindex", "data-hsl-scroll", "role", "aria-label"]) box.removeAttribute(a);
+    }
+  }
+}
+// Readable inactive tab names (ipywidgets draws them in a grey below 4.5:1 on
+// their background) and a visible focus ring on every control (WCAG 2.4.7).
+const STYLE = `
+.jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab { color: var(--jp-ui-font-color1, #1a1a1a); }
+.jupyter-widgets :focus-visible, .jupyter-widgets:focus-visible, .vega-embed summary:focus-visible,
+:is(.jupyter-widgets, .vega-embed) :is(input, textarea, select, button, summary, [tabindex]):focus-visible,
+.jp-RenderedHTMLCommon[data-hsl-scroll]:focus-visible {
+  outline: 2px solid #0072B2 !important; outline-offset: 1px; }
+.jupyter-widgets .noUi-handle:focus-visible { outline-offset: 2px; }
+.vega-embed summary { opacity: 0.6; }
+.jupyter-widgets.widget-inline-hbox, .jupyter-widgets.widget-box { max-width: 100%%; }
+.jupyter-widgets.widget-inline-hbox > select, .jupyter-widgets.widget-inline-hbox > input,
+.jupyter-widgets.widget-inline-hbox > .widget-label { min-width: 0; }
+[data-hsl-scroll]:focus-visible { outline: 2px solid #0072B2; outline-offset: 1px; }
+.jupyter-widgets.widget-hbox, .widget-toggle-buttons { flex-wrap: wrap; }
+.jupyter-widgets.widget-checkbox { height: auto; min-height: var(--jp-widgets-inline-height); }
+.jupyter-widgets.widget-checkbox .widget-label-basic,
+.jupyter-widgets.widget-checkbox .widget-label-basic > span { white-space: normal; overflow: visible; }
+`;
+function watchPage() {
+  if (globalThis.__hsl_a11y_page) return;
+  globalThis.__hsl_a11y_page = true;
+  const style = document.createElement("style");
+  style.id = "hsl-a11y-style";
+  style.textContent = STYLE;
+  document.head.appendChild(style);
+  let queued = false;
+  let settle = null;
+  const pass = () => { queued = false; labelPage(document);
+    for (const el of document.querySelectorAll("[data-hsl-chart-root]")) accessible(el); };
+  new MutationObserver(() => {
+    if (!queued) { queued = true; requestAnimationFrame(pass); }
+    clearTimeout(settle);
+    settle = setTimeout(scrollable, 400);
+  }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  window.addEventListener("resize", () => { clearTimeout(settle); settle = setTimeout(scrollable, 400); });
+  pass();
+  settle = setTimeout(scrollable, 400);
 }
 function scheduler(model, el) {
   const inner = {};  // newest Altair listener per event
@@ -143,6 +287,11 @@ function scheduler(model, el) {
 export default {
   async render(ctx) {
     const mod = await bundle(ctx.model);
+    TEXT = ctx.model.get("_hsl_text") || TEXT;
+    ctx.el.setAttribute("data-hsl-chart-root", "");
+    const spec = ctx.model.get("spec");
+    if (spec && spec.description) ctx.el.setAttribute("data-hsl-description", spec.description);
+    watchPage();
     return mod.default.render({ ...ctx, model: scheduler(ctx.model, ctx.el) });
   },
 };
@@ -191,6 +340,8 @@ class LabChart(alt.JupyterChart):
     """
 
     _hsl_bundle = traitlets.Unicode().tag(sync=True)
+    #: What the chart says to screen readers (widgets/_a11y.py, one place to translate).
+    _hsl_text = traitlets.Dict().tag(sync=True)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -206,6 +357,12 @@ class LabChart(alt.JupyterChart):
     @traitlets.default("_hsl_bundle")
     def _default_bundle(self) -> str:
         return _load_bundle()
+
+    @traitlets.default("_hsl_text")
+    def _default_text(self) -> dict:
+        from widgets._a11y import browser_texts
+
+        return browser_texts()
 
 
 def _lab_renderer(spec: dict, **metadata):

@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import a11y
+import keyboard
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -612,12 +614,14 @@ class LessonPage:
 
     SECTION_HEADERS = ".widget-tab-bar .lm-TabBar-tab, .jupyter-widget-Collapse-header"
 
-    def explore(self) -> tuple[list[ControlResult], list[str], int]:
+    def explore(self, on_section=None) -> tuple[list[ControlResult], list[str], int]:
         """Open every tab and accordion section in turn, as a learner would.
 
         In each state, charts that became visible must be drawn, and controls
         that became visible are used once. Returns the control results, the
-        chart problems and how many sections were opened.
+        chart problems and how many sections were opened. ``on_section(name,
+        header)``, if given, is called once each opened section has drawn (the
+        accessibility check looks at it there: tests/browser/a11y.py).
         """
         results: list[ControlResult] = []
         problems: list[str] = []
@@ -639,6 +643,8 @@ class LessonPage:
             for panel in self.panels():
                 if panel["visible"] and not panel["drawn"]:
                     problems.append(f"chart not drawn after opening '{name}': {panel['text'][:80]}")
+            if on_section is not None:
+                problems += on_section(name, header)
             results += self._drive_visible(done)
         return results, sorted(set(problems)), count
 
@@ -752,8 +758,17 @@ def check_lesson(mode: str, lesson: Path, server: Server, context,
                 failures.append(f"app mode shows {hidden} code editors (sources must be stripped)")
 
         # Open each tab / accordion section: hidden charts must draw, hidden controls work.
-        results, hidden_problems, sections = lp.explore()
+        # axe-core (WCAG 2.1 A/AA) looks at each section as it opens, then at the whole page.
+        axe_name = f"{mode}-{lesson.stem}"
+        results, hidden_problems, sections = lp.explore(
+            on_section=lambda name, header: a11y.check_section(page, axe_name, mode, header))
         failures += hidden_problems
+        failures += a11y.check_page(page, axe_name, mode)
+        failures += a11y.check_headings(page)
+        if mode == "voila":  # keyboard only: each widget reached with Tab, used with keys
+            failures += keyboard.check_widgets(lp, axe_name)
+            if lesson.name[:2] in a11y.REFLOW_LESSONS:  # 200 % zoom, 360-px phone
+                failures += a11y.check_reflow(lp, axe_name)
         record["sections_opened"] = sections
         record["controls"] = [r.__dict__ for r in results]
         dead = [f"{r.kind} '{r.label}'" for r in results if r.reacted is False]

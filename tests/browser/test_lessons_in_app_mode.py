@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import time
 
+import a11y
 import harness
 import pytest
 
@@ -50,11 +51,13 @@ def test_app_index_lists_every_lesson(voila_server, voila_context, guard):
         harness.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(harness.SCREENSHOTS / "voila-index.png"), full_page=True)
         page.wait_for_timeout(300)
+        axe_failures = a11y.check_page(page, "index", "index")
     finally:
         page.close()
     linked = sorted(href.split("/voila/render/")[1].split("?")[0] for href in links)
     assert linked == sorted(p.name for p in LESSONS)
     assert guard.since(mark) == []
+    assert not axe_failures, "the app index page:\n- " + "\n- ".join(axe_failures)
 
 
 def test_closing_an_app_tab_stops_its_kernel(voila_server, voila_context):
@@ -72,3 +75,9 @@ def test_closing_an_app_tab_stops_its_kernel(voila_server, voila_context):
     while time.monotonic() < deadline and started & set(voila_server.kernel_pids()):
         time.sleep(0.25)
     assert not started & set(voila_server.kernel_pids()), "kernel still running after the tab closed"
+
+
+def test_axe_allowlist_entries_still_needed_in_app_mode():
+    """Every allow-list entry for app mode still excuses something (run after the lessons)."""
+    a11y.check_allowlist(("voila", "index"),
+                         complete=a11y.PAGES["voila"] >= len(LESSONS) and a11y.PAGES["index"] > 0)

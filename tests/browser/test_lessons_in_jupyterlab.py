@@ -6,6 +6,7 @@ The checks are those of ``test_lessons_in_app_mode.py`` (see its docstring and
 
 from __future__ import annotations
 
+import a11y
 import harness
 import pytest
 
@@ -18,3 +19,8 @@ IDS = [p.stem for p in LESSONS]
 @pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
 def test_lesson_in_jupyterlab(lesson, lab_server, lab_context, guard):
     harness.check_lesson("lab", lesson, lab_server, lab_context, guard)
+
+
+def test_axe_allowlist_entries_still_needed_in_jupyterlab():
+    """Every allow-list entry for JupyterLab still excuses something (run after the lessons)."""
+    a11y.check_allowlist(("lab",), complete=a11y.PAGES["lab"] >= len(LESSONS))

@@ -57,8 +57,10 @@ OKABE_ITO = [
 SCHEME_WORSE = "orangered"
 #: Sequential scheme for indicators with no better/worse reading (e.g. population).
 SCHEME_NEUTRAL = "blues"
-#: Fill for countries without data: a light grey with a hatch-like outline.
-NO_DATA_COLOUR = "#d9d9d9"
+#: Fill for countries without data: a mid grey that stands out at least 3:1 (WCAG 1.4.11)
+#: from the white background and from both ends of the colour schemes (the light
+#: #d9d9d9 used before was 1.4:1 on white: a learner with low vision lost the gaps).
+NO_DATA_COLOUR = "#8c8c8c"
 #: Pixels a y axis keeps for its labels when new rows may widen them (an indicator
 #: swapped in place): Vega lays a chart out once, so wider labels would be cut off.
 Y_LABEL_ROOM = 90

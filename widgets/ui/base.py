@@ -35,6 +35,7 @@ import altair as alt
 import ipywidgets as W
 import pandas as pd
 
+from widgets._a11y import TABLE_CAPTION
 from widgets._offline import LabChart
 from widgets.errors import LabInputError
 from widgets.i18n import N_, _, format_significant
@@ -61,6 +62,10 @@ def data_table_html(df: pd.DataFrame, caption: str = "", max_rows: int = 300) ->
                           float_format=format_significant)
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     table = re.sub(r"<table[^>]*>", f'<table class="hsl-table">{cap}', table, count=1)
+    # Screen readers read each cell with its column's name and its row's first
+    # cell (the country, the year...): headers say which way they apply.
+    table = table.replace("<th>", '<th scope="col">')
+    table = re.sub(r"<tr>(\s*)<td>(.*?)</td>", r'<tr>\1<th scope="row">\2</th>', table)
     more = ""
     if len(df) > max_rows:
         more = "<p>" + _("Showing the first {shown} of {total} rows.").format(
@@ -68,6 +73,7 @@ def data_table_html(df: pd.DataFrame, caption: str = "", max_rows: int = 300) ->
     style = (
         "<style>.hsl-table{border-collapse:collapse;font-size:12px}"
         ".hsl-table caption{text-align:left;font-weight:600;padding:4px 0}"
+        ".hsl-table tbody th{font-weight:normal}"
         ".hsl-table th,.hsl-table td{border-bottom:1px solid #ddd;padding:2px 8px;"
         "text-align:right}.hsl-table th:first-child,.hsl-table td:first-child"
         "{text-align:left}</style>"
@@ -156,7 +162,15 @@ class ChartPanel(W.VBox):
         # thousands of marks (a large heat-map) several times faster.
         self.chart = LabChart(chart, debounce_wait=debounce_wait,
                               embed_options={"renderer": renderer})
+        # On a phone or at 200 % zoom a chart wider than the screen scrolls in its
+        # own box (the chart loader makes that box reachable by keyboard), not the page.
+        self.chart.add_class("hsl-chart")
+        self.chart.layout.max_width = "100%"
+        self.chart.layout.overflow = "auto"
         self.description = W.HTML(layout=W.Layout(margin="0 0 4px 0"))
+        # The chart loader (widgets/_offline.py) finds the description by these
+        # classes: it names the chart with it and makes it a polite live region.
+        self.description.add_class("hsl-chart-description")
         self.source = W.HTML()
         self.show_table = W.ToggleButton(
             value=False,
@@ -173,6 +187,7 @@ class ChartPanel(W.VBox):
             [self.chart, self.description, self.source, self.show_table, self.table],
             layout=W.Layout(width="100%"),
         )
+        self.add_class("hsl-chart-panel")
         self.set_description(description)
         self.set_source(source)
         self._render_table()
@@ -330,7 +345,7 @@ class ChartPanel(W.VBox):
     def set_description(self, text: str) -> None:
         self._description_text = text
         self.description.value = (
-            f'<p role="note" aria-live="polite" style="margin:2px 0;color:#333">'
+            f'<p role="note" style="margin:2px 0;color:#333">'
             f"{html.escape(text)}</p>"
         )
 
@@ -355,7 +370,8 @@ class ChartPanel(W.VBox):
             self.table.layout.display = "none"
             self.show_table.description = _("Show the data")
             return
-        self.table.value = data_table_html(self.table_data, self._caption or self._description_text)
+        self.table.value = data_table_html(self.table_data, self._caption or self._description_text
+                                           or _(TABLE_CAPTION))
         self.table.layout.display = ""
         self.show_table.description = _("Hide the data")
 
@@ -411,6 +427,8 @@ class LabWidget(W.VBox):
         self.message = W.HTML(layout=W.Layout(margin="4px 0"))
         self.last_callback_ms: float | None = None
         super().__init__([self.message, *(children or [])], **kwargs)
+        # Names the widget in the page (the browser suite's keyboard walk visits each kind once).
+        self.add_class(f"hsl-w-{type(self).__name__}")
 
     # -- syncing with the browser -------------------------------------------
     # ipywidgets sends a widget to the browser through ``self.get_state()`` and

@@ -51,7 +51,7 @@ def case_notes_html(case_id: str) -> str:
     qs = "".join(f"<li>{html.escape(q)}</li>" for q in case.questions)
     reading = "".join(f"<li>{html.escape(r)}</li>" for r in case.reading)
     return (
-        f"<h4 style='margin:6px 0'>{html.escape(case.title)}</h4>"
+        f"<h3 style='font-size:1em;margin:6px 0'>{html.escape(case.title)}</h3>"
         f"<p>{html.escape(case.summary)}</p>"
         f"<p><b>What human-security policy did or could have done.</b> "
         f"{html.escape(case.policy)}</p>"
@@ -130,7 +130,7 @@ class CaseExplorer(LabWidget):
                    "keyboard use the arrow keys with <b>Shift</b>. The numbers at the top of "
                    "the chart refer to the timeline below it.</p>"),
             self.year, self.panel, self.readout,
-            W.HTML("<h4 style='margin:8px 0 2px'>Timeline</h4>"), self.timeline, self.notes])
+            W.HTML("<h3 style='font-size:1em;margin:8px 0 2px'>Timeline</h3>"), self.timeline, self.notes])
         self._refresh_text()
         self._wire()
 

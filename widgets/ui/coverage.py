@@ -78,7 +78,7 @@ class DataCoverage(LabWidget):
         self.country_panel = ChartPanel(*self._country_view(), renderer="canvas")
         super().__init__([
             W.HBox([self.dimension]), self.year_panel,
-            W.HTML("<h4 style='margin:12px 0 4px'>Country by country</h4>"),
+            W.HTML("<h3 style='font-size:1em;margin:12px 0 4px'>Country by country</h3>"),
             W.HBox([self.region, self.years], layout=W.Layout(flex_flow="row wrap")),
             self.country_panel,
         ])

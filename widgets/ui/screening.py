@@ -155,20 +155,20 @@ class InstrumentScreening(LabWidget):
 
         super().__init__([
             W.HBox([self.instrument, self.country]), self.guidance,
-            W.HTML("<h4 style='margin:8px 0 4px'>1. Who is vulnerable? (data)</h4>"),
+            W.HTML("<h3 style='font-size:1em;margin:8px 0 4px'>1. Who is vulnerable? (data)</h3>"),
             self.profile_panel,
-            W.HTML("<h4 style='margin:8px 0 4px'>2. Expected effects: your ratings</h4>"
+            W.HTML("<h3 style='font-size:1em;margin:8px 0 4px'>2. Expected effects: your ratings</h3>"
                    "<p style='max-width:720px'>Rate the expected effect of the instrument on "
                    "each dimension of human security and on each group, from −2 (serious "
                    "harm) to +2 (clear benefit). The prompt beside each row comes from the "
                    "guidance for this instrument; the judgement is yours.</p>"),
             *rows, self.ratings_panel,
-            W.HTML("<h4 style='margin:8px 0 4px'>3. Mitigation</h4>"), *mit_rows,
+            W.HTML("<h3 style='font-size:1em;margin:8px 0 4px'>3. Mitigation</h3>"), *mit_rows,
             self.summary_html,
-            W.HTML("<h4 style='margin:8px 0 4px'>4. Your screening note</h4>"),
+            W.HTML("<h3 style='font-size:1em;margin:8px 0 4px'>4. Your screening note</h3>"),
             self.author, self.notes, self.save_button, self.note_preview,
-            W.HTML("<h4 style='margin:12px 0 4px'>5. A historical reading: indicators around "
-                   "UN comprehensive sanctions</h4>"),
+            W.HTML("<h3 style='font-size:1em;margin:12px 0 4px'>5. A historical reading: indicators around "
+                   "UN comprehensive sanctions</h3>"),
             W.HBox([self.episode, self.history_indicator]), self.episode_text,
             self.history_panel,
         ])

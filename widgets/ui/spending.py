@@ -189,12 +189,12 @@ class SpendingTradeoffs(LabWidget):
                     + data.indicator_info("health_spending_gdp").source_line()))
 
         super().__init__([
-            W.HTML("<h4 style='margin:4px 0'>Across countries</h4>"),
+            W.HTML("<h3 style='font-size:1em;margin:4px 0'>Across countries</h3>"),
             W.HBox([W.VBox([self.x, self.y, W.HBox([self.play, self.year]), self.by_income]),
                     self.countries]),
             self.fit_text, self.caveat, self.scatter,
-            W.HTML("<h4 style='margin:10px 0 4px'>Reallocation calculator (arithmetic on "
-                   "real data, not a forecast)</h4>"),
+            W.HTML("<h3 style='font-size:1em;margin:10px 0 4px'>Reallocation calculator (arithmetic on "
+                   "real data, not a forecast)</h3>"),
             W.HBox([self.country, self.target]), self.share,
             W.HBox([self.unit_choice, self.unit_cost]), self.unit_note,
             self.result, self.realloc_panel,

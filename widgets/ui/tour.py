@@ -66,7 +66,7 @@ def catalogue_table(catalogue: pd.DataFrame) -> str:
         })
         heading = ngettext("{dimension} ({n} indicator)", "{dimension} ({n} indicators)",
                            len(rows)).format(dimension=_(label), n=len(rows))
-        parts.append(f"<h4 style='margin:10px 0 2px'>{html.escape(heading)}</h4>")
+        parts.append(f"<h3 style='font-size:1em;margin:10px 0 2px'>{html.escape(heading)}</h3>")
         caption = _("{dimension}: indicators in the lab").format(dimension=_(label))
         parts.append(data_table_html(table, caption=caption))
     return "\n".join(parts)
