@@ -133,6 +133,29 @@ def install(prefix: Path) -> list[Path]:
 CLASS_DIR = REPO_ROOT / "class-work"
 
 
+def limit_settings(max_learners: int, environ: dict[str, str] | None = None
+                   ) -> tuple[list[str], dict[str, str]]:
+    """Voilà flags and environment that cap the open lesson pages at ``max_learners``.
+
+    Past the cap a new page gets "The server is full — try again in a minute"
+    (HTTP 503; the page retries by itself) from ``scripts/hsl_server.py``.
+    ``max_learners`` 0 means no cap.
+
+    >>> flags, env = limit_settings(25, {})
+    >>> flags, env["HSL_MAX_KERNELS"]
+    (['--VoilaConfiguration.multi_kernel_manager_class=hsl_server.ClassKernelManager'], '25')
+    >>> limit_settings(0, {})
+    ([], {})
+    """
+    if max_learners <= 0:
+        return [], {}
+    environ = dict(os.environ if environ is None else environ)
+    scripts = str(Path(__file__).resolve().parent)
+    path = os.pathsep.join(p for p in (scripts, environ.get("PYTHONPATH", "")) if p)
+    return (["--VoilaConfiguration.multi_kernel_manager_class=hsl_server.ClassKernelManager"],
+            {"HSL_MAX_KERNELS": str(max_learners), "PYTHONPATH": path})
+
+
 def prepare_class_dir(folder: Path) -> Path:
     """Create the class folder: ``learners/`` (one folder per work code), ``teams/``, ``shared/``."""
     for sub in ("learners", "teams", "shared"):
@@ -155,6 +178,9 @@ def server_plan(args: argparse.Namespace, environ: dict[str, str] | None = None
     env.pop("HSL_WORK_DIR", None)          # in a class, each learner has their own folder
     env.pop("HSL_LEARNER", None)           # ... named by their own work code
     env["HSL_CLASS_DIR"] = str(prepare_class_dir(args.class_dir))
+    flags, limit_env = limit_settings(getattr(args, "max_learners", 0) or 0, env)
+    cmd += flags
+    env.update(limit_env)
     host = socket.gethostname() if args.lan else "localhost"
     return cmd, env, f"http://{host}:{args.port}/?token={token}"
 
@@ -179,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path(os.environ.get("HSL_CLASS_DIR") or CLASS_DIR),
                         help="where learners' work is kept, one folder per learner "
                              "(default: class-work/)")
+    parser.add_argument("--max-learners", type=int,
+                        default=int(os.environ.get("HSL_MAX_LEARNERS") or 0),
+                        help="the most lesson pages open at once; past it a learner sees "
+                             "'The server is full — try again in a minute' (default: no limit; "
+                             "see docs/deployment.md for the figure that fits your server)")
     parser.add_argument("--install", action="store_true",
                         help="copy the app settings and template into this Python environment "
                              "(Binder postBuild, JupyterHub) instead of starting a server")
