@@ -154,6 +154,8 @@ class ClassServer:
     root: Path
     class_dir: Path
     extra: list[str] = field(default_factory=list)
+    #: Options of ``scripts/app.py`` (e.g. ``{"preheat": ["04"], "pool_size": 10}``).
+    options: dict = field(default_factory=dict)
     port: int = 0
     token: str = ""
     process: subprocess.Popen | None = None
@@ -164,7 +166,7 @@ class ClassServer:
     def start(self, timeout: float = 120) -> ClassServer:
         self.port = app.free_port()
         args = argparse.Namespace(lan=False, port=self.port, root=self.root, no_browser=True,
-                                  class_dir=self.class_dir)
+                                  class_dir=self.class_dir, **self.options)
         cmd, env, url = app.server_plan(args)
         self.token = url.split("token=", 1)[1]
         self.command = cmd + self.extra
@@ -748,6 +750,13 @@ async def run_class(server: ClassServer, lesson: Path, n: int, interact: float,
     return entry
 
 
+async def wait_kernels(server: ClassServer, n: int, seconds: float) -> None:
+    """Wait up to ``seconds`` until the server runs at least ``n`` kernels (a pool filled)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and len(server.kernel_pids()) < n:
+        await asyncio.sleep(0.5)
+
+
 async def wait_quiet(server: ClassServer, seconds: float, expected_kernels: int) -> None:
     """Wait up to ``seconds`` for the learners' kernels to be gone."""
     deadline = time.monotonic() + seconds
@@ -877,10 +886,29 @@ def write_markdown(data: dict) -> str:
         if run.get("blocked"):
             lines += ["", "**Internet requests blocked:** " + ", ".join(run["blocked"])]
         lines.append("")
+    if data.get("levers"):
+        lines += ["## What each lever did", "", data["levers"], ""]
+    compared = [(name, other) for name, other in data.get("compared", {}).items() if other]
+    if compared:
+        lines += ["## Levers: shorter runs compared", "",
+                  "Each lever was measured in a shorter run of its own (named below, full "
+                  "figures in `results-class-NAME.json`), on the same shared machine: compare "
+                  "rows with similar load averages only.", "",
+                  "| Run | Setting | Learners | Usable: median / slowest (s) | Reply p95 (ms) | "
+                  "MB per learner (RSS / PSS) | Load avg before → max during |",
+                  "|---|---|---:|---:|---:|---:|---|"]
+        for name, other in compared:
+            for run in other.get("runs", []):
+                for e in run["classes"]:
+                    lines.append(
+                        f"| {name} ({other['date']}) | {run['label']} | {e['learners']} "
+                        f"| {_fmt(e['usable_s']['median'])} / {_fmt(e['usable_s']['max'])} "
+                        f"| {_fmt(e['reply_ms']['p95'])} "
+                        f"| {_fmt(e.get('mb_per_learner_rss'))} / {_fmt(e.get('mb_per_learner_pss'))} "
+                        f"| {e['load_average_before'][0]} → {e['load_average_during_max']} |")
+        lines.append("")
     for svg in data.get("charts", []):
         lines += [f"![{svg}]({svg})", ""]
-    if data.get("levers"):
-        lines += ["## Levers", "", data["levers"], ""]
     return "\n".join(lines) + "\n"
 
 
@@ -896,32 +924,23 @@ def out_paths(name: str = "") -> tuple[Path, Path]:
 
 SETTINGS = {
     "app": ("As `make app` today", "The app server exactly as `make app` starts it: a new "
-            "kernel per page, started and run when the page is requested.", []),
+            "kernel per page, started and run when the page is requested.", {}),
 }
 
 
-def preheat_flags(lesson: str, pool: int) -> list[str]:
-    """Voilà flags for a pool of ``pool`` pre-heated kernels for ``lesson`` only.
-
-    >>> preheat_flags("04-x.ipynb", 3)[:2]
-    ['--preheat_kernel=True', '--pool_size=0']
-    """
-    config = {"default": {"pool_size": 0}, lesson: {"pool_size": pool}}
-    return ["--preheat_kernel=True", "--pool_size=0",
-            f"--VoilaKernelManager.kernel_pools_config={json.dumps(config)}",
-            "--VoilaKernelManager.fill_delay=0"]
-
-
-async def run_setting(label: str, description: str, extra: list[str], lesson: Path,
+async def run_setting(label: str, description: str, options: dict, lesson: Path,
                       sizes: list[int], args, data: dict, deadline: float) -> dict:
-    run: dict = {"label": label, "description": description, "extra": extra,
+    run: dict = {"label": label, "description": description, "options": options,
                  "warmup_s": args.warmup, "classes": []}
     data["runs"].append(run)
     with tempfile.TemporaryDirectory(prefix="hsl-loadtest-") as tmp:
         server = ClassServer(root=REPO_ROOT / "lessons", class_dir=Path(tmp) / "class-work",
-                             extra=extra)
+                             options=options)
         server.start()
+        run["extra"] = server.command[len(app.voila_command(server.root, server.port, "t")):]
         try:
+            if options.get("pool_size"):
+                await wait_kernels(server, options["pool_size"], 180)
             with Browsers(server, lesson, args.browsers) as browsers:
                 await asyncio.sleep(args.warmup)
                 await asyncio.get_running_loop().run_in_executor(
@@ -971,7 +990,7 @@ async def main_async(args) -> dict:
     settings = [s.strip() for s in args.settings.split(",") if s.strip()]
     for setting in settings:
         if setting == "app":
-            label, description, extra = SETTINGS["app"]
+            label, description, options = SETTINGS["app"]
         elif setting.startswith("preheat"):
             pool = int(setting[len("preheat"):] or 10)
             label = f"Pre-heated kernels (pool of {pool})"
@@ -980,10 +999,16 @@ async def main_async(args) -> dict:
                            "learner's work code (`kernel_pools_config`); a page takes one and "
                            "the pool refills. When the pool is empty, a page gets a new kernel "
                            "as without a pool.")
-            extra = preheat_flags(lesson.name, pool)
+            options = {"preheat": [lesson.name[:2]], "pool_size": pool}
         else:
             raise SystemExit(f"unknown setting {setting!r} (app, preheatN)")
-        await run_setting(label, description, extra, lesson, sizes, args, data, deadline)
+        await run_setting(label, description, options, lesson, sizes, args, data, deadline)
+    if args.levers:
+        data["levers"] = Path(args.levers).read_text(encoding="utf-8").strip()
+    data["compared"] = {}
+    for other in args.compare:
+        path = out_paths(other)[0]
+        data["compared"][other] = json.loads(path.read_text()) if path.exists() else None
     data["machine"]["load_average_at_end"] = _load()
     data["charts"] = charts(data, OUT_DIR, args.name)
     save(data)
@@ -1007,6 +1032,11 @@ def main(argv: list[str] | None = None) -> int:
                              "(a pool of N pre-heated kernels), e.g. app,preheat10")
     parser.add_argument("--max-seconds", type=float, default=1800.0,
                         help="hard wall-clock limit for the whole run (default 1800)")
+    parser.add_argument("--compare", nargs="*", default=[], metavar="NAME",
+                        help="add the figures of earlier runs (results-class-NAME.json) to the "
+                             "report, e.g. the lever runs")
+    parser.add_argument("--levers", metavar="FILE",
+                        help="a Markdown file with what each lever did, put in the report")
     parser.add_argument("--name", default="", help="write results-class-NAME.json instead")
     parser.add_argument("--note", default="This machine's 2 cores were shared with other "
                         "work while it ran (see the load averages): the figures are upper "
