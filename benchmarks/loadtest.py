@@ -410,6 +410,7 @@ class Learner:
         self.echo: dict[str, float] = {}
         self.controls: list[dict] = []
         self._reader: asyncio.Task | None = None
+        self.stage = ""
         self._states: asyncio.Future | None = None
 
     async def open(self) -> None:
@@ -417,6 +418,7 @@ class Learner:
         import aiohttp
 
         res = self.result
+        self.stage = "page request"
         start = time.perf_counter()
         url = self.server.base_url + self.server.lesson_path(self.lesson, res.code)
         timeout = aiohttp.ClientTimeout(total=PAGE_TIMEOUT)
@@ -437,9 +439,11 @@ class Learner:
             raise RuntimeError(f"no kernel in the page: {_text(html)[:160]}")
         ws_url = (f"ws://127.0.0.1:{self.server.port}/api/kernels/{res.kernel_id}/channels"
                   f"?session_id={self.session_id}&token={self.server.token}")
+        self.stage = "kernel connection"
         self.ws = await self.http.ws_connect(ws_url, max_msg_size=0, heartbeat=None)
         self._reader = asyncio.create_task(self._read())
         await self.request("kernel_info_request", {}, wait="kernel_info_reply")
+        self.stage = "widget states"
         # The widget manager's _loadFromKernel: a control comm asks for every widget's state.
         comm_id = uuid.uuid4().hex
         self._states = asyncio.get_running_loop().create_future()
@@ -695,7 +699,7 @@ async def run_class(server: ClassServer, lesson: Path, n: int, interact: float,
             for le, outcome in zip(learners, opened, strict=True):
                 if isinstance(outcome, BaseException):
                     le.result.failures.append(
-                        f"open: {type(outcome).__name__}: {str(outcome)[:160]}")
+                        f"open ({le.stage}): {type(outcome).__name__}: {str(outcome)[:160]}")
             open_cpu = sampler.cpu_seconds()
             if browsers is not None:
                 before = len(browsers.samples)
@@ -755,6 +759,33 @@ async def wait_kernels(server: ClassServer, n: int, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and len(server.kernel_pids()) < n:
         await asyncio.sleep(0.5)
+
+
+async def wait_kernels_idle(server: ClassServer, seconds: float, quiet_cpu: float = 0.2) -> float:
+    """Wait up to ``seconds`` until the kernels use < ``quiet_cpu`` CPU-s per 2 s (a pool ready).
+
+    Returns the seconds waited.
+    """
+    import psutil
+
+    start = time.monotonic()
+
+    def cpu() -> float:
+        total = 0.0
+        for pid in server.kernel_pids():
+            with contextlib.suppress(psutil.Error):
+                t = psutil.Process(pid).cpu_times()
+                total += t.user + t.system
+        return total
+
+    before = cpu()
+    while time.monotonic() - start < seconds:
+        await asyncio.sleep(2.0)
+        now = cpu()
+        if now - before < quiet_cpu:
+            break
+        before = now
+    return time.monotonic() - start
 
 
 async def wait_quiet(server: ClassServer, seconds: float, expected_kernels: int) -> None:
@@ -941,6 +972,7 @@ async def run_setting(label: str, description: str, options: dict, lesson: Path,
         try:
             if options.get("pool_size"):
                 await wait_kernels(server, options["pool_size"], 180)
+                run["pool_ready_s"] = round(await wait_kernels_idle(server, 300), 1)
             with Browsers(server, lesson, args.browsers) as browsers:
                 await asyncio.sleep(args.warmup)
                 await asyncio.get_running_loop().run_in_executor(
@@ -962,6 +994,9 @@ async def run_setting(label: str, description: str, options: dict, lesson: Path,
                           flush=True)
                     save(data)
                     await wait_quiet(server, 30, baseline)
+                    if options.get("pool_size"):   # the pool refilled: let it finish its run
+                        await wait_kernels(server, baseline, 60)
+                        await wait_kernels_idle(server, 300)
                     await asyncio.sleep(args.settle)
                 run["browser_errors"] = browsers.errors
             run["blocked"] = browsers.blocked
@@ -1037,6 +1072,8 @@ def main(argv: list[str] | None = None) -> int:
                              "report, e.g. the lever runs")
     parser.add_argument("--levers", metavar="FILE",
                         help="a Markdown file with what each lever did, put in the report")
+    parser.add_argument("--rewrite", action="store_true",
+                        help="measure nothing: write the report again from the JSON results")
     parser.add_argument("--name", default="", help="write results-class-NAME.json instead")
     parser.add_argument("--note", default="This machine's 2 cores were shared with other "
                         "work while it ran (see the load averages): the figures are upper "
@@ -1047,6 +1084,20 @@ def main(argv: list[str] | None = None) -> int:
         check_sizes(args.sizes)
     except ValueError as err:
         parser.error(str(err))
+
+    if args.rewrite:   # no measuring: the report again from the JSON, with --levers/--compare
+        out_json, _ = out_paths(args.name)
+        data = json.loads(out_json.read_text())
+        if args.levers:
+            data["levers"] = Path(args.levers).read_text(encoding="utf-8").strip()
+        for other in args.compare:
+            path = out_paths(other)[0]
+            data.setdefault("compared", {})[other] = (json.loads(path.read_text())
+                                                      if path.exists() else None)
+        data["charts"] = charts(data, OUT_DIR, args.name)
+        save(data)
+        print(f"rewrote the report from {out_json.relative_to(REPO_ROOT)}")
+        return 0
 
     # A hard limit even if something hangs: the watchdog ends the process group of
     # the server (via the handler below) and then this process.
