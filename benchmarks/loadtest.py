@@ -820,13 +820,17 @@ def charts(data: dict, folder: Path, name: str) -> list[str]:
     long = df.melt(id_vars=["setting", "learners"], value_vars=["median_s", "slowest_s"],
                    var_name="which", value_name="seconds").dropna()
     long["which"] = long["which"].map({"median_s": "median learner", "slowest_s": "slowest learner"})
-    settings = list(dict.fromkeys(df["setting"]))
-    colour = alt.Color("setting:N", title="Server setting",
-                       scale=alt.Scale(domain=settings, range=OKABE_ITO[:len(settings)]))
+    long["series"] = long["setting"] + " — " + long["which"]
+
+    def series_colour(names: list[str]) -> alt.Color:
+        return alt.Color("series:N", title="Server setting — measured",
+                         scale=alt.Scale(domain=names, range=OKABE_ITO[:len(names)]),
+                         legend=alt.Legend(labelLimit=420, orient="bottom", direction="vertical"))
+
     usable = alt.Chart(long).mark_line(point=True).encode(
         x=alt.X("learners:Q", title="Learners opening the lesson together"),
         y=alt.Y("seconds:Q", title="Time to a usable page (s)"),
-        color=colour, strokeDash=alt.StrokeDash("which:N", title="Learner"),
+        color=series_colour(list(dict.fromkeys(long["series"]))),
     ).properties(title="Time until the page is usable, by class size", width=520, height=300)
     target = alt.Chart(pd.DataFrame({"y": [TARGET_USABLE_S]})).mark_rule(
         strokeDash=[2, 2], color="#555").encode(y="y:Q")
@@ -840,10 +844,12 @@ def charts(data: dict, folder: Path, name: str) -> list[str]:
                    var_name="which", value_name="ms").dropna()
     long["which"] = long["which"].map({"p95_ms": "kernel reply (simulated learners)",
                                        "browser_p95_ms": "painted chart (real browsers)"})
+    long["series"] = long["setting"] + " — " + long["which"]
     p95 = alt.Chart(long).mark_line(point=True).encode(
         x=alt.X("learners:Q", title="Learners each changing a control every 2 s"),
-        y=alt.Y("ms:Q", title="95th percentile (ms)"),
-        color=colour, strokeDash=alt.StrokeDash("which:N", title="Measured"),
+        y=alt.Y("ms:Q", title="95th percentile (ms, logarithmic scale)",
+                scale=alt.Scale(type="log")),
+        color=series_colour(list(dict.fromkeys(long["series"]))),
     ).properties(title="Control → reply, 95th percentile, by class size", width=520, height=300)
     target = alt.Chart(pd.DataFrame({"y": [TARGET_P95_MS]})).mark_rule(
         strokeDash=[2, 2], color="#555").encode(y="y:Q")
@@ -894,7 +900,7 @@ def write_markdown(data: dict) -> str:
         lines += [f"## {run['label']}", "", run.get("description", ""), "",
                   f"Server flags: `{' '.join(run['extra']) or '(as make app)'}`; warm-up "
                   f"{run['warmup_s']} s; browsers' own pages usable in "
-                  f"{run.get('browser_load_s') or '–'} s (quiet server).", "",
+                  f"{run.get('browser_load_s') or '–'} s (before the class arrived).", "",
                   "| Learners | Usable: median / slowest (s) | Reply p50 / p95 (ms) | "
                   "Browser paint p50 / p95 (ms) | CPU s per learner | MB per learner (RSS / PSS) "
                   "| Kernels | Failures | Load avg before → max during |",
@@ -926,8 +932,9 @@ def write_markdown(data: dict) -> str:
                   "figures in `results-class-NAME.json`), on the same shared machine: compare "
                   "rows with similar load averages only.", "",
                   "| Run | Setting | Learners | Usable: median / slowest (s) | Reply p95 (ms) | "
-                  "MB per learner (RSS / PSS) | Load avg before → max during |",
-                  "|---|---|---:|---:|---:|---:|---|"]
+                  "MB per learner (RSS / PSS) | Learners without a usable page | "
+                  "Load avg before → max during |",
+                  "|---|---|---:|---:|---:|---:|---:|---|"]
         for name, other in compared:
             for run in other.get("runs", []):
                 for e in run["classes"]:
@@ -936,6 +943,7 @@ def write_markdown(data: dict) -> str:
                         f"| {_fmt(e['usable_s']['median'])} / {_fmt(e['usable_s']['max'])} "
                         f"| {_fmt(e['reply_ms']['p95'])} "
                         f"| {_fmt(e.get('mb_per_learner_rss'))} / {_fmt(e.get('mb_per_learner_pss'))} "
+                        f"| {e.get('failed_learners', 0)} of {e['learners']} "
                         f"| {e['load_average_before'][0]} → {e['load_average_during_max']} |")
         lines.append("")
     for svg in data.get("charts", []):
@@ -954,7 +962,7 @@ def out_paths(name: str = "") -> tuple[Path, Path]:
 
 
 SETTINGS = {
-    "app": ("As `make app` today", "The app server exactly as `make app` starts it: a new "
+    "app": ("As make app starts it", "The app server exactly as `make app` starts it: a new "
             "kernel per page, started and run when the page is requested.", {}),
 }
 
