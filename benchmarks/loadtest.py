@@ -1035,14 +1035,18 @@ async def main_async(args) -> dict:
         if setting == "app":
             label, description, options = SETTINGS["app"]
         elif setting.startswith("preheat"):
-            pool = int(setting[len("preheat"):] or 10)
+            pool_text, _, delay = setting[len("preheat"):].partition("d")
+            pool = int(pool_text or 10)
             label = f"Pre-heated kernels (pool of {pool})"
             description = (f"Voilà keeps {pool} kernel(s) for this lesson started and "
                            "already running the lesson up to the first cell that needs the "
                            "learner's work code (`kernel_pools_config`); a page takes one and "
                            "the pool refills. When the pool is empty, a page gets a new kernel "
                            "as without a pool.")
-            options = {"preheat": [lesson.name[:2]], "pool_size": pool}
+            options = {"preheat": [lesson.name[:2]], "pool_size": pool,
+                       "pool_refill_delay": float(delay or 0)}
+            if delay:
+                label += f", refilled after {float(delay):.0f} s"
         else:
             raise SystemExit(f"unknown setting {setting!r} (app, preheatN)")
         await run_setting(label, description, options, lesson, sizes, args, data, deadline)
@@ -1072,7 +1076,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="real Chromium learners beside the class (0–2, default 2)")
     parser.add_argument("--settings", default="app",
                         help="comma-separated server settings to compare: app, preheatN "
-                             "(a pool of N pre-heated kernels), e.g. app,preheat10")
+                             "(a pool of N pre-heated kernels), preheatNdS (refilled S seconds "
+                             "after use), e.g. app,preheat10,preheat10d60")
     parser.add_argument("--max-seconds", type=float, default=1800.0,
                         help="hard wall-clock limit for the whole run (default 1800)")
     parser.add_argument("--compare", nargs="*", default=[], metavar="NAME",

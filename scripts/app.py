@@ -207,7 +207,8 @@ def server_plan(args: argparse.Namespace, environ: dict[str, str] | None = None
     cmd += flags
     preheat = [p.name for number in (getattr(args, "preheat", None) or [])
                for p in sorted(Path(args.root).glob(f"{number}-*.ipynb"))]
-    cmd += preheat_settings(preheat, getattr(args, "pool_size", 0) or 0)
+    cmd += preheat_settings(preheat, getattr(args, "pool_size", 0) or 0,
+                            getattr(args, "pool_refill_delay", 0.0) or 0.0)
     env.update(limit_env)
     host = socket.gethostname() if args.lan else "localhost"
     return cmd, env, f"http://{host}:{args.port}/?token={token}"
@@ -244,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
                              "memory (see docs/deployment.md)")
     parser.add_argument("--pool-size", type=int, default=5,
                         help="ready kernels per pre-heated lesson (default 5)")
+    parser.add_argument("--pool-refill-delay", type=float, default=0.0,
+                        help="seconds before a used ready kernel is replaced (default 0)")
     parser.add_argument("--install", action="store_true",
                         help="copy the app settings and template into this Python environment "
                              "(Binder postBuild, JupyterHub) instead of starting a server")
