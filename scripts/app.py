@@ -133,6 +133,54 @@ def install(prefix: Path) -> list[Path]:
 CLASS_DIR = REPO_ROOT / "class-work"
 
 
+def preheat_settings(notebooks: list[str], pool_size: int, fill_delay: float = 0.0
+                     ) -> list[str]:
+    """Voilà flags that keep ``pool_size`` kernels ready for each notebook in ``notebooks``.
+
+    A pre-heated kernel has already run the lesson up to the first cell that
+    needs the learner's work code (``widgets._paths.learner_code`` waits for the
+    page request there), so a page opens in the time the rest of the lesson
+    takes. When a pool is empty, a page gets a new kernel as without a pool.
+    Names are paths relative to the served folder; other notebooks get no pool.
+
+    >>> preheat_settings(["04-risk.ipynb"], 3)[:2]
+    ['--preheat_kernel=True', '--pool_size=0']
+    >>> preheat_settings([], 3)
+    []
+    """
+    import json
+
+    if not notebooks or pool_size <= 0:
+        return []
+    pools = {"default": {"pool_size": 0}, **{nb: {"pool_size": pool_size} for nb in notebooks}}
+    return ["--preheat_kernel=True", "--pool_size=0",
+            f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+            f"--VoilaKernelManager.fill_delay={fill_delay}"]
+
+
+def limit_settings(max_learners: int, environ: dict[str, str] | None = None
+                   ) -> tuple[list[str], dict[str, str]]:
+    """Voilà flags and environment that cap the open lesson pages at ``max_learners``.
+
+    Past the cap a new page gets "The server is full — try again in a minute"
+    (HTTP 503; the page retries by itself) from ``scripts/hsl_server.py``.
+    ``max_learners`` 0 means no cap.
+
+    >>> flags, env = limit_settings(25, {})
+    >>> flags, env["HSL_MAX_KERNELS"]
+    (['--VoilaConfiguration.multi_kernel_manager_class=hsl_server.ClassKernelManager'], '25')
+    >>> limit_settings(0, {})
+    ([], {})
+    """
+    if max_learners <= 0:
+        return [], {}
+    environ = dict(os.environ if environ is None else environ)
+    scripts = str(Path(__file__).resolve().parent)
+    path = os.pathsep.join(p for p in (scripts, environ.get("PYTHONPATH", "")) if p)
+    return (["--VoilaConfiguration.multi_kernel_manager_class=hsl_server.ClassKernelManager"],
+            {"HSL_MAX_KERNELS": str(max_learners), "PYTHONPATH": path})
+
+
 def prepare_class_dir(folder: Path) -> Path:
     """Create the class folder: ``learners/`` (one folder per work code), ``teams/``, ``shared/``."""
     for sub in ("learners", "teams", "shared"):
@@ -155,6 +203,13 @@ def server_plan(args: argparse.Namespace, environ: dict[str, str] | None = None
     env.pop("HSL_WORK_DIR", None)          # in a class, each learner has their own folder
     env.pop("HSL_LEARNER", None)           # ... named by their own work code
     env["HSL_CLASS_DIR"] = str(prepare_class_dir(args.class_dir))
+    flags, limit_env = limit_settings(getattr(args, "max_learners", 0) or 0, env)
+    cmd += flags
+    preheat = [p.name for number in (getattr(args, "preheat", None) or [])
+               for p in sorted(Path(args.root).glob(f"{number}-*.ipynb"))]
+    cmd += preheat_settings(preheat, getattr(args, "pool_size", 0) or 0,
+                            getattr(args, "pool_refill_delay", 0.0) or 0.0)
+    env.update(limit_env)
     host = socket.gethostname() if args.lan else "localhost"
     return cmd, env, f"http://{host}:{args.port}/?token={token}"
 
@@ -179,6 +234,19 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path(os.environ.get("HSL_CLASS_DIR") or CLASS_DIR),
                         help="where learners' work is kept, one folder per learner "
                              "(default: class-work/)")
+    parser.add_argument("--max-learners", type=int,
+                        default=int(os.environ.get("HSL_MAX_LEARNERS") or 0),
+                        help="the most lesson pages open at once; past it a learner sees "
+                             "'The server is full — try again in a minute' (default: no limit; "
+                             "see docs/deployment.md for the figure that fits your server)")
+    parser.add_argument("--preheat", nargs="*", metavar="NN", default=[],
+                        help="lesson numbers to keep kernels ready for (e.g. --preheat 04 05): "
+                             "pages of these lessons open in seconds; each ready kernel holds "
+                             "memory (see docs/deployment.md)")
+    parser.add_argument("--pool-size", type=int, default=5,
+                        help="ready kernels per pre-heated lesson (default 5)")
+    parser.add_argument("--pool-refill-delay", type=float, default=0.0,
+                        help="seconds before a used ready kernel is replaced (default 0)")
     parser.add_argument("--install", action="store_true",
                         help="copy the app settings and template into this Python environment "
                              "(Binder postBuild, JupyterHub) instead of starting a server")

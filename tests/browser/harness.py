@@ -109,8 +109,11 @@ class Server:
 
     @classmethod
     def start(cls, kind: str, workspace: Path, timeout: float = 120,
-              class_dir: Path | None = None) -> Server:
-        """Start a server; with ``class_dir``, as ``make app`` serves a class (a folder per learner)."""
+              class_dir: Path | None = None, max_learners: int = 0) -> Server:
+        """Start a server; with ``class_dir``, as ``make app`` serves a class (a folder per learner).
+
+        ``max_learners`` caps the open lesson pages as ``make app APP_ARGS=--max-learners N``.
+        """
         port = app.free_port()
         token = secrets.token_hex(16)
         env = app.app_env(token=token)
@@ -125,6 +128,10 @@ class Server:
             # failure says what broke; the app itself hides them.
             cmd = app.voila_command(root, port, token=token,
                                     extra=["--VoilaConfiguration.show_tracebacks=True"])
+            if max_learners:
+                flags, limit_env = app.limit_settings(max_learners, env)
+                cmd += flags
+                env.update(limit_env)
         elif kind == "lab":
             root = workspace
             settings = workspace / ".lab-settings"

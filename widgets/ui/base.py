@@ -407,6 +407,23 @@ def safe_callback(owner: LabWidget, fn: Callable[..., Any]) -> Callable[..., Any
     return wrapper
 
 
+def _sync_aware(get_state: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """``get_state`` for the learner's choices, and ipywidgets' state when ipywidgets asks.
+
+    ipywidgets calls ``get_state(drop_defaults=...)`` or ``get_state(key=...)``;
+    the lab calls ``get_state()``.
+    """
+    import functools
+
+    @functools.wraps(get_state)
+    def wrapper(self, key: Any = None, drop_defaults: bool | None = None) -> dict[str, Any]:
+        if key is None and drop_defaults is None:
+            return get_state(self)
+        return W.Widget.get_state(self, key=key, drop_defaults=bool(drop_defaults))
+
+    return wrapper
+
+
 class LabWidget(W.VBox):
     """Base class for the lab's widgets.
 
@@ -466,6 +483,18 @@ class LabWidget(W.VBox):
             state, buffer_paths, buffers = _remove_buffers(state)
             self._send({"method": "update", "state": state, "buffer_paths": buffer_paths},
                        buffers=buffers)
+
+    # The page's widget manager asks for every widget's state at once
+    # (``request_states`` on the ``jupyter.widget.control`` comm), and ipywidgets
+    # answers it by calling ``get_state(drop_defaults=...)`` on every widget. With
+    # the learner's get_state() that call failed, no answer came, and every page
+    # waited 4 s before asking widget by widget (found by ``make loadtest``). A
+    # call with ipywidgets' arguments therefore gets ipywidgets' state, in this
+    # class and in every subclass that defines its own get_state().
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "get_state" in cls.__dict__:
+            cls.get_state = _sync_aware(cls.__dict__["get_state"])
 
     def _handle_msg(self, msg: dict[str, Any]) -> None:
         data = msg["content"]["data"]
@@ -540,3 +569,6 @@ class LabWidget(W.VBox):
             except Exception:  # noqa: BLE001 - traitlets raises several kinds
                 skipped.append(name)
         return skipped
+
+
+LabWidget.get_state = _sync_aware(LabWidget.__dict__["get_state"])
