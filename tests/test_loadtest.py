@@ -9,6 +9,7 @@ that the report reads, and that every process the machinery started is stopped.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib.util
 import sys
 from pathlib import Path
@@ -100,6 +101,17 @@ def test_a_lab_widget_answers_the_page_s_request_for_every_widget_state():
     widget.close()
 
 
+def _run(coro):
+    """``asyncio.run`` in a thread of its own.
+
+    A browser test run earlier by the same xdist worker (Playwright's sync API)
+    may leave an event loop running in this thread, where ``asyncio.run``
+    refuses to start.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 @pytest.mark.slow
 def test_two_learners_on_a_pre_heated_server_each_get_their_own_work(lt, tmp_path):
     """Two learners open lesson 00 on a server with one pre-heated kernel (the pool then runs dry).
@@ -117,8 +129,8 @@ def test_two_learners_on_a_pre_heated_server_each_get_their_own_work(lt, tmp_pat
     server.start()
     try:
         pid = server.process.pid
-        asyncio.run(lt.wait_kernels(server, 1, 30))
-        entry = asyncio.run(lt.run_class(server, lesson, 2, interact=3.0, browsers=None,
+        _run(lt.wait_kernels(server, 1, 30))
+        entry = _run(lt.run_class(server, lesson, 2, interact=3.0, browsers=None,
                                          prefix="T"))
         assert entry["failures"] == [], entry["failures"]
         assert entry["usable_s"]["n"] == 2 and entry["state_fallbacks"] == 0
@@ -126,7 +138,7 @@ def test_two_learners_on_a_pre_heated_server_each_get_their_own_work(lt, tmp_pat
         assert entry["own_code_shown"] == 2           # each page shows its learner's own code
         assert entry["cpu_seconds_total"] > 0 and entry["memory"]["kernels"] >= 2
         assert "Using pre-heated kernel" in server.log_path.read_text()
-        asyncio.run(lt.wait_quiet(server, 20, 1))
+        _run(lt.wait_quiet(server, 20, 1))
         assert len(server.kernel_pids()) <= 1         # only the refilled pool is left
     finally:
         server.stop()

@@ -45,7 +45,7 @@ def _save_a_note(browser, guard, server, text: str) -> tuple[str, str]:
         notes.fill(text)
         notes.press("Tab")                         # the value reaches the kernel on change
         page.get_by_role("button", name="Save").click()
-        page.get_by_text("Saved 1 widget(s) and your notes under your work code").wait_for(
+        page.get_by_text("Saved 1 widget and your notes under your work code").wait_for(
             timeout=30_000)
         shown = page.locator("[data-hsl-learner]").get_attribute("data-hsl-learner")
         return code, shown
