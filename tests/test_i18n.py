@@ -48,12 +48,10 @@ lessons = _load("translate_lessons")
 
 
 @pytest.fixture(autouse=True)
-def _english_after(monkeypatch):
+def _no_language_from_the_environment(monkeypatch):
+    """No ``?lang=`` or ``HSL_LANG`` leaks in (tests/conftest.py resets the chosen language)."""
     monkeypatch.delenv("QUERY_STRING", raising=False)
     monkeypatch.delenv("HSL_LANG", raising=False)
-    yield
-    i18n.set_language(None)
-    i18n.remember_language(None)
 
 
 # ============================================================== the switch
