@@ -253,7 +253,7 @@ def explorer():
 
 def test_explorer_starts_on_the_case_with_its_countries(explorer):
     case = get_case("costa-rica")
-    explorer.set_state({"case": "costa-rica"})
+    explorer.restore_learner_state({"case": "costa-rica"})
     assert list(explorer.countries.value) == list(case.all_countries)
     assert explorer.indicator.value == case.indicators[0]
     assert "Costa Rica" in explorer.panel.description_text
@@ -262,7 +262,7 @@ def test_explorer_starts_on_the_case_with_its_countries(explorer):
 
 
 def test_explorer_indicator_and_year_change_parameters_not_data(explorer):
-    explorer.set_state({"case": "costa-rica"})
+    explorer.restore_learner_state({"case": "costa-rica"})
     before = explorer.panel.chart.chart
     explorer.indicator.value = "under5_mortality"
     explorer.year.value = 2000
@@ -276,7 +276,7 @@ def test_explorer_indicator_and_year_change_parameters_not_data(explorer):
 
 
 def test_explorer_warns_when_costa_rica_has_no_military_spending(explorer):
-    explorer.set_state({"case": "costa-rica"})
+    explorer.restore_learner_state({"case": "costa-rica"})
     explorer.indicator.value = "milex_gdp"
     assert explorer.message_kind == "warning"
     assert "Costa Rica" in explorer.message_text
@@ -284,7 +284,7 @@ def test_explorer_warns_when_costa_rica_has_no_military_spending(explorer):
 
 
 def test_explorer_empty_selection_keeps_last_chart(explorer):
-    explorer.set_state({"case": "costa-rica", "countries": ["CRI", "PAN"]})
+    explorer.restore_learner_state({"case": "costa-rica", "countries": ["CRI", "PAN"]})
     explorer.countries.value = ()
     assert explorer.message_kind == "error"
     assert "at least one country" in explorer.message_text
@@ -292,7 +292,7 @@ def test_explorer_empty_selection_keeps_last_chart(explorer):
 
 
 def test_explorer_case_change_sends_new_data(explorer):
-    explorer.set_state({"case": "costa-rica"})
+    explorer.restore_learner_state({"case": "costa-rica"})
     explorer.case.value = "rwanda"
     # the new case's rows and span are swapped into the chart on screen
     updates = {u.get("name") or u["namespace"]: u for u in explorer.panel.chart._py_to_js_updates}
@@ -306,19 +306,19 @@ def test_explorer_case_change_sends_new_data(explorer):
 
 
 def test_explorer_state_round_trip_and_old_state(explorer):
-    explorer.set_state({"case": "sahel", "indicator": "idps", "countries": ["MLI", "NER"],
+    explorer.restore_learner_state({"case": "sahel", "indicator": "idps", "countries": ["MLI", "NER"],
                         "year": 2020})
-    saved = explorer.get_state()
+    saved = explorer.learner_state()
     assert saved == {"case": "sahel", "indicator": "idps", "countries": ["MLI", "NER"],
                      "year": 2020}
     explorer.case.value = "ebola"
-    assert explorer.set_state(saved) == []
-    assert explorer.get_state() == saved
-    skipped = explorer.set_state({"case": "sahel", "countries": ["FRA"], "year": 1800,
+    assert explorer.restore_learner_state(saved) == []
+    assert explorer.learner_state() == saved
+    skipped = explorer.restore_learner_state({"case": "sahel", "countries": ["FRA"], "year": 1800,
                                   "colour": "red"})
     assert set(skipped) == {"countries", "year", "colour"}
     assert explorer.case.value == "sahel"
-    skipped = explorer.set_state({"case": "atlantis"})
+    skipped = explorer.restore_learner_state({"case": "atlantis"})
     assert skipped == ["case"]
 
 
@@ -342,9 +342,9 @@ def test_control_tour_params_and_state():
     tour.year.value = 2010
     assert tour.panel.chart.params.countries == ["NOR", "NGA"]
     assert "Norway" in tour.panel.description_text and "2010" in tour.readout.value
-    state = tour.get_state()
+    state = tour.learner_state()
     tour.countries.value = ("KEN",)
-    assert tour.set_state(state) == []
+    assert tour.restore_learner_state(state) == []
     assert list(tour.countries.value) == ["NOR", "NGA"]
     page = catalogue_table(data.load_catalogue())
     for label in data.HUMAN_SECURITY_DIMENSIONS.values():

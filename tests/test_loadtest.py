@@ -85,11 +85,11 @@ def test_a_lab_widget_answers_the_page_s_request_for_every_widget_state():
             self.year = W.IntSlider(value=2020, min=2000, max=2024, description="Year")
             super().__init__([self.year])
 
-        def get_state(self):  # a subclass with its own get_state, as IndexBuilder has
-            return {**super().get_state(), "extra": 1}
+        def learner_state(self):  # a subclass with its own learner_state, as IndexBuilder has
+            return {**super().learner_state(), "extra": 1}
 
     widget = Choices()
-    assert widget.get_state() == {"year": 2020, "extra": 1}          # the learner's choices
+    assert widget.learner_state() == {"year": 2020, "extra": 1}          # the learner's choices
     synced = widget.get_state(drop_defaults=False)                   # ipywidgets asking
     assert synced["_model_name"] == "VBoxModel" and "children" in synced
     # What ipywidgets' control comm does for request_states, and for embedding:
@@ -97,7 +97,7 @@ def test_a_lab_widget_answers_the_page_s_request_for_every_widget_state():
     assert states[widget.model_id]["_model_name"] == "VBoxModel"
     embedded = W.Widget.get_manager_state(widgets=[widget])["state"][widget.model_id]
     assert embedded["model_name"] == "VBoxModel"
-    assert widget.set_state({"year": 2010}) == [] and widget.year.value == 2010
+    assert widget.restore_learner_state({"year": 2010}) == [] and widget.year.value == 2010
     widget.close()
 
 

@@ -65,7 +65,7 @@ def test_round_trip_widgets_quiz_and_notes(tmp_path, tour, quiz):
     p2 = Portfolio.load(path, lesson="00")
     p2.attach(tour2, quiz2)
     assert p2.restore_all() == {"00/tour": [], "00": []}
-    assert tour2.get_state() == tour.get_state()
+    assert tour2.learner_state() == tour.learner_state()
     assert quiz2.score == (1, 2)
     assert p2.note() == "Norway leads on HDI."
     assert p2.document["learner"] == "Ada"

@@ -75,15 +75,15 @@ def test_widget_scores_and_round_trips_state():
     quiz.answer("m", ["A", "B"])
     assert quiz.score == (1, 2)
     assert "Score: 1 / 2" in quiz.score_label.value
-    state = quiz.get_state()
+    state = quiz.learner_state()
     again = KnowledgeCheck.from_dicts([SINGLE, MULTI])
-    assert again.set_state(state) == []
+    assert again.restore_learner_state(state) == []
     assert again.score == (1, 2)
 
 
 def test_old_state_with_unknown_questions_restores_what_it_can():
     quiz = KnowledgeCheck.from_dicts([SINGLE])
-    skipped = quiz.set_state({"answers": {"s": "A", "gone": "x"}})
+    skipped = quiz.restore_learner_state({"answers": {"s": "A", "gone": "x"}})
     assert skipped == ["gone"] and quiz.score == (1, 1)
 
 

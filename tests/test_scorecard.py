@@ -207,7 +207,7 @@ def test_widget_country_change_only_changes_parameters(widget):
 
 
 def test_widget_period_change_sends_new_data_and_rejects_reversed_years(widget):
-    widget.set_state({"country": "COL", "start": 2010, "end": 2020})
+    widget.restore_learner_state({"country": "COL", "start": 2010, "end": 2020})
     before = widget.panel.chart.spec
     widget.start.value = 2000
     assert widget.panel.chart.spec is not before          # new rows swapped in
@@ -222,7 +222,7 @@ def test_widget_period_change_sends_new_data_and_rejects_reversed_years(widget):
 
 
 def test_widget_export_writes_self_contained_briefs(widget, tmp_path):
-    widget.set_state({"country": "COL", "start": 2010, "end": 2020,
+    widget.restore_learner_state({"country": "COL", "start": 2010, "end": 2020,
                       "notes": "Fewer battle deaths after 2016."})
     page = widget.export("html", tmp_path / "b.html").read_text(encoding="utf-8")
     assert "<svg" in page and "Fewer battle deaths after 2016." in page
@@ -234,10 +234,10 @@ def test_widget_export_writes_self_contained_briefs(widget, tmp_path):
 
 
 def test_widget_state_round_trip(widget):
-    widget.set_state({"country": "KEN", "start": 2005, "end": 2015, "notes": "n"})
-    state = widget.get_state()
+    widget.restore_learner_state({"country": "KEN", "start": 2005, "end": 2015, "notes": "n"})
+    state = widget.learner_state()
     assert state == {"country": "KEN", "start": 2005, "end": 2015, "notes": "n"}
-    assert widget.set_state({"country": "XXX", "colour": 1}) == ["country", "colour"]
+    assert widget.restore_learner_state({"country": "XXX", "colour": 1}) == ["country", "colour"]
     assert widget.country.value == "KEN"
 
 

@@ -268,7 +268,7 @@ def test_matrix_robustness_widget_follows_its_slider_and_its_button():
     assert "empty" in p.message_text
     r.again.click()
     pd.testing.assert_frame_equal(r.result, before)
-    assert r.get_state()["spread"] == 0
+    assert r.learner_state()["spread"] == 0
 
 
 def p_defence_short(shares):

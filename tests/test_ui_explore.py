@@ -187,9 +187,9 @@ def test_bad_countries_give_a_message_and_keep_the_good_ones():
 def test_state_round_trip(explorer):
     explorer.year.value = 2010
     explorer.countries.value = ("KEN",)
-    state = explorer.get_state()
+    state = explorer.learner_state()
     other = IndicatorExplorer("life_expectancy")
-    assert other.set_state(state) == []
+    assert other.restore_learner_state(state) == []
     assert other.indicator.value == "under5_mortality" and other.year.value == 2010
     assert other.panel.chart.params.picked == ["KEN"]
 
@@ -257,7 +257,7 @@ def test_profile_country_change_and_bad_input(profile):
     assert profile.last_callback_ms is not None
     bad = CountryProfile("Narnia")
     assert "Narnia" in bad.message_text and bad.country.value == "KEN"
-    assert bad.get_state()["country"] == "KEN"
+    assert bad.learner_state()["country"] == "KEN"
     profile.country.value = "KEN"
 
 
@@ -310,7 +310,7 @@ def test_coverage_views_follow_controls():
         DIMENSION_SHORT[d] for d in data.indicators_by_dimension()}
     assert "Political · " + sorted(political)[0] in set(cov.year_panel.table_data["Indicator"])
     cov.dimension.value = "political"
-    assert cov.get_state() == {"dimension": "political", "region": "Europe",
+    assert cov.learner_state() == {"dimension": "political", "region": "Europe",
                                "years": [2015, 2020]}
 
 

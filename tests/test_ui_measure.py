@@ -146,9 +146,9 @@ def test_monte_carlo_button_is_seeded_and_fast(builder):
 
 def test_state_round_trip(builder):
     builder.indicator_sliders["life_expectancy"].value = 3
-    state = builder.get_state()
+    state = builder.learner_state()
     other = IndexBuilder(year=2022)
-    skipped = other.set_state(state)
+    skipped = other.restore_learner_state(state)
     assert skipped == []
     assert other.indicator_sliders["life_expectancy"].value == 3
     assert other.weights == pytest.approx(builder.weights)
@@ -272,9 +272,9 @@ def test_country_without_a_score_in_a_year_is_explained(risk):
 
 def test_risk_state_round_trip(risk):
     risk.lens.value = "children"
-    state = risk.get_state()
+    state = risk.learner_state()
     other = RiskAssessment(year=2022)
-    assert other.set_state(state) == []
+    assert other.restore_learner_state(state) == []
     assert other.lens.value == "children"
 
 

@@ -245,9 +245,9 @@ def test_state_round_trip_includes_injects_and_assumptions(sim_factory):
     w.param_name.value = "persistence"
     w.param_value.value = 0.6
     w.param_apply.click()
-    state = json.loads(json.dumps(w.get_state()))
+    state = json.loads(json.dumps(w.learner_state()))
     other = sim_factory()
-    assert other.set_state(state) == []
+    assert other.restore_learner_state(state) == []
     assert other.result.metric("response", "lives_lost") == pytest.approx(
         w.result.metric("response", "lives_lost"))
     assert other.spec.value("persistence") == 0.6
@@ -432,9 +432,9 @@ def test_consultation_state_round_trip():
     w = Consultation()
     w.p_order.value = "Mobile clinics, Cash transfers, Water points, Security patrols"
     w.p_add.click()
-    state = json.loads(json.dumps(w.get_state()))
+    state = json.loads(json.dumps(w.learner_state()))
     other = Consultation(rankings=None, stakeholders=None)
-    assert other.set_state(state) == []
+    assert other.restore_learner_state(state) == []
     assert len(other.rankings) == 16
     assert other.winners == w.winners
     assert len(other.stakeholders) == len(w.stakeholders)

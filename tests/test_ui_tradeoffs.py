@@ -115,9 +115,9 @@ def test_spending_callbacks_are_fast(spending):
 
 
 def test_spending_state_round_trip(spending):
-    state = spending.get_state()
+    state = spending.learner_state()
     spending.share.value = 33
-    spending.set_state(state)
+    spending.restore_learner_state(state)
     assert spending.share.value == state["share"]
 
 
@@ -181,9 +181,9 @@ def test_screening_history_and_instrument_guidance(screening):
 
 def test_screening_state_round_trip(screening):
     screening.rate_health.value = -2
-    state = screening.get_state()
+    state = screening.learner_state()
     screening.rate_health.value = 1
-    assert screening.set_state(state) == []
+    assert screening.restore_learner_state(state) == []
     assert screening.rate_health.value == -2
     assert screening.summary["serious"] == ["health"]
 
@@ -239,9 +239,9 @@ def test_portfolio_presets_flags_and_table(portfolio):
 
 
 def test_portfolio_state_round_trip_and_speed(portfolio):
-    state = portfolio.get_state()
+    state = portfolio.learner_state()
     assert cpu_ms(portfolio.a_education, [10, 30, 50, 70, 90]) < 20
-    assert portfolio.set_state(state) == []
+    assert portfolio.restore_learner_state(state) == []
     assert portfolio.a_education.value == state["a_education"]
 
 

@@ -36,10 +36,10 @@ def test_good_file_added_saved_and_restored(work):
     assert "my_households_reached" in USER_INDICATORS
     meta = json.loads((work / "my-data" / "my_households_reached.json").read_text())
     assert meta["source"] == "ngo.csv" and meta["unit"] == "%"
-    state = w.get_state()
+    state = w.learner_state()
     USER_INDICATORS.clear()
     w2 = UserDataLoader()
-    assert w2.set_state(state) == []
+    assert w2.restore_learner_state(state) == []
     data = USER_INDICATORS["my_households_reached"]["data"]
     assert data[["iso3", "year", "value"]].values.tolist() == [["KEN", 2020, 1.5]]
 
@@ -110,7 +110,7 @@ def test_multi_indicator_file_added_one_at_a_time(work):
     assert USER_INDICATORS["my_reach"]["data"]["value"].tolist() == [2.0, 1.0]
     assert USER_INDICATORS["my_cost"]["direction"] == "higher_is_worse"
     assert USER_INDICATORS["my_cost"]["indicator_in_file"] == "Cost"
-    assert "indicator 'Cost' in the file nso.csv" in w.get_state()["tables"][1]
+    assert "indicator 'Cost' in the file nso.csv" in w.learner_state()["tables"][1]
 
 
 def test_same_name_is_refused_with_a_free_name_then_replaced_when_asked(work):
@@ -240,7 +240,7 @@ def test_class_report_names_each_learners_tables(work):
     w.add.click()
     for learner in ("A", "B"):
         doc = new_document(learner)
-        doc["widgets"]["02/user_data"] = w.get_state()
+        doc["widgets"]["02/user_data"] = w.learner_state()
         save_document(doc, work / "class" / learner / "portfolio.json")
     choices = widget_choices(load_class(work / "class"), "02/user_data").set_index("control")
     assert choices.loc["tables", "value"] == ("Households reached (Economic security; higher "

@@ -4,7 +4,7 @@ A portfolio is one JSON file in the learner's own folder
 (:func:`widgets._paths.work_dir`, by default ``./my-work/portfolio.json``),
 never the notebook's metadata. It holds
 
-* ``widgets`` — the choices made in each widget (``LabWidget.get_state()``),
+* ``widgets`` — the choices made in each widget (``LabWidget.learner_state()``),
   keyed ``"<lesson>/<state_name>"``;
 * ``quizzes`` — knowledge-check answers, keyed by lesson;
 * ``notes`` — free text, keyed by lesson;
@@ -638,9 +638,9 @@ class Portfolio:
     def attach(self, *widgets: Any) -> None:
         """Remember widgets whose state is saved by :meth:`capture_all` and charts exported."""
         for w in widgets:
-            if not hasattr(w, "get_state") or not hasattr(w, "set_state"):
+            if not hasattr(w, "learner_state") or not hasattr(w, "restore_learner_state"):
                 raise LabInputError(f"{type(w).__name__} cannot be saved in a portfolio "
-                                    "(it has no get_state/set_state).")
+                                    "(it has no learner_state/restore_learner_state).")
             if w not in self.widgets:
                 self.widgets.append(w)
 
@@ -659,7 +659,7 @@ class Portfolio:
     def capture(self, widget: Any) -> str:
         """Store a widget's current choices in the portfolio (not yet on disk); returns the key."""
         key = self.key_for(widget)
-        state = widget.get_state()
+        state = widget.learner_state()
         self.document[self._section(widget)][key] = json.loads(
             json.dumps(state, default=_json_default))
         return key
@@ -673,7 +673,7 @@ class Portfolio:
         state = self.document[self._section(widget)].get(key)
         if state is None:
             return []
-        return list(widget.set_state(state) or [])
+        return list(widget.restore_learner_state(state) or [])
 
     def restore_all(self) -> dict[str, list[str]]:
         return {self.key_for(w): self.restore(w) for w in self.widgets}

@@ -3,7 +3,7 @@
 * :class:`ChartPanel` — an ``alt.JupyterChart`` updated in place, its text
   description under it, and a "Show the data" toggle with the exact numbers.
 * :class:`LabWidget` — the base class: a message area for clear errors,
-  callbacks that never show a traceback, and ``get_state``/``set_state`` so a
+  callbacks that never show a traceback, and ``learner_state``/``restore_learner_state`` so a
   learner's choices can be saved (see :mod:`widgets.portfolio`).
 
 A widget subclass keeps calculations out: it reads controls, calls the pure
@@ -407,23 +407,6 @@ def safe_callback(owner: LabWidget, fn: Callable[..., Any]) -> Callable[..., Any
     return wrapper
 
 
-def _sync_aware(get_state: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-    """``get_state`` for the learner's choices, and ipywidgets' state when ipywidgets asks.
-
-    ipywidgets calls ``get_state(drop_defaults=...)`` or ``get_state(key=...)``;
-    the lab calls ``get_state()``.
-    """
-    import functools
-
-    @functools.wraps(get_state)
-    def wrapper(self, key: Any = None, drop_defaults: bool | None = None) -> dict[str, Any]:
-        if key is None and drop_defaults is None:
-            return get_state(self)
-        return W.Widget.get_state(self, key=key, drop_defaults=bool(drop_defaults))
-
-    return wrapper
-
-
 class LabWidget(W.VBox):
     """Base class for the lab's widgets.
 
@@ -432,7 +415,7 @@ class LabWidget(W.VBox):
     :class:`LabInputError`; the base class shows it in :attr:`message`.
 
     ``state_controls`` maps names to the controls whose values make up the
-    learner's choices; :meth:`get_state` / :meth:`set_state` save and restore them.
+    learner's choices; :meth:`learner_state` / :meth:`restore_learner_state` save and restore them.
     """
 
     #: Names of controls (attributes) whose ``value`` forms the saved state.
@@ -446,67 +429,6 @@ class LabWidget(W.VBox):
         super().__init__([self.message, *(children or [])], **kwargs)
         # Names the widget in the page (the browser suite's keyboard walk visits each kind once).
         self.add_class(f"hsl-w-{type(self).__name__}")
-
-    # -- syncing with the browser -------------------------------------------
-    # ipywidgets sends a widget to the browser through ``self.get_state()`` and
-    # applies browser updates through ``self.set_state()``. In the lab those two
-    # names mean "the learner's choices" (see below), so without these three
-    # overrides a LabWidget opens its comm with an EMPTY state: JupyterLab and
-    # Voilà then cannot build the widget (Voilà fails the cell with
-    # ``KeyError: '_model_module'``). Syncing therefore calls ipywidgets' own
-    # methods explicitly. (Found by the browser tests, tests/browser/.)
-    def open(self) -> None:
-        if self.comm is None:
-            from ipywidgets.widgets.widget import __protocol_version__, _remove_buffers
-            from ipywidgets.widgets.widget import comm as _comm
-
-            state, buffer_paths, buffers = _remove_buffers(W.Widget.get_state(self))
-            args: dict[str, Any] = dict(
-                target_name="jupyter.widget",
-                data={"state": state, "buffer_paths": buffer_paths},
-                buffers=buffers,
-                metadata={"version": __protocol_version__},
-            )
-            if self._model_id is not None:
-                args["comm_id"] = self._model_id
-            self.comm = _comm.create_comm(**args)
-
-    def send_state(self, key: Any = None) -> None:
-        from ipywidgets.widgets.widget import _remove_buffers
-
-        state = W.Widget.get_state(self, key=key)
-        if state:
-            if self._property_lock:
-                for name, value in state.items():
-                    if name in self._property_lock:
-                        self._property_lock[name] = value
-            state, buffer_paths, buffers = _remove_buffers(state)
-            self._send({"method": "update", "state": state, "buffer_paths": buffer_paths},
-                       buffers=buffers)
-
-    # The page's widget manager asks for every widget's state at once
-    # (``request_states`` on the ``jupyter.widget.control`` comm), and ipywidgets
-    # answers it by calling ``get_state(drop_defaults=...)`` on every widget. With
-    # the learner's get_state() that call failed, no answer came, and every page
-    # waited 4 s before asking widget by widget (found by ``make loadtest``). A
-    # call with ipywidgets' arguments therefore gets ipywidgets' state, in this
-    # class and in every subclass that defines its own get_state().
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "get_state" in cls.__dict__:
-            cls.get_state = _sync_aware(cls.__dict__["get_state"])
-
-    def _handle_msg(self, msg: dict[str, Any]) -> None:
-        data = msg["content"]["data"]
-        if data.get("method") == "update" and "state" in data:
-            from ipywidgets.widgets.widget import _put_buffers
-
-            state = data["state"]
-            if "buffer_paths" in data:
-                _put_buffers(state, data["buffer_paths"], msg["buffers"])
-            W.Widget.set_state(self, state)
-        else:
-            super()._handle_msg(msg)
 
     # -- messages ---------------------------------------------------------
     def show_message(self, text: str, kind: str = "error") -> None:
@@ -544,7 +466,7 @@ class LabWidget(W.VBox):
             control.observe(handler, names=names)
 
     # -- saving -----------------------------------------------------------
-    def get_state(self) -> dict[str, Any]:
+    def learner_state(self) -> dict[str, Any]:
         """The learner's current choices, as plain JSON-able data."""
         state: dict[str, Any] = {}
         for name in self.state_controls:
@@ -552,8 +474,8 @@ class LabWidget(W.VBox):
             state[name] = list(value) if isinstance(value, tuple) else value
         return state
 
-    def set_state(self, state: dict[str, Any]) -> list[str]:
-        """Restore choices saved by :meth:`get_state`; returns what could not be restored.
+    def restore_learner_state(self, state: dict[str, Any]) -> list[str]:
+        """Restore choices saved by :meth:`learner_state`; returns what could not be restored.
 
         Unknown keys and values a control no longer accepts are skipped (and
         reported), never fatal: an older save file restores what it can.
@@ -570,5 +492,3 @@ class LabWidget(W.VBox):
                 skipped.append(name)
         return skipped
 
-
-LabWidget.get_state = _sync_aware(LabWidget.__dict__["get_state"])

@@ -310,7 +310,7 @@ class CaseExplorer(LabWidget):
         self._readout()
 
     # -- saving ------------------------------------------------------------------
-    def set_state(self, state: dict[str, Any]) -> list[str]:
+    def restore_learner_state(self, state: dict[str, Any]) -> list[str]:
         """Restore a saved case first, then its indicator, countries and year.
 
         Choices that no longer exist (an unknown case, a country not in the

@@ -432,8 +432,8 @@ class Consultation(LabWidget):
         self._update()
 
     # ------------------------------------------------------------------ state
-    def get_state(self) -> dict[str, Any]:
-        state = super().get_state()
+    def learner_state(self) -> dict[str, Any]:
+        state = super().learner_state()
         state["typed"] = [dict(e) for e in self._typed]
         state["stakeholders"] = self._stakeholders.to_dict("records")
         if self._loaded is not None:
@@ -442,7 +442,7 @@ class Consultation(LabWidget):
                                "options": list(self._loaded.options)}
         return state
 
-    def set_state(self, state: dict[str, Any]) -> list[str]:
+    def restore_learner_state(self, state: dict[str, Any]) -> list[str]:
         state = dict(state)
         typed = state.pop("typed", None)
         stakeholders = state.pop("stakeholders", None)
@@ -457,7 +457,7 @@ class Consultation(LabWidget):
                 skipped.append("loaded")
         self._quiet = True
         try:
-            skipped += super().set_state(state)
+            skipped += super().restore_learner_state(state)
         finally:
             self._quiet = False
         if typed is not None:

@@ -358,17 +358,17 @@ class IndexBuilder(LabWidget):
             self._dim_of = {i: self._cat.loc[i, "dimension"] for i in self._offered}
         return self._dim_of
 
-    def get_state(self) -> dict[str, Any]:
-        state = super().get_state()
+    def learner_state(self) -> dict[str, Any]:
+        state = super().learner_state()
         state["indicator_weights"] = {k: s.value for k, s in self.indicator_sliders.items()}
         state["dimension_weights"] = {k: s.value for k, s in self.dimension_sliders.items()}
         return state
 
-    def set_state(self, state: dict[str, Any]) -> list[str]:
+    def restore_learner_state(self, state: dict[str, Any]) -> list[str]:
         state = dict(state)
         iw = state.pop("indicator_weights", {})
         dw = state.pop("dimension_weights", {})
-        skipped = super().set_state(state)
+        skipped = super().restore_learner_state(state)
         self._updating = True
         try:
             for k, v in iw.items():

@@ -150,14 +150,14 @@ class KnowledgeCheck(LabWidget):
             right=right, total=total) + "</b> " + _("({n} answered)").format(n=tried) + "</p>")
 
     # -- saving -----------------------------------------------------------
-    def get_state(self) -> dict[str, Any]:
+    def learner_state(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for qid, view in self._views.items():
             resp = self._response(view)
             out[qid] = None if resp in ("", None) else resp
         return {"lesson": self.lesson, "answers": out}
 
-    def set_state(self, state: dict[str, Any]) -> list[str]:
+    def restore_learner_state(self, state: dict[str, Any]) -> list[str]:
         skipped = []
         for qid, resp in (state.get("answers") or {}).items():
             if qid not in self._views or resp is None:

@@ -592,5 +592,5 @@ class RiskAssessment(LabWidget):
         for dim, ids in rk.DEFAULT_MODEL.items():
             getattr(self, dim).value = ids
 
-    def set_state(self, state: dict[str, Any]) -> list[str]:
-        return super().set_state(state)
+    def restore_learner_state(self, state: dict[str, Any]) -> list[str]:
+        return super().restore_learner_state(state)

@@ -678,17 +678,17 @@ class ScenarioSimulator(LabWidget):
         self.injects_html.value = f"<p><b>Injects in play</b></p><ul>{items}</ul>" if items else ""
 
     # ------------------------------------------------------------------ state
-    def get_state(self) -> dict[str, Any]:
-        state = super().get_state()
+    def learner_state(self) -> dict[str, Any]:
+        state = super().learner_state()
         state["injects"] = [[k, s.start] for k, s in self._injects]
         state["assumptions"] = {n: self.spec.get(n) for n in self.spec.edited}
         return state
 
-    def set_state(self, state: dict[str, Any]) -> list[str]:
+    def restore_learner_state(self, state: dict[str, Any]) -> list[str]:
         state = dict(state)
         injects = state.pop("injects", [])
         edits = state.pop("assumptions", {})
-        skipped = super().set_state(state)
+        skipped = super().restore_learner_state(state)
         spec = load_model_spec()
         for name, value in edits.items():
             try:

@@ -254,14 +254,14 @@ class Scorecard(LabWidget):
                           "or share it.", "info")
         return path
 
-    def get_state(self) -> dict[str, Any]:
-        state = super().get_state()
+    def learner_state(self) -> dict[str, Any]:
+        state = super().learner_state()
         state["notes"] = self.notes.value
         return state
 
-    def set_state(self, state: dict[str, Any]) -> list[str]:
+    def restore_learner_state(self, state: dict[str, Any]) -> list[str]:
         state = dict(state)
         notes = state.pop("notes", None)
         if isinstance(notes, str):
             self.notes.value = notes
-        return super().set_state(state)
+        return super().restore_learner_state(state)

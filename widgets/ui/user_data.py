@@ -282,11 +282,11 @@ class UserDataLoader(LabWidget):
         return back
 
     # -- saving: the loaded tables, re-read from the learner's my-data folder --
-    def get_state(self) -> dict[str, Any]:
+    def learner_state(self) -> dict[str, Any]:
         return {"loaded": [dict(m) for m in self.loaded],
                 "tables": [describe_table(m) for m in self.loaded]}
 
-    def set_state(self, state: dict[str, Any]) -> list[str]:
+    def restore_learner_state(self, state: dict[str, Any]) -> list[str]:
         skipped = []
         for meta in state.get("loaded", []):
             if not isinstance(meta, dict):
