@@ -199,6 +199,11 @@ class ClassServer:
     def lesson_path(self, lesson: str, learner: str) -> str:
         return f"/voila/render/{lesson}?learner={learner}&token={self.token}"
 
+    def channels_url(self, kernel_id: str, session_id: str) -> str:
+        """The kernel's WebSocket, as the page's own JavaScript opens it."""
+        return (f"ws://127.0.0.1:{self.port}/api/kernels/{kernel_id}/channels"
+                f"?session_id={session_id}&token={self.token}")
+
     def processes(self) -> tuple[Any, list]:
         """The server process and its kernels (psutil objects)."""
         import psutil
@@ -422,7 +427,8 @@ class Learner:
         start = time.perf_counter()
         url = self.server.base_url + self.server.lesson_path(self.lesson, res.code)
         timeout = aiohttp.ClientTimeout(total=PAGE_TIMEOUT)
-        async with self.http.get(url, timeout=timeout) as resp:
+        headers = getattr(self.server, "page_headers", None)  # as a browser following a link
+        async with self.http.get(url, timeout=timeout, headers=headers) as resp:
             first = await resp.content.read(1)
             res.first_byte_s = time.perf_counter() - start
             body = first + await resp.content.read()
@@ -437,8 +443,7 @@ class Learner:
         res.kernel_id = page_kernel_id(html)
         if not res.kernel_id:
             raise RuntimeError(f"no kernel in the page: {_text(html)[:160]}")
-        ws_url = (f"ws://127.0.0.1:{self.server.port}/api/kernels/{res.kernel_id}/channels"
-                  f"?session_id={self.session_id}&token={self.server.token}")
+        ws_url = self.server.channels_url(res.kernel_id, self.session_id)
         self.stage = "kernel connection"
         self.ws = await self.http.ws_connect(ws_url, max_msg_size=0, heartbeat=None)
         self._reader = asyncio.create_task(self._read())

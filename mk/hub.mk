@@ -4,13 +4,14 @@
 #                   Run it as root (sudo) so learners are kept apart by the system.
 #   make hub-setup  only install the hub's proxy (configurable-http-proxy, from npm,
 #                   into hub/node_modules; needs Node.js and npm)
+#   make loadtest-hub  the class load test through a real hub (see below)
 # Options: HUB_PORT=8000, HUB_ARGS="--lan" or "--participants names.txt" (see
 # `python scripts/hub.py --help` and docs/deployment.md).
 HUB_PORT  ?= 8000
 HUB_ARGS  ?=
 HUB_STAMP := hub/node_modules/.installed-stamp
 
-.PHONY: hub hub-setup
+.PHONY: hub hub-setup loadtest-hub
 
 # The proxy is pinned in hub/package-lock.json and installed into hub/node_modules
 # (never globally). Without npm the hub tests are skipped with that reason.
@@ -28,6 +29,13 @@ hub-setup: $(HUB_STAMP)
 
 hub: $(STAMP) hub-setup
 	$(BIN)/python scripts/hub.py --port $(HUB_PORT) $(HUB_ARGS)
+
+# The class load test through a real hub (as root): N learners log in together, get their
+# servers, pull the lessons with nbgitpuller and open a lesson as an app
+# -> benchmarks/results-class-hub.json and the "Through JupyterHub" section of
+# benchmarks/RESULTS-class.md. LOADTEST_HUB_ARGS="--sizes 1 5 10 --lesson 04 --interact 30"
+loadtest-hub: $(STAMP) hub-setup
+	$(BIN)/python benchmarks/loadtest_hub.py $(LOADTEST_HUB_ARGS)
 
 # The test suite starts a real hub (tests/browser/test_hub.py): install its proxy first.
 test test-browser: $(HUB_STAMP)

@@ -800,3 +800,17 @@ def check_lesson(mode: str, lesson: Path, server: Server, context,
         if mode == "lab":
             server.shutdown_kernels()
     assert not failures, f"{lesson.name} in {mode}:\n- " + "\n- ".join(failures)
+
+
+def run_async(coro):
+    """``asyncio.run(coro)`` in a thread of its own; returns its result.
+
+    Playwright's sync API (a browser test run earlier by the same xdist worker)
+    leaves an event loop running in the main thread, where ``asyncio.run``
+    refuses to start.
+    """
+    import asyncio
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -17,20 +17,18 @@ Needs root (separate system users) and the proxy (``make hub`` / ``.ci/run``).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import pwd
 import secrets
 import shutil
-import signal
-import subprocess
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 import harness
+import hubctl
 import psutil
 import pytest
 
@@ -42,117 +40,7 @@ PASSWORD = "class-" + secrets.token_hex(6)
 TIMEOUT = 150  # seconds a learner's page may take on a loaded 2-core machine
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-hubpy = _load("hsl_hub_script", REPO_ROOT / "scripts" / "hub.py")
-
-
-class Hub:
-    def __init__(self, base: Path) -> None:
-        self.base = base
-        self.data = base / "data"
-        self.homes = base / "homes"
-        self.port = harness.app.free_port()
-        self.token = secrets.token_hex(16)
-        tag = secrets.token_hex(2)
-        self.learners = [f"t{tag}-learner{i}" for i in (1, 2, 3)]
-        self.process: subprocess.Popen | None = None
-        self.seen: dict[int, float] = {}  # every process the hub started: pid -> create_time
-        self.commands: dict[int, str] = {}
-        self.memory: dict[str, dict] = {}
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self.bare, self.branch, python = hubpy.prepare(self.data)
-        env = hubpy.hub_env(self.data, self.port, password=PASSWORD, homes=self.homes,
-                            python=python, extra={"HSL_HUB_ADMIN_TOKEN": self.token,
-                                                  "HSL_HUB_MEM_LIMIT": "1G",
-                                                  "HSL_HUB_CPU_LIMIT": "1"})
-        harness.LOGS.mkdir(parents=True, exist_ok=True)
-        self.log_path = harness.LOGS / "hub.log"
-        log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed by the OS
-        self.process = subprocess.Popen(hubpy.hub_command(), cwd=self.data, env=env, stdout=log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"the hub exited; see {self.log_path}"
-            try:
-                with urllib.request.urlopen(f"{self.url}/hub/api/", timeout=2) as resp:  # noqa: S310
-                    if resp.status == 200:
-                        return
-            except Exception:  # noqa: BLE001 - the proxy answers 404 until the hub is routed
-                pass
-            time.sleep(0.3)
-        raise RuntimeError(f"the hub did not start in 60 s; see {self.log_path}")
-
-    def api(self, method: str, path: str, body: dict | None = None):
-        req = urllib.request.Request(f"{self.url}/{path.lstrip('/')}", method=method,
-                                     data=json.dumps(body).encode() if body else None,
-                                     headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 - loopback only
-            raw = resp.read()
-        return json.loads(raw) if raw else None
-
-    def contents(self, learner: str, path: str) -> dict:
-        return self.api("GET", f"user/{learner}/api/contents/{path}?content=1")
-
-    def remember_processes(self) -> None:
-        if self.process is None:
-            return
-        try:
-            children = psutil.Process(self.process.pid).children(recursive=True)
-        except psutil.Error:
-            return
-        for child in children:
-            try:
-                self.seen.setdefault(child.pid, child.create_time())
-                self.commands.setdefault(child.pid, " ".join(child.cmdline()))
-            except psutil.Error:  # it ended meanwhile
-                pass
-
-    def still_running(self) -> list[str]:
-        alive = []
-        for pid, created in self.seen.items():
-            try:
-                proc = psutil.Process(pid)
-                if proc.create_time() == created and proc.status() != psutil.STATUS_ZOMBIE:
-                    alive.append(f"{pid} {' '.join(proc.cmdline())[:100]}")
-            except psutil.Error:
-                pass
-        return alive
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)  # the hub stops its servers and proxy
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-
-    def kill_leftovers(self) -> None:
-        """After a failure: end every process the hub started (by id), delete the accounts."""
-        for pid, created in self.seen.items():
-            try:
-                proc = psutil.Process(pid)
-                if proc.create_time() == created:
-                    proc.kill()
-            except psutil.Error:
-                pass
-        for name in self.learners:
-            hub_module.remove_limits(name)
-            hub_module.delete_learner_account(name)
-
-
-hub_module = _load("hsl_hub", REPO_ROOT / "hub" / "hsl_hub.py")
+hubpy, hub_module, Hub = hubctl.hubpy, hubctl.hub_module, hubctl.Hub
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +51,7 @@ def hub(chromium_path):
         pytest.skip("configurable-http-proxy is not installed: run `make hub-setup` (needs npm)")
     base = Path(tempfile.mkdtemp(prefix="hsl-hub-"))
     base.chmod(0o755)  # learners' servers must reach their homes and the lessons' repository
-    the_hub = Hub(base)
+    the_hub = Hub(base, PASSWORD)
     try:
         the_hub.start()
         yield the_hub
@@ -434,6 +322,34 @@ def test_each_learners_server_runs_within_the_class_limits(hub):
                 assert int((path / "cpu.cfs_quota_us").read_text()) == 100_000
             if kind == "unified":
                 assert int((path / "memory.max").read_text()) == 2**30
+
+
+def test_the_class_load_test_runs_through_the_hub(hub):
+    """``make loadtest-hub``'s learners, two of them, through this hub (their servers are up).
+
+    Each logs in with the class password over HTTP (the form's _xsrf, cookies),
+    gets their server, pulls the lessons with nbgitpuller's API, opens lesson 01
+    as an app in their own server, makes its widgets live and changes a control;
+    the load test finds each learner's own processes for their memory.
+    """
+    import sys
+
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    import loadtest_hub
+
+    names = hub.learners[:2]
+    entry = harness.run_async(loadtest_hub.run_class(hub, names, LESSON, interact=3.0))
+    assert entry["failures"] == [], entry["failures"]
+    assert entry["usable_s"]["n"] == 2 and entry["server_ready_s"]["n"] == 2
+    assert entry["lessons_copied_s"]["n"] == 2
+    assert entry["reply_ms"]["n"] >= 2                 # each learner changed a control
+    assert entry["widgets_per_page"] and min(entry["widgets_per_page"]) > 10
+    assert entry["mb_per_learner_rss"]["n"] == 2 and entry["mb_per_learner_rss"]["median"] > 50
+    section = loadtest_hub.markdown_section({
+        "started": entry["measured"], "command": "test", "load_average_before": [0, 0, 0],
+        "load_average_after": [0, 0, 0], "machine": {"jupyterhub": "x"}, "limits": "1G",
+        "lesson": LESSON.name, "interact_s": 3.0, "runs": [entry]})
+    assert "| 2 |" in section and section.startswith(loadtest_hub.SECTION_START)
 
 
 def test_stopping_the_hub_stops_every_server_it_started(hub):
