@@ -43,8 +43,7 @@ from typing import Any
 from widgets._paths import file_size, work_dir
 from widgets._text import md_text
 from widgets.errors import LabInputError
-from widgets.i18n import embed_locale, get_language, remember_language
-from widgets.i18n import N_, _, ngettext
+from widgets.i18n import N_, _, embed_locale, get_language, ngettext, remember_language
 
 __all__ = [
     "FORMAT",
