@@ -64,6 +64,7 @@ TRANSLATED_MODULES = [
     "widgets/_paths.py",
     "widgets/portfolio.py",
     "widgets/data.py",
+    "scripts/export_html.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).
