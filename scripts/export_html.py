@@ -273,7 +273,7 @@ def to_html(nb, title: str, with_code: bool, lang: str = "en",
 
     exporter = HTMLExporter(template_name="lab", exclude_input=not with_code,
                             exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body, _resources = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     # Offline: drop scripts that would come from a CDN (MathJax, mermaid, require.js).
     body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
     body = re.sub(r'<link[^>]*href="https?://[^"]*"[^>]*>', "", body)
