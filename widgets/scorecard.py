@@ -56,6 +56,7 @@ __all__ = [
     "position_table",
     "prepare_scorecard",
     "summarise_scorecard",
+    "summary_table",
     "values_near_year",
     "verdict_for",
 ]
@@ -397,6 +398,19 @@ def summarise_scorecard(rows: pd.DataFrame) -> dict[str, dict[str, int]]:
         counts = out.setdefault(str(side), dict.fromkeys(VERDICTS, 0))
         counts[verdict] = counts.get(verdict, 0) + 1
     return out
+
+
+def summary_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """:func:`summarise_scorecard` as a table to read: verdicts × sides, in the reader's language.
+
+    >>> rows = pd.DataFrame({"side": ["Human security"] * 2, "verdict": ["better", "worse"]})
+    >>> summary_table(rows).loc[["better", "worse"], "Human security"].tolist()
+    [1, 1]
+    """
+    table = pd.DataFrame(summarise_scorecard(rows)).fillna(0).astype(int)
+    table.index = [verdict_word(v) for v in table.index]
+    table.columns = [side_name(c) for c in table.columns]
+    return table
 
 
 # --------------------------------------------------------------------------- briefs
