@@ -53,6 +53,7 @@ LANGUAGE_MENU = N_("Language")
 ALL_LESSONS = N_("All lessons")
 NO_WIDGET = N_("(Interactive widget: open the lesson to use it.)")
 NO_CHART = N_("(Chart not available in the static page: {error})")  # in the kernel (KERNEL_CODE)
+NO_STATIC = N_("(Widget not available statically: {error})")  # in the kernel (KERNEL_CODE)
 STATIC_MIME = "application/vnd.hsl.static-widgets+json"
 
 # Runs inside the lesson's kernel after the last cell: turns every widget that
@@ -70,10 +71,11 @@ def _hsl_static_widgets():
     # the "Show the data" button and the colon in the lesson's language (issue 18)
     TOGGLES, COLON, TO = {"Show the data", "Hide the data"}, ":", " to "
     NO_CHART = "(Chart not available in the static page: {error})"
+    NO_STATIC = "(Widget not available statically: {error})"
     try:
         from widgets.i18n import _ as _t, get_language as _lang
         TOGGLES |= {_t("Show the data"), _t("Hide the data")}
-        NO_CHART = _t(NO_CHART)
+        NO_CHART, NO_STATIC = _t(NO_CHART), _t(NO_STATIC)
         if _lang() != "en":
             COLON, TO = ("\u00a0:" if _lang() == "fr" else ":"), "–"
     except ImportError:
@@ -156,7 +158,7 @@ def _hsl_static_widgets():
             try:
                 walk(w, parts)
             except Exception as err:
-                parts = [f'<p class="hsl-static-note">(Widget not available statically: {_html.escape(str(err)[:200])})</p>']
+                parts = ['<p class="hsl-static-note">' + _html.escape(NO_STATIC.format(error=str(err)[:200])) + '</p>']
             result[model_id] = '<div class="hsl-static-widget">' + "".join(parts) + "</div>"
     _display({"STATIC_MIME": result}, raw=True)
 
