@@ -129,7 +129,8 @@ class Scorecard(LabWidget):
             local = {c: data.local_country_name(c) for c in countries["iso3"]}
             self._names = dict(sorted(local.items(), key=lambda kv: sort_key(kv[1])))
         style = {"description_width": "90px"}
-        wide = {"description_width": "120px"} if get_language() != DEFAULT else style
+        english = get_language() == DEFAULT
+        wide = style if english else {"description_width": "120px"}
         self.country = W.Dropdown(options=[(n, c) for c, n in self._names.items()],
                                   value=data.check_country(country), description=_("Country"),
                                   style=style, layout=W.Layout(width="360px"))
@@ -144,10 +145,11 @@ class Scorecard(LabWidget):
                                 description=_("My notes"), style=wide,
                                 layout=W.Layout(width="95%", height="80px"))
         self.export_html_button = W.Button(description=_("Export brief (HTML)"), icon="file",
-                                           layout=W.Layout(width="220px"),
+                                           layout=W.Layout(width="190px" if english else "230px"),
                                            tooltip=_("A printable page with the chart and table"))
         self.export_md_button = W.Button(description=_("Export brief (Markdown)"),
-                                         icon="file-text", layout=W.Layout(width="240px"),
+                                         icon="file-text",
+                                         layout=W.Layout(width="210px" if english else "250px"),
                                          tooltip=_("The same brief as a Markdown file"))
         self._compute()
         self._labels = row_labels(self.rows, dict(data.DIMENSIONS))
