@@ -177,6 +177,7 @@ STYLE = """
   .hsl-static-note { font-size: 12px; color: #555; font-style: italic; }
   .hsl-banner { background: #e6f1fa; color: #123c5c; padding: 8px 12px; border-radius: 4px;
                 font-size: 13px; margin: 12px 0; }
+  .jp-RenderedHTMLCommon a[href] { text-decoration: underline !important; }  /* not by colour alone (axe) */
   .hsl-languages { font-size: 13px; margin: 4px 0 12px; }
   .hsl-languages a { color: #0072B2; text-decoration: underline; }
   .hsl-languages [aria-current] { font-weight: 700; color: #222; text-decoration: none; }
