@@ -6,7 +6,7 @@
 #   make bench      latency/run-time/memory benchmark -> benchmarks/RESULTS.md
 #   make loadtest   a simulated class against the app server -> benchmarks/RESULTS-class.md
 #                   (LOADTEST_ARGS="--sizes 1 5 10 --settings app,preheat10 --max-seconds 900")
-#   make html       every lesson as static HTML (charts as images) -> _site/
+#   make html       every lesson as static HTML (charts as images) -> _site/ (English), _site/fr/, _site/es/
 #   make test-browser  only the browser suite (Playwright + Chromium)
 APP_PORT   ?= 8866
 BENCH_ARGS ?=

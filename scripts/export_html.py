@@ -14,7 +14,13 @@ Pages are single files (images embedded) with the code hidden, written to
 ``_site/`` with an ``index.html`` listing the lessons. Nothing in them loads
 anything from the internet.
 
-Usage: ``python scripts/export_html.py [--out _site] [--lessons 00 05] [--with-code]``
+One site per language (issue 18): the English lessons in ``_site/``, the
+translated ones (``lessons/fr/``, ``lessons/es/``) in ``_site/fr/`` and
+``_site/es/``, each with its index page in its language and links between the
+three. The pages' own words (banner, index) come from the widgets' catalogues.
+
+Usage: ``python scripts/export_html.py [--out _site] [--lessons 00 05] [--languages en fr]
+[--with-code]``
 """
 
 from __future__ import annotations
@@ -32,7 +38,22 @@ from pathlib import Path
 import nbformat
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+from widgets.i18n import LANGUAGES, N_, _, set_language  # noqa: E402 - after the path
+
 LESSON_GLOB = "[0-9][0-9]-*.ipynb"
+#: The index page's and the banner's words (translated with the widgets' catalogues).
+BANNER = N_("Static copy of a Human Security Lab lesson: the charts show the default settings. "
+            "Open the lesson in JupyterLab or as an app to use the controls.")
+INDEX_TITLE = N_("Human Security Lab — lessons")
+INDEX_INTRO = N_("Static copies of the lessons for reading and printing. Charts show each "
+                 "lesson's default settings; the live versions run in JupyterLab or as apps.")
+SITE_NAME = N_("Human Security Lab")
+LANGUAGE_MENU = N_("Language")
+ALL_LESSONS = N_("All lessons")
+NO_WIDGET = N_("(Interactive widget: open the lesson to use it.)")
+NO_CHART = N_("(Chart not available in the static page: {error})")  # in the kernel (KERNEL_CODE)
+NO_STATIC = N_("(Widget not available statically: {error})")  # in the kernel (KERNEL_CODE)
 STATIC_MIME = "application/vnd.hsl.static-widgets+json"
 
 # Runs inside the lesson's kernel after the last cell: turns every widget that
@@ -47,6 +68,18 @@ def _hsl_static_widgets():
     from IPython.display import display as _display
 
     cache = {}
+    # the "Show the data" button and the colon in the lesson's language (issue 18)
+    TOGGLES, COLON, TO = {"Show the data", "Hide the data"}, ":", " to "
+    NO_CHART = "(Chart not available in the static page: {error})"
+    NO_STATIC = "(Widget not available statically: {error})"
+    try:
+        from widgets.i18n import _ as _t, get_language as _lang
+        TOGGLES |= {_t("Show the data"), _t("Hide the data")}
+        NO_CHART, NO_STATIC = _t(NO_CHART), _t(NO_STATIC)
+        if _lang() != "en":
+            COLON, TO = ("\u00a0:" if _lang() == "fr" else ":"), "–"
+    except ImportError:
+        pass
 
     def chart_html(jc):
         if id(jc) not in cache:
@@ -64,7 +97,7 @@ def _hsl_static_widgets():
         try:
             svg = _vlc.vegalite_to_svg(spec, vl_version=_vlv())
         except Exception as err:  # a chart that cannot be drawn statically
-            return f'<p class="hsl-static-note">(Chart not available in the static page: {_html.escape(str(err)[:200])})</p>'
+            return '<p class="hsl-static-note">' + _html.escape(NO_CHART.format(error=str(err)[:200])) + '</p>'
         desc = spec.get("description", "")
         data = base64.b64encode(svg.encode()).decode()
         cap = f"<figcaption>{_html.escape(desc)}</figcaption>" if desc else ""
@@ -78,7 +111,7 @@ def _hsl_static_widgets():
                 return ", ".join(map(str, v)) if isinstance(v, tuple) else str(v)
         v = w.value
         if isinstance(v, tuple):
-            return " to ".join(map(str, v)) if len(v) == 2 and not isinstance(w, _W.SelectMultiple) else ", ".join(map(str, v))
+            return TO.join(map(str, v)) if len(v) == 2 and not isinstance(w, _W.SelectMultiple) else ", ".join(map(str, v))
         if isinstance(v, float):
             return f"{v:g}"
         return str(v)
@@ -112,10 +145,10 @@ def _hsl_static_widgets():
                     out.append(f"<pre>{_html.escape(d.get('text/plain', o.get('text', '')))}</pre>")
         elif isinstance(w, (_W.Button, _W.FileUpload)):
             return
-        elif isinstance(w, _W.ToggleButton) and w.description in ("Show the data", "Hide the data"):
+        elif isinstance(w, _W.ToggleButton) and w.description in TOGGLES:
             return
         elif isinstance(w, _W.ValueWidget) and getattr(w, "description", ""):
-            out.append(f'<p class="hsl-setting"><b>{_html.escape(w.description)}:</b> '
+            out.append(f'<p class="hsl-setting"><b>{_html.escape(w.description)}{COLON}</b> '
                        f'{_html.escape(label_of(w))}</p>')
 
     result = {}
@@ -125,7 +158,7 @@ def _hsl_static_widgets():
             try:
                 walk(w, parts)
             except Exception as err:
-                parts = [f'<p class="hsl-static-note">(Widget not available statically: {_html.escape(str(err)[:200])})</p>']
+                parts = ['<p class="hsl-static-note">' + _html.escape(NO_STATIC.format(error=str(err)[:200])) + '</p>']
             result[model_id] = '<div class="hsl-static-widget">' + "".join(parts) + "</div>"
     _display({"STATIC_MIME": result}, raw=True)
 
@@ -144,14 +177,49 @@ STYLE = """
   .hsl-static-note { font-size: 12px; color: #555; font-style: italic; }
   .hsl-banner { background: #e6f1fa; color: #123c5c; padding: 8px 12px; border-radius: 4px;
                 font-size: 13px; margin: 12px 0; }
-  @media print { .hsl-banner { display: none; } figure { break-inside: avoid; } }
+  .jp-RenderedHTMLCommon a[href] { text-decoration: underline !important; }  /* not by colour alone (axe) */
+  .hsl-languages { font-size: 13px; margin: 4px 0 12px; }
+  .hsl-languages a { color: #0072B2; text-decoration: underline; }
+  .hsl-languages [aria-current] { font-weight: 700; color: #222; text-decoration: none; }
+  @media print { .hsl-banner, .hsl-languages { display: none; } figure { break-inside: avoid; } }
 </style>
 """
 
 
-def lessons(selected: list[str] | None) -> list[Path]:
-    found = sorted((REPO_ROOT / "lessons").glob(LESSON_GLOB))
+def lessons(selected: list[str] | None, lang: str = "en") -> list[Path]:
+    """The lessons of ``lang``: ``lessons/`` in English, ``lessons/<lang>/`` translated."""
+    folder = REPO_ROOT / "lessons" / ("" if lang == "en" else lang)
+    found = sorted(folder.glob(LESSON_GLOB))
     return [p for p in found if not selected or p.name[:2] in selected]
+
+
+def site_dir(out: Path, lang: str) -> Path:
+    """``_site/`` for English, ``_site/fr/`` and ``_site/es/`` for the translations."""
+    return out if lang == "en" else out / lang
+
+
+def _link(from_lang: str, to_lang: str, page: str = "index.html") -> str:
+    """The relative address of ``page`` of ``to_lang``'s site from a page of ``from_lang``'s.
+
+    >>> _link("en", "fr"), _link("fr", "en"), _link("fr", "es"), _link("es", "es")
+    ('fr/index.html', '../index.html', '../es/index.html', 'index.html')
+    """
+    up = "" if from_lang == "en" else "../"
+    if to_lang == from_lang:
+        return page
+    return f"{up}{page}" if to_lang == "en" else f"{up}{to_lang}/{page}"
+
+
+def language_menu(lang: str, languages: list[str]) -> str:
+    """Links to the other languages' index pages (each name in its own language)."""
+    links = []
+    for code in languages:
+        current = ' aria-current="page"' if code == lang else ""
+        links.append(f'<a href="{_link(lang, code)}" lang="{code}" hreflang="{code}"{current}>'
+                     f"{html.escape(LANGUAGES[code])}</a>")
+    set_language(lang)
+    label = html.escape(_(LANGUAGE_MENU))
+    return f'<nav class="hsl-languages" aria-label="{label}">' + " · ".join(links) + "</nav>"
 
 
 def title_of(nb) -> str:
@@ -185,7 +253,7 @@ def execute(path: Path, workdir: Path) -> nbformat.NotebookNode:
             html_text = static.get(view.get("model_id", ""))
             if html_text is None:
                 missing += 1
-                html_text = '<p class="hsl-static-note">(Interactive widget: open the lesson to use it.)</p>'
+                html_text = f'<p class="hsl-static-note">{html.escape(_(NO_WIDGET))}</p>'
             output["data"] = {"text/html": _drop_repeated_captions(html_text)}
     nb.metadata.pop("widgets", None)  # no widget state: it would load a manager from a CDN
     if missing:
@@ -205,36 +273,47 @@ def _drop_repeated_captions(text: str) -> str:
     return text
 
 
-def to_html(nb, title: str, with_code: bool) -> str:
+def to_html(nb, title: str, with_code: bool, lang: str = "en",
+            languages: list[str] | None = None) -> str:
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab", exclude_input=not with_code,
                             exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body, _resources = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     # Offline: drop scripts that would come from a CDN (MathJax, mermaid, require.js).
     body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
     body = re.sub(r'<link[^>]*href="https?://[^"]*"[^>]*>', "", body)
     body = re.sub(r'<script type="module">\s*document.addEventListener\("DOMContentLoaded", async \(\) => \{\s*'
                   r'const diagrams.*?</script>', "", body, flags=re.S)
-    banner = ('<div class="hsl-banner">Static copy of a Human Security Lab lesson: the charts show '
-              "the default settings. Open the lesson in JupyterLab or as an app to use the "
-              "controls.</div>")
+    set_language(lang)
+    banner = (f'<div class="hsl-banner">{html.escape(_(BANNER))} '
+              f'<a href="index.html">{html.escape(_(ALL_LESSONS))}</a></div>')
+    if languages and len(languages) > 1:
+        banner += language_menu(lang, languages)
+    body = re.sub(r"<html[^>]*>", f'<html lang="{lang}">', body, count=1)
     body = body.replace("</head>", STYLE + "</head>", 1)
     body = re.sub(r"(<main[^>]*>|<body[^>]*>)", r"\1" + banner, body, count=1)
     return body
 
 
-def write_index(out: Path, entries: list[tuple[str, str]]) -> None:
+def write_index(out: Path, entries: list[tuple[str, str]], lang: str = "en",
+                languages: list[str] | None = None) -> None:
+    """``index.html`` of one language's site, in that language, with links to the others."""
+    set_language(lang)
     items = "\n".join(f'  <li><a href="{html.escape(name)}">{html.escape(title)}</a></li>'
                       for name, title in entries)
+    menu = language_menu(lang, languages) if languages and len(languages) > 1 else ""
+    set_language(lang)
+    out.mkdir(parents=True, exist_ok=True)
     out.joinpath("index.html").write_text(f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Human Security Lab — lessons</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(_(INDEX_TITLE))}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{{font-family:system-ui,sans-serif;max-width:760px;margin:40px auto;padding:0 16px;
-color:#222}} ul{{list-style:none;padding:0}} li{{margin:8px 0;font-size:17px}} a{{color:#0072B2}}</style></head>
-<body><h1>Human Security Lab</h1>
-<p>Static copies of the lessons for reading and printing. Charts show each lesson's default
-settings; the live versions run in JupyterLab or as apps.</p>
+color:#222}} ul{{list-style:none;padding:0}} li{{margin:8px 0;font-size:17px}} a{{color:#0072B2}}
+.hsl-languages{{font-size:15px;margin:0 0 12px}} .hsl-languages [aria-current]{{font-weight:700;
+color:#222;text-decoration:none}}</style></head>
+<body>{menu}<h1>{html.escape(_(SITE_NAME))}</h1>
+<p>{html.escape(_(INDEX_INTRO))}</p>
 <ul>
 {items}
 </ul></body></html>
@@ -246,28 +325,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "_site")
     parser.add_argument("--lessons", nargs="*", help="lesson numbers, e.g. 00 05 (default: all)")
     parser.add_argument("--with-code", action="store_true", help="keep the code cells")
+    parser.add_argument("--languages", nargs="*", choices=list(LANGUAGES),
+                        help="languages to build, e.g. en fr (default: all; English in --out, "
+                             "the others in --out/<lang>/)")
     args = parser.parse_args(argv)
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
     out.mkdir(parents=True, exist_ok=True)
-    entries: list[tuple[str, str]] = []
+    languages = args.languages or list(LANGUAGES)
+    written = 0
     failed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="hsl-html-") as tmp:
-        for path in lessons(args.lessons):
-            start = time.perf_counter()
-            print(f"{path.name} …", flush=True)
-            try:
-                nb = execute(path, Path(tmp))
-            except Exception as err:  # noqa: BLE001 - report and continue with the others
-                print(f"  FAILED: {type(err).__name__}: {str(err)[-300:]}", flush=True)
-                failed.append(path.name)
-                continue
-            title = title_of(nb) or path.stem
-            name = path.with_suffix(".html").name
-            (out / name).write_text(to_html(nb, title, args.with_code), encoding="utf-8")
-            entries.append((name, f"{path.name[:2]} · {title}"))
-            print(f"  -> {out / name} ({time.perf_counter() - start:.1f} s)", flush=True)
-    write_index(out, entries)
-    print(json.dumps({"written": len(entries), "failed": failed, "out": str(out)}))
+        for lang in languages:
+            set_language(lang)
+            site = site_dir(out, lang)
+            site.mkdir(parents=True, exist_ok=True)
+            entries: list[tuple[str, str]] = []
+            for path in lessons(args.lessons, lang):
+                start = time.perf_counter()
+                print(f"{path.relative_to(REPO_ROOT / 'lessons')} …", flush=True)
+                try:
+                    nb = execute(path, Path(tmp))
+                except Exception as err:  # noqa: BLE001 - report and continue with the others
+                    print(f"  FAILED: {type(err).__name__}: {str(err)[-300:]}", flush=True)
+                    failed.append(str(path.relative_to(REPO_ROOT / "lessons")))
+                    continue
+                title = title_of(nb) or path.stem
+                name = path.with_suffix(".html").name
+                (site / name).write_text(to_html(nb, title, args.with_code, lang, languages),
+                                         encoding="utf-8")
+                entries.append((name, f"{path.name[:2]} · {title}"))
+                print(f"  -> {site / name} ({time.perf_counter() - start:.1f} s)", flush=True)
+            write_index(site, entries, lang, languages)
+            written += len(entries)
+    set_language(None)
+    print(json.dumps({"written": written, "failed": failed, "out": str(out),
+                      "languages": languages}))
     return 1 if failed else 0
 
 

@@ -14,7 +14,9 @@ What is extracted:
   test ``tests/test_i18n.py`` fails on a user-facing literal there that is
   not wrapped);
 * the data's own labels shown on screen, which no code spells out: the
-  indicators' labels, short labels and units (``datasets/indicators.csv``), the names
+  indicators' labels, short labels, units, descriptions, caveats and versions
+  (``datasets/indicators.csv``; publishers, source titles and licences stay as
+  published), the names
   of the dimensions (``widgets.data.DIMENSIONS``) and the income groups
   (``datasets/countries.csv``). Country and region names are not here: they
   come from CLDR through Babel (:func:`widgets.i18n.country_display_name`).
@@ -54,6 +56,15 @@ TRANSLATED_MODULES = [
     "widgets/quiz.py",
     "widgets/i18n.py",
     "widgets/_a11y.py",
+    "widgets/scorecard.py",
+    "widgets/charts/scorecard.py",
+    "widgets/ui/scorecard.py",
+    "widgets/charts/__init__.py",
+    "widgets/errors.py",
+    "widgets/_paths.py",
+    "widgets/portfolio.py",
+    "widgets/data.py",
+    "scripts/export_html.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).
@@ -81,6 +92,11 @@ def data_messages() -> list[tuple[str, str]]:
             out.append((row["short_label"], f"datasets/indicators.csv {row['id']} short_label"))
             if row["unit"]:
                 out.append((row["unit"], f"datasets/indicators.csv {row['id']} unit"))
+            # shown in lesson 00 and under charts (publisher, source title and licence stay
+            # as published: they are not extracted)
+            for field in ("description", "caveats", "vintage"):
+                if row.get(field):
+                    out.append((row[field], f"datasets/indicators.csv {row['id']} {field}"))
     with (REPO_ROOT / "datasets" / "countries.csv").open(encoding="utf-8") as fh:
         groups = sorted({r["income_group"] for r in csv.DictReader(fh) if r["income_group"]})
     out += [(g, "datasets/countries.csv income_group") for g in groups]

@@ -35,6 +35,16 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from widgets.errors import LabInputError
+from widgets.i18n import DEFAULT, N_, _, get_language, localise_number
+
+#: What a learner is asked to type or upload (the ``what=`` of :func:`confine` and
+#: :func:`read_limited`), as shown in a message.
+WHAT = {"file": N_("file"), "team folder": N_("team folder"), "class folder": N_("class folder"),
+        "class CSV": N_("class CSV"), "table": N_("table")}
+
+
+def _what(what: str) -> str:
+    return _(WHAT.get(what, what))
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("HSL_DATA_DIR", REPO_ROOT / "datasets"))
@@ -232,12 +242,15 @@ def confine(text: str | os.PathLike[str], roots: list[Path] | None = None, *,
     """
     roots = list(roots) if roots is not None else readable_roots()
     where = " or ".join(_describe_root(r) for r in roots)
+    if get_language() != DEFAULT:
+        where = (" " + _("or") + " ").join(_describe_root(r) for r in roots)
     refused = LabInputError(
-        f"The lab can only open files in your own work folder or the lab's example data "
-        f"({where}). Put the {what} there (or upload it) and type its name, e.g. class.csv.")
+        _("The lab can only open files in your own work folder or the lab's example data "
+          "({where}). Put the {what} there (or upload it) and type its name, e.g. class.csv.")
+        .format(where=where, what=_what(what)))
     raw = os.fspath(text).strip() if text is not None else ""
     if not raw:
-        raise LabInputError(f"Type the name of the {what} first.")
+        raise LabInputError(_("Type the name of the {what} first.").format(what=_what(what)))
     if "\x00" in raw or raw.startswith("~") or len(raw) > 1024:
         raise refused
     candidate = Path(raw)
@@ -265,7 +278,8 @@ def _describe_root(root: Path) -> str:
         return "lessons/data"
     room = class_dir()
     if room is not None and _inside(root.resolve(), room):
-        return root.resolve().relative_to(room.resolve()).as_posix() + " in the class folder"
+        return _("{path} in the class folder").format(
+            path=root.resolve().relative_to(room.resolve()).as_posix())
     return root.name + "/"
 
 
@@ -275,11 +289,14 @@ def file_size(n_bytes: int) -> str:
     >>> file_size(5 * 1024 * 1024), file_size(123_000), file_size(12)
     ('5 MB', '120 KB', '12 bytes')
     """
+    def number(text: str) -> str:
+        return text if get_language() == DEFAULT else localise_number(text)
+
     if n_bytes >= 1024 * 1024:
-        return f"{n_bytes / (1024 * 1024):.3g} MB"
+        return _("{n} MB").format(n=number(f"{n_bytes / (1024 * 1024):.3g}"))
     if n_bytes >= 1024:
-        return f"{n_bytes / 1024:.3g} KB"
-    return f"{n_bytes} bytes"
+        return _("{n} KB").format(n=number(f"{n_bytes / 1024:.3g}"))
+    return _("{n} bytes").format(n=number(f"{n_bytes}"))
 
 
 def read_limited(path: Path, limit: int = MAX_READ_BYTES, what: str = "file") -> bytes:
@@ -295,19 +312,24 @@ def read_limited(path: Path, limit: int = MAX_READ_BYTES, what: str = "file") ->
     widgets.errors.LabInputError: The file a.csv is larger than the lab reads (0 bytes at most)...
     """
     name = path.name
+    shown = _what(what)
     try:
         if not path.is_file():
-            raise LabInputError(f"There is no {what} called {name} in your folders. Check the "
-                                "name (upload the file first if it is on your own computer).")
+            raise LabInputError(_("There is no {what} called {name} in your folders. Check the "
+                                  "name (upload the file first if it is on your own computer).")
+                                .format(what=shown, name=name))
         size = path.stat().st_size
         if size > limit:
             raise LabInputError(
-                f"The {what} {name} is larger than the lab reads ({file_size(limit)} at most); "
-                f"it has {file_size(size)}. Split it or keep only the columns you need.")
+                _("The {what} {name} is larger than the lab reads ({limit} at most); it has "
+                  "{size}. Split it or keep only the columns you need.").format(
+                    what=shown, name=name, limit=file_size(limit), size=file_size(size)))
         with path.open("rb") as fh:
             data = fh.read(limit + 1)
     except OSError as err:
-        raise LabInputError(f"The {what} {name} could not be read ({err.strerror or 'error'}).") from err
+        raise LabInputError(_("The {what} {name} could not be read ({reason}).").format(
+            what=shown, name=name, reason=err.strerror or _("error"))) from err
     if len(data) > limit:
-        raise LabInputError(f"The {what} {name} grew while it was being read; try again.")
+        raise LabInputError(_("The {what} {name} grew while it was being read; try again.")
+                            .format(what=shown, name=name))
     return data

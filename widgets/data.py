@@ -35,6 +35,7 @@ import pandas as pd
 
 from widgets._paths import DATA_DIR
 from widgets.errors import LabInputError, did_you_mean
+from widgets.i18n import _
 
 __all__ = [
     "DIMENSIONS",
@@ -85,10 +86,10 @@ DIRECTIONS = ("higher_is_better", "higher_is_worse", "neutral")
 def _path(name: str):
     path = DATA_DIR / name
     if not path.exists():
-        raise LabInputError(
-            f"The data file {name!r} is missing from {DATA_DIR}. "
+        raise LabInputError(_(
+            "The data file {name} is missing from {folder}. "
             "Run `make data` to rebuild the datasets, or check out the repository again."
-        )
+        ).format(name=repr(name), folder=DATA_DIR))
     return path
 
 
@@ -143,10 +144,10 @@ def check_indicator(indicator: str) -> str:
     if key in cat.index:
         return key
     hint = did_you_mean(key, list(cat.index))
-    raise LabInputError(
-        f"There is no indicator called {key!r}.{hint} "
+    raise LabInputError(_(
+        "There is no indicator called {key}.{hint} "
         "See the catalogue with widgets.data.load_catalogue()."
-    )
+    ).format(key=repr(key), hint=hint))
 
 
 def check_country(code: str) -> str:
@@ -165,10 +166,10 @@ def check_country(code: str) -> str:
     if key.lower() in by_name:
         return by_name[key.lower()]
     hint = did_you_mean(key, list(countries["iso3"]) + list(countries["name"]))
-    raise LabInputError(
-        f"{key!r} is not a country code the lab knows.{hint} "
+    raise LabInputError(_(
+        "{key} is not a country code the lab knows.{hint} "
         "Use a three-letter ISO code such as 'KEN' for Kenya."
-    )
+    ).format(key=repr(key), hint=hint))
 
 
 def years_with_data(indicator: str, country: str | None = None) -> list[int]:
@@ -192,19 +193,24 @@ def check_year(indicator: str, year: int, country: str | None = None) -> int:
     2020
     """
     years = years_with_data(indicator, country)
-    label = indicator_info(indicator).short_label
-    where = f" for {country_name(country)}" if country else ""
+    label = _(indicator_info(indicator).short_label)
+    where = local_country_name(check_country(country)) if country else ""
     if not years:
-        raise LabInputError(f"{label} has no data{where} in the lab's datasets.")
+        raise LabInputError((_("{label} has no data for {country} in the lab's datasets.")
+                             if country else _("{label} has no data in the lab's datasets."))
+                            .format(label=label, country=where))
     try:
         y = int(year)
     except (TypeError, ValueError) as err:
-        raise LabInputError(f"{year!r} is not a year. Use a number such as 2020.") from err
+        raise LabInputError(_("{year} is not a year. Use a number such as 2020.").format(
+            year=repr(year))) from err
     if y not in years:
         raise LabInputError(
-            f"{label} has no data{where} for {y}. "
-            f"Data exist for {_describe_years(years)}; the latest is {years[-1]}."
-        )
+            (_("{label} has no data for {country} for {year}. Data exist for {years}; the "
+               "latest is {latest}.") if country else
+             _("{label} has no data for {year}. Data exist for {years}; the latest is {latest}."))
+            .format(label=label, country=where, year=y, years=_describe_years(years),
+                    latest=years[-1]))
     return y
 
 
@@ -264,12 +270,14 @@ class IndicatorInfo:
         """
         code = f" ({self.source_code})" if self.source_code else ""
         derived = (
-            f" Computed by the lab from: {self.derived_from}." if self.derived_from else ""
+            " " + _("Computed by the lab from: {indicators}.").format(indicators=self.derived_from)
+            if self.derived_from else ""
         )
-        return (
-            f"Source: {self.publisher}, {self.source_name}{code}. "
-            f"Licence: {self.licence}. Version: {self.vintage}.{derived}"
-        )
+        # publishers and source titles as published, licences as they are; the rest translated
+        return _("Source: {publisher}, {source}{code}. Licence: {licence}. Version: "
+                 "{version}.").format(publisher=self.publisher, source=self.source_name,
+                                      code=code, licence=self.licence,
+                                      version=_(self.vintage)) + derived
 
 
 def indicator_info(indicator: str) -> IndicatorInfo:
@@ -299,10 +307,10 @@ def load_catalogue(dimension: str | None = None) -> pd.DataFrame:
     cat = _catalogue().copy()
     if dimension is not None:
         if dimension not in DIMENSIONS:
-            raise LabInputError(
-                f"{dimension!r} is not a dimension.{did_you_mean(dimension, DIMENSIONS)} "
-                f"Choose one of: {', '.join(DIMENSIONS)}."
-            )
+            raise LabInputError(_(
+                "{dimension} is not a dimension.{hint} Choose one of: {choices}."
+            ).format(dimension=repr(dimension), hint=did_you_mean(dimension, DIMENSIONS),
+                     choices=", ".join(DIMENSIONS)))
         cat = cat[cat["dimension"] == dimension]
     return cat
 
@@ -341,20 +349,18 @@ def load_countries(regions=None, income_groups=None) -> pd.DataFrame:
         known = set(df["un_region"].dropna()) | set(df["wb_region"].dropna())
         bad = [r for r in wanted if r not in known]
         if bad:
-            raise LabInputError(
-                f"Unknown region {bad[0]!r}.{did_you_mean(bad[0], known)} "
-                f"Regions: {', '.join(sorted(known))}."
-            )
+            raise LabInputError(_("Unknown region {region}.{hint} Regions: {regions}.").format(
+                region=repr(bad[0]), hint=did_you_mean(bad[0], known),
+                regions=", ".join(sorted(known))))
         df = df[df["un_region"].isin(wanted) | df["wb_region"].isin(wanted)]
     if income_groups is not None:
         wanted = _as_list(income_groups)
         known = set(df["income_group"].dropna()) | set(_countries()["income_group"].dropna())
         bad = [g for g in wanted if g not in known]
         if bad:
-            raise LabInputError(
-                f"Unknown income group {bad[0]!r}.{did_you_mean(bad[0], known)} "
-                f"Groups: {', '.join(sorted(known))}."
-            )
+            raise LabInputError(_("Unknown income group {group}.{hint} Groups: {groups}.").format(
+                group=repr(bad[0]), hint=did_you_mean(bad[0], known),
+                groups=", ".join(sorted(known))))
         df = df[df["income_group"].isin(wanted)]
     return df.reset_index(drop=True)
 
@@ -434,10 +440,9 @@ def load_panel(
         if first > last:
             first, last = last, first
         if not ((have >= first) & (have <= last)).any():
-            raise LabInputError(
-                f"The panel covers {have.min()}–{have.max()}; "
-                f"there is nothing for {first}–{last}."
-            )
+            raise LabInputError(_(
+                "The panel covers {low}–{high}; there is nothing for {first}–{last}."
+            ).format(low=have.min(), high=have.max(), first=first, last=last))
         mask &= have.between(first, last)
     if countries is not None:
         codes = [check_country(c) for c in _as_list(countries)]
@@ -488,7 +493,8 @@ def latest_values(
     if max_year is not None:
         s = s[s["year"] <= max_year]
     if s.empty:
-        raise LabInputError(f"{indicator_info(indicator).short_label} has no data up to {max_year}.")
+        raise LabInputError(_("{label} has no data up to {year}.").format(
+            label=_(indicator_info(indicator).short_label), year=max_year))
     s = s.sort_values(["iso3", "year"]).groupby("iso3", as_index=False).tail(1)
     if max_age is not None:
         ref = max_year if max_year is not None else int(s["year"].max())

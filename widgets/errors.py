@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from widgets.i18n import DEFAULT, N_, _, format_number, get_language
+
 
 class LabInputError(ValueError):
     """Bad input from a learner: unknown code, empty selection, year without data...
@@ -42,7 +44,13 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     hits = closest(str(word).strip(), choices)
     if not hits:
         return ""
-    return " Did you mean " + " or ".join(repr(h) for h in hits) + "?"
+    joined = (" " + _("or") + " ").join(repr(h) for h in hits)
+    return " " + _("Did you mean {choices}?").format(choices=joined)
+
+
+def _n(x: float) -> str:
+    """A bound in a message: ``1,000`` in English, ``1 000`` in French."""
+    return f"{x:,}" if get_language() == DEFAULT else format_number(x)
 
 
 # ------------------------------------------------------------ checks of plain values
@@ -70,10 +78,13 @@ def check_whole_number(value: object, name: str, low: int, high: int) -> int:
     elif hasattr(value, "item") and not isinstance(value, str):   # numpy scalars
         return check_whole_number(value.item(), name, low, high)  # type: ignore[attr-defined]
     if out is None or not low <= out <= high:
-        raise LabInputError(f"The number of {name} must be a whole number from {low:,} to "
-                            f"{high:,}; got {value!r}." if name.endswith("s") else
-                            f"The {name} must be a whole number from {low:,} to {high:,}; "
-                            f"got {value!r}.")
+        if name.endswith("s"):
+            raise LabInputError(_("The number of {name} must be a whole number from {low} to "
+                                  "{high}; got {value}.").format(
+                                      name=_(name), low=_n(low), high=_n(high), value=repr(value)))
+        raise LabInputError(_("The {name} must be a whole number from {low} to {high}; got "
+                              "{value}.").format(name=_(name), low=_n(low), high=_n(high),
+                                                 value=repr(value)))
     return out
 
 
@@ -95,9 +106,17 @@ def check_real_number(value: object, name: str, low: float = float("-inf"),
         value = value.item()  # type: ignore[attr-defined]
         ok = isinstance(value, int | float) and not isinstance(value, bool)
     if not ok or not math.isfinite(value) or not low <= value <= high:  # type: ignore[operator]
-        span = (f"from {low:g} upwards" if high == float("inf") else
-                f"up to {high:g}" if low == float("-inf") else f"from {low:g} to {high:g}")
-        raise LabInputError(f"The {name} must be a number {span}; got {value!r}.")
+        def g(x: float) -> str:
+            return f"{x:g}" if get_language() == DEFAULT else format_number(x)
+
+        if high == float("inf"):
+            message = _("The {name} must be a number from {low} upwards; got {value}.")
+        elif low == float("-inf"):
+            message = _("The {name} must be a number up to {high}; got {value}.")
+        else:
+            message = _("The {name} must be a number from {low} to {high}; got {value}.")
+        raise LabInputError(message.format(name=_(name), low=g(low), high=g(high),
+                                           value=repr(value)))
     return float(value)  # type: ignore[arg-type]
 
 
@@ -112,9 +131,9 @@ def check_year_range(start: object, end: object, low: int = 1900, high: int = 21
     ...
     widgets.errors.LabInputError: The start year must be a whole number from 1,900 to 2,100; got '2000-2010'.
     """
-    first = check_whole_number(start, "start year", low, high)
-    last = check_whole_number(end, "end year", low, high)
+    first = check_whole_number(start, N_("start year"), low, high)
+    last = check_whole_number(end, N_("end year"), low, high)
     if first > last:
-        raise LabInputError(f"The start year ({first}) must come before the end year "
-                            f"({last}): swap them.")
+        raise LabInputError(_("The start year ({first}) must come before the end year "
+                              "({last}): swap them.").format(first=first, last=last))
     return first, last

@@ -43,7 +43,7 @@ from typing import Any
 from widgets._paths import file_size, work_dir
 from widgets._text import md_text
 from widgets.errors import LabInputError
-from widgets.i18n import embed_locale, get_language, remember_language
+from widgets.i18n import N_, _, embed_locale, get_language, ngettext, remember_language
 
 __all__ = [
     "FORMAT",
@@ -111,27 +111,29 @@ def normalise_document(raw: Any) -> tuple[dict[str, Any], list[str]]:
     doc = new_document()
     if not isinstance(raw, dict):
         doc["extra"]["unreadable"] = raw
-        notes.append("The file did not contain a portfolio (it is not a JSON object); "
-                     "its content is kept under 'extra'.")
+        notes.append(_("The file did not contain a portfolio (it is not a JSON object); "
+                       "its content is kept under 'extra'."))
         return doc, notes
     raw = copy.deepcopy(raw)
     version = raw.get("version", 0)
     if not isinstance(version, int):
-        notes.append(f"The file's version {version!r} is not a number; read it as version 0.")
+        notes.append(_("The file's version {version} is not a number; read it as version 0.")
+                     .format(version=repr(version)))
         version = 0
     if raw.get("format", FORMAT) != FORMAT:
-        notes.append(f"The file says it is a {raw.get('format')!r}, not a lab portfolio; "
-                     "reading what looks familiar.")
+        notes.append(_("The file says it is a {format}, not a lab portfolio; reading what looks "
+                       "familiar.").format(format=repr(raw.get('format'))))
     if version > SCHEMA_VERSION:
-        notes.append(f"This file was written by a newer version of the lab (version {version}); "
-                     "parts this version does not know are kept but not used.")
+        notes.append(_("This file was written by a newer version of the lab (version {version}); "
+                       "parts this version does not know are kept but not used.").format(
+                           version=version))
     if version < 1:
         # Version 0: 'widget_states' instead of 'widgets'; 'notes' a single string.
         if "widget_states" in raw and "widgets" not in raw:
             raw["widgets"] = raw.pop("widget_states")
         if isinstance(raw.get("notes"), str):
             raw["notes"] = {"general": raw["notes"]}
-        notes.append("Updated a save file from an older version of the lab (version 0).")
+        notes.append(_("Updated a save file from an older version of the lab (version 0)."))
     doc["saved_at"] = str(raw.get("saved_at", ""))
     doc["learner"] = str(raw.get("learner", "") or "")
     extra = raw.get("extra") if isinstance(raw.get("extra"), dict) else {}
@@ -140,8 +142,8 @@ def normalise_document(raw: Any) -> tuple[dict[str, Any], list[str]]:
         value = raw.get(section, {})
         if not isinstance(value, dict):
             doc["extra"][section] = value
-            notes.append(f"The '{section}' part of the file could not be read; it is kept "
-                         "under 'extra'.")
+            notes.append(_("The '{section}' part of the file could not be read; it is kept "
+                           "under 'extra'.").format(section=section))
             continue
         for key, state in value.items():
             if isinstance(state, dict) and not (
@@ -149,19 +151,25 @@ def normalise_document(raw: Any) -> tuple[dict[str, Any], list[str]]:
                 doc[section][str(key)] = state
             else:
                 doc["extra"].setdefault(section, {})[str(key)] = state
-                notes.append(f"The saved {section[:-1]} {key!r} could not be read; it is kept "
-                             "under 'extra'.")
+                notes.append((_("The saved widget {key} could not be read; it is kept under "
+                                 "'extra'.") if section == "widgets" else
+                               _("The saved quiz {key} could not be read; it is kept under "
+                                 "'extra'.")).format(key=repr(key)))
     value = raw.get("notes", {})
     if isinstance(value, dict):
         for key, text in value.items():
             doc["notes"][str(key)] = text if isinstance(text, str) else json.dumps(text)
     else:
         doc["extra"]["notes"] = value
-        notes.append("The notes in the file could not be read; they are kept under 'extra'.")
+        notes.append(_("The notes in the file could not be read; they are kept under 'extra'."))
     for key, value in raw.items():
         if key not in _KNOWN_KEYS and key not in ("widget_states",):
             doc["extra"][key] = value
     return doc, notes
+
+
+def _no_saved_work(path: Path) -> str:
+    return _("No saved work yet at {path}; a new portfolio was started.").format(path=path)
 
 
 def _backup_path(path: Path) -> Path:
@@ -260,20 +268,21 @@ def _parse(path: Path) -> tuple[Any, list[str]]:
     """The JSON in a save file, or :class:`_Unreadable` with a plain-English reason."""
     size = path.stat().st_size
     if size > MAX_PORTFOLIO_BYTES:
-        raise _Unreadable(f"it is {file_size(size)}, larger than a portfolio can be "
-                          f"({file_size(MAX_PORTFOLIO_BYTES)})")
+        raise _Unreadable(_("it is {size}, larger than a portfolio can be ({limit})").format(
+            size=file_size(size), limit=file_size(MAX_PORTFOLIO_BYTES)))
     text, encoding = _decode(path.read_bytes())
     notes = [] if encoding == "UTF-8" else [
-        f"Your save file was written as {encoding} text (perhaps by a text editor); it was "
-        "read as such and will be saved as UTF-8."]
+        _("Your save file was written as {encoding} text (perhaps by a text editor); it was "
+          "read as such and will be saved as UTF-8.").format(encoding=encoding)]
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as err:
-        raise _Unreadable(f"it is not valid JSON: line {err.lineno}, column {err.colno}") from err
+        raise _Unreadable(_("it is not valid JSON: line {line}, column {column}").format(
+            line=err.lineno, column=err.colno)) from err
     except RecursionError as err:
-        raise _Unreadable("it nests too deeply to be a portfolio") from err
+        raise _Unreadable(_("it nests too deeply to be a portfolio")) from err
     if _depth(raw) > MAX_DEPTH:
-        raise _Unreadable("it nests too deeply to be a portfolio")
+        raise _Unreadable(_("it nests too deeply to be a portfolio"))
     return raw, notes
 
 
@@ -297,32 +306,34 @@ def read_document(path: str | Path) -> tuple[dict[str, Any], list[str]]:
     notes: list[str] = []
     if path.is_dir():
         return new_document(), [
-            f"There is a folder called {path.name} where your save file should be, so nothing "
-            "could be read or saved there. Rename or move that folder."]
+            _("There is a folder called {name} where your save file should be, so nothing "
+              "could be read or saved there. Rename or move that folder.").format(name=path.name)]
     if not path.exists():
-        return new_document(), [f"No saved work yet at {path}; a new portfolio was started."]
+        return new_document(), [_no_saved_work(path)]
     try:
         raw, notes = _parse(path)
     except OSError as err:
-        return new_document(), [f"Your save file {path.name} could not be opened "
-                                f"({err.strerror or 'error'}); nothing was changed."]
+        return new_document(), [_("Your save file {name} could not be opened ({reason}); "
+                                  "nothing was changed.").format(
+                                      name=path.name, reason=err.strerror or _("error"))]
     except _Unreadable as err:
         kept = _corrupt_path(path)
         os.replace(path, kept)
-        notes.append(f"Your save file could not be read ({err}). It was kept as "
-                     f"{kept.name} (nothing deleted).")
+        notes.append(_("Your save file could not be read ({reason}). It was kept as {name} "
+                       "(nothing deleted).").format(reason=err, name=kept.name))
         backup = _backup_path(path)
         if backup.exists():
             try:
                 raw, more = _parse(backup)
             except (OSError, _Unreadable):
-                notes.append(f"The backup {backup.name} could not be read either; "
-                             "a new portfolio was started.")
+                notes.append(_("The backup {name} could not be read either; a new portfolio "
+                               "was started.").format(name=backup.name))
                 return new_document(), notes
             doc, more2 = normalise_document(raw)
-            notes.append(f"Restored the previous save from the backup {backup.name}.")
+            notes.append(_("Restored the previous save from the backup {name}.").format(
+                name=backup.name))
             return doc, notes + more + more2
-        notes.append("There is no backup; a new portfolio was started.")
+        notes.append(_("There is no backup; a new portfolio was started."))
         return new_document(), notes
     doc, more = normalise_document(raw)
     return doc, notes + more
@@ -404,8 +415,16 @@ def _esc(text: Any) -> str:
     return html.escape(str(text))
 
 
+#: The title of a brief when the learner gives none.
+DEFAULT_TITLE = N_("My human-security brief")
+
+
+def _title(title: str) -> str:
+    return _(title) if title == DEFAULT_TITLE else title
+
+
 def render_markdown(doc: dict[str, Any], charts: Iterable[dict[str, str]] = (),
-                    sources: Iterable[str] = (), title: str = "My human-security brief") -> str:
+                    sources: Iterable[str] = (), title: str = DEFAULT_TITLE) -> str:
     """A Markdown brief: notes, charts (inline SVG data URIs), choices, sources.
 
     >>> doc = new_document("Ada"); doc["notes"]["09"] = "Ebola: prevention pays."
@@ -413,32 +432,35 @@ def render_markdown(doc: dict[str, Any], charts: Iterable[dict[str, str]] = (),
     >>> "Ebola: prevention pays." in md and "Source: WHO." in md
     True
     """
-    lines = [f"# {md_text(title, single_line=True)}", ""]
+    lines = [f"# {md_text(_title(title), single_line=True)}", ""]
     if doc.get("learner"):
-        lines += [f"*Prepared by {md_text(doc['learner'], single_line=True)}*", ""]
-    lines += [f"*Exported {_now()} from the Human Security Lab.*", ""]
+        lines += ["*{}*".format(_("Prepared by {learner}").format(
+            learner=md_text(doc['learner'], single_line=True))), ""]
+    lines += ["*{}*".format(_("Exported {date} from the Human Security Lab.").format(
+        date=_now())), ""]
     notes = {k: v for k, v in doc.get("notes", {}).items() if str(v).strip()}
     if notes:
-        lines += ["## Notes", ""]
+        lines += ["## " + _("Notes"), ""]
         for key, text in sorted(notes.items()):
             lines += [f"### {md_text(_lesson_label(key), single_line=True)}", "",
                       md_text(str(text).strip()), ""]
     charts = list(charts)
     if charts:
-        lines += ["## Charts", ""]
+        lines += ["## " + _("Charts"), ""]
+        chart_word = _("Chart")
         for c in charts:
             uri = "data:image/svg+xml;base64," + base64.b64encode(
                 c["svg"].encode("utf-8")).decode("ascii")
             description = md_text(c.get("description", ""), single_line=True)
-            lines += [f"### {md_text(c.get('title', 'Chart'), single_line=True)}", "",
+            lines += [f"### {md_text(c.get('title', chart_word), single_line=True)}", "",
                       f"![{description}]({uri})", "", description, ""]
             if c.get("source"):
                 lines += [f"*{md_text(c['source'], single_line=True)}*", ""]
     own = _own_data(doc)
     if own:
-        lines += ["## My own data", ""] + [f"- {md_text(t, single_line=True)}" for t in own] + [""]
+        lines += ["## " + _("My own data"), ""] + [f"- {md_text(t, single_line=True)}" for t in own] + [""]
     if doc.get("widgets"):
-        lines += ["## Choices made in the widgets", ""]
+        lines += ["## " + _("Choices made in the widgets"), ""]
         for key, state in sorted(doc["widgets"].items()):
             if key.endswith("/user_data"):  # listed under "My own data"
                 continue
@@ -448,14 +470,15 @@ def render_markdown(doc: dict[str, Any], charts: Iterable[dict[str, str]] = (),
             lines += [f"- **{md_text(key, single_line=True)}**: {shown}"]
         lines += [""]
     if doc.get("quizzes"):
-        lines += ["## Knowledge checks", ""]
+        lines += ["## " + _("Knowledge checks"), ""]
         for key, state in sorted(doc["quizzes"].items()):
-            lines += [f"- {md_text(_lesson_label(key), single_line=True)}: "
-                      f"{_answered(state)} question(s) answered"]
+            lines += ["- " + _("{name}: {text}").format(
+                name=md_text(_lesson_label(key), single_line=True),
+                text=_answered_text(_answered(state)))]
         lines += [""]
     sources = list(dict.fromkeys(s for s in sources if s))
     if sources:
-        lines += ["## Data sources", ""] + [f"- {md_text(s, single_line=True)}"
+        lines += ["## " + _("Data sources"), ""] + [f"- {md_text(s, single_line=True)}"
                                             for s in sources] + [""]
     return "\n".join(lines)
 
@@ -483,8 +506,15 @@ def _answered(state: Any) -> int:
     return sum(1 for v in answers.values() if v is not None)
 
 
+def _answered_text(n: int) -> str:
+    """``"3 question(s) answered"`` (English, as before); a real plural in French and Spanish."""
+    if get_language() == "en":
+        return f"{n} question(s) answered"
+    return ngettext("{n} question answered", "{n} questions answered", n).format(n=n)
+
+
 def render_html(doc: dict[str, Any], charts: Iterable[dict[str, str]] = (),
-                sources: Iterable[str] = (), title: str = "My human-security brief") -> str:
+                sources: Iterable[str] = (), title: str = DEFAULT_TITLE) -> str:
     """A self-contained, printable HTML brief (inline SVG; no scripts, no links to load).
 
     >>> page = render_html(new_document(), charts=[{"title": "T", "svg": "<svg></svg>",
@@ -492,32 +522,36 @@ def render_html(doc: dict[str, Any], charts: Iterable[dict[str, str]] = (),
     >>> "<svg></svg>" in page and "http" not in page.split("<body>")[1].split("Source")[0]
     True
     """
+    title = _title(title)
     parts = [f"<h1>{_esc(title)}</h1>"]
     if doc.get("learner"):
-        parts.append(f"<p><em>Prepared by {_esc(doc['learner'])}</em></p>")
-    parts.append(f"<p class='meta'>Exported {_esc(_now())} from the Human Security Lab.</p>")
+        parts.append("<p><em>{}</em></p>".format(_esc(_("Prepared by {learner}").format(
+            learner=doc['learner']))))
+    parts.append("<p class='meta'>{}</p>".format(_esc(_(
+        "Exported {date} from the Human Security Lab.").format(date=_now()))))
     notes = {k: v for k, v in doc.get("notes", {}).items() if str(v).strip()}
     if notes:
-        parts.append("<h2>Notes</h2>")
+        parts.append("<h2>{}</h2>".format(_esc(_("Notes"))))
         for key, text in sorted(notes.items()):
             paras = "".join(f"<p>{_esc(p)}</p>" for p in str(text).strip().split("\n") if p)
             parts.append(f"<h3>{_esc(_lesson_label(key))}</h3>{paras}")
     charts = list(charts)
     if charts:
-        parts.append("<h2>Charts</h2>")
+        parts.append("<h2>{}</h2>".format(_esc(_("Charts"))))
+        chart_word = _("Chart")
         for c in charts:
             parts.append(
-                f"<figure><figcaption><b>{_esc(c.get('title', 'Chart'))}</b></figcaption>"
+                f"<figure><figcaption><b>{_esc(c.get('title', chart_word))}</b></figcaption>"
                 f"<div role='img' aria-label='{_esc(c.get('description', ''))}'>{c['svg']}</div>"
                 f"<p>{_esc(c.get('description', ''))}</p>"
                 + (f"<p class='src'>{_esc(c['source'])}</p>" if c.get("source") else "")
                 + "</figure>")
     own = _own_data(doc)
     if own:
-        parts.append("<h2>My own data</h2><ul>" + "".join(f"<li>{_esc(t)}</li>" for t in own)
+        parts.append("<h2>{}</h2><ul>".format(_esc(_("My own data"))) + "".join(f"<li>{_esc(t)}</li>" for t in own)
                      + "</ul>")
     if doc.get("widgets"):
-        parts.append("<h2>Choices made in the widgets</h2><ul>")
+        parts.append("<h2>{}</h2><ul>".format(_esc(_("Choices made in the widgets"))))
         for key, state in sorted(doc["widgets"].items()):
             if key.endswith("/user_data"):  # listed under "My own data"
                 continue
@@ -525,26 +559,28 @@ def render_html(doc: dict[str, Any], charts: Iterable[dict[str, str]] = (),
             parts.append(f"<li><b>{_esc(key)}</b>: {shown}</li>")
         parts.append("</ul>")
     if doc.get("quizzes"):
-        parts.append("<h2>Knowledge checks</h2><ul>")
+        parts.append("<h2>{}</h2><ul>".format(_esc(_("Knowledge checks"))))
         for key, state in sorted(doc["quizzes"].items()):
-            parts.append(f"<li>{_esc(_lesson_label(key))}: {_answered(state)} question(s) "
-                         "answered</li>")
+            parts.append("<li>{}</li>".format(_esc(_("{name}: {text}").format(
+                name=_lesson_label(key), text=_answered_text(_answered(state))))))
         parts.append("</ul>")
     sources = list(dict.fromkeys(s for s in sources if s))
     if sources:
-        parts.append("<h2>Data sources</h2><ul>" + "".join(f"<li>{_esc(s)}</li>" for s in sources)
+        parts.append("<h2>{}</h2><ul>".format(_esc(_("Data sources"))) + "".join(f"<li>{_esc(s)}</li>" for s in sources)
                      + "</ul>")
     style = ("body{font-family:system-ui,Segoe UI,Arial,sans-serif;max-width:820px;margin:2em auto;"
              "padding:0 1em;color:#222;line-height:1.45}h1{font-size:1.6em}"
              "figure{margin:1.2em 0;padding-left:48px;page-break-inside:avoid}"
              "svg{max-width:100%;height:auto;overflow:visible}"
              ".meta,.src{color:#555;font-size:.85em}@media print{body{margin:0}}")
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_esc(title)}"
+    return (f"<!DOCTYPE html><html lang='{get_language()}'><head><meta charset='utf-8'><title>{_esc(title)}"
             f"</title><style>{style}</style></head><body>{''.join(parts)}</body></html>")
 
 
 def _lesson_label(key: str) -> str:
-    return f"Lesson {key}" if str(key).isdigit() else str(key).capitalize()
+    if str(key).isdigit():
+        return _("Lesson {number}").format(number=key)
+    return _("General") if str(key) == "general" else str(key).capitalize()
 
 
 def _short(value: Any, limit: int = 80) -> str:
@@ -639,8 +675,9 @@ class Portfolio:
         """Remember widgets whose state is saved by :meth:`capture_all` and charts exported."""
         for w in widgets:
             if not hasattr(w, "learner_state") or not hasattr(w, "restore_learner_state"):
-                raise LabInputError(f"{type(w).__name__} cannot be saved in a portfolio "
-                                    "(it has no learner_state/restore_learner_state).")
+                raise LabInputError(_("{name} cannot be saved in a portfolio (it has no "
+                                      "learner_state/restore_learner_state).").format(
+                                          name=type(w).__name__))
             if w not in self.widgets:
                 self.widgets.append(w)
 
@@ -699,8 +736,9 @@ class Portfolio:
         self.capture_all()
         self.document["extra"]["language"] = get_language()  # restored by reload() (widgets.i18n)
         if self.path.is_dir():
-            raise LabInputError(f"There is a folder called {self.path.name} where your save "
-                                "file should be. Rename or move that folder, then save again.")
+            raise LabInputError(_("There is a folder called {name} where your save file should "
+                                  "be. Rename or move that folder, then save again.").format(
+                                      name=self.path.name))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with _file_lock(self.path):
@@ -708,9 +746,10 @@ class Portfolio:
                 merged = merge_documents(self._base, _json_copy(self.document), disk)
                 written = save_document(merged, self.path)
         except OSError as err:
-            raise LabInputError(f"Could not save to {self.path}: {err.strerror or err}. "
-                                "Check that the folder exists and you may write to it.") from err
-        self.messages = [n for n in notes if not n.startswith("No saved work yet")]
+            raise LabInputError(_("Could not save to {path}: {reason}. Check that the folder "
+                                  "exists and you may write to it.").format(
+                                      path=self.path, reason=err.strerror or err)) from err
+        self.messages = [n for n in notes if n != _no_saved_work(self.path)]
         self.document = merged
         self._base = _json_copy(merged)
         return written
@@ -724,8 +763,9 @@ class Portfolio:
         notes = list(self.messages)
         for key, names in skipped.items():
             if names:
-                notes.append(f"{key}: could not restore {', '.join(map(str, names))} "
-                             "(no longer available); the rest was restored.")
+                notes.append(_("{key}: could not restore {names} (no longer available); the "
+                               "rest was restored.").format(key=key,
+                                                            names=", ".join(map(str, names))))
         return notes
 
     # -- export ---------------------------------------------------------------
@@ -754,10 +794,10 @@ class Portfolio:
         return charts, sources
 
     def export(self, fmt: str = "html", path: str | Path | None = None,
-               title: str = "My human-security brief") -> Path:
+               title: str = DEFAULT_TITLE) -> Path:
         """Write a brief (``fmt`` = ``"html"`` or ``"md"``) next to the save file."""
         if fmt not in ("html", "md"):
-            raise LabInputError("Export as 'html' or 'md' (Markdown).")
+            raise LabInputError(_("Export as 'html' or 'md' (Markdown)."))
         self.capture_all()
         charts, sources = self.snapshots()
         text = (render_html if fmt == "html" else render_markdown)(
@@ -771,8 +811,9 @@ class Portfolio:
                 fh.write(text)
             os.replace(tmp, out)
         except OSError as err:
-            raise LabInputError(f"Could not write the brief to {out}: {err.strerror or err}. "
-                                "Check that the folder exists and you may write to it.") from err
+            raise LabInputError(_("Could not write the brief to {path}: {reason}. Check that the "
+                                  "folder exists and you may write to it.").format(
+                                      path=out, reason=err.strerror or err)) from err
         return out
 
 

@@ -41,6 +41,7 @@ import pandas as pd
 
 from widgets._text import md_text
 from widgets.errors import LabInputError, check_real_number, check_year_range
+from widgets.i18n import DEFAULT, N_, _, get_language, localise_number
 
 __all__ = [
     "HUMAN_INDICATORS",
@@ -55,6 +56,7 @@ __all__ = [
     "position_table",
     "prepare_scorecard",
     "summarise_scorecard",
+    "summary_table",
     "values_near_year",
     "verdict_for",
 ]
@@ -75,13 +77,34 @@ STATE_INDICATORS: tuple[str, ...] = ("milex_gdp", "milex_per_capita_usd", "armed
 
 #: Verdict → (arrow if the value rose, arrow if it fell, plain-English meaning).
 VERDICTS = {
-    "better": "better for people",
-    "worse": "worse for people",
-    "little change": "changed by less than the threshold",
-    "up": "rose (no better/worse reading)",
-    "down": "fell (no better/worse reading)",
-    "no data": "no value near one of the two years",
+    "better": N_("better for people"),
+    "worse": N_("worse for people"),
+    "little change": N_("changed by less than the threshold"),
+    "up": N_("rose (no better/worse reading)"),
+    "down": N_("fell (no better/worse reading)"),
+    "no data": N_("no value near one of the two years"),
 }
+#: The verdict as shown in a table or a chart's legend (the rows keep the English value).
+VERDICT_WORDS = {
+    "better": N_("better"),
+    "worse": N_("worse"),
+    "little change": N_("little change"),
+    "up": N_("up"),
+    "down": N_("down"),
+    "no data": N_("no data"),
+}
+#: The two sides of the scorecard as shown (the rows keep the English value).
+SIDES = {"Human security": N_("Human security"), "State security": N_("State security")}
+
+
+def verdict_word(verdict: str) -> str:
+    """A verdict in the reader's language (``"better"`` → ``"amélioration"`` in French)."""
+    return _(VERDICT_WORDS.get(str(verdict), str(verdict)))
+
+
+def side_name(side: str) -> str:
+    """``"Human security"`` / ``"State security"`` in the reader's language."""
+    return _(SIDES.get(str(side), str(side)))
 
 
 def values_near_year(series: pd.DataFrame, year: int, max_gap: int = 2) -> pd.DataFrame:
@@ -261,14 +284,15 @@ def country_scorecard(tables: Mapping[str, dict[str, Any]], infos: Mapping[str, 
     start, end = check_year_range(start, end)
     threshold_pct = check_real_number(threshold_pct, "threshold (%)", 0, 1000)
     if start >= end:
-        raise LabInputError(f"The start year ({start}) must come before the end year ({end}).")
+        raise LabInputError(_("The start year ({start}) must come before the end year ({end}).")
+                            .format(start=start, end=end))
     state = set(state_indicators)
     records = []
     for ind, t in tables.items():
         info = infos[ind]
         if start not in t["col"] or end not in t["col"]:
-            raise LabInputError(f"The scorecard covers {min(t['col'])}–{max(t['col'])}; "
-                                f"choose years in that range.")
+            raise LabInputError(_("The scorecard covers {first}–{last}; choose years in that "
+                                  "range.").format(first=min(t['col']), last=max(t['col'])))
         i = t["index"].get(country)
         a, b = t["col"][start], t["col"][end]
         nan = float("nan")
@@ -289,7 +313,7 @@ def country_scorecard(tables: Mapping[str, dict[str, Any]], infos: Mapping[str, 
             "start_position": sp, "end_position": ep, "position_move": ep - sp,
         })
     if not records:
-        raise LabInputError("Choose at least one indicator for the scorecard.")
+        raise LabInputError(_("Choose at least one indicator for the scorecard."))
     out = pd.DataFrame.from_records(records)
     for col in ("start_year", "end_year"):
         out[col] = out[col].astype("Int64")
@@ -314,14 +338,15 @@ def period_scorecard(tables: Mapping[str, dict[str, Any]], infos: Mapping[str, A
     [['A', 'better'], ['B', 'worse']]
     """
     if start >= end:
-        raise LabInputError(f"The start year ({start}) must come before the end year ({end}).")
+        raise LabInputError(_("The start year ({start}) must come before the end year ({end}).")
+                            .format(start=start, end=end))
     state = set(state_indicators)
     frames = []
     for ind, t in tables.items():
         info = infos[ind]
         if start not in t["col"] or end not in t["col"]:
-            raise LabInputError(f"The scorecard covers {min(t['col'])}–{max(t['col'])}; "
-                                f"choose years in that range.")
+            raise LabInputError(_("The scorecard covers {first}–{last}; choose years in that "
+                                  "range.").format(first=min(t['col']), last=max(t['col'])))
         a, b = t["col"][start], t["col"][end]
         sv, ev = t["v"][:, a], t["v"][:, b]
         keep = ~(np.isnan(sv) & np.isnan(ev))
@@ -353,7 +378,7 @@ def period_scorecard(tables: Mapping[str, dict[str, Any]], infos: Mapping[str, A
             "start_position": sp, "end_position": ep, "position_move": ep - sp,
         }))
     if not frames:
-        raise LabInputError("Choose at least one indicator for the scorecard.")
+        raise LabInputError(_("Choose at least one indicator for the scorecard."))
     out = pd.concat(frames, ignore_index=True)
     for col in ("start_year", "end_year"):
         out[col] = out[col].astype("Int64")
@@ -375,14 +400,35 @@ def summarise_scorecard(rows: pd.DataFrame) -> dict[str, dict[str, int]]:
     return out
 
 
+def summary_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """:func:`summarise_scorecard` as a table to read: verdicts × sides, in the reader's language.
+
+    >>> rows = pd.DataFrame({"side": ["Human security"] * 2, "verdict": ["better", "worse"]})
+    >>> summary_table(rows).loc[["better", "worse"], "Human security"].tolist()
+    [1, 1]
+    """
+    table = pd.DataFrame(summarise_scorecard(rows)).fillna(0).astype(int)
+    table.index = [verdict_word(v) for v in table.index]
+    table.columns = [side_name(c) for c in table.columns]
+    return table
+
+
 # --------------------------------------------------------------------------- briefs
 def _fmt(v: Any, digits: int = 3) -> str:
     if v is None or pd.isna(v):
         return "–"
     v = float(v)
-    if abs(v) >= 1000:
-        return f"{v:,.0f}"
-    return f"{v:.{digits}g}"
+    text = f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.{digits}g}"
+    return text if get_language() == DEFAULT else localise_number(text)
+
+
+def _pct(v: float) -> str:
+    """``+5.0%`` (French ``+5,0 %``, Spanish ``+5,0 %``)."""
+    text = f"{v:+.1f}"
+    if get_language() == DEFAULT:
+        return text + "%"
+    sign = "+" if v >= 0 else "\u2212"
+    return sign + localise_number(text.lstrip("+-"), "%")
 
 
 def _row_cells(r: pd.Series) -> list[str]:
@@ -390,14 +436,32 @@ def _row_cells(r: pd.Series) -> list[str]:
         r.get("start_year")) else "–"
     end = f"{_fmt(r['end_value'])} ({int(r['end_year'])})" if pd.notna(
         r.get("end_year")) else "–"
-    pct = f"{r['pct_change']:+.1f}%" if pd.notna(r.get("pct_change")) else "–"
+    pct = _pct(r['pct_change']) if pd.notna(r.get("pct_change")) else "–"
     move = (f"{_fmt(r['start_position'], 2)} → {_fmt(r['end_position'], 2)}"
             if pd.notna(r.get("start_position")) and pd.notna(r.get("end_position")) else "–")
-    return [str(r["label"]), str(r["unit"]), start, end, f"{r['arrow']} {r['verdict']}", pct,
-            move]
+    return [_(str(r["label"])), _(str(r["unit"])) if r["unit"] else "", start, end,
+            f"{r['arrow']} {verdict_word(r['verdict'])}", pct, move]
 
 
-HEADERS = ["Indicator", "Unit", "Start", "End", "Change", "Change %", "Position (0–100)"]
+HEADERS = [N_("Indicator"), N_("Unit"), N_("Start"), N_("End"), N_("Change"), N_("Change %"),
+           N_("Position (0–100)")]
+
+#: The note under a brief's tables (Markdown and HTML).
+POSITION_NOTE = N_("share of countries with data that this country does better than (0 = worst, "
+                   "100 = best for people; for indicators without a better/worse reading, the "
+                   "share with a lower value). Values are from the nearest year with data, "
+                   "shown in brackets.")
+
+
+def _side_line(side: str, counts: Mapping[str, int], people: str = "") -> str:
+    """One line of a brief's summary, without the side's name."""
+    if side == "State security":
+        return _("{up} rose, {down} fell, {better} better, {worse} worse, {none} without "
+                 "data.").format(up=counts["up"], down=counts["down"], better=counts["better"],
+                                 worse=counts["worse"], none=counts["no data"])
+    return _("{better} better for people, {worse} worse, {little} little change, {none} without "
+             "data.").format(better=counts["better"], worse=counts["worse"],
+                             little=counts["little change"], none=counts["no data"])
 
 
 def brief_markdown(rows: pd.DataFrame, country: str, start: int, end: int,
@@ -419,39 +483,43 @@ def brief_markdown(rows: pd.DataFrame, country: str, start: int, end: int,
 
     labels = dict(dimension_labels or {})
     summary = summarise_scorecard(rows)
-    lines = [f"# Human-security scorecard: {country}, {start}–{end}", ""]
+    english = get_language() == DEFAULT
+    lines = ["# " + _("Human-security scorecard: {country}, {start}–{end}").format(
+        country=country, start=start, end=end), ""]
     for side, counts in summary.items():
-        if side == "State security":
+        if english and side == "State security":  # the English wording of earlier briefs
             lines.append(f"- **{side}**: {counts['up']} indicator(s) rose, {counts['down']} "
                          f"fell, {counts['better']} better, {counts['worse']} worse, "
                          f"{counts['no data']} without data.")
-        else:
+        elif english:
             lines.append(f"- **{side}**: {counts['better']} indicator(s) better for people, "
                          f"{counts['worse']} worse, {counts['little change']} little change, "
                          f"{counts['no data']} without data.")
+        else:
+            lines.append("- " + _("{name}: {text}").format(name=f"**{side_name(side)}**",
+                                                           text=_side_line(side, counts)))
     lines.append("")
     if chart_svg:
         uri = "data:image/svg+xml;base64," + base64.b64encode(chart_svg.encode()).decode()
-        lines += [f"![Scorecard chart for {country}]({uri})", ""]
+        lines += ["![{alt}]({uri})".format(
+            alt=_("Scorecard chart for {country}").format(country=country), uri=uri), ""]
     for side, g in rows.groupby("side", sort=False):
-        lines += [f"## {side}", ""]
+        lines += [f"## {side_name(side)}", ""]
         for dim, gg in g.groupby("dimension", sort=False):
             if side == "Human security":
-                lines += [f"### {labels.get(dim, str(dim).capitalize())}", ""]
-            lines += ["| " + " | ".join(HEADERS) + " |",
+                lines += [f"### {_(labels.get(dim, str(dim).capitalize()))}", ""]
+            lines += ["| " + " | ".join(_(h) for h in HEADERS) + " |",
                       "|" + "---|" * len(HEADERS)]
-            for _, r in gg.iterrows():
+            for _row, r in gg.iterrows():
                 lines.append("| " + " | ".join(_row_cells(r)) + " |")
             lines.append("")
-    lines += ["*Position*: share of countries with data that this country does better than "
-              "(0 = worst, 100 = best for people; for indicators without a better/worse "
-              "reading, the share with a lower value). Values are from the nearest year "
-              "with data, shown in brackets.", ""]
+    lines += [_("{name}: {text}").format(name="*{}*".format(_("Position")),
+                                         text=_(POSITION_NOTE)), ""]
     if notes.strip():
-        lines += ["## Notes", "", md_text(notes.strip()), ""]
+        lines += ["## " + _("Notes"), "", md_text(notes.strip()), ""]
     src = list(dict.fromkeys(s for s in sources if s))
     if src:
-        lines += ["## Data sources", ""] + [f"- {md_text(s, single_line=True)}" for s in src] + [""]
+        lines += ["## " + _("Data sources"), ""] + [f"- {md_text(s, single_line=True)}" for s in src] + [""]
     return "\n".join(lines)
 
 
@@ -473,9 +541,14 @@ def brief_html(rows: pd.DataFrame, country: str, start: int, end: int,
     e = html.escape
     labels = dict(dimension_labels or {})
     colours = {"better": "#006e4e", "worse": "#b24a00"}
-    parts = [f"<h1>Human-security scorecard: {e(country)}, {start}–{end}</h1><ul>"]
+    english = get_language() == DEFAULT
+    parts = ["<h1>{}</h1><ul>".format(e(_("Human-security scorecard: {country}, {start}–{end}")
+                                        .format(country=country, start=start, end=end)))]
     for side, counts in summarise_scorecard(rows).items():
-        if side == "State security":
+        if not english:
+            parts.append("<li>{}</li>".format(_("{name}: {text}").format(
+                name=f"<b>{e(side_name(side))}</b>", text=e(_side_line(side, counts)))))
+        elif side == "State security":
             parts.append(f"<li><b>{e(side)}</b>: {counts['up']} rose, {counts['down']} fell, "
                          f"{counts['better']} better, {counts['worse']} worse, "
                          f"{counts['no data']} without data.</li>")
@@ -485,16 +558,16 @@ def brief_html(rows: pd.DataFrame, country: str, start: int, end: int,
                          f"{counts['no data']} without data.</li>")
     parts.append("</ul>")
     if chart_svg:
-        parts.append(f"<figure role='img' aria-label='Scorecard chart for {e(country)}'>"
-                     f"{chart_svg}</figure>")
+        label = _("Scorecard chart for {country}").format(country=country)
+        parts.append(f"<figure role='img' aria-label='{e(label)}'>{chart_svg}</figure>")
     for side, g in rows.groupby("side", sort=False):
-        parts.append(f"<h2>{e(str(side))}</h2>")
+        parts.append(f"<h2>{e(side_name(side))}</h2>")
         for dim, gg in g.groupby("dimension", sort=False):
-            caption = (labels.get(dim, str(dim).capitalize()) if side == "Human security"
-                       else str(side))
-            head = "".join(f"<th scope='col'>{e(h)}</th>" for h in HEADERS)
+            caption = (_(labels.get(dim, str(dim).capitalize())) if side == "Human security"
+                       else side_name(side))
+            head = "".join(f"<th scope='col'>{e(_(h))}</th>" for h in HEADERS)
             body = []
-            for _, r in gg.iterrows():
+            for _row, r in gg.iterrows():
                 cells = _row_cells(r)
                 colour = colours.get(r["verdict"], "#333")
                 tds = "".join(f"<td>{e(c)}</td>" if i != 4 else
@@ -503,15 +576,14 @@ def brief_html(rows: pd.DataFrame, country: str, start: int, end: int,
                 body.append(f"<tr>{tds}</tr>")
             parts.append(f"<table><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>"
                          f"<tbody>{''.join(body)}</tbody></table>")
-    parts.append("<p class='note'><i>Position</i>: share of countries with data that this "
-                 "country does better than (0 = worst, 100 = best for people; for indicators "
-                 "without a better/worse reading, the share with a lower value). Values are "
-                 "from the nearest year with data, shown in brackets.</p>")
+    parts.append("<p class='note'>{}</p>".format(_("{name}: {text}").format(
+        name="<i>{}</i>".format(e(_("Position"))), text=e(_(POSITION_NOTE)))))
     if notes.strip():
-        parts.append("<h2>Notes</h2>" + "".join(f"<p>{e(p)}</p>" for p in notes.split("\n") if p))
+        parts.append("<h2>{}</h2>".format(e(_("Notes")))
+                     + "".join(f"<p>{e(p)}</p>" for p in notes.split("\n") if p))
     src = list(dict.fromkeys(s for s in sources if s))
     if src:
-        parts.append("<h2>Data sources</h2><ul>" + "".join(f"<li>{e(s)}</li>" for s in src)
+        parts.append("<h2>{}</h2><ul>".format(e(_("Data sources"))) + "".join(f"<li>{e(s)}</li>" for s in src)
                      + "</ul>")
     style = ("body{font-family:system-ui,Segoe UI,Arial,sans-serif;max-width:900px;margin:2em auto;"
              "padding:0 1em;color:#222}table{border-collapse:collapse;margin:.6em 0 1.2em;"
@@ -520,6 +592,7 @@ def brief_html(rows: pd.DataFrame, country: str, start: int, end: int,
              "th:first-child,td:first-child{text-align:left}.note{color:#555;font-size:.85em}"
              "svg{max-width:100%;height:auto;overflow:visible}figure{padding-left:48px;margin-left:0}"
              "@media print{body{margin:0}}")
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Scorecard "
-            f"{e(country)} {start}–{end}</title><style>{style}</style></head><body>"
+    title = _("Scorecard {country} {start}–{end}").format(country=country, start=start, end=end)
+    return (f"<!DOCTYPE html><html lang='{get_language()}'><head><meta charset='utf-8'><title>"
+            f"{e(title)}</title><style>{style}</style></head><body>"
             f"{''.join(parts)}</body></html>")

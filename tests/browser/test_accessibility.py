@@ -29,7 +29,7 @@ EXPORTED = "01"  # a lesson with several charts, quick to run headless
 def _export(out) -> None:
     """``make html`` for one lesson, in its own process (the script sets HSL_WORK_DIR)."""
     done = subprocess.run([sys.executable, str(harness.REPO_ROOT / "scripts" / "export_html.py"),
-                           "--out", str(out), "--lessons", EXPORTED],
+                           "--out", str(out), "--lessons", EXPORTED, "--languages", "en"],
                           capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
 

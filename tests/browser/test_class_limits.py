@@ -6,6 +6,10 @@ again by itself), never a blank page or a spinner. The first learner's kernel
 is then killed as the operating system kills a process when memory runs out
 (SIGKILL): the page says that the lesson has stopped, that saved work is safe
 and how to start again — and the learner's saved work is still on disk.
+
+Both pages speak the learner's language (issue 18): the full page follows the
+translated lesson's folder (``lessons/fr/``) or ``?lang=``; the "stopped" banner
+follows the lesson page's language (here a French lesson).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LESSON = harness.REPO_ROOT / "lessons" / "00-start-here.ipynb"
+FRENCH = next((harness.REPO_ROOT / "lessons" / "fr").glob("00-*.ipynb"))
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +46,8 @@ def _page(browser, guard):
     return context, page
 
 
-def _learner_url(server: harness.Server, code: str) -> str:
-    return server.url(f"voila/render/{LESSON.name}?learner={code}")
+def _learner_url(server: harness.Server, code: str, lesson: str = LESSON.name) -> str:
+    return server.url(f"voila/render/{lesson}?learner={code}")
 
 
 def test_a_full_server_says_so_and_a_killed_kernel_is_explained(browser, guard, full_server):
@@ -50,13 +55,14 @@ def test_a_full_server_says_so_and_a_killed_kernel_is_explained(browser, guard, 
     mark = len(guard.attempts)
     first_ctx, first = _page(browser, guard)
     second_ctx, second = _page(browser, guard)
+    third_ctx, third = _page(browser, guard)
     try:
         # The first learner takes the only place; their saved work is on disk.
         saved = class_dir / "learners" / "KEEP-0001" / "portfolio.json"
         saved.parent.mkdir(parents=True)
         saved.write_text('{"notes": {"00": "my note"}}')
-        lp = harness.LessonPage(first, server, LESSON)
-        first.goto(_learner_url(server, "KEEP-0001"), wait_until="commit")
+        lp = harness.LessonPage(first, server, FRENCH)
+        first.goto(_learner_url(server, "KEEP-0001", f"fr/{FRENCH.name}"), wait_until="commit")
         lp._wait_voila(harness.LESSON_TIMEOUT)
         assert len(server.kernel_pids()) == 1
 
@@ -70,22 +76,36 @@ def test_a_full_server_says_so_and_a_killed_kernel_is_explained(browser, guard, 
         assert second.locator('meta[http-equiv="refresh"]').get_attribute("content") == "60"
         second.screenshot(path=str(_shot("class-limits-server-full")))
 
+        # The same page in the learner's language: a French lesson, or ?lang=es.
+        response = third.goto(_learner_url(server, "NEXT-0003", f"fr/{FRENCH.name}"),
+                              wait_until="load")
+        assert response.status == 503
+        assert third.locator("#hsl-server-full").inner_text() == (
+            "Le serveur est complet — réessayez dans une minute.")
+        assert "Votre travail enregistré est en sécurité" in third.locator("body").inner_text()
+        assert third.locator("html").get_attribute("lang") == "fr"
+        third.screenshot(path=str(_shot("class-limits-server-full-fr")))
+        third.goto(_learner_url(server, "NEXT-0003") + "&lang=es", wait_until="load")
+        assert third.locator("#hsl-server-full").inner_text() == (
+            "El servidor está lleno: inténtelo de nuevo dentro de un minuto.")
+        assert third.locator("#hsl-full-now").inner_text() == "Intentarlo ahora"
+
         # The first learner's kernel is killed (as by the out-of-memory killer).
         assert first.locator("#hsl-kernel-lost").count() == 0
         for pid in server.kernel_pids():
             os.kill(pid, signal.SIGKILL)
         banner = first.locator("#hsl-kernel-lost")
         banner.wait_for(state="visible", timeout=30_000)
-        text = banner.inner_text()
-        assert "This lesson has stopped working." in text
-        assert "Your saved work is safe; reload the page to start again." in text
+        text = banner.inner_text()   # the French lesson's page: in French
+        assert "Cette leçon a cessé de fonctionner." in text
+        assert "Votre travail enregistré est en sécurité\u00a0; rechargez la page" in text
         assert banner.get_attribute("role") == "alert"
-        assert banner.locator("button").inner_text() == "Reload the page"
+        assert banner.locator("button").inner_text() == "Recharger la page"
         first.screenshot(path=str(_shot("class-limits-kernel-killed")))
         assert saved.read_text() == '{"notes": {"00": "my note"}}'   # nothing saved is lost
         assert guard.since(mark) == []
     finally:
-        for ctx in (first_ctx, second_ctx):
+        for ctx in (first_ctx, second_ctx, third_ctx):
             ctx.close()
         deadline = time.monotonic() + 10
         while server.kernel_pids() and time.monotonic() < deadline:

@@ -20,10 +20,13 @@ True
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
 from widgets.charts import OKABE_ITO, describe
+from widgets.i18n import DEFAULT, N_, _, get_language
 
 __all__ = ["VERDICT_COLOURS", "row_labels", "scorecard_chart", "scorecard_data"]
 
@@ -35,6 +38,14 @@ VERDICT_COLOURS = {
     "little change": "#8c8c8c",
     "up": OKABE_ITO[0],
     "down": OKABE_ITO[0],
+}
+
+
+#: A dimension's short name on the chart's rows (the axis has little room).
+SHORT_GROUPS = {
+    "economic": N_("Economic"), "food": N_("Food"), "health": N_("Health"),
+    "environmental": N_("Environmental"), "personal": N_("Personal"),
+    "community": N_("Community"), "political": N_("Political"), "state_security": N_("State"),
 }
 
 
@@ -50,9 +61,16 @@ def row_labels(rows: pd.DataFrame, dimension_labels: dict[str, str] | None = Non
     {'m': 'State · Military spending'}
     """
     labels = dimension_labels or {}
+    english = get_language() == DEFAULT
     out: dict[str, str] = {}
     for ind, side, dim, label in zip(rows["indicator"], rows["side"], rows["dimension"],
                                      rows["label"], strict=True):
+        if not english:
+            key = "state_security" if side == "State security" else dim
+            group = _(SHORT_GROUPS[key]) if key in SHORT_GROUPS else _(labels.get(
+                dim, str(dim).capitalize()))
+            out.setdefault(str(ind), f"{group} · {_(str(label))}")
+            continue
         group = "State" if side == "State security" else labels.get(
             dim, str(dim).capitalize())
         group = group.removesuffix(" security")  # short: the axis has little room
@@ -103,22 +121,25 @@ def scorecard_chart(rows: pd.DataFrame, country: str, country_name: str, start: 
     d = scorecard_data(rows, labels)
     order = list(labels.values())
     names = pd.DataFrame({"k": range(len(order)), "row": order})
-    domain = list(VERDICT_COLOURS)  # fixed, so colours do not shift between countries
-    colour = alt.Color("verdict:N", title="Change",
-                       scale=alt.Scale(domain=domain, range=[VERDICT_COLOURS[v] for v in domain]),
+    from widgets.scorecard import verdict_word
+
+    # fixed, so colours do not shift between countries; the words in the reader's language
+    domain = [verdict_word(v) for v in VERDICT_COLOURS]
+    colour = alt.Color("verdict:N", title=_("Change"),
+                       scale=alt.Scale(domain=domain, range=list(VERDICT_COLOURS.values())),
                        legend=alt.Legend(orient="bottom"))
     y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
-    x_title = "Position among countries (0 = worst, 100 = best for people)"
-    tooltip = [alt.Tooltip("row:N", title="Indicator"),
-               alt.Tooltip("verdict:N", title="Change"),
-               alt.Tooltip("start_value:Q", title="Start value", format=",.4~g"),
-               alt.Tooltip("end_value:Q", title="End value", format=",.4~g"),
-               alt.Tooltip("start_position:Q", title="Start position", format=".0f"),
-               alt.Tooltip("end_position:Q", title="End position", format=".0f")]
+    x_title = _("Position among countries (0 = worst, 100 = best for people)")
+    tooltip = [alt.Tooltip("row:N", title=_("Indicator")),
+               alt.Tooltip("verdict:N", title=_("Change")),
+               alt.Tooltip("start_value:Q", title=_("Start value"), format=",.4~g"),
+               alt.Tooltip("end_value:Q", title=_("End value"), format=",.4~g"),
+               alt.Tooltip("start_position:Q", title=_("Start position"), format=".0f"),
+               alt.Tooltip("end_position:Q", title=_("End position"), format=".0f")]
     base = (alt.Chart(d).transform_filter("datum.iso3 == country")
             .transform_lookup(lookup="k", from_=alt.LookupData(names, "k", ["row"]))
             .transform_calculate(
-                verdict=f"{domain}[datum.v]",
+                verdict=f"{json.dumps(domain, ensure_ascii=False)}[datum.v]",
                 shape="datum.s ? 'triangle-right' : 'triangle-left'",
                 start_position="datum.p0", end_position="datum.p1",
                 start_value="datum.v0", end_value="datum.v1"))
@@ -131,7 +152,9 @@ def scorecard_chart(rows: pd.DataFrame, country: str, country_name: str, start: 
         y=y, x="end_position:Q", color=colour,
         shape=alt.Shape("shape:N", scale=None), tooltip=tooltip)
     heading = alt.Chart(pd.DataFrame({"one": [1]})).mark_text(
-        text=alt.ExprRef(expr="country_label + ': ' + period_label"), align="left",
+        text=alt.ExprRef(expr="country_label + " + json.dumps(  # "Kenya : 2000 → 2010" in French
+            _("{name}: {text}").format(name="", text=""), ensure_ascii=False)
+            + " + period_label"), align="left",
         baseline="bottom", dy=-8, fontSize=14, fontWeight="bold").encode(
         x=alt.value(0), y=alt.value(0))
     chart = alt.layer(line, start_dot, end_mark, heading).add_params(
@@ -141,8 +164,9 @@ def scorecard_chart(rows: pd.DataFrame, country: str, country_name: str, start: 
     ).properties(
         width=460, height=max(60, 20 * len(order)), padding={"left": 12, "right": 8,
                                                               "top": 5, "bottom": 5},
-        title=alt.TitleParams("Human-security scorecard",
-                              subtitle="Open circle: start; triangle: end. "
-                                       "Further right = better for people than more countries.",
+        title=alt.TitleParams(_("Human-security scorecard"),
+                              subtitle=_("Open circle: start; triangle: end. Further right = "
+                                         "better for people than more countries."),
                               offset=24))
-    return describe(chart, description or f"Scorecard for {country_name}, {start} to {end}.")
+    return describe(chart, description or _("Scorecard for {country}, {start} to {end}.").format(
+        country=country_name, start=start, end=end))
