@@ -54,6 +54,13 @@ TRANSLATED_MODULES = [
     "widgets/quiz.py",
     "widgets/i18n.py",
     "widgets/_a11y.py",
+    "widgets/explore.py",
+    "widgets/charts/explore.py",
+    "widgets/ui/explorer.py",
+    "widgets/ui/coverage.py",
+    "widgets/usertable.py",
+    "widgets/ui/user_data.py",
+    "widgets/_text.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).

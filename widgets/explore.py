@@ -46,7 +46,7 @@ __all__ = [
 
 #: The value a filter uses for "no filter" (a value: shown as ``_(ALL)``, kept in English
 #: in saved work and in the charts' parameters).
-ALL = "All"
+ALL = N_("All")
 
 _DIRECTIONS = ("higher_is_better", "higher_is_worse", "neutral")
 

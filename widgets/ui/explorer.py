@@ -68,7 +68,7 @@ def user_indicator_options() -> list[tuple[str, str]]:
     """Menu entries for the indicators a learner added in this kernel (issue 21)."""
     from widgets.usertable import USER_INDICATORS
 
-    return [(_("Your data — {label}").format(label=m["label"]), key)
+    return [(_("Your data — {name}").format(name=m["label"]), key)
             for key, m in USER_INDICATORS.items()]
 
 
