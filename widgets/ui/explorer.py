@@ -488,7 +488,7 @@ class IndicatorExplorer(LabWidget):
                     parts.append(_("{country} no data in {year}").format(country=name,
                                                                          year=year))
             text += " " + _("Compared in the line chart: {countries}.").format(
-                countries="; ".join(parts))
+                countries=_("; ").join(parts))
         else:
             text += " " + _("No countries are selected for the line chart yet.")
         if isinstance(info, UserIndicatorInfo):
