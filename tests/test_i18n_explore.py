@@ -152,6 +152,12 @@ def test_coverage_in_spanish_and_french():
     assert fr.country_panel.chart.params.coverage_title == (
         "Quels pays ont des données\u00a0? (Afrique, 2010–2020)")
     assert '"aucun' in _spec_text(fr.country_panel.chart.spec)  # 'none' inside the Vega expression
+    # countries A-Z as French sorts them (É with E), in the rows and so on the chart's axis
+    names = fr._country_rows["country"].tolist()
+    assert names.index("Bénin") < names.index("Botswana") < names.index("Burundi")
+    assert names.index("Djibouti") < names.index("Égypte") < names.index("Érythrée") < names.index(
+        "Eswatini") < names.index("Éthiopie") < names.index("Gabon")
+    assert fr._country_rows["row"].tolist() == list(range(len(names)))
 
 
 def test_the_data_loader_in_french(work_dir):

@@ -49,7 +49,7 @@ from widgets.charts import (
 )
 from widgets.charts._templates import spec_template
 from widgets.explore import ALL, colour_domain
-from widgets.i18n import PACKAGE_LOCALE_DIR, _, get_language
+from widgets.i18n import PACKAGE_LOCALE_DIR, _, get_language, sort_key
 
 __all__ = ["COVERAGE_COUNTRIES", "COVERAGE_YEARS", "coverage_country_chart", "coverage_country_rows",
            "coverage_labels", "coverage_year_chart", "coverage_year_rows", "explorer_chart", "explorer_spec",
@@ -533,7 +533,9 @@ def coverage_year_chart(coverage: pd.DataFrame, labels: dict[str, str], descript
 def coverage_country_rows(coverage: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """The rows the country × indicator heat-map draws: one per country, A-Z.
 
-    Each row holds one list entry per indicator (in the order of ``coverage``,
+    A-Z as the reader's language sorts (É with E in French, Spanish); ``row``
+    is each country's place, which the chart sorts by. Each row holds one list
+    entry per indicator (in the order of ``coverage``,
     named by :func:`coverage_labels`): ``share`` (% of the years with a value),
     ``n_years`` and ``latest`` (the latest year with a value, or null). The
     chart unfolds the lists in the browser; sent this way, every country and
@@ -543,7 +545,7 @@ def coverage_country_rows(coverage: pd.DataFrame, names: dict[str, str]) -> pd.D
     ...                     "n_years": [1, 0, 2, 2], "years_in_range": [2] * 4,
     ...                     "share": [50.0, 0.0, 100.0, 100.0], "latest_year": [2000, None, 2001, 2001]})
     >>> coverage_country_rows(cov, {"A": "Aland", "B": "Bhutan"}).to_dict("records")[0]
-    {'country': 'Aland', 'years_in_range': 2, 'share': [0.0, 100.0], 'n_years': [0, 2], 'latest': [None, 2001]}
+    {'country': 'Aland', 'row': 0, 'years_in_range': 2, 'share': [0.0, 100.0], 'n_years': [0, 2], 'latest': [None, 2001]}
     """
     inds = list(dict.fromkeys(coverage["indicator"]))
     codes = list(dict.fromkeys(coverage["iso3"]))
@@ -557,9 +559,12 @@ def coverage_country_rows(coverage: pd.DataFrame, names: dict[str, str]) -> pd.D
     latest[ci, ii] = coverage["latest_year"].fillna(-1).to_numpy(dtype=int)
     in_range = int(coverage["years_in_range"].iloc[0]) if len(coverage) else 0
     country = [names.get(c, c) for c in codes]
-    order = sorted(range(len(codes)), key=lambda k: country[k])  # A-Z, as the chart sorts
+    # A-Z (English: by code point, as always; French and Spanish: accents sort with their letter)
+    key = (lambda k: country[k]) if get_language() == "en" else (lambda k: sort_key(country[k]))
+    order = sorted(range(len(codes)), key=key)
     return pd.DataFrame({
         "country": [country[k] for k in order],
+        "row": list(range(len(order))),
         "years_in_range": in_range,
         "share": [share[k].tolist() for k in order],
         "n_years": [n_years[k].tolist() for k in order],
@@ -593,7 +598,8 @@ def coverage_country_chart(coverage: pd.DataFrame, labels: dict[str, str],
     rows = json_data(coverage_country_rows(coverage, names), name=COVERAGE_COUNTRIES)
     # One row per country with a list per field, unfolded here into a cell per
     # indicator; ``k`` is the indicator's place, which orders the columns. Both axes
-    # sort explicitly (see coverage_year_chart): countries A-Z, indicators by ``k``.
+    # sort explicitly (see coverage_year_chart): countries by ``row`` (A-Z in the reader's
+    # language), indicators by ``k``.
     none_js = json.dumps(_("none"))
     chart = alt.Chart(rows).transform_calculate(
         label="coverage_labels", k="sequence(length(coverage_labels))",
@@ -603,7 +609,7 @@ def coverage_country_chart(coverage: pd.DataFrame, labels: dict[str, str],
         x=alt.X("label:N", title=None, sort=alt.EncodingSortField("k", op="min"),
                 scale=alt.Scale(paddingInner=_CELL_GAP),
                 axis=alt.Axis(labelAngle=-50, labelLimit=160, orient="top")),
-        y=alt.Y("country:N", title=None, sort="ascending",
+        y=alt.Y("country:N", title=None, sort=alt.EncodingSortField("row", op="min"),
                 scale=alt.Scale(paddingInner=_CELL_GAP)),
         color=alt.Color("share:Q", title=_("Years with data (%)"),
                         scale=colour_scale("higher_is_better", domain=[0, 100]),

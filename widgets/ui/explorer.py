@@ -176,9 +176,11 @@ class IndicatorExplorer(LabWidget):
                                                            for r in regions)],
                                  value=ALL, description=_("Region"),
                                  style={"description_width": "80px"})
+        income_label = _("Income group")  # "Groupe de revenu" needs more room than English
         self.income = W.Dropdown(options=[(_(ALL), ALL), *((_(g), g) for g in incomes)],
-                                 value=ALL, description=_("Income group"),
-                                 style={"description_width": "90px"})
+                                 value=ALL, description=income_label,
+                                 style={"description_width": "90px" if len(income_label) <= 12
+                                        else "120px"})
         self.countries = W.SelectMultiple(
             options=sorted(((n, c) for c, n in self._names.items()), key=lambda t: sort_key(t[0])),
             value=(), rows=7, description=_("Compare"),
