@@ -104,26 +104,23 @@ def test_the_explorer_in_french():
     assert "compare au plus 8 pays" in ex.message_text
 
 
-def test_the_explorer_spec_template_is_kept_per_language():
-    """The spec template is cached: a French one must not be served to an English kernel."""
-    import pandas as pd
+def test_the_explorer_spec_template_is_kept_per_language(monkeypatch):
+    """The spec template is cached (in memory and on disk) under its key: the key must
+    hold the language and its catalogue, or a French template would be served in English.
 
-    from widgets.charts.explore import explorer_spec
+    (The French spec itself is checked above; here only the keys, without building a map.)
+    """
+    from widgets.charts import explore as charts
 
-    wide = pd.DataFrame({"iso3": ["KEN", "FRA"], "name": ["Kenya", "France"],
-                         "region": ["Africa", "Europe"], "income": ["Low income", "High income"],
-                         "y2020": [41.0, 4.4]})
-
-    def spec() -> dict:
-        return explorer_spec(wide, [2020], "X", "", "higher_is_worse", 2020, "d")
-
-    titles = {}
-    for lang in ("en", "es", "fr", "en"):
+    keys = []
+    monkeypatch.setattr(charts, "spec_template",
+                        lambda name, key, build, source: keys.append(key) or "{}")
+    for lang in ("en", "fr", "es", "en"):
         set_language(lang)
-        titles[lang] = _titles(spec())
-    assert "Year" in titles["en"] and "Año" not in titles["en"]
-    assert {"Año", "Posición", "Línea discontinua: el año que muestra el mapa"} <= titles["es"]
-    assert "Rang" in titles["fr"]
+        charts._explorer_template(("y2020", "y2021"))
+    assert keys[0] == keys[3] and len({keys[0], keys[1], keys[2]}) == 3
+    assert [k[1] for k in keys] == ["en", "fr", "es", "en"]
+    assert keys[1][2] == charts._catalogue_stamp("fr") != ""  # a new translation, a new template
 
 
 def test_coverage_in_spanish_and_french():
@@ -160,7 +157,17 @@ def test_coverage_in_spanish_and_french():
     assert fr._country_rows["row"].tolist() == list(range(len(names)))
 
 
-def test_the_data_loader_in_french(work_dir):
+@pytest.fixture
+def no_user_tables(work_dir):
+    """A fresh work folder and no learner's table registered before or after."""
+    from widgets.usertable import USER_INDICATORS
+
+    USER_INDICATORS.clear()
+    yield work_dir
+    USER_INDICATORS.clear()
+
+
+def test_the_data_loader_in_french(no_user_tables):
     from widgets.ui.user_data import UserDataLoader
 
     set_language("fr")
