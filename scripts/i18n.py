@@ -65,6 +65,13 @@ TRANSLATED_MODULES = [
     "widgets/portfolio.py",
     "widgets/data.py",
     "scripts/export_html.py",
+    "widgets/explore.py",
+    "widgets/charts/explore.py",
+    "widgets/ui/explorer.py",
+    "widgets/ui/coverage.py",
+    "widgets/usertable.py",
+    "widgets/ui/user_data.py",
+    "widgets/_text.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).

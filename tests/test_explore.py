@@ -398,7 +398,7 @@ def test_coverage_charts_encode_share():
     flatten = [t for t in spec2["transform"] if "flatten" in t][0]["flatten"]
     assert set(flatten) == {"share", "n_years", "latest", "label", "k"}
     # explicit orders: a swapped-in region or dimension must not keep the old order
-    assert spec2["encoding"]["y"]["sort"] == "ascending"
+    assert spec2["encoding"]["y"]["sort"] == {"field": "row", "op": "min"}  # A-Z, see rows
     assert spec2["encoding"]["x"]["sort"] == {"field": "k", "op": "min"}
     assert spec["encoding"]["y"]["sort"] == {"field": "order", "op": "min"}
     params = {p["name"]: p["value"] for p in spec2["params"]}

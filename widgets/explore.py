@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from widgets.errors import LabInputError
+from widgets.i18n import N_, _
 
 __all__ = [
     "ALL",
@@ -43,17 +44,17 @@ __all__ = [
     "year_view",
 ]
 
-#: The label a filter uses for "no filter".
-ALL = "All"
+#: The value a filter uses for "no filter" (a value: shown as ``_(ALL)``, kept in English
+#: in saved work and in the charts' parameters).
+ALL = N_("All")
 
 _DIRECTIONS = ("higher_is_better", "higher_is_worse", "neutral")
 
 
 def _check_direction(direction: str) -> str:
     if direction not in _DIRECTIONS:
-        raise LabInputError(
-            f"{direction!r} is not a direction. Use one of: {', '.join(_DIRECTIONS)}."
-        )
+        raise LabInputError(_("{direction} is not a direction. Use one of: {directions}.").format(
+            direction=repr(direction), directions=", ".join(_DIRECTIONS)))
     return direction
 
 
@@ -145,7 +146,8 @@ def ranked_years(long: pd.DataFrame, direction: str) -> pd.DataFrame:
     _check_direction(direction)
     missing = {"iso3", "year", "value"} - set(long.columns)
     if missing:
-        raise LabInputError(f"The table needs the columns iso3, year and value; missing {sorted(missing)}.")
+        raise LabInputError(_("The table needs the columns iso3, year and value; missing "
+                              "{columns}.").format(columns=sorted(missing)))
     df = long.loc[long["value"].notna(), ["iso3", "year", "value"]].copy()
     df["value"] = df["value"].astype(float)
     if df.empty:
@@ -187,15 +189,16 @@ def countries_in(
     widgets.errors.LabInputError: There is no region called 'Afrika'. Choose one of: Africa, Europe.
     """
     mask = pd.Series(True, index=countries.index)
-    for value, column, what in ((region, region_column, "region"),
-                                (income_group, "income_group", "income group")):
+    for value, column, problem in (
+            (region, region_column, N_("There is no region called {value}. Choose one of: "
+                                       "{known}.")),
+            (income_group, "income_group", N_("There is no income group called {value}. "
+                                              "Choose one of: {known}."))):
         if value is None or value == ALL:
             continue
         known = sorted(countries[column].dropna().unique())
         if value not in known:
-            raise LabInputError(
-                f"There is no {what} called {value!r}. Choose one of: {', '.join(known)}."
-            )
+            raise LabInputError(_(problem).format(value=repr(value), known=", ".join(known)))
         mask &= countries[column] == value
     return countries.loc[mask, "iso3"].tolist()
 
@@ -301,7 +304,7 @@ def colour_domain(values: Sequence[float] | pd.Series, skew_ratio: float = 30.0
     """
     arr = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=float)
     if arr.size == 0:
-        raise LabInputError("There are no values to colour: this indicator has no data here.")
+        raise LabInputError(_("There are no values to colour: this indicator has no data here."))
     low, high = (float(v) for v in np.percentile(arr, [2, 98]))
     if high <= low:
         low, high = float(arr.min()), float(arr.max())
@@ -342,7 +345,7 @@ def coverage_by_year(
     rows, countries = _panel_subset(panel, indicators, iso3s, years)
     n_countries = len(countries)
     if n_countries == 0:
-        raise LabInputError("No countries are selected, so there is no coverage to show.")
+        raise LabInputError(_("No countries are selected, so there is no coverage to show."))
     counts = rows.groupby("year")[list(indicators)].count()
     all_years = sorted(rows["year"].unique()) if years is None else list(range(years[0], years[1] + 1))
     counts = counts.reindex(all_years, fill_value=0)
@@ -377,7 +380,7 @@ def coverage_by_country(
     first, last = int(min(years)), int(max(years))
     rows, countries = _panel_subset(panel, indicators, iso3s, (first, last))
     if not countries:
-        raise LabInputError("No countries are selected, so there is no coverage to show.")
+        raise LabInputError(_("No countries are selected, so there is no coverage to show."))
     n_years = last - first + 1
     inds = list(indicators)
     # one pass in numpy (a region × indicator grid has up to ~10,000 cells)
@@ -411,10 +414,10 @@ def coverage_by_country(
 def _panel_subset(panel, indicators, iso3s, years):
     indicators = list(indicators)
     if not indicators:
-        raise LabInputError("Choose at least one indicator.")
+        raise LabInputError(_("Choose at least one indicator."))
     missing = [i for i in indicators if i not in panel.columns]
     if missing:
-        raise LabInputError(f"The panel has no column {missing[0]!r}.")
+        raise LabInputError(_("The panel has no column {name}.").format(name=repr(missing[0])))
     countries = sorted(panel["iso3"].unique()) if iso3s is None else list(dict.fromkeys(iso3s))
     rows = panel[panel["iso3"].isin(set(countries))]
     if years is not None:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import LabInputError, did_you_mean
+from .i18n import _, format_number, ngettext
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UPLOAD_ROWS = 200_000
@@ -154,9 +155,9 @@ def _rows_from_csv(raw: bytes) -> list[list[str]]:
     try:
         return [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
     except csv.Error as exc:
-        raise LabInputError(
+        raise LabInputError(_(
             "The lab could not read this file as a table. Open it in a spreadsheet, save it "
-            "as CSV (or .xlsx) and upload it again.") from exc
+            "as CSV (or .xlsx) and upload it again.")) from exc
 
 
 def _rows_from_excel(raw: bytes) -> list[list[str]]:
@@ -165,10 +166,10 @@ def _rows_from_excel(raw: bytes) -> list[list[str]]:
     try:
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds
-        raise LabInputError(
+        raise LabInputError(_(
             "This file looks like an Excel workbook but could not be opened. "
             "Save it again as .xlsx or as CSV and upload it again."
-        ) from exc
+        )) from exc
     ws = wb.worksheets[0]
     rows = []
     for i, r in enumerate(ws.iter_rows(values_only=True)):
@@ -181,10 +182,10 @@ def _rows_from_excel(raw: bytes) -> list[list[str]]:
 
 
 def _too_many_rows():
-    raise LabInputError(
-        f"This file has more than {MAX_UPLOAD_ROWS:,} rows, the most the lab reads. "
+    raise LabInputError(_(
+        "This file has more than {n} rows, the most the lab reads. "
         "Keep only the countries and years you need and upload it again."
-    )
+    ).format(n=format_number(MAX_UPLOAD_ROWS)))
 
 
 def _is_year(cell: object) -> bool:
@@ -240,19 +241,22 @@ def _parse_numbers(cells: list[tuple[int, int, object]], header: str,
     if forms["comma"] and forms["dot"]:
         rc, cc, vc = forms["comma"]
         rd, cd, vd = forms["dot"]
-        raise LabInputError(
-            f"Column {header!r} mixes decimal commas and decimal points: row {rc}, "
-            f"column {_col_name(cc)} has {vc!r} but row {rd}, column {_col_name(cd)} has "
-            f"{vd!r}. Use one form for the whole column and upload the file again."
-        )
+        raise LabInputError(_(
+            "Column {header} mixes decimal commas and decimal points: row {row}, "
+            "column {column} has {value} but row {other_row}, column {other_column} has "
+            "{other_value}. Use one form for the whole column and upload the file again."
+        ).format(header=repr(header), row=rc, column=_col_name(cc), value=repr(vc),
+                 other_row=rd, other_column=_col_name(cd), other_value=repr(vd)))
     comma = forms["comma"] is not None
     if not comma:
-        grouped = next((v for _, _, v in texts
+        grouped = next((v for _r, _c, v in texts
                         if "," in str(v) and _GROUPED_INT.fullmatch(str(v).strip())), None)
         if grouped is not None:
-            warnings.append(f"Column {header!r}: cells such as {str(grouped)!r} were read with "
-                            "a thousands separator (one thousand, not one). If they are decimal "
-                            "commas, write them with another number of digits or a point.")
+            warnings.append(_(
+                "Column {header}: cells such as {example} were read with "
+                "a thousands separator (one thousand, not one). If they are decimal "
+                "commas, write them with another number of digits or a point.").format(
+                header=repr(header), example=repr(str(grouped))))
     out: list[float | None] = []
     missing = 0
     for r, c, v in cells:
@@ -271,14 +275,17 @@ def _parse_numbers(cells: list[tuple[int, int, object]], header: str,
         try:
             out.append(float(s))
         except ValueError:
-            raise LabInputError(
-                f"Row {r}, column {_col_name(c)} ({header!r}) should hold a number but has "
-                f"{str(v)!r}. Write a number there, or leave the cell empty (or write n/a) "
+            raise LabInputError(_(
+                "Row {row}, column {column} ({header}) should hold a number but has "
+                "{value}. Write a number there, or leave the cell empty (or write n/a) "
                 "if the value is missing."
+            ).format(row=r, column=_col_name(c), header=repr(header), value=repr(str(v)))
             ) from None
     if missing:
-        warnings.append(f"{missing} empty or 'n/a' cell(s) in column {header!r} were read "
-                        "as missing values.")
+        warnings.append(ngettext(
+            "{n} empty or 'n/a' cell(s) in column {header} were read as missing values.",
+            "{n} empty or 'n/a' cell(s) in column {header} were read as missing values.",
+            missing).format(n=missing, header=repr(header)))
     return out
 
 
@@ -296,12 +303,13 @@ def read_user_table(source: bytes | str | os.PathLike, *, name: str | None = Non
     if isinstance(source, (bytes, bytearray)):
         raw = bytes(source)
         if len(raw) > MAX_UPLOAD_BYTES:
-            raise LabInputError(
-                f"This file is {len(raw) / 1024 / 1024:.1f} MB; the lab reads files up to "
-                f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Keep only the countries and years "
+            raise LabInputError(_(
+                "This file is {size} MB; the lab reads files up to "
+                "{limit} MB. Keep only the countries and years "
                 "you need and upload it again."
-            )
-        source_name = name or "uploaded file"
+            ).format(size=format_number(len(raw) / 1024 / 1024, 1),
+                     limit=MAX_UPLOAD_BYTES // (1024 * 1024)))
+        source_name = name or _("uploaded file")
     else:
         from ._paths import confine, read_limited
 
@@ -316,10 +324,10 @@ def read_user_table(source: bytes | str | os.PathLike, *, name: str | None = Non
         rows = _rows_from_csv(raw)
     rows = [r for r in rows if any(str(c).strip() for c in r)]
     if len(rows) < 2:
-        raise LabInputError(
-            f"{source_name} has no data rows: the lab needs a header row and at least one "
+        raise LabInputError(_(
+            "{file} has no data rows: the lab needs a header row and at least one "
             "row of figures (country, year, value)."
-        )
+        ).format(file=source_name))
     if len(rows) > MAX_UPLOAD_ROWS + 10:
         _too_many_rows()
     h = _find_header(rows)
@@ -327,13 +335,15 @@ def read_user_table(source: bytes | str | os.PathLike, *, name: str | None = Non
     body = rows[h + 1:]
     first_row = h + 2  # 1-based row number in the file (skipping blank lines)
     if not body:
-        raise LabInputError(
-            f"{source_name} has a header row but no rows of figures under it."
-        )
+        raise LabInputError(_(
+            "{file} has a header row but no rows of figures under it."
+        ).format(file=source_name))
     folded = [_fold(c) for c in header]
     warnings: list[str] = []
     if h > 0:
-        warnings.append(f"Skipped {h} line(s) above the header row (a title).")
+        warnings.append(ngettext("Skipped {n} line(s) above the header row (a title).",
+                                 "Skipped {n} line(s) above the header row (a title).",
+                                 h).format(n=h))
 
     def col(names: set[str]) -> int | None:
         for j, f in enumerate(folded):
@@ -356,11 +366,11 @@ def read_user_table(source: bytes | str | os.PathLike, *, name: str | None = Non
     else:
         year_cols = [j for j, c in enumerate(header) if _is_year(c)]
         if not year_cols:
-            raise LabInputError(
-                f"{source_name}: the lab could not find the columns. Use either the long "
+            raise LabInputError(_(
+                "{file}: the lab could not find the columns. Use either the long "
                 "form (columns country, year, value) or the wide form (a country column, "
                 "then one column per year such as 2019, 2020)."
-            )
+            ).format(file=source_name))
         for k, r in enumerate(body):
             r = list(r) + [""] * (len(header) - len(r))
             for j in year_cols:
@@ -373,10 +383,10 @@ def read_user_table(source: bytes | str | os.PathLike, *, name: str | None = Non
         rownum, country = rec[0], rec[1]
         key = _fold(country)
         if not key:
-            raise LabInputError(
-                f"Row {rownum}, column {_col_name(ci)} ({header[ci]!r}) has no country. "
+            raise LabInputError(_(
+                "Row {row}, column {column} ({header}) has no country. "
                 "Fill in a country name or code, or delete the row."
-            )
+            ).format(row=rownum, column=_col_name(ci), header=repr(header[ci])))
         if key in AGGREGATES:
             if str(country).strip() not in aggregates:
                 aggregates.append(str(country).strip())
@@ -384,37 +394,44 @@ def read_user_table(source: bytes | str | os.PathLike, *, name: str | None = Non
         if key not in index:
             hint = did_you_mean(key, names.keys())
             hint = re.sub(r"'([^']*)'", lambda m: repr(names.get(m.group(1), m.group(1))), hint)
-            raise LabInputError(
-                f"Row {rownum}, column {_col_name(ci)} ({header[ci]!r}): the lab does not know "
-                f"the country {str(country).strip()!r}.{hint} Countries can be written as "
+            raise LabInputError(_(
+                "Row {row}, column {column} ({header}): the lab does not know "
+                "the country {country}.{hint} Countries can be written as "
                 "English, French or Spanish names or as ISO codes (FRA or FR)."
-            )
+            ).format(row=rownum, column=_col_name(ci), header=repr(header[ci]),
+                     country=repr(str(country).strip()), hint=hint))
         kept.append((rec, index[key]))
     if aggregates:
         n = sum(1 for rec in records if _fold(rec[1]) in AGGREGATES)
-        warnings.append(f"Left out {n} aggregate row(s) (not single countries): "
-                        + ", ".join(aggregates) + ".")
+        warnings.append(ngettext(
+            "Left out {n} aggregate row(s) (not single countries): {names}.",
+            "Left out {n} aggregate row(s) (not single countries): {names}.",
+            n).format(n=n, names=", ".join(aggregates)))
     if not kept:
-        raise LabInputError(f"{source_name} has no rows for single countries.")
+        raise LabInputError(_("{file} has no rows for single countries.").format(
+            file=source_name))
 
     years = []
-    for rec, _ in kept:
+    for rec, _iso in kept:
         rownum, (yj, ycell) = rec[0], rec[2]
         s = str(ycell).strip()
         s = s[:-2] if s.endswith(".0") else s
         if not s.lstrip("-").isdigit() or not YEAR_LOW <= int(s) <= YEAR_HIGH:
-            where = (f"Row {rownum}, column {_col_name(yj)}" if yi is not None
-                     else f"Column {_col_name(yj)} header")
-            raise LabInputError(
-                f"{where} ({header[yj]!r}) should be a year between {YEAR_LOW} and "
-                f"{YEAR_HIGH} but has {ycell!r}."
-            )
+            if yi is not None:
+                problem = _("Row {row}, column {column} ({header}) should be a year between "
+                            "{low} and {high} but has {value}.")
+            else:
+                problem = _("Column {column} header ({header}) should be a year between "
+                            "{low} and {high} but has {value}.")
+            raise LabInputError(problem.format(
+                row=rownum, column=_col_name(yj), header=repr(header[yj]), low=YEAR_LOW,
+                high=YEAR_HIGH, value=repr(ycell)))
         years.append(int(s))
-    vheader = header[vi] if vi is not None else "values"
-    values = _parse_numbers([rec[3] for rec, _ in kept], vheader, warnings)
-    df = pd.DataFrame({"iso3": [iso for _, iso in kept], "year": years, "value": values})
+    vheader = header[vi] if vi is not None else _("values")
+    values = _parse_numbers([rec[3] for rec, _iso in kept], vheader, warnings)
+    df = pd.DataFrame({"iso3": [iso for _rec, iso in kept], "year": years, "value": values})
     if ii is not None:
-        df.insert(0, "indicator", [rec[4] for rec, _ in kept])
+        df.insert(0, "indicator", [rec[4] for rec, _iso in kept])
     df["value"] = df["value"].astype(float)
     keys = ["indicator", "iso3", "year"] if ii is not None else ["iso3", "year"]
     dup = df.duplicated(keys, keep=False)
@@ -431,16 +448,21 @@ def read_user_table(source: bytes | str | os.PathLike, *, name: str | None = Non
                 same = same[same["indicator"] == first["indicator"]]
             other = same.index[same["value"].ne(same["value"].iloc[0])][0]
             rows_dup = [kept[i][0][0] for i in (same.index[0], other)]
-            raise LabInputError(
-                f"Rows {rows_dup[0]} and {rows_dup[1]} give the same country and year "
-                f"({first['iso3']}, {first['year']}) with different values. "
+            raise LabInputError(_(
+                "Rows {row} and {other_row} give the same country and year "
+                "({country}, {year}) with different values. "
                 "Keep one of them and upload the file again."
-            )
+            ).format(row=rows_dup[0], other_row=rows_dup[1], country=first["iso3"],
+                     year=first["year"]))
         repeated = df.duplicated(keys, keep="first")
         rows_rep = [kept[i][0][0] for i in repeated[repeated].index]
         shown = ", ".join(map(str, rows_rep[:5])) + (" …" if len(rows_rep) > 5 else "")
-        warnings.append(f"{len(rows_rep)} row(s) repeat an earlier row exactly (same country, "
-                        f"year and value) and were read once: row(s) {shown}.")
+        warnings.append(ngettext(
+            "{n} row(s) repeat an earlier row exactly (same country, "
+            "year and value) and were read once: row(s) {rows}.",
+            "{n} row(s) repeat an earlier row exactly (same country, "
+            "year and value) and were read once: row(s) {rows}.",
+            len(rows_rep)).format(n=len(rows_rep), rows=shown))
         df = df[~repeated]
     df = df.dropna(subset=["value"]).sort_values(keys).reset_index(drop=True)
     df["year"] = df["year"].astype(int)
@@ -498,15 +520,15 @@ class UserIndicatorInfo:
     def __init__(self, key: str, meta: dict) -> None:
         self.id = key
         self.label = str(meta.get("label", key))
-        self.short_label = f"{self.label} (your data)"
+        self.short_label = _("{label} (your data)").format(label=self.label)
         self.unit = str(meta.get("unit", ""))
         self.dimension = str(meta.get("dimension", "context"))
         self.direction = str(meta.get("direction", "neutral"))
         self.source = str(meta.get("source", ""))
-        self.publisher = f"your data, from the file {self.source}"
+        self.publisher = _("your data, from the file {file}").format(file=self.source)
 
     def source_line(self) -> str:
-        return f"Source: your data, from the file {self.source}."
+        return _("Source: your data, from the file {file}.").format(file=self.source)
 
     @property
     def in_human_security(self) -> bool:
@@ -517,8 +539,9 @@ class UserIndicatorInfo:
 def user_indicator_info(key: str) -> UserIndicatorInfo:
     """The :class:`UserIndicatorInfo` of a registered indicator (``LabInputError`` if unknown)."""
     if key not in USER_INDICATORS:
-        raise LabInputError(f"No table called {key!r} has been added in this session. "
-                            "Add it again with the loader (Add to the lab).")
+        raise LabInputError(_("No table called {key} has been added in this session. "
+                              "Add it again with the loader (Add to the lab).").format(
+                                  key=repr(key)))
     return UserIndicatorInfo(key, USER_INDICATORS[key])
 
 
@@ -592,8 +615,8 @@ def one_indicator(table: pd.DataFrame, indicator: str | None) -> pd.DataFrame:
         if indicator is None and len(names) == 1:
             indicator = names[0]
         if indicator not in names:
-            raise LabInputError(
-                f"Choose which indicator of the file to add: {', '.join(names)}.")
+            raise LabInputError(_("Choose which indicator of the file to add: {names}.").format(
+                names=", ".join(names)))
         table = table[table["indicator"].astype(str) == indicator]
     return table[["iso3", "year", "value"]].reset_index(drop=True)
 

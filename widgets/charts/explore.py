@@ -25,6 +25,7 @@ in view, so the tooltip's "3 of 12" is right for a filtered map as well.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Sequence
@@ -48,6 +49,7 @@ from widgets.charts import (
 )
 from widgets.charts._templates import spec_template
 from widgets.explore import ALL, colour_domain
+from widgets.i18n import PACKAGE_LOCALE_DIR, _, get_language, sort_key
 
 __all__ = ["COVERAGE_COUNTRIES", "COVERAGE_YEARS", "coverage_country_chart", "coverage_country_rows",
            "coverage_labels", "coverage_year_chart", "coverage_year_rows", "explorer_chart", "explorer_spec",
@@ -239,8 +241,13 @@ def explorer_chart(
     wide_data = alt.NamedData(name=VALUES_NAME, format=alt.DataFormat(type="json"))
     pick = alt.selection_point(name="pick", fields=["iso3"], on="click", toggle="true",
                                clear="dblclick")
-    tip_country = alt.Tooltip("country:N", title="Country")
-    tip_year = alt.Tooltip("shown_year:Q", title="Year", format="d")
+    tip_country = alt.Tooltip("country:N", title=_("Country"))
+    tip_year = alt.Tooltip("shown_year:Q", title=_("Year"), format="d")
+    # words inside Vega expressions: JSON strings (a French apostrophe would end '...')
+    no_data = _("no data")
+    no_data_js, outside_js = json.dumps(no_data), json.dumps(_("not in the current filter"))
+    rank_highest_js = json.dumps(_("{rank} of {n} (1 = highest)"))
+    rank_best_js = json.dumps(_("{rank} of {n} (1 = best-off)"))
 
     # One geoshape layer for every country: a slider step or a filter then only
     # re-colours the same shapes (no shape enters or leaves, nothing is re-fitted).
@@ -272,12 +279,12 @@ def explorer_chart(
             alt.CalculateTransform(
                 calculate=("datum.status == 'data' ? format(datum.value, ',.4~g') + "
                            "(ind_unit ? ' ' + ind_unit : '') : (datum.status == 'no data' ? "
-                           "'no data' : 'not in the current filter')"),
+                           f"{no_data_js} : {outside_js})"),
                 **{"as": "value_text"}),
             alt.CalculateTransform(
-                calculate=("datum.status == 'data' ? datum.rank + ' of ' + datum.n + "
-                           "(ind_direction == 'neutral' ? ' (1 = highest)' : ' (1 = best-off)') "
-                           ": '–'"),
+                calculate=("datum.status == 'data' ? replace(replace("
+                           f"ind_direction == 'neutral' ? {rank_highest_js} : {rank_best_js}, "
+                           "'{rank}', '' + datum.rank), '{n}', '' + datum.n) : '–'"),
                 **{"as": "rank_text"}),
         ],
     ).encode(
@@ -292,8 +299,8 @@ def explorer_chart(
                                          "format(datum.value, ',.4~g')")),
             condition=[{"test": "datum.status == 'outside'", "value": OUTSIDE_COLOUR},
                        {"test": "datum.status == 'no data'", "value": NO_DATA_COLOUR}]),
-        tooltip=[tip_country, alt.Tooltip("value_text:N", title="Value"), tip_year,
-                 alt.Tooltip("rank_text:N", title="Rank")],
+        tooltip=[tip_country, alt.Tooltip("value_text:N", title=_("Value")), tip_year,
+                 alt.Tooltip("rank_text:N", title=_("Rank"))],
         strokeWidth=alt.when(pick, empty=False).then(alt.value(1.8)).otherwise(alt.value(0.4)),
         stroke=alt.when(pick, empty=False).then(alt.value("black"))
         .when("datum.status == 'outside'").then(alt.value("#d0d0d0"))
@@ -301,9 +308,9 @@ def explorer_chart(
     ).add_params(pick)
     # The "no data" legend entry (drawn by a layer with one row and no shape).
     nodata_legend = alt.Chart(
-        alt.Data(values=[{"status": "no data"}]), mark=alt.MarkDef(type="geoshape"),
+        alt.Data(values=[{"status": no_data}]), mark=alt.MarkDef(type="geoshape"),
     ).encode(color=alt.Color("status:N", title=None,
-                             scale=alt.Scale(domain=["no data"], range=[NO_DATA_COLOUR]),
+                             scale=alt.Scale(domain=[no_data], range=[NO_DATA_COLOUR]),
                              legend=alt.Legend(orient="bottom", symbolType="square")))
     lookup_fields = ["ind", "name", "region", "income", *year_cols]
     the_map = alt.LayerChart(
@@ -337,9 +344,9 @@ def explorer_chart(
                         anchor="start", fontSize=14),
     ).resolve_scale(color="independent")
 
-    colour = alt.Color("name:N", title="Country", scale=alt.Scale(range=OKABE_ITO),
+    colour = alt.Color("name:N", title=_("Country"), scale=alt.Scale(range=OKABE_ITO),
                        legend=alt.Legend(orient="right"))
-    x = alt.X("when:Q", title="Year", scale=alt.Scale(domain=alt.ExprRef("[ind_first_year, ind_last_year]")),
+    x = alt.X("when:Q", title=_("Year"), scale=alt.Scale(domain=alt.ExprRef("[ind_first_year, ind_last_year]")),
               axis=alt.Axis(format="d", tickMinStep=1))
     lines = alt.Chart(mark=alt.MarkDef(type="line", strokeWidth=2)).encode(
         # minExtent: room for the widest labels of any indicator (population: 1,400,000,000)
@@ -349,9 +356,9 @@ def explorer_chart(
                      axis=alt.Axis(minExtent=Y_LABEL_ROOM)), color=colour)
     points = alt.Chart(mark=alt.MarkDef(type="point", filled=True, size=30)).encode(
         x=x, y="value:Q", color=colour,
-        tooltip=[alt.Tooltip("name:N", title="Country"),
-                 alt.Tooltip("when:Q", title="Year", format="d"),
-                 alt.Tooltip("value_text:N", title="Value")])
+        tooltip=[alt.Tooltip("name:N", title=_("Country")),
+                 alt.Tooltip("when:Q", title=_("Year"), format="d"),
+                 alt.Tooltip("value_text:N", title=_("Value"))])
     series = alt.LayerChart(
         layer=[lines, points],
         data=wide_data,
@@ -378,14 +385,16 @@ def explorer_chart(
         transform=[alt.FilterTransform(filter="length(picked) == 0")],
     ).encode(
         x=alt.value((MAP_WIDTH - 120) / 2), y=alt.value(60),
-        text=alt.value("Click countries on the map, or choose them in the list, to compare them here."),
+        text=alt.value(_("Click countries on the map, or choose them in the list, to compare "
+                         "them here.")),
     )
+    over_time_js = json.dumps(_("{indicator} over time, selected countries"))
     line_chart = alt.LayerChart(
         layer=[series, rule, rule_label, hint], width=MAP_WIDTH - 120, height=200,
         title=alt.Title(
-            alt.ExprRef("ind_label + (ind_unit ? ' (' + ind_unit + ')' : '')"
-                        " + ' over time, selected countries'"),
-            subtitle="Dashed line: the year shown on the map"))
+            alt.ExprRef(f"replace({over_time_js}, "
+                        "'{indicator}', ind_label + (ind_unit ? ' (' + ind_unit + ')' : ''))"),
+            subtitle=_("Dashed line: the year shown on the map")))
     chart = alt.VConcatChart(
         vconcat=[the_map, line_chart],
         resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
@@ -413,7 +422,16 @@ def _explorer_template(year_cols: tuple[str, ...]) -> str:
                                "higher_is_better", int(year_cols[0][1:]), "", world=True)
         return chart.to_dict()
 
-    return spec_template("explorer", year_cols, build, __file__)
+    # the language (and its catalogue) is part of the key: the spec's titles are in it
+    lang = get_language()
+    return spec_template("explorer", (year_cols, lang, _catalogue_stamp(lang)), build, __file__)
+
+
+@cache
+def _catalogue_stamp(lang: str) -> str:
+    """A digest of ``lang``'s catalogue: a new translation makes a new template on disk."""
+    path = PACKAGE_LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else ""
 
 
 def explorer_spec(
@@ -496,18 +514,18 @@ def coverage_year_chart(coverage: pd.DataFrame, labels: dict[str, str], descript
     # aria=False: a canvas cannot expose one description per cell anyway (the data
     # table can), and skipping them saves a string per cell at every redraw.
     chart = alt.Chart(rows).mark_rect(aria=False).encode(
-        x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=-90, labelOverlap=True),
+        x=alt.X("year:O", title=_("Year"), axis=alt.Axis(labelAngle=-90, labelOverlap=True),
                 scale=alt.Scale(paddingInner=_CELL_GAP)),
         y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("order", op="min"),
                 scale=alt.Scale(paddingInner=_CELL_GAP)),
-        color=alt.Color("share:Q", title="Countries with data (%)",
+        color=alt.Color("share:Q", title=_("Countries with data (%)"),
                         scale=colour_scale("higher_is_better", domain=[0, 100]),
                         legend=alt.Legend(orient="top", gradientLength=200)),
-        tooltip=[alt.Tooltip("label:N", title="Indicator"),
-                 alt.Tooltip("year:O", title="Year"),
-                 alt.Tooltip("share:Q", title="Countries with data (%)", format=".0f"),
-                 alt.Tooltip("n_with_data:Q", title="Countries with data"),
-                 alt.Tooltip("n_countries:Q", title="Countries in view")],
+        tooltip=[alt.Tooltip("label:N", title=_("Indicator")),
+                 alt.Tooltip("year:O", title=_("Year")),
+                 alt.Tooltip("share:Q", title=_("Countries with data (%)"), format=".0f"),
+                 alt.Tooltip("n_with_data:Q", title=_("Countries with data")),
+                 alt.Tooltip("n_countries:Q", title=_("Countries in view"))],
     ).properties(width=560, height=alt.Step(14), title=title)
     return describe(chart, description)
 
@@ -515,7 +533,9 @@ def coverage_year_chart(coverage: pd.DataFrame, labels: dict[str, str], descript
 def coverage_country_rows(coverage: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """The rows the country × indicator heat-map draws: one per country, A-Z.
 
-    Each row holds one list entry per indicator (in the order of ``coverage``,
+    A-Z as the reader's language sorts (É with E in French, Spanish); ``row``
+    is each country's place, which the chart sorts by. Each row holds one list
+    entry per indicator (in the order of ``coverage``,
     named by :func:`coverage_labels`): ``share`` (% of the years with a value),
     ``n_years`` and ``latest`` (the latest year with a value, or null). The
     chart unfolds the lists in the browser; sent this way, every country and
@@ -525,7 +545,7 @@ def coverage_country_rows(coverage: pd.DataFrame, names: dict[str, str]) -> pd.D
     ...                     "n_years": [1, 0, 2, 2], "years_in_range": [2] * 4,
     ...                     "share": [50.0, 0.0, 100.0, 100.0], "latest_year": [2000, None, 2001, 2001]})
     >>> coverage_country_rows(cov, {"A": "Aland", "B": "Bhutan"}).to_dict("records")[0]
-    {'country': 'Aland', 'years_in_range': 2, 'share': [0.0, 100.0], 'n_years': [0, 2], 'latest': [None, 2001]}
+    {'country': 'Aland', 'row': 0, 'years_in_range': 2, 'share': [0.0, 100.0], 'n_years': [0, 2], 'latest': [None, 2001]}
     """
     inds = list(dict.fromkeys(coverage["indicator"]))
     codes = list(dict.fromkeys(coverage["iso3"]))
@@ -539,9 +559,12 @@ def coverage_country_rows(coverage: pd.DataFrame, names: dict[str, str]) -> pd.D
     latest[ci, ii] = coverage["latest_year"].fillna(-1).to_numpy(dtype=int)
     in_range = int(coverage["years_in_range"].iloc[0]) if len(coverage) else 0
     country = [names.get(c, c) for c in codes]
-    order = sorted(range(len(codes)), key=lambda k: country[k])  # A-Z, as the chart sorts
+    # A-Z (English: by code point, as always; French and Spanish: accents sort with their letter)
+    key = (lambda k: country[k]) if get_language() == "en" else (lambda k: sort_key(country[k]))
+    order = sorted(range(len(codes)), key=key)
     return pd.DataFrame({
         "country": [country[k] for k in order],
+        "row": list(range(len(order))),
         "years_in_range": in_range,
         "share": [share[k].tolist() for k in order],
         "n_years": [n_years[k].tolist() for k in order],
@@ -575,26 +598,28 @@ def coverage_country_chart(coverage: pd.DataFrame, labels: dict[str, str],
     rows = json_data(coverage_country_rows(coverage, names), name=COVERAGE_COUNTRIES)
     # One row per country with a list per field, unfolded here into a cell per
     # indicator; ``k`` is the indicator's place, which orders the columns. Both axes
-    # sort explicitly (see coverage_year_chart): countries A-Z, indicators by ``k``.
+    # sort explicitly (see coverage_year_chart): countries by ``row`` (A-Z in the reader's
+    # language), indicators by ``k``.
+    none_js = json.dumps(_("none"))
     chart = alt.Chart(rows).transform_calculate(
         label="coverage_labels", k="sequence(length(coverage_labels))",
     ).transform_flatten(["share", "n_years", "latest", "label", "k"]).transform_calculate(
-        latest_text="isValid(datum.latest) ? '' + datum.latest : 'none'",
+        latest_text=f"isValid(datum.latest) ? '' + datum.latest : {none_js}",
     ).mark_rect(aria=False).encode(  # canvas: see coverage_year_chart
         x=alt.X("label:N", title=None, sort=alt.EncodingSortField("k", op="min"),
                 scale=alt.Scale(paddingInner=_CELL_GAP),
                 axis=alt.Axis(labelAngle=-50, labelLimit=160, orient="top")),
-        y=alt.Y("country:N", title=None, sort="ascending",
+        y=alt.Y("country:N", title=None, sort=alt.EncodingSortField("row", op="min"),
                 scale=alt.Scale(paddingInner=_CELL_GAP)),
-        color=alt.Color("share:Q", title="Years with data (%)",
+        color=alt.Color("share:Q", title=_("Years with data (%)"),
                         scale=colour_scale("higher_is_better", domain=[0, 100]),
                         legend=alt.Legend(orient="bottom", gradientLength=200)),
-        tooltip=[alt.Tooltip("country:N", title="Country"),
-                 alt.Tooltip("label:N", title="Indicator"),
-                 alt.Tooltip("share:Q", title="Years with data (%)", format=".0f"),
-                 alt.Tooltip("n_years:Q", title="Years with data"),
-                 alt.Tooltip("years_in_range:Q", title="Years in range"),
-                 alt.Tooltip("latest_text:N", title="Latest year with data")],
+        tooltip=[alt.Tooltip("country:N", title=_("Country")),
+                 alt.Tooltip("label:N", title=_("Indicator")),
+                 alt.Tooltip("share:Q", title=_("Years with data (%)"), format=".0f"),
+                 alt.Tooltip("n_years:Q", title=_("Years with data")),
+                 alt.Tooltip("years_in_range:Q", title=_("Years in range")),
+                 alt.Tooltip("latest_text:N", title=_("Latest year with data"))],
     ).properties(width=alt.Step(16), height=alt.Step(13),
                  title=alt.Title(alt.ExprRef("coverage_title"))).add_params(
         alt.param(name="coverage_title", value=title),

@@ -26,8 +26,9 @@ from widgets.charts.explore import (
     coverage_year_rows,
 )
 from widgets.explore import ALL, countries_in, coverage_by_country, coverage_by_year
+from widgets.i18n import _, format_percent
 from widgets.ui import ChartPanel, LabWidget
-from widgets.ui.explorer import DIMENSION_SHORT
+from widgets.ui.explorer import DIMENSION_SHORT, local_names
 
 __all__ = ["DataCoverage"]
 
@@ -50,9 +51,9 @@ class DataCoverage(LabWidget):
     def __init__(self, dimension: str = "health", region: str = "Africa",
                  years: tuple[int, int] = (2000, 2022)) -> None:
         self._countries = data.load_countries()
-        self._names = dict(zip(self._countries["iso3"], self._countries["name"], strict=True))
+        self._names = local_names(self._countries)
         self._groups = data.indicators_by_dimension()
-        self._labels = {i: data.indicator_info(i).short_label
+        self._labels = {i: _(data.indicator_info(i).short_label)
                         for ids in self._groups.values() for i in ids}
         # the heat-maps' labels with all dimensions shown, "Health · Under-5 mortality", made once
         self._row_labels = {i: self._row_label(i) for i in self._labels}
@@ -63,14 +64,17 @@ class DataCoverage(LabWidget):
         self._by_year = coverage_by_year(self._panel, all_ids)
 
         self.dimension = W.Dropdown(
-            options=[("All dimensions", ALL_DIMENSIONS)]
-            + [(data.DIMENSIONS[d], d) for d in self._groups],
-            value=ALL_DIMENSIONS, description="Dimension", style={"description_width": "90px"})
+            options=[(_("All dimensions"), ALL_DIMENSIONS)]
+            + [(_(data.DIMENSIONS[d]), d) for d in self._groups],
+            value=ALL_DIMENSIONS, description=_("Dimension"), style={"description_width": "90px"})
         regions = sorted(self._countries["un_region"].dropna().unique())
-        self.region = W.Dropdown(options=[ALL, *regions], value=regions[0],
-                                 description="Region", style={"description_width": "90px"})
+        # labels in the reader's language; the values (saved work) stay the lab's English
+        self.region = W.Dropdown(options=[(_(ALL), ALL),
+                                          *((data.local_region_name(r), r) for r in regions)],
+                                 value=regions[0], description=_("Region"),
+                                 style={"description_width": "90px"})
         self.years = W.IntRangeSlider(value=(max(first, 2000), last), min=first, max=last,
-                                      description="Years", continuous_update=False,
+                                      description=_("Years"), continuous_update=False,
                                       style={"description_width": "90px"},
                                       layout=W.Layout(width="420px"))
         # up to 49 × 35 and 217 × 49 cells: canvas redraws them several times faster than SVG
@@ -78,7 +82,8 @@ class DataCoverage(LabWidget):
         self.country_panel = ChartPanel(*self._country_view(), renderer="canvas")
         super().__init__([
             W.HBox([self.dimension]), self.year_panel,
-            W.HTML("<h3 style='font-size:1em;margin:12px 0 4px'>Country by country</h3>"),
+            W.HTML("<h3 style='font-size:1em;margin:12px 0 4px'>" + _("Country by country")
+                   + "</h3>"),
             W.HBox([self.region, self.years], layout=W.Layout(flex_flow="row wrap")),
             self.country_panel,
         ])
@@ -88,16 +93,19 @@ class DataCoverage(LabWidget):
         if dimension in dict(self.dimension.options).values():
             self.dimension.value = dimension
         else:
-            problems.append(f"{dimension!r} is not a dimension; showing all dimensions.")
-        if region in self.region.options:
+            problems.append(_("{dimension} is not a dimension; showing all dimensions.").format(
+                dimension=repr(dimension)))
+        if region in dict(self.region.options).values():
             self.region.value = region
         else:
-            problems.append(f"{region!r} is not a region; choose one of {', '.join(regions)}.")
+            problems.append(_("{region} is not a region; choose one of {regions}.").format(
+                region=repr(region), regions=", ".join(regions)))
         try:
             lo, hi = sorted(int(y) for y in years)
             self.years.value = (max(lo, first), min(hi, last))
         except (TypeError, ValueError):
-            problems.append(f"{years!r} is not a range of years such as (2000, 2022).")
+            problems.append(_("{years} is not a range of years such as (2000, 2022).").format(
+                years=repr(years)))
         if problems:
             self.show_message(" ".join(problems), "error")
 
@@ -115,7 +123,7 @@ class DataCoverage(LabWidget):
 
     def _dimension_text(self) -> str:
         value = self.dimension.value if hasattr(self, "dimension") else ALL_DIMENSIONS
-        return "all dimensions" if value == ALL_DIMENSIONS else data.DIMENSIONS[value].lower()
+        return _("all dimensions") if value == ALL_DIMENSIONS else _(data.DIMENSIONS[value]).lower()
 
     # -- indicator × year ---------------------------------------------------
     def _year_coverage(self) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -133,30 +141,33 @@ class DataCoverage(LabWidget):
         n = int(cov["n_countries"].iloc[0])
         recent = cov[cov["year"] >= cov["year"].max() - 4]
         gaps = int((recent["share"] < 50).sum())
-        return (
-            f"Share of the {n} countries with a value, for each indicator ({self._dimension_text()})"
-            f" and year. Best covered: {labels[best]} ({share[best]:.0f}% of country-years);"
-            f" least covered: {labels[worst]} ({share[worst]:.0f}%). In the last five years"
-            f" {gaps} indicator-years have data for fewer than half of the countries. Pale cells"
-            f" are well covered; dark cells are gaps — a missing value is not a zero."
-        )
+        return _(
+            "Share of the {n} countries with a value, for each indicator ({dimensions})"
+            " and year. Best covered: {best} ({best_share} of country-years);"
+            " least covered: {worst} ({worst_share}). In the last five years"
+            " {gaps} indicator-years have data for fewer than half of the countries. Pale cells"
+            " are well covered; dark cells are gaps — a missing value is not a zero."
+        ).format(n=n, dimensions=self._dimension_text(), best=labels[best],
+                 best_share=format_percent(share[best] / 100), worst=labels[worst],
+                 worst_share=format_percent(share[worst] / 100), gaps=gaps)
 
     @staticmethod
     def _year_table(cov: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
         return cov.assign(indicator=cov["indicator"].map(labels))[
             ["indicator", "year", "n_with_data", "n_countries", "share"]].rename(columns={
-                "indicator": "Indicator", "year": "Year", "n_with_data": "Countries with data",
-                "n_countries": "Countries", "share": "Share with data (%)"})
+                "indicator": _("Indicator"), "year": _("Year"),
+                "n_with_data": _("Countries with data"), "n_countries": _("Countries"),
+                "share": _("Share with data (%)")})
 
     def _year_view(self):
         cov, labels = self._year_coverage()
         text = self._year_text(cov, labels)
-        chart = coverage_year_chart(cov, labels, text, "Which years have data? (all countries)")
+        chart = coverage_year_chart(cov, labels, text, _("Which years have data? (all countries)"))
         return chart, text, self._year_table(cov, labels)
 
     def _row_label(self, ind: str) -> str:
         dim = data.indicator_info(ind).dimension
-        return f"{DIMENSION_SHORT.get(dim, dim)} · {self._labels[ind]}"
+        return f"{_(DIMENSION_SHORT.get(dim, dim))} · {self._labels[ind]}"
 
     def _on_dimension(self, change: dict) -> None:
         # Both heat-maps' new rows first (swapped into the charts on screen), then
@@ -175,9 +186,10 @@ class DataCoverage(LabWidget):
         years = self.years.value if hasattr(self, "years") else (2000, 2022)
         codes = countries_in(self._countries, region=region)
         cov = coverage_by_country(self._panel, self._indicators(), codes, years)
-        where = "all countries" if region == ALL else region
+        where = _("all countries") if region == ALL else data.local_region_name(region)
         self._country_where = where
-        self._country_title = f"Which countries have data? ({where}, {years[0]}–{years[1]})"
+        self._country_title = _("Which countries have data? ({where}, {first}–{last})").format(
+            where=where, first=years[0], last=years[1])
         self._country_rows = coverage_country_rows(cov, self._names)
         self._country_labels = coverage_labels(cov, self._shown_labels())
         return cov
@@ -187,20 +199,22 @@ class DataCoverage(LabWidget):
         per_country = cov.groupby("iso3")["share"].mean()
         worst = per_country.nsmallest(3)
         n_none = int((cov["n_years"] == 0).sum())
-        return (
-            f"Share of the years {years[0]}–{years[1]} with a value, for each country in "
-            f"{self._country_where} and each indicator ({self._dimension_text()}). Thinnest "
-            "data: " + ", ".join(f"{self._names.get(c, c)} ({v:.0f}%)" for c, v in worst.items())
-            + f". {n_none} of {len(cov)} country-indicator cells have no value at all in"
-            " these years."
-        )
+        return _(
+            "Share of the years {first}–{last} with a value, for each country in "
+            "{where} and each indicator ({dimensions}). Thinnest data: {thinnest}. "
+            "{n_none} of {n_cells} country-indicator cells have no value at all in these years."
+        ).format(first=years[0], last=years[1], where=self._country_where,
+                 dimensions=self._dimension_text(),
+                 thinnest=", ".join(f"{self._names.get(c, c)} ({format_percent(v / 100)})"
+                                    for c, v in worst.items()),
+                 n_none=n_none, n_cells=len(cov))
 
     def _country_table(self, cov: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({
-            "Country": cov["iso3"].map(self._names),
-            "Indicator": cov["indicator"].map(self._shown_labels()),
-            "Years with data": cov["n_years"], "Years in range": cov["years_in_range"],
-            "Share (%)": cov["share"], "Latest year": cov["latest_year"]})
+            _("Country"): cov["iso3"].map(self._names),
+            _("Indicator"): cov["indicator"].map(self._shown_labels()),
+            _("Years with data"): cov["n_years"], _("Years in range"): cov["years_in_range"],
+            _("Share (%)"): cov["share"], _("Latest year"): cov["latest_year"]})
 
     def _country_view(self):
         cov = self._country_coverage()

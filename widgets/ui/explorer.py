@@ -31,17 +31,19 @@ from widgets.charts.explore import (
 )
 from widgets.errors import LabInputError
 from widgets.explore import ALL, countries_in, rank_year, split_by_year
+from widgets.i18n import N_, _, country_display_name, get_language, ngettext, sort_key
 from widgets.ui import ChartPanel, LabWidget
 from widgets.usertable import UserIndicatorInfo
 
 __all__ = ["IndicatorExplorer", "indicator_options"]
 
 #: Short names of the dimensions, for the indicator menu ("Health — Under-5 mortality").
+#: (Marked for translation: shown as ``_(DIMENSION_SHORT[dim])``.)
 DIMENSION_SHORT = {
-    "economic": "Economic", "food": "Food", "health": "Health",
-    "environmental": "Environment", "personal": "Personal", "community": "Community",
-    "political": "Political", "state_security": "State security", "summary": "Summary",
-    "context": "Context",
+    "economic": N_("Economic"), "food": N_("Food"), "health": N_("Health"),
+    "environmental": N_("Environment"), "personal": N_("Personal"),
+    "community": N_("Community"), "political": N_("Political"),
+    "state_security": N_("State security"), "summary": N_("Summary"), "context": N_("Context"),
 }
 INCOME_ORDER = ["Low income", "Lower middle income", "Upper middle income", "High income"]
 
@@ -57,8 +59,8 @@ def indicator_options(exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
         for ind in ids:
             if ind in exclude:
                 continue
-            out.append((f"{DIMENSION_SHORT.get(dim, dim)} — {data.indicator_info(ind).short_label}",
-                        ind))
+            out.append((f"{_(DIMENSION_SHORT.get(dim, dim))} — "
+                        f"{_(data.indicator_info(ind).short_label)}", ind))
     return out
 
 
@@ -66,7 +68,23 @@ def user_indicator_options() -> list[tuple[str, str]]:
     """Menu entries for the indicators a learner added in this kernel (issue 21)."""
     from widgets.usertable import USER_INDICATORS
 
-    return [(f"Your data — {m['label']}", key) for key, m in USER_INDICATORS.items()]
+    return [(_("Your data — {name}").format(name=m["label"]), key)
+            for key, m in USER_INDICATORS.items()]
+
+
+def label_and_unit(info: Any) -> tuple[str, str]:
+    """An indicator's short label and unit as shown: the lab's translated, a learner's as typed."""
+    if isinstance(info, UserIndicatorInfo):
+        return info.short_label, info.unit
+    return _(info.short_label), _(info.unit)
+
+
+def local_names(countries: pd.DataFrame) -> dict[str, str]:
+    """ISO3 -> the country's name in the reader's language (CLDR; the lab's name in English)."""
+    lang = get_language()
+    return {c: country_display_name(i2 if isinstance(i2, str) else "", n, lang)
+            for c, i2, n in zip(countries["iso3"], countries["iso2"], countries["name"],
+                                strict=True)}
 
 
 def _params_stub() -> alt.TopLevelMixin:
@@ -92,11 +110,12 @@ _PREPARED: dict[str, Any] = {"datasets": None, "store": {}}
 
 
 def _prepared_store() -> dict[str, dict[str, Any]]:
-    """The shared per-indicator store for the datasets loaded now."""
+    """The shared per-indicator store for the datasets loaded now, in the language in use
+    (the rows hold country names and the indicator's label)."""
     loaded = data._panel()  # the cached panel: one object while the kernel runs
     if _PREPARED["datasets"] is not loaded:
         _PREPARED.update(datasets=loaded, store={})
-    return _PREPARED["store"]
+    return _PREPARED["store"].setdefault(get_language(), {})
 
 
 class IndicatorExplorer(LabWidget):
@@ -120,7 +139,9 @@ class IndicatorExplorer(LabWidget):
     def __init__(self, indicator: str = "under5_mortality", year: int | None = None,
                  countries: Iterable[str] = (), region: str = ALL, income: str = ALL) -> None:
         self._countries = data.load_countries()
-        self._names = dict(zip(self._countries["iso3"], self._countries["name"], strict=True))
+        self._names = local_names(self._countries)
+        # the map's rows carry the names in the reader's language
+        self._countries = self._countries.assign(name=self._countries["iso3"].map(self._names))
         self._panel = data.load_panel()
         self._all_years = sorted(self._panel["year"].unique().tolist())
         self._cache = _prepared_store()
@@ -137,31 +158,37 @@ class IndicatorExplorer(LabWidget):
             indicator = data.check_indicator(indicator)
         self.indicator = W.Dropdown(options=indicator_options() + user_indicator_options(),
                                     value=indicator,
-                                    description="Indicator",
+                                    description=_("Indicator"),
                                     layout=W.Layout(width="440px"),
                                     style={"description_width": "80px"})
-        self.year = W.IntSlider(description="Year", min=self._all_years[0],
+        self.year = W.IntSlider(description=_("Year"), min=self._all_years[0],
                                 max=self._all_years[-1], value=self._all_years[-1],
                                 continuous_update=True, layout=W.Layout(width="440px"),
                                 style={"description_width": "80px"})
         self.play = W.Play(interval=800, min=self._all_years[0], max=self._all_years[-1],
-                           value=self._all_years[-1], description="Play through the years",
-                           tooltip="Play: step through the years on the map")
+                           value=self._all_years[-1], description=_("Play through the years"),
+                           tooltip=_("Play: step through the years on the map"))
         W.link((self.play, "value"), (self.year, "value"))
         regions = sorted(self._countries["un_region"].dropna().unique())
         incomes = [g for g in INCOME_ORDER if g in set(self._countries["income_group"])]
-        self.region = W.Dropdown(options=[ALL, *regions], value=ALL, description="Region",
+        # labels in the reader's language; the values (saved, and the chart's parameters) in English
+        self.region = W.Dropdown(options=[(_(ALL), ALL), *((data.local_region_name(r), r)
+                                                           for r in regions)],
+                                 value=ALL, description=_("Region"),
                                  style={"description_width": "80px"})
-        self.income = W.Dropdown(options=[ALL, *incomes], value=ALL, description="Income group",
-                                 style={"description_width": "90px"})
+        income_label = _("Income group")  # "Groupe de revenu" needs more room than English
+        self.income = W.Dropdown(options=[(_(ALL), ALL), *((_(g), g) for g in incomes)],
+                                 value=ALL, description=income_label,
+                                 style={"description_width": "90px" if len(income_label) <= 12
+                                        else "120px"})
         self.countries = W.SelectMultiple(
-            options=sorted(((n, c) for c, n in self._names.items()), key=lambda t: t[0]),
-            value=(), rows=7, description="Compare",
-            tooltip="Choose up to eight countries (Ctrl/Cmd or Shift for several)",
+            options=sorted(((n, c) for c, n in self._names.items()), key=lambda t: sort_key(t[0])),
+            value=(), rows=7, description=_("Compare"),
+            tooltip=_("Choose up to eight countries (Ctrl/Cmd or Shift for several)"),
             style={"description_width": "80px"}, layout=W.Layout(width="330px"))
-        self.hint = W.HTML(
-            "<small>Click a country on the map to add or remove it; double-click the sea "
-            "to clear the map selection.</small>")
+        self.hint = W.HTML("<small>" + _(
+            "Click a country on the map to add or remove it; double-click the sea "
+            "to clear the map selection.") + "</small>")
 
         self.panel = ChartPanel(_params_stub(), "", renderer="canvas")
         controls = W.HBox([
@@ -181,16 +208,19 @@ class IndicatorExplorer(LabWidget):
 
         # Every indicator's rows and parameters are made now (about 0.6 s, once per
         # kernel: explorers share them), so that choosing one only sends prepared text.
-        for _, ind in self.indicator.options:
+        for _label, ind in self.indicator.options:
             self._indicator_data(ind)
         # A learner's own indicator (UserDataLoader) is prepared alone when it is added.
         listen_weakly(self, "_user_indicator_added")
         self._show_indicator(indicator, year)
-        self.region.value = region if region in self.region.options else ALL
-        self.income.value = income if income in self.income.options else ALL
-        if region not in self.region.options or income not in self.income.options:
-            self.show_message(f"Unknown region or income group ({region!r}, {income!r}); "
-                              "showing all countries.", "warning")
+        region_values = [v for _label, v in self.region.options]
+        income_values = [v for _label, v in self.income.options]
+        self.region.value = region if region in region_values else ALL
+        self.income.value = income if income in income_values else ALL
+        if region not in region_values or income not in income_values:
+            self.show_message(_("Unknown region or income group ({region}, {income}); "
+                                "showing all countries.").format(region=repr(region),
+                                                                 income=repr(income)), "warning")
         codes = list(countries)
         if codes:
             self.compare(codes)
@@ -270,8 +300,8 @@ class IndicatorExplorer(LabWidget):
                 "years": years_with,
                 "wide": wide,
                 # what the chart on screen gets for this indicator: JSON text and parameters
-                "rows": chart_rows(wide, info.short_label),
-                "params": indicator_params(wide, self._all_years, info.short_label, info.unit,
+                "rows": chart_rows(wide, label_and_unit(info)[0]),
+                "params": indicator_params(wide, self._all_years, *label_and_unit(info),
                                            info.direction, span),
             }
         return self._cache[indicator]
@@ -280,13 +310,16 @@ class IndicatorExplorer(LabWidget):
     def _show_indicator(self, indicator: str, year: int | None = None) -> None:
         d = self._indicator_data(indicator)
         info, years = d["info"], d["years"]
+        label = label_and_unit(info)[0]
         if not years:
-            raise LabInputError(f"{info.short_label} has no data in the lab's datasets.")
+            raise LabInputError(_("{indicator} has no data in the lab's datasets.").format(
+                indicator=label))
         wanted = years[-1] if year is None else int(year)
         if year is not None and wanted not in years:
-            self.show_message(
-                f"{info.short_label} has no data for {wanted}; showing {years[-1]}, the latest "
-                "year with data.", "warning")
+            self.show_message(_(
+                "{indicator} has no data for {year}; showing {latest}, the latest "
+                "year with data.").format(indicator=label, year=wanted, latest=years[-1]),
+                "warning")
             wanted = years[-1]
         self._clicked = set()
         self._current = indicator
@@ -310,7 +343,7 @@ class IndicatorExplorer(LabWidget):
                                 **{VALUES_NAME: d["rows"]})
             self.spec = self.panel.chart.spec
         else:
-            spec = explorer_spec(d["wide"], self._all_years, info.short_label, info.unit,
+            spec = explorer_spec(d["wide"], self._all_years, *label_and_unit(info),
                                  info.direction, wanted, "", region=self.region.value,
                                  income=self.income.value, picked=list(self.countries.value),
                                  year_range=(years[0], years[-1]))
@@ -340,8 +373,10 @@ class IndicatorExplorer(LabWidget):
     def _on_countries(self, change: dict) -> None:
         chosen = list(change["new"])
         if len(chosen) > MAX_COMPARED:
-            self.show_message(f"The line chart compares up to {MAX_COMPARED} countries; "
-                              f"keeping the first {MAX_COMPARED}.", "warning")
+            self.show_message(ngettext(
+                "The line chart compares up to {n} country; keeping the first {n}.",
+                "The line chart compares up to {n} countries; keeping the first {n}.",
+                MAX_COMPARED).format(n=MAX_COMPARED), "warning")
             self.countries.value = tuple(chosen[:MAX_COMPARED])
             return
         self.panel.set_params(picked=chosen)
@@ -379,24 +414,29 @@ class IndicatorExplorer(LabWidget):
     def _refresh(self) -> None:
         d = self._indicator_data(self._current)
         info, year = d["info"], int(self.year.value)
+        label, unit = label_and_unit(info)
         keep = self._in_view()
         view = self._year_view(year, keep)
-        value_col = f"{info.short_label} ({info.unit})"
-        table = pd.DataFrame({"Country": [self._names.get(c, c) for c in view["iso3"]],
-                              value_col: view["value"].to_numpy(), "Year": year,
-                              "Rank": view["rank"].to_numpy()})
+        value_col = f"{label} ({unit})"
+        table = pd.DataFrame({_("Country"): [self._names.get(c, c) for c in view["iso3"]],
+                              value_col: view["value"].to_numpy(), _("Year"): year,
+                              _("Rank"): view["rank"].to_numpy()})
         description = self._describe(year, view, keep)
-        caption = f"{info.short_label} in {year}, countries in view with data"
+        caption = _("{indicator} in {year}, countries in view with data").format(
+            indicator=label, year=year)
         if isinstance(info, UserIndicatorInfo):  # a learner's table: its file in every row
-            table["Source"] = info.publisher
+            table[_("Source")] = info.publisher
             caption += f" ({info.publisher})"
         self.panel.update(description=description, table=table, caption=caption)
         if view.empty:
-            self.show_message(
-                f"{info.short_label} has no values for {year} in the countries shown. "
-                f"Data exist for {year_span(d['years'])}; the map shows every country as "
-                "'no data'.", "warning")
-        elif self.message_kind == "warning" and "has no values for" in self.message_text:
+            self.show_message(_(
+                "{indicator} has no values for {year} in the countries shown. "
+                "Data exist for {years}; the map shows every country as "
+                "'no data'.").format(indicator=label, year=year, years=year_span(d["years"])),
+                "warning")
+            self._no_values_shown = self.message_text
+        elif self.message_kind == "warning" and self.message_text == getattr(
+                self, "_no_values_shown", None):
             self.clear_message()
 
     def _describe(self, year: int, view: pd.DataFrame | None = None,
@@ -407,22 +447,30 @@ class IndicatorExplorer(LabWidget):
             view = self._year_view(year, keep)
         n_view = len(self._names) if keep is None else len(keep)
         where = self._where()
-        label, unit = info.short_label, info.unit
+        label, unit = label_and_unit(info)
         if view.empty:
-            text = f"Map of {label} in {year}{where}: no country in view has data for this year."
+            text = _("Map of {indicator} in {year}{where}: no country in view has data for this "
+                     "year.").format(indicator=label, year=year, where=where)
         else:
             codes, vals = view["iso3"].to_numpy(), view["value"].to_numpy()
             best, worst = (codes[0], vals[0]), (codes[-1], vals[-1])
-            words = ("Highest", "lowest") if info.direction == "neutral" else (
-                "Best-off", "worst-off")
-            text = (
-                f"Map of {label} ({unit}) in {year}{where}: {len(view)} of {n_view} countries "
-                f"have data; {n_view - len(view)} without data are shown in grey as 'no data', "
-                f"not as zero. {words[0]}: {self._names.get(best[0], best[0])} "
-                f"({format_value(best[1], unit)}); {words[1]}: "
-                f"{self._names.get(worst[0], worst[0])} ({format_value(worst[1], unit)}); "
-                f"median {format_value(float(np.median(vals)), unit)}."
-            )
+            # TRANSLATORS: English says "1 of 5 countries have data" whatever the count
+            text = ngettext(
+                "Map of {indicator} ({unit}) in {year}{where}: {n} of {total} countries have "
+                "data; {missing} without data are shown in grey as 'no data', not as zero.",
+                "Map of {indicator} ({unit}) in {year}{where}: {n} of {total} countries have "
+                "data; {missing} without data are shown in grey as 'no data', not as zero.",
+                len(view)).format(indicator=label, unit=unit, year=year, where=where,
+                                  n=len(view), total=n_view, missing=n_view - len(view))
+            extremes = (_("Highest: {best} ({best_value}); lowest: {worst} ({worst_value}); "
+                          "median {median}.") if info.direction == "neutral" else
+                        _("Best-off: {best} ({best_value}); worst-off: {worst} ({worst_value}); "
+                          "median {median}."))
+            text += " " + extremes.format(
+                best=self._names.get(best[0], best[0]), best_value=format_value(best[1], unit),
+                worst=self._names.get(worst[0], worst[0]),
+                worst_value=format_value(worst[1], unit),
+                median=format_value(float(np.median(vals)), unit))
         picked = list(self.countries.value)
         if picked:
             position = {c: i for i, c in enumerate(view["iso3"])}
@@ -432,21 +480,26 @@ class IndicatorExplorer(LabWidget):
                 name = self._names.get(code, code)
                 if code in position:
                     i = position[code]
-                    parts.append(f"{name} {format_value(vals[i], unit)} (rank {int(ranks[i])} "
-                                 f"of {len(view)})")
+                    parts.append(_("{country} {value} (rank {rank} of {n})").format(
+                        country=name, value=format_value(vals[i], unit), rank=int(ranks[i]),
+                        n=len(view)))
                 elif keep is not None and code not in keep:
-                    parts.append(f"{name} is outside the current filter")
+                    parts.append(_("{country} is outside the current filter").format(
+                        country=name))
                 else:
-                    parts.append(f"{name} no data in {year}")
-            text += " Compared in the line chart: " + "; ".join(parts) + "."
+                    parts.append(_("{country} no data in {year}").format(country=name,
+                                                                         year=year))
+            text += " " + _("Compared in the line chart: {countries}.").format(
+                countries=_("; ").join(parts))
         else:
-            text += " No countries are selected for the line chart yet."
+            text += " " + _("No countries are selected for the line chart yet.")
         if isinstance(info, UserIndicatorInfo):
             text += " " + info.source_line()
         return text
 
     def _where(self) -> str:
-        bits = [b for b in (self.region.value, self.income.value) if b != ALL]
+        bits = [name(value) for value, name in ((self.region.value, data.local_region_name),
+                                                (self.income.value, _)) if value != ALL]
         return f" ({', '.join(bits)})" if bits else ""
 
 
@@ -456,4 +509,4 @@ def year_span(years: list[int]) -> str:
     >>> year_span([2000, 2001, 2005])
     '2000–2005'
     """
-    return f"{years[0]}–{years[-1]}" if years else "no years"
+    return f"{years[0]}–{years[-1]}" if years else _("no years")

@@ -30,6 +30,7 @@ import pandas as pd
 
 from widgets.data import DIMENSIONS
 from widgets.errors import LabInputError
+from widgets.i18n import N_, _, format_number, ngettext
 from widgets.ui import LabWidget
 from widgets.usertable import (
     MAX_UPLOAD_BYTES,
@@ -48,18 +49,25 @@ from widgets.usertable import (
 
 _WIDE = {"description_width": "150px"}
 _FIELD = {"width": "460px"}
-LIMITS_TEXT = (
-    f"<p>Upload a CSV or Excel (.xlsx) file of up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB "
-    f"and {MAX_UPLOAD_ROWS:,} rows: either columns <i>country, year, value</i> or one "
+#: (Marked for translation; shown with :func:`limits_text`.)
+LIMITS_TEXT = N_(
+    "<p>Upload a CSV or Excel (.xlsx) file of up to {size} MB "
+    "and {rows} rows: either columns <i>country, year, value</i> or one "
     "row per country with one column per year. Country names can be in English, French or "
     "Spanish, or ISO codes. The file is kept in your own work folder (my-data), "
     "never shared with the class.</p>"
 )
-MULTI_TEXT = ("This file holds {n} indicators. Choose one in 'Indicator in the file', name it "
-              "and press Add to the lab; then choose the next one and add it too (each needs "
-              "its own unit and direction).")
-_DIRECTIONS = {"higher_is_better": "higher is better", "higher_is_worse": "higher is worse",
-               "neutral": "neutral"}
+MULTI_TEXT = N_("This file holds {n} indicators. Choose one in 'Indicator in the file', name it "
+                "and press Add to the lab; then choose the next one and add it too (each needs "
+                "its own unit and direction).")
+_DIRECTIONS = {"higher_is_better": N_("higher is better"), "higher_is_worse": N_("higher is worse"),
+               "neutral": N_("neutral")}
+
+
+def limits_text() -> str:
+    """The loader's first paragraph (limits and where the file goes), in the reader's language."""
+    return _(LIMITS_TEXT).format(size=MAX_UPLOAD_BYTES // (1024 * 1024),
+                                 rows=format_number(MAX_UPLOAD_ROWS))
 
 
 def _protected_folders() -> list[Path]:
@@ -79,10 +87,10 @@ def check_writable(folder: Path) -> Path:
     for root in _protected_folders():
         root = root.resolve()
         if target == root or root in target.parents:
-            raise LabInputError(
+            raise LabInputError(_(
                 "Your work folder is inside the lab's own data, so your table was not saved "
-                f"there ({target}). Ask your trainer to set a work folder of your own "
-                "(HSL_WORK_DIR); nothing was changed.")
+                "there ({folder}). Ask your trainer to set a work folder of your own "
+                "(HSL_WORK_DIR); nothing was changed.").format(folder=target))
     return target
 
 
@@ -104,13 +112,18 @@ def describe_table(meta: dict) -> str:
     ...                 "direction": "higher_is_better", "source": "ngo.csv", "values": 12})
     'Reach (%; Food security; higher is better; 12 values) from the file ngo.csv'
     """
-    bits = [b for b in (meta.get("unit"), DIMENSIONS.get(meta.get("dimension", ""), ""),
-                        _DIRECTIONS.get(meta.get("direction", ""), "")) if b]
+    dimension = DIMENSIONS.get(meta.get("dimension", ""), "")
+    direction = _DIRECTIONS.get(meta.get("direction", ""), "")
+    # the unit as the learner typed it; the lab's words translated
+    bits = [b for b in (meta.get("unit"), dimension and _(dimension), direction and _(direction))
+            if b]
     if meta.get("values") is not None:
-        bits.append(f"{int(meta['values']):,} values")
-    where = f"from the file {meta.get('source', '?')}"
+        n = int(meta["values"])
+        bits.append(ngettext("{n} value", "{n} values", n).format(n=format_number(n)))
+    where = _("from the file {file}").format(file=meta.get("source", "?"))
     if meta.get("indicator_in_file"):
-        where = f"indicator {meta['indicator_in_file']!r} in the file {meta.get('source', '?')}"
+        where = _("indicator {indicator} in the file {file}").format(
+            indicator=repr(meta["indicator_in_file"]), file=meta.get("source", "?"))
     return f"{meta.get('label', meta.get('key', '?'))} ({'; '.join(bits)}) {where}"
 
 
@@ -121,30 +134,32 @@ class UserDataLoader(LabWidget):
 
     def __init__(self) -> None:
         self.upload = W.FileUpload(accept=".csv,.xlsx", multiple=False,
-                                   description="Choose a file", layout=W.Layout(width="auto"))
-        self.which = W.Dropdown(options=[], description="Indicator in the file", style=_WIDE,
+                                   description=_("Choose a file"), layout=W.Layout(width="auto"))
+        self.which = W.Dropdown(options=[], description=_("Indicator in the file"), style=_WIDE,
                                 layout=W.Layout(**_FIELD, display="none"))
-        self.name = W.Text(description="Indicator name", placeholder="e.g. Households reached",
+        self.name = W.Text(description=_("Indicator name"),
+                           placeholder=_("e.g. Households reached"),
                            style=_WIDE, layout=W.Layout(**_FIELD))
-        self.unit = W.Text(description="Unit", placeholder="e.g. % of households", style=_WIDE, layout=W.Layout(**_FIELD))
-        self.dimension = W.Dropdown(options=[(v, k) for k, v in DIMENSIONS.items()],
-                                    value="economic", description="Dimension", style=_WIDE,
+        self.unit = W.Text(description=_("Unit"), placeholder=_("e.g. % of households"),
+                           style=_WIDE, layout=W.Layout(**_FIELD))
+        self.dimension = W.Dropdown(options=[(_(v), k) for k, v in DIMENSIONS.items()],
+                                    value="economic", description=_("Dimension"), style=_WIDE,
                                     layout=W.Layout(**_FIELD))
-        self.direction = W.Dropdown(options=[("Higher is better", "higher_is_better"),
-                                             ("Higher is worse", "higher_is_worse"),
-                                             ("Neutral", "neutral")],
-                                    value="higher_is_better", description="Direction",
+        self.direction = W.Dropdown(options=[(_("Higher is better"), "higher_is_better"),
+                                             (_("Higher is worse"), "higher_is_worse"),
+                                             (_("Neutral"), "neutral")],
+                                    value="higher_is_better", description=_("Direction"),
                                     style=_WIDE, layout=W.Layout(**_FIELD))
         self.replace = W.Checkbox(value=False, indent=False,
-                                  description="Replace the table with the same name",
+                                  description=_("Replace the table with the same name"),
                                   layout=W.Layout(margin="2px 0 2px 154px", width="auto"))
-        self.add = W.Button(description="Add to the lab", icon="plus", button_style="primary",
+        self.add = W.Button(description=_("Add to the lab"), icon="plus", button_style="primary",
                             layout=W.Layout(width="auto")).add_class("hsl-submit")
         self.loaded_html = W.HTML()
         self.loaded: list[dict[str, Any]] = []
         self._parsed: tuple[str, int, UserTable] | None = None  # (file, size, table)
         self._prefilled = ""
-        form = W.VBox([W.HTML(LIMITS_TEXT), W.HBox([self.upload]), self.which, self.name,
+        form = W.VBox([W.HTML(limits_text()), W.HBox([self.upload]), self.which, self.name,
                        self.unit, self.dimension, self.direction, self.replace,
                        W.HBox([self.add])]).add_class("hsl-form")
         super().__init__([form, self.loaded_html])
@@ -157,7 +172,7 @@ class UserDataLoader(LabWidget):
     def _file(self) -> tuple[str, bytes]:
         value = self.upload.value
         if not value:
-            raise LabInputError("Choose a CSV or Excel file first, then press Add to the lab.")
+            raise LabInputError(_("Choose a CSV or Excel file first, then press Add to the lab."))
         item = value[0]
         return str(item["name"]), bytes(item["content"])
 
@@ -181,7 +196,7 @@ class UserDataLoader(LabWidget):
             self.which.options = names
             self.which.value = names[0]
             self.which.layout.display = None
-            self.show_message(MULTI_TEXT.format(n=len(names)), "info")
+            self.show_message(_(MULTI_TEXT).format(n=len(names)), "info")
         self._prefill(names[0] if names else "")
 
     def _on_which(self, change: dict) -> None:
@@ -202,30 +217,33 @@ class UserDataLoader(LabWidget):
             try:
                 old = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                old = {"source": "an earlier file"}
+                old = {"source": _("an earlier file")}
         if old is None:
             return ""
         n = 2
         while ("my_" + slug(f"{label} ({n})") in USER_INDICATORS
                or (folder / f"{'my_' + slug(f'{label} ({n})')}.json").exists()):
             n += 1
-        return (f"You already added a table called {label!r} (from the file "
-                f"{old.get('source', '?')}). To keep both, give this one another name, for "
-                f"example '{label} ({n})'. To replace the first one, tick 'Replace the table "
-                "with the same name' and press Add to the lab again.")
+        return _("You already added a table called {label} (from the file "
+                 "{file}). To keep both, give this one another name, for "
+                 "example {example}. To replace the first one, tick 'Replace the table "
+                 "with the same name' and press Add to the lab again.").format(
+                     label=repr(label), file=old.get("source", "?"), example=f"'{label} ({n})'")
 
     def add_upload(self) -> str:
         """Read the chosen file and add it; a bad file changes nothing already loaded."""
         label = self.name.value.strip()
         file_name, table = self._table()
         if not label:
-            raise LabInputError("Give the indicator a name (for example 'Households reached') "
-                                "before adding it.")
+            raise LabInputError(_("Give the indicator a name (for example 'Households "
+                                  "reached') before adding it."))
         names = indicators_in(table.data)
         which = (self.which.value or None) if len(names) > 1 else (names[0] if names else None)
         values = one_indicator(table.data, which)
         if values["value"].notna().sum() == 0:
-            raise LabInputError(f"{file_name} has no values for {which or 'this indicator'}.")
+            raise LabInputError(_("{file} has no values for {indicator}.").format(
+                file=file_name, indicator=which) if which else
+                _("{file} has no values for this indicator.").format(file=file_name))
         key = "my_" + slug(label)
         problem = self._same_name_problem(key, label)
         if problem and not self.replace.value:
@@ -236,7 +254,7 @@ class UserDataLoader(LabWidget):
                 "added": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
         folder = check_writable(my_data_dir())
         folder.mkdir(parents=True, exist_ok=True)
-        _, raw = self._file()
+        _file_name, raw = self._file()
         suffix = ".xlsx" if file_name.lower().endswith((".xlsx", ".xlsm")) else ".csv"
         _write_atomic(folder / f"{key}.original{suffix}", raw)
         _write_atomic(folder / f"{key}.csv", values.to_csv(index=False).encode("utf-8"))
@@ -244,12 +262,18 @@ class UserDataLoader(LabWidget):
                       json.dumps(meta, indent=1, ensure_ascii=False).encode("utf-8"))
         self._add(meta, values)
         self.replace.value = False
-        what = "Replaced" if problem else "Added"
-        note = f"{what} {label!r} from {file_name}: {len(values):,} values."
+        note = (ngettext("Replaced {label} from {file}: {n} value.",
+                         "Replaced {label} from {file}: {n} values.", len(values)) if problem
+                else ngettext("Added {label} from {file}: {n} value.",
+                              "Added {label} from {file}: {n} values.", len(values))).format(
+            label=repr(label), file=file_name, n=format_number(len(values)))
         if len(names) > 1:
             left = [n for n in names if n != which]
-            note += (f" The file has {len(left)} other indicator(s): choose the next one in "
-                     "'Indicator in the file' to add it.")
+            note += " " + ngettext(
+                "The file has {n} other indicator(s): choose the next one in "
+                "'Indicator in the file' to add it.",
+                "The file has {n} other indicator(s): choose the next one in "
+                "'Indicator in the file' to add it.", len(left)).format(n=len(left))
         if table.warnings:
             self.show_message(note + " " + " ".join(table.warnings), "warning")
         else:
@@ -264,8 +288,9 @@ class UserDataLoader(LabWidget):
     def _show_loaded(self) -> None:
         import html
 
-        self.loaded_html.value = "<p>Your data in the lab: " + "; ".join(
-            html.escape(describe_table(m)) for m in self.loaded) + "</p>" if self.loaded else ""
+        self.loaded_html.value = "<p>" + html.escape(_("Your data in the lab: {tables}").format(
+            tables="; ".join(describe_table(m) for m in self.loaded))) + "</p>" \
+            if self.loaded else ""
 
     def _restore_saved(self) -> list[str]:
         """Add the tables already in ``my-data`` (an earlier lesson, or before a restart)."""
@@ -274,10 +299,10 @@ class UserDataLoader(LabWidget):
         self._show_loaded()
         back = [m["label"] for m in self.loaded]
         if back or skipped:
-            text = ("Your tables from earlier are back in the lab: " + ", ".join(back) + "."
-                    if back else "")
+            text = (_("Your tables from earlier are back in the lab: {tables}.").format(
+                tables=", ".join(back)) if back else "")
             if skipped:
-                text += " Could not read again: " + ", ".join(skipped) + "."
+                text += " " + _("Could not read again: {tables}.").format(tables=", ".join(skipped))
             self.show_message(text.strip(), "info" if not skipped else "warning")
         return back
 
