@@ -54,6 +54,10 @@ TRANSLATED_MODULES = [
     "widgets/quiz.py",
     "widgets/i18n.py",
     "widgets/_a11y.py",
+    "widgets/indexing.py",
+    "widgets/charts/indexing.py",
+    "widgets/ui/index_builder.py",
+    "widgets/selfcheck.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).
