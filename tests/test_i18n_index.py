@@ -59,6 +59,7 @@ def test_index_builder_in_french():
     assert '\\"Suisse\\"' in ranking and '\\"Switzerland\\"' not in ranking  # CLDR names
     shift = _spec_text(b.shift_panel)
     assert '\\"monte\\"' in shift and '"Par rapport aux poids égaux"' in shift  # Vega's own words
+    assert '["Qui bouge", "cercle vide = rang' in shift   # a long title, broken where the translator chose
     assert '\\"Allemagne\\"' in _spec_text(b.map_panel)  # the map's tooltip names every country
     b.normalisation.value = "goalposts"
     assert "Bornes\u00a0: les valeurs qui comptent pour 0 et pour 1" in b.goalpost_note.value

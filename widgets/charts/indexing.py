@@ -149,6 +149,15 @@ def _with_scores(chart, n: int, methods: Sequence[str], epsilon: float):
     )
 
 
+def _lines(text: str) -> str | list[str]:
+    """A chart title as one line, or as several where a translation breaks it with ``\\n``.
+
+    Long titles run past a chart's width in French or Spanish; the translator
+    chooses where they break. English titles are single strings, as before.
+    """
+    return text.split("\n") if "\n" in text else text
+
+
 def _tooltip_score(title: str | None = None):
     return alt.Tooltip("score:Q", title=title or _("Index score"), format=".3f")
 
@@ -263,7 +272,8 @@ def rank_shift_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params
                              alt.SortField("rank", order="ascending")]
     ).transform_filter(f"datum.order <= {show}").properties(
         width=520, height=show * 18,
-        title=_("Who moves: open circle = rank with equal weights, arrow head = your rank"),
+        title=_lines(_("Who moves: open circle = rank with equal weights, arrow head = your "
+                       "rank")),
     ).add_params(*params)
     return describe(chart, description)
 
@@ -298,8 +308,8 @@ def uncertainty_chart(mc: pd.DataFrame, description: str, show: int = 30):
     >>> spec["mark"]["type"], spec["height"], list(spec["datasets"].values())
     ('text', 40, [[{'hint': 'No draws yet.'}]])
     """
-    title = _("How sure is each rank? Bar: {share} of draws; tick: median; diamond: your "
-              "rank").format(share=format_percent(0.9))
+    title = _lines(_("How sure is each rank? Bar: {share} of draws; tick: median; diamond: "
+                     "your rank").format(share=format_percent(0.9)))
     if mc.empty:
         hint = alt.Chart(pd.DataFrame({"hint": [_("No draws yet.")]})).mark_text(
             fontSize=13, color="#444444", align="left", x=0, y=20).encode(text="hint:N")
