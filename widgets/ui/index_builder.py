@@ -716,7 +716,8 @@ class IndexBuilder(LabWidget):
         self.weights_note.value = (
             "<p style='font-size:12px;max-width:520px'>"
             + _("Effective weights (they add up to 1): {weights}").format(
-                weights="; ".join(parts)) + "</p>")
+                # TRANSLATORS: the separator between items of a list (French: no-break space before ;)
+                weights=_("; ").join(parts)) + "</p>")
         n_kept = len(self._raw)
         self.missing_note.value = (
             "<p style='font-size:12px;max-width:520px'>" + _(
