@@ -304,8 +304,9 @@ class IndexBuilder(LabWidget):
         # tables serve screen readers, as for the explorer's map)
         self.rank_panel = ChartPanel(*self._chart_args(charts.ranking_chart, "ranking"),
                                      renderer="canvas")
-        self.map_panel = ChartPanel(*self._chart_args(charts.index_map, "map",
-                                                      names=self._countries),
+        # the map's tooltip names every country in the reader's language (English: the map's own)
+        names = None if get_language() == "en" else self._countries
+        self.map_panel = ChartPanel(*self._chart_args(charts.index_map, "map", names=names),
                                     renderer="canvas")
         self.shift_panel = ChartPanel(*self._chart_args(charts.rank_shift_chart, "shift"))
         self.hdi_panel = ChartPanel(*self._chart_args(charts.hdi_scatter, "hdi"))
