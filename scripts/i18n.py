@@ -18,8 +18,10 @@ What is extracted:
   (``datasets/indicators.csv``; publishers, source titles and licences stay as
   published), the names
   of the dimensions (``widgets.data.DIMENSIONS``) and the income groups
-  (``datasets/countries.csv``). Country and region names are not here: they
-  come from CLDR through Babel (:func:`widgets.i18n.country_display_name`).
+  (``datasets/countries.csv``), and the words of the policy portfolio's teaching
+  matrix (``widgets/assumptions/triad_matrix.yml``: :func:`widgets.triad.matrix_texts`).
+  Country and region names are not here: they come from CLDR through Babel
+  (:func:`widgets.i18n.country_display_name`).
 
 The lessons' own text is kept by ``scripts/translate_lessons.py``. See
 ``docs/translating.md`` for the whole workflow.
@@ -72,6 +74,12 @@ TRANSLATED_MODULES = [
     "widgets/usertable.py",
     "widgets/ui/user_data.py",
     "widgets/_text.py",
+    "widgets/indexing.py",
+    "widgets/charts/indexing.py",
+    "widgets/ui/index_builder.py",
+    "widgets/selfcheck.py",
+    "widgets/triad.py",
+    "widgets/charts/triad.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).
@@ -107,6 +115,9 @@ def data_messages() -> list[tuple[str, str]]:
     with (REPO_ROOT / "datasets" / "countries.csv").open(encoding="utf-8") as fh:
         groups = sorted({r["income_group"] for r in csv.DictReader(fh) if r["income_group"]})
     out += [(g, "datasets/countries.csv income_group") for g in groups]
+    from widgets.triad import matrix_texts  # the teaching matrix's labels, reasoning and rules
+
+    out += matrix_texts()
     return out
 
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from widgets.errors import LabInputError, check_real_number, check_whole_number
+from widgets.i18n import N_, _
 
 __all__ = [
     "AGGREGATIONS",
@@ -60,25 +61,25 @@ __all__ = [
     "rank_values",
 ]
 
-#: Normalisation methods: id -> label shown on screen.
+#: Normalisation methods: id -> label shown on screen (English; show it with ``_(label)``).
 NORMALISATIONS: dict[str, str] = {
-    "min_max": "Min–max (worst country = 0, best = 1)",
-    "z_score": "z-score (distance from the average, in standard deviations)",
-    "goalposts": "Fixed goalposts (as in the HDI)",
-    "rank": "Rank / percentile (0 = last, 1 = first)",
+    "min_max": N_("Min–max (worst country = 0, best = 1)"),
+    "z_score": N_("z-score (distance from the average, in standard deviations)"),
+    "goalposts": N_("Fixed goalposts (as in the HDI)"),
+    "rank": N_("Rank / percentile (0 = last, 1 = first)"),
 }
 
-#: Aggregation methods: id -> label shown on screen.
+#: Aggregation methods: id -> label shown on screen (English; show it with ``_(label)``).
 AGGREGATIONS: dict[str, str] = {
-    "arithmetic": "Arithmetic mean (good scores make up for bad ones)",
-    "geometric": "Geometric mean (a bad score is hard to make up for)",
+    "arithmetic": N_("Arithmetic mean (good scores make up for bad ones)"),
+    "geometric": N_("Geometric mean (a bad score is hard to make up for)"),
 }
 
-#: Weight presets: id -> label shown on screen.
+#: Weight presets: id -> label shown on screen (English; show it with ``_(label)``).
 WEIGHT_PRESETS: dict[str, str] = {
-    "equal": "Equal weight for every indicator",
-    "hdi_like": "HDI-like: equal weight for every dimension, shared within it",
-    "own": "My own weights (use the sliders)",
+    "equal": N_("Equal weight for every indicator"),
+    "hdi_like": N_("HDI-like: equal weight for every dimension, shared within it"),
+    "own": N_("My own weights (use the sliders)"),
 }
 
 
@@ -88,21 +89,22 @@ class Goalpost:
 
     ``log=True`` rescales the logarithm (as the HDI does for income, because
     an extra dollar matters less the richer people are). ``source`` says who
-    chose the values: UNDP for the HDI components, the lab for the others.
+    chose the values: UNDP for the HDI components, the lab for the others
+    (English, marked for the catalogue: show it with ``_(goalpost.source)``).
     """
 
     low: float
     high: float
     log: bool = False
-    source: str = "teaching choice of the lab"
+    source: str = N_("teaching choice of the lab")
 
 
 #: The HDI's own goalposts (UNDP, HDR 2023/24 Technical notes).
 HDI_GOALPOSTS: dict[str, Goalpost] = {
-    "life_expectancy": Goalpost(20, 85, source="UNDP HDI (HDR 2023/24)"),
-    "expected_schooling": Goalpost(0, 18, source="UNDP HDI (HDR 2023/24)"),
-    "mean_schooling": Goalpost(0, 15, source="UNDP HDI (HDR 2023/24)"),
-    "gni_pc": Goalpost(100, 75_000, log=True, source="UNDP HDI (HDR 2023/24)"),
+    "life_expectancy": Goalpost(20, 85, source=N_("UNDP HDI (HDR 2023/24)")),
+    "expected_schooling": Goalpost(0, 18, source=N_("UNDP HDI (HDR 2023/24)")),
+    "mean_schooling": Goalpost(0, 15, source=N_("UNDP HDI (HDR 2023/24)")),
+    "gni_pc": Goalpost(100, 75_000, log=True, source=N_("UNDP HDI (HDR 2023/24)")),
 }
 
 #: Goalposts for every indicator the index builder offers. The HDI's come from
@@ -111,10 +113,10 @@ HDI_GOALPOSTS: dict[str, Goalpost] = {
 #: learner can discuss them. Values outside the goalposts are clipped to 0 or 1.
 GOALPOSTS: dict[str, Goalpost] = {
     **HDI_GOALPOSTS,
-    "life_expectancy_f": Goalpost(22.5, 87.5, source="UNDP GDI (HDR 2023/24)"),
-    "life_expectancy_m": Goalpost(17.5, 82.5, source="UNDP GDI (HDR 2023/24)"),
-    "mean_schooling_f": Goalpost(0, 15, source="UNDP GDI (HDR 2023/24)"),
-    "mean_schooling_m": Goalpost(0, 15, source="UNDP GDI (HDR 2023/24)"),
+    "life_expectancy_f": Goalpost(22.5, 87.5, source=N_("UNDP GDI (HDR 2023/24)")),
+    "life_expectancy_m": Goalpost(17.5, 82.5, source=N_("UNDP GDI (HDR 2023/24)")),
+    "mean_schooling_f": Goalpost(0, 15, source=N_("UNDP GDI (HDR 2023/24)")),
+    "mean_schooling_m": Goalpost(0, 15, source=N_("UNDP GDI (HDR 2023/24)")),
     "gdp_pc": Goalpost(100, 75_000, log=True),
     "extreme_poverty": Goalpost(0, 100),
     "unemployment": Goalpost(0, 30),
@@ -136,11 +138,11 @@ GOALPOSTS: dict[str, Goalpost] = {
     "refugees_origin_per_1000": Goalpost(0, 300),
     "idps_per_1000": Goalpost(0, 300),
     "gender_inequality": Goalpost(0, 1),
-    "wgi_voice": Goalpost(-2.5, 2.5, source="range of the WGI estimates"),
-    "wgi_stability": Goalpost(-2.5, 2.5, source="range of the WGI estimates"),
-    "wgi_rule_of_law": Goalpost(-2.5, 2.5, source="range of the WGI estimates"),
-    "wgi_gov_effectiveness": Goalpost(-2.5, 2.5, source="range of the WGI estimates"),
-    "democracy_index": Goalpost(0, 1, source="range of the V-Dem index"),
+    "wgi_voice": Goalpost(-2.5, 2.5, source=N_("range of the WGI estimates")),
+    "wgi_stability": Goalpost(-2.5, 2.5, source=N_("range of the WGI estimates")),
+    "wgi_rule_of_law": Goalpost(-2.5, 2.5, source=N_("range of the WGI estimates")),
+    "wgi_gov_effectiveness": Goalpost(-2.5, 2.5, source=N_("range of the WGI estimates")),
+    "democracy_index": Goalpost(0, 1, source=N_("range of the V-Dem index")),
 }
 
 
@@ -169,12 +171,12 @@ def indicator_matrix(
     np.True_
     """
     if not indicators:
-        raise LabInputError("Choose at least one indicator for the index.")
+        raise LabInputError(_("Choose at least one indicator for the index."))
     if max_age < 0:
-        raise LabInputError("The number of years to look back cannot be negative.")
+        raise LabInputError(_("The number of years to look back cannot be negative."))
     missing = [i for i in indicators if i not in panel.columns]
     if missing:
-        raise LabInputError(f"The data have no column {missing[0]!r}.")
+        raise LabInputError(_("The data have no column {column}.").format(column=repr(missing[0])))
     return latest_in_window(panel_cube(panel, indicators), year, max_age)
 
 
@@ -241,15 +243,15 @@ def apply_coverage(matrix: pd.DataFrame, min_coverage: float = 1.0) -> pd.DataFr
     ['A', 'B']
     """
     if not 0 < min_coverage <= 1:
-        raise LabInputError("The coverage threshold must be above 0 % and at most 100 %.")
+        raise LabInputError(_("The coverage threshold must be above 0 % and at most 100 %."))
     share = matrix.notna().mean(axis=1)
     kept = matrix[share >= min_coverage - 1e-12]
     if kept.empty:
-        raise LabInputError(
+        raise LabInputError(_(
             "No country has enough data for these indicators. Lower the coverage "
             "threshold, look further back for missing values, or drop an indicator "
             "with little data."
-        )
+        ))
     return kept
 
 
@@ -307,10 +309,10 @@ def normalise_goalposts(
     goalposts = GOALPOSTS if goalposts is None else goalposts
     for col in df.columns:
         if col not in goalposts:
-            raise LabInputError(
-                f"The lab has no goalposts for {col!r}. Choose another normalisation "
+            raise LabInputError(_(
+                "The lab has no goalposts for {indicator}. Choose another normalisation "
                 "or drop this indicator."
-            )
+            ).format(indicator=repr(col)))
     posts = [goalposts[col] for col in df.columns]
     lo = np.array([g.low for g in posts], dtype=float)
     hi = np.array([g.high for g in posts], dtype=float)
@@ -360,18 +362,18 @@ def normalise(
         "goalposts": lambda d: normalise_goalposts(d, goalposts),
     }
     if method not in funcs:
-        raise LabInputError(
-            f"{method!r} is not a normalisation. Choose one of: {', '.join(funcs)}."
-        )
+        raise LabInputError(_(
+            "{method} is not a normalisation. Choose one of: {methods}."
+        ).format(method=repr(method), methods=", ".join(funcs)))
     if df.shape[1] == 0:
-        raise LabInputError("Choose at least one indicator for the index.")
+        raise LabInputError(_("Choose at least one indicator for the index."))
     for col in df.columns:
         direction = directions.get(col)
         if direction not in ("higher_is_better", "higher_is_worse"):
-            raise LabInputError(
-                f"{col!r} is neutral: a higher value is neither better nor worse, so it "
+            raise LabInputError(_(
+                "{indicator} is neutral: a higher value is neither better nor worse, so it "
                 "cannot go into an index as it is. Leave it out."
-            )
+            ).format(indicator=repr(col)))
     out = funcs[method](df)[list(df.columns)]
     worse = np.array([directions[col] == "higher_is_worse" for col in df.columns])
     if not worse.any():
@@ -393,15 +395,15 @@ def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
     widgets.errors.LabInputError: All weights are zero. Give at least one indicator a weight above zero.
     """
     if not weights:
-        raise LabInputError("Choose at least one indicator for the index.")
+        raise LabInputError(_("Choose at least one indicator for the index."))
     values = {k: float(v) for k, v in weights.items()}
     if any(not np.isfinite(v) or v < 0 for v in values.values()):
-        raise LabInputError("Weights must be numbers of zero or more.")
+        raise LabInputError(_("Weights must be numbers of zero or more."))
     total = sum(values.values())
     if total <= 0:
-        raise LabInputError(
+        raise LabInputError(_(
             "All weights are zero. Give at least one indicator a weight above zero."
-        )
+        ))
     return {k: v / total for k, v in values.items()}
 
 
@@ -427,9 +429,9 @@ def combine_weights(
     active = {d: float(dimension_weights.get(d, 0.0)) for d in dims if within_total[d] > 0}
     dw = normalise_weights(active) if any(v > 0 for v in active.values()) else None
     if dw is None:
-        raise LabInputError(
+        raise LabInputError(_(
             "All dimension weights are zero. Give at least one dimension a weight above zero."
-        )
+        ))
     out = {}
     for ind, w in iw.items():
         d = dimension_of[ind]
@@ -453,7 +455,7 @@ def preset_weights(
     0.5
     """
     if preset not in ("equal", "hdi_like"):
-        raise LabInputError("Presets are 'equal' and 'hdi_like'.")
+        raise LabInputError(_("Presets are 'equal' and 'hdi_like'."))
     iw = {i: 1.0 for i in indicators}
     dims = [dimension_of[i] for i in indicators]
     if preset == "equal":
@@ -487,7 +489,8 @@ def aggregate(
     [0.1, 0.071]
     """
     if method not in AGGREGATIONS:
-        raise LabInputError(f"{method!r} is not an aggregation. Choose arithmetic or geometric.")
+        raise LabInputError(_("{method} is not an aggregation. Choose arithmetic or "
+                              "geometric.").format(method=repr(method)))
     w = normalise_weights({k: weights.get(k, 0.0) for k in norm.columns})
     values = norm.to_numpy(dtype=float)
     wv = np.array([w[c] for c in norm.columns])
@@ -503,10 +506,10 @@ def _aggregate_array(
     den = present.astype(float) @ weights
     if method == "geometric":
         if np.nanmin(values, initial=np.inf) < 0:
-            raise LabInputError(
+            raise LabInputError(_(
                 "The geometric mean needs values of zero or more, but z-scores can be "
                 "negative. Use another normalisation, or the arithmetic mean."
-            )
+            ))
         logs = np.where(present, np.log(np.maximum(np.nan_to_num(values), epsilon)), 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.exp((logs @ weights) / den)
@@ -565,7 +568,7 @@ def rank_correlation(a: pd.Series, b: pd.Series) -> float:
     """
     both = pd.DataFrame({"a": a, "b": b}).dropna()
     if len(both) < 3:
-        raise LabInputError("Too few countries have both values to compare the rankings.")
+        raise LabInputError(_("Too few countries have both values to compare the rankings."))
     return float(both["a"].rank().corr(both["b"].rank()))
 
 
@@ -603,10 +606,10 @@ def monte_carlo_ranks(
     [1.0, 2.0]
     """
     if not matrices:
-        raise LabInputError("Give at least one normalised table.")
-    n_draws = check_whole_number(n_draws, "draws", 1, MAX_DRAWS)
-    seed = check_whole_number(seed, "seed", 0, 2**32 - 1)
-    concentration = check_real_number(concentration, "concentration", 1e-6, 1e12)
+        raise LabInputError(_("Give at least one normalised table."))
+    n_draws = check_whole_number(n_draws, _("draws"), 1, MAX_DRAWS)
+    seed = check_whole_number(seed, _("seed"), 0, 2**32 - 1)
+    concentration = check_real_number(concentration, _("concentration"), 1e-6, 1e12)
     first = next(iter(matrices.values()))
     cols = [c for c in first.columns if weights.get(c, 0) > 0]
     w = normalise_weights({c: weights.get(c, 0.0) for c in cols})
@@ -623,7 +626,7 @@ def monte_carlo_ranks(
             continue
         m = matrices[name]
         if list(m.index) != list(first.index):
-            raise LabInputError("All normalised tables must cover the same countries.")
+            raise LabInputError(_("All normalised tables must cover the same countries."))
         scores[:, idx] = _aggregate_array(
             m[cols].to_numpy(dtype=float), draws[:, idx], aggregation, epsilon
         )

@@ -13,6 +13,12 @@ data (``answer_from``), optionally rescaled with fixed ``goalposts`` [low, high]
 divided by another value from the data (``divided_by``, same keys as ``answer_from``).
 An empty answer (``None``, the exercises' placeholder) says "not yet" and is not recorded.
 
+In French or Spanish the hints come from ``lessons/checks/<lang>/NN.yml``, a
+translated copy (same ids, types, right answers and data references; tested by
+``tests/test_i18n_index.py``). An option may be answered in the language of the
+check or with the English option text the lessons' code comments show; the
+portfolio records the English text, so a class report reads the same in every language.
+
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "portfolio.json"
 >>> result = check("03", "geometric-vs-arithmetic", "The arithmetic mean", portfolio=path)
@@ -34,6 +40,7 @@ import yaml
 
 from widgets._paths import LESSONS_DIR
 from widgets.errors import LabInputError
+from widgets.i18n import DEFAULT, _, get_language
 
 __all__ = ["CHECKS_DIR", "CheckResult", "check", "load_checks"]
 
@@ -52,8 +59,9 @@ class CheckResult:
     recorded: bool
 
     def __str__(self) -> str:
-        head = "✔ Right." if self.right else "✘ Not yet."
-        tail = "" if self.recorded else " (Your attempt could not be recorded in your portfolio.)"
+        head = _("✔ Right.") if self.right else _("✘ Not yet.")
+        tail = "" if self.recorded else " " + _(
+            "(Your attempt could not be recorded in your portfolio.)")
         return f"{head} {self.why}{tail}".strip()
 
     def _repr_html_(self) -> str:
@@ -82,19 +90,52 @@ def _spec_answer(item: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
-def load_checks(lesson: str) -> dict[str, Any]:
-    """The checkable exercises of a lesson, by id (``lessons/checks/<lesson>.yml``)."""
+def checks_path(lesson: str, lang: str | None = None) -> Path:
+    """The self-checks file of ``lesson`` in ``lang`` (default: the reader's language).
+
+    ``lessons/checks/<lang>/<lesson>.yml`` when it exists, else the English
+    ``lessons/checks/<lesson>.yml``.
+    """
+    lang = lang or get_language()
+    translated = CHECKS_DIR / lang / f"{lesson}.yml"
+    if lang != DEFAULT and translated.is_file():
+        return translated
+    return CHECKS_DIR / f"{lesson}.yml"
+
+
+def load_checks(lesson: str, lang: str | None = None) -> dict[str, Any]:
+    """The checkable exercises of a lesson, by id, in ``lang`` (default: the reader's language)."""
     from widgets.quiz import Question
 
-    path = CHECKS_DIR / f"{lesson}.yml"
+    path = checks_path(lesson, lang)
     if not path.exists():
-        raise LabInputError(f"Lesson {lesson} has no exercises with a self-check.")
+        raise LabInputError(_("Lesson {lesson} has no exercises with a self-check.").format(
+            lesson=lesson))
     stamp = (str(path), path.stat().st_mtime_ns)
     if stamp not in _CACHE:                    # read (and look the answers up) once per file
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         _CACHE[stamp] = {q.id: q for q in (Question.from_dict(_spec_answer(item))
                                            for item in raw.get("questions", []))}
     return dict(_CACHE[stamp])
+
+
+def _in_language(answer: Any, source: Any, target: Any) -> Any:
+    """An option answer given as ``source``'s option text, as ``target``'s (same position).
+
+    Anything else (a number, an unknown text, an option already in ``target``) is unchanged.
+    """
+    if source is None or target is None or source is target or not source.options:
+        return answer
+    pairs = dict(zip((o.text for o in source.options), (o.text for o in target.options),
+                     strict=False))
+    mine = {o.text for o in target.options}
+
+    def one(text: Any) -> Any:
+        return text if not isinstance(text, str) or text in mine else pairs.get(text, text)
+
+    if isinstance(answer, list | tuple | set):
+        return [one(a) for a in answer]
+    return one(answer)
 
 
 #: Checks read from files, by (path, modification time): a changed file is read again.
@@ -113,9 +154,14 @@ def check(lesson: str, exercise: str, answer: Any,
     lesson = str(lesson).strip()
     checks = load_checks(lesson)
     if exercise not in checks:
-        raise LabInputError(f"Lesson {lesson} has no self-check called {exercise!r}; "
-                            f"the self-checks are: {', '.join(sorted(checks))}.")
-    result = grade(checks[exercise], answer)
+        raise LabInputError(_("Lesson {lesson} has no self-check called {exercise}; the "
+                              "self-checks are: {exercises}.").format(
+            lesson=lesson, exercise=repr(exercise), exercises=", ".join(sorted(checks))))
+    question = checks[exercise]
+    english = load_checks(lesson, DEFAULT).get(exercise) if checks_path(lesson) != \
+        checks_path(lesson, DEFAULT) else question
+    result = grade(question, _in_language(answer, english, question))
+    answer = _in_language(answer, question, english)  # recorded as the English option
     if answer is None or (isinstance(answer, str | list | tuple) and not answer):
         # The exercise's placeholder (nothing answered yet) is not an attempt: nothing recorded.
         return CheckResult(lesson, exercise, False, result.feedback, 0, True)

@@ -27,6 +27,7 @@ import pandas as pd
 import yaml
 
 from widgets.errors import LabInputError, did_you_mean
+from widgets.i18n import _, format_number
 
 __all__ = [
     "coherence_flags",
@@ -51,14 +52,53 @@ def _matrix() -> dict[str, Any]:
         return yaml.safe_load(fh)
 
 
+def _texts(m: dict[str, Any]) -> list[tuple[dict[str, Any], str, str]]:
+    """Where the matrix holds words a reader sees: (the dict, its key, a note for translators).
+
+    Labels, short names, pillars, horizons, the scale's words, each instrument's
+    reasoning and each coherence rule's message. The rules' sources are
+    citations and keep their original titles.
+    """
+    places: list[tuple[dict[str, Any], str, str]] = []
+    places += [(m["scale"], k, "scale") for k in m["scale"]]
+    places += [(m["horizons"], k, "horizon") for k in m["horizons"]]
+    places += [(m["pillars"], k, "pillar") for k in m["pillars"]]
+    for key, spec in m["outcomes"].items():
+        places += [(spec, "label", f"outcome {key}"), (spec, "short", f"outcome {key} short")]
+    for key, spec in m["instruments"].items():
+        places += [(spec, "label", f"instrument {key}"), (spec, "reasoning", f"instrument {key}")]
+    places += [(rule, "message", f"rule {rule['id']}") for rule in m["coherence_rules"]]
+    return places
+
+
+def matrix_texts() -> list[tuple[str, str]]:
+    """The matrix's words for the translation catalogues: (English text, where).
+
+    Used by ``scripts/i18n.py`` (``data_messages``); :func:`load_matrix` shows them
+    in the reader's language.
+
+    >>> ("Peacekeeping", "widgets/assumptions/triad_matrix.yml instrument peacekeeping") in matrix_texts()
+    True
+    """
+    where = "widgets/assumptions/triad_matrix.yml"
+    return [(str(d[k]), f"{where} {note}") for d, k, note in _texts(_matrix()) if d.get(k)]
+
+
 def load_matrix() -> dict[str, Any]:
     """The scoring matrix, outcomes, pillars and coherence rules (a copy you may edit).
+
+    Its words (labels, reasoning, rules' messages) are in the reader's language
+    (:func:`widgets.i18n.get_language`); ids and scores are the same in every language.
 
     >>> m = load_matrix()
     >>> len(m["instruments"]), len(m["outcomes"])
     (12, 6)
     """
-    return copy.deepcopy(_matrix())
+    m = copy.deepcopy(_matrix())
+    for d, k, _note in _texts(m):
+        if isinstance(d.get(k), str):
+            d[k] = _(d[k])
+    return m
 
 
 def instrument_ids() -> list[str]:
@@ -105,17 +145,21 @@ def normalise_allocation(allocation: dict[str, float]) -> dict[str, float]:
     out: dict[str, float] = {}
     for key, value in allocation.items():
         if key not in ids:
-            raise LabInputError(f"There is no instrument called {key!r}.{did_you_mean(key, ids)}")
+            raise LabInputError(_("There is no instrument called {name}.").format(
+                name=repr(key)) + did_you_mean(key, ids))
         try:
             v = float(value)
         except (TypeError, ValueError) as err:
-            raise LabInputError(f"{value!r} for {key} is not an amount. Use a number.") from err
+            raise LabInputError(_("{value} for {instrument} is not an amount. Use a number.").format(
+                value=repr(value), instrument=key)) from err
         if not np.isfinite(v) or v < 0:
-            raise LabInputError(f"The amount for {key} must be zero or more, not {value!r}.")
+            raise LabInputError(_("The amount for {instrument} must be zero or more, not "
+                                  "{value}.").format(instrument=key, value=repr(value)))
         out[key] = v
     total = sum(out.values())
     if total <= 0:
-        raise LabInputError("The budget is empty: give at least one instrument a share above zero.")
+        raise LabInputError(_("The budget is empty: give at least one instrument a share above "
+                              "zero."))
     return {k: out.get(k, 0.0) / total for k in ids}
 
 
@@ -148,8 +192,8 @@ def scorecard(shares: dict[str, float], matrix: dict[str, Any] | None = None) ->
     arr, cells = _default_array() if matrix is None else _score_array(m)
     w = np.array([shares.get(k, 0.0) for k in m["instruments"]])
     index = pd.MultiIndex.from_tuples(list(cells), names=["outcome", "horizon"])
-    return pd.DataFrame({"label": [m["outcomes"][o]["label"] for o, _ in cells],
-                         "kind": [m["outcomes"][o]["kind"] for o, _ in cells],
+    return pd.DataFrame({"label": [_(m["outcomes"][o]["label"]) for o, _h in cells],
+                         "kind": [m["outcomes"][o]["kind"] for o, _h in cells],
                          "score": w @ arr}, index=index)
 
 
@@ -189,7 +233,8 @@ def coherence_flags(shares: dict[str, float], matrix: dict[str, Any] | None = No
                 value = sum(shares.get(i, 0.0) for i in cond["sum"])
             ok &= bool(_OPS[cond["op"]](round(value, 12), cond["value"]))
         if ok:
-            fired.append({"id": rule["id"], "message": rule["message"], "source": rule["source"]})
+            fired.append({"id": rule["id"], "message": _(rule["message"]),
+                          "source": rule["source"]})
     return fired
 
 
@@ -231,13 +276,14 @@ def spending_mix(rows: pd.DataFrame) -> pd.DataFrame:
     """
     missing = [c for c in ("iso3", "year", *SPENDING_COLUMNS) if c not in rows.columns]
     if missing:
-        raise LabInputError(f"The table needs the column(s) {', '.join(missing)}. Load them with "
-                            "data.load_panel([\"milex_gdp\", \"health_spending_gdp\", "
-                            "\"edu_spending_gdp\"]).")
+        raise LabInputError(_("The table needs the column(s) {columns}. Load them with "
+                              "{code}.").format(columns=", ".join(missing), code=(
+                                  'data.load_panel(["milex_gdp", "health_spending_gdp", '
+                                  '"edu_spending_gdp"])')))
     out = rows.dropna(subset=list(SPENDING_COLUMNS)).copy()
     values = out[list(SPENDING_COLUMNS)].astype(float)
     if (values < 0).any().any():
-        raise LabInputError("Spending shares cannot be negative: check the table.")
+        raise LabInputError(_("Spending shares cannot be negative: check the table."))
     total = values.sum(axis=1)
     out = out[total > 0]
     values = values[total > 0]
@@ -271,10 +317,11 @@ def matrix_robustness(a: dict[str, float], b: dict[str, float], spread: int = 1,
     1.0
     """
     if isinstance(spread, bool) or not isinstance(spread, (int, np.integer)) or not 0 <= spread <= 4:
-        raise LabInputError(f"The spread must be a whole number from 0 to 4, not {spread!r}.")
+        raise LabInputError(_("The spread must be a whole number from 0 to 4, not {value}.").format(
+            value=repr(spread)))
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 1 <= draws <= 20000:
-        raise LabInputError(f"The number of draws must be a whole number from 1 to 20,000, "
-                            f"not {draws!r}.")
+        raise LabInputError(_("The number of draws must be a whole number from 1 to {most}, not "
+                              "{value}.").format(most=format_number(20000), value=repr(draws)))
     m = matrix or _matrix()
     arr, cells = _score_array(m)
     ids = list(m["instruments"])
@@ -286,12 +333,12 @@ def matrix_robustness(a: dict[str, float], b: dict[str, float], spread: int = 1,
     perturbed = np.clip(arr[None, :, :] + noise, lo, hi)  # draws × instruments × cells
     diff_draws = np.einsum("i,dic->dc", wb - wa, perturbed)
     diff_base = (wb - wa) @ arr
-    kinds = np.array([m["outcomes"][o]["kind"] for o, _ in cells])
-    labels = [m["outcomes"][o]["label"] for o, _ in cells]
-    horizons = [h for _, h in cells]
+    kinds = np.array([m["outcomes"][o]["kind"] for o, _h in cells])
+    labels = [_(m["outcomes"][o]["label"]) for o, _h in cells]
+    horizons = [h for _o, h in cells]
     index = list(cells)
-    for kind, name in (("state", "All state-security outcomes (average)"),
-                       ("human", "All human-security outcomes (average)")):
+    for kind, name in (("state", _("All state-security outcomes (average)")),
+                       ("human", _("All human-security outcomes (average)"))):
         sel = kinds == kind
         diff_draws = np.column_stack([diff_draws, diff_draws[:, sel].mean(axis=1)])
         diff_base = np.append(diff_base, diff_base[sel].mean())

@@ -16,6 +16,7 @@ check that the two agree.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -32,6 +33,7 @@ from widgets.charts import (
     map_projection,
     world_map_data,
 )
+from widgets.i18n import _, format_percent
 
 __all__ = [
     "index_map",
@@ -147,8 +149,17 @@ def _with_scores(chart, n: int, methods: Sequence[str], epsilon: float):
     )
 
 
-def _tooltip_score(title: str = "Index score"):
-    return alt.Tooltip("score:Q", title=title, format=".3f")
+def _lines(text: str) -> str | list[str]:
+    """A chart title as one line, or as several where a translation breaks it with ``\\n``.
+
+    Long titles run past a chart's width in French or Spanish; the translator
+    chooses where they break. English titles are single strings, as before.
+    """
+    return text.split("\n") if "\n" in text else text
+
+
+def _tooltip_score(title: str | None = None):
+    return alt.Tooltip("score:Q", title=title or _("Index score"), format=".3f")
 
 
 def ranking_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params,
@@ -161,7 +172,7 @@ def ranking_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params,
 
     def part(title: str, keep: str):
         return base.transform_filter(keep).mark_bar().encode(
-            x=alt.X("score:Q", title="Index score (higher = better)"),
+            x=alt.X("score:Q", title=_("Index score (higher = better)")),
             y=alt.Y("name:N", sort=alt.SortField("rank", order="ascending"), title=None),
             color=alt.Color("score:Q", scale=colour_scale("higher_is_better"), legend=None),
             # the highlighted country is outlined, as on the map and the HDI scatter
@@ -169,26 +180,38 @@ def ranking_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params,
             .otherwise(alt.value(None)),
             strokeWidth=alt.when("datum.iso3 == highlight").then(alt.value(2.5))
             .otherwise(alt.value(0)),
-            tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("rank:Q", title="Rank"),
-                     _tooltip_score()],
+            tooltip=[alt.Tooltip("name:N", title=_("Country")),
+                     alt.Tooltip("rank:Q", title=_("Rank")), _tooltip_score()],
         ).properties(title=title, width=230, height=top * 16)
 
     chart = alt.hconcat(
-        part(f"Top {top}", f"datum.rank <= {top}"),
-        part(f"Bottom {top}", f"datum.rank > datum.total - {top}"),
+        part(_("Top {n}").format(n=top), f"datum.rank <= {top}"),
+        part(_("Bottom {n}").format(n=top), f"datum.rank > datum.total - {top}"),
     ).add_params(*params)
     return describe(chart, description)
 
 
 def index_map(table: pd.DataFrame, n: int, methods: Sequence[str], params,
-              description: str, epsilon: float = 0.01):
-    """World map of the index (darker = worse); grey = not in the index."""
+              description: str, epsilon: float = 0.01, names: pd.DataFrame | None = None):
+    """World map of the index (darker = worse); grey = not in the index.
+
+    ``names`` (``iso3, name``, every country) names the countries in the
+    tooltip in the reader's language, those outside the index too; without it
+    the map's own (English) names are used.
+    """
     fields = ["name"] + [f"{m}_{i}" for m in methods for i in range(n)]
     chart = alt.Chart(world_map_data()).transform_lookup(
         lookup="properties.iso3",
         from_=alt.LookupData(_index_data(table[["iso3", *[f for f in fields if f in table]]]),
                              "iso3", fields)
     )
+    if names is not None:
+        chart = chart.transform_lookup(
+            lookup="properties.iso3",
+            from_=alt.LookupData(json_data(names[["iso3", "name"]].rename(
+                columns={"name": "country_name"})), "iso3", ["country_name"]))
+    else:
+        chart = chart.transform_calculate(country_name="datum.properties.name")
     chart = _with_scores(chart, n, methods, epsilon).mark_geoshape(invalid="show").encode(
         stroke=alt.when("datum.properties.iso3 == highlight").then(alt.value("#000000")
                                                                    ).otherwise(alt.value("white")),
@@ -198,8 +221,8 @@ def index_map(table: pd.DataFrame, n: int, methods: Sequence[str], params,
         # its own rule for invalid values (drawn as the darkest colour) before any other
         color=alt.when("!isValid(datum.score)").then(alt.value(NO_DATA_COLOUR)).otherwise(
             alt.Color("score:Q", scale=colour_scale("higher_is_better"),
-                      title=["Index score", "(darker = worse)"])),
-        tooltip=[alt.Tooltip("properties.name:N", title="Country"), _tooltip_score()],
+                      title=[_("Index score"), _("(darker = worse)")])),
+        tooltip=[alt.Tooltip("country_name:N", title=_("Country")), _tooltip_score()],
     ).properties(width=620, height=330, projection=map_projection()).add_params(*params)
     return describe(chart, description)
 
@@ -211,24 +234,26 @@ def rank_shift_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params
     Each arrow goes from the country's rank with equal weights to its rank
     with the learner's weights (same normalisation and aggregation).
     """
-    colour = alt.Color("moves:N", title="Compared with equal weights",
-                       scale=alt.Scale(domain=["moves up", "moves down", "no change"],
+    moves_words = [_("moves up"), _("moves down"), _("no change")]
+    up, down, same = (json.dumps(w) for w in moves_words)
+    colour = alt.Color("moves:N", title=_("Compared with equal weights"),
+                       scale=alt.Scale(domain=moves_words,
                                        range=[UP_COLOUR, DOWN_COLOUR, "#999999"]))
     y = alt.Y("name:N", sort=alt.EncodingSortField("shift", op="min", order="descending"),
               title=None)
-    tooltip = [alt.Tooltip("name:N", title="Country"),
-               alt.Tooltip("rank_equal:Q", title="Rank, equal weights"),
-               alt.Tooltip("rank:Q", title="Rank, your weights"),
-               alt.Tooltip("shift:Q", title="Places moved up")]
+    tooltip = [alt.Tooltip("name:N", title=_("Country")),
+               alt.Tooltip("rank_equal:Q", title=_("Rank, equal weights")),
+               alt.Tooltip("rank:Q", title=_("Rank, your weights")),
+               alt.Tooltip("shift:Q", title=_("Places moved up"))]
     rule = alt.Chart().mark_rule(strokeWidth=2).encode(
-        x=alt.X("rank_equal:Q", title="Rank (1 = best)", scale=alt.Scale(reverse=True)),
+        x=alt.X("rank_equal:Q", title=_("Rank (1 = best)"), scale=alt.Scale(reverse=True)),
         x2="rank:Q", y=y, color=colour, tooltip=tooltip)
     start = alt.Chart().mark_point(filled=False, size=40, color="#555").encode(
         x="rank_equal:Q", y=y, tooltip=tooltip)
     end = alt.Chart().mark_point(filled=True, size=70).encode(
         x="rank:Q", y=y, color=colour, tooltip=tooltip,
         shape=alt.Shape("moves:N", legend=None,
-                        scale=alt.Scale(domain=["moves up", "moves down", "no change"],
+                        scale=alt.Scale(domain=moves_words,
                                         range=["triangle-left", "triangle-right", "circle"])))
     # all transforms on the layer: the three layers share one data source and one sort
     layered = alt.layer(rule, start, end, data=_index_data(table))
@@ -240,14 +265,15 @@ def rank_shift_chart(table: pd.DataFrame, n: int, methods: Sequence[str], params
     ).transform_calculate(
         shift="datum.rank_equal - datum.rank",
         size="abs(datum.rank_equal - datum.rank)",
-        moves="datum.rank_equal - datum.rank > 0 ? 'moves up' : "
-              "(datum.rank_equal - datum.rank < 0 ? 'moves down' : 'no change')",
+        moves=f"datum.rank_equal - datum.rank > 0 ? {up} : "
+              f"(datum.rank_equal - datum.rank < 0 ? {down} : {same})",
     ).transform_window(order="row_number()",
                        sort=[alt.SortField("size", order="descending"),
                              alt.SortField("rank", order="ascending")]
     ).transform_filter(f"datum.order <= {show}").properties(
         width=520, height=show * 18,
-        title="Who moves: open circle = rank with equal weights, arrow head = your rank",
+        title=_lines(_("Who moves: open circle = rank with equal weights, arrow head = your "
+                       "rank")),
     ).add_params(*params)
     return describe(chart, description)
 
@@ -261,11 +287,11 @@ def hdi_scatter(table: pd.DataFrame, n: int, methods: Sequence[str], params,
         color=alt.when("datum.iso3 == highlight").then(alt.value(OKABE_ITO[5])
                                                        ).otherwise(alt.value(OKABE_ITO[0])),
         size=alt.when("datum.iso3 == highlight").then(alt.value(160)).otherwise(alt.value(40)),
-        x=alt.X("hdi:Q", title="Human Development Index (0–1)", scale=alt.Scale(zero=False)),
-        y=alt.Y("score:Q", title="Your index score (higher = better)",
+        x=alt.X("hdi:Q", title=_("Human Development Index (0–1)"), scale=alt.Scale(zero=False)),
+        y=alt.Y("score:Q", title=_("Your index score (higher = better)"),
                 scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("name:N", title="Country"),
-                 alt.Tooltip("hdi:Q", title="HDI", format=".3f"), _tooltip_score()],
+        tooltip=[alt.Tooltip("name:N", title=_("Country")),
+                 alt.Tooltip("hdi:Q", title=_("HDI"), format=".3f"), _tooltip_score()],
     ).properties(width=480, height=320).add_params(*params)
     return describe(chart, description)
 
@@ -282,21 +308,23 @@ def uncertainty_chart(mc: pd.DataFrame, description: str, show: int = 30):
     >>> spec["mark"]["type"], spec["height"], list(spec["datasets"].values())
     ('text', 40, [[{'hint': 'No draws yet.'}]])
     """
-    title = "How sure is each rank? Bar: 90% of draws; tick: median; diamond: your rank"
+    title = _lines(_("How sure is each rank? Bar: {share} of draws; tick: median; diamond: "
+                     "your rank").format(share=format_percent(0.9)))
     if mc.empty:
-        hint = alt.Chart(pd.DataFrame({"hint": ["No draws yet."]})).mark_text(
+        hint = alt.Chart(pd.DataFrame({"hint": [_("No draws yet.")]})).mark_text(
             fontSize=13, color="#444444", align="left", x=0, y=20).encode(text="hint:N")
         return describe(hint.properties(width=520, height=40, title=title), description)
     data = mc.sort_values("rank").head(show)
     y = alt.Y("name:N", sort=alt.SortField("rank", order="ascending"), title=None)
-    tooltip = [alt.Tooltip("name:N", title="Country"),
-               alt.Tooltip("rank:Q", title="Rank with your choices"),
-               alt.Tooltip("median_rank:Q", title="Median rank over draws"),
-               alt.Tooltip("rank_low:Q", title="Best rank (5th percentile)"),
-               alt.Tooltip("rank_high:Q", title="Worst rank (95th percentile)")]
+    tooltip = [alt.Tooltip("name:N", title=_("Country")),
+               alt.Tooltip("rank:Q", title=_("Rank with your choices")),
+               alt.Tooltip("median_rank:Q", title=_("Median rank over draws")),
+               alt.Tooltip("rank_low:Q", title=_("Best rank (5th percentile)")),
+               alt.Tooltip("rank_high:Q", title=_("Worst rank (95th percentile)"))]
     base = alt.Chart(data)
     bars = base.mark_rule(strokeWidth=3, color=OKABE_ITO[4]).encode(
-        x=alt.X("rank_low:Q", title="Rank (1 = best); bar = 90% of draws",
+        x=alt.X("rank_low:Q", title=_("Rank (1 = best); bar = {share} of draws").format(
+            share=format_percent(0.9)),
                 scale=alt.Scale(reverse=True)),
         x2="rank_high:Q", y=y, tooltip=tooltip)
     median = base.mark_tick(color=OKABE_ITO[0], thickness=2, size=12).encode(

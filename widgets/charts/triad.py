@@ -16,14 +16,20 @@ import altair as alt
 import pandas as pd
 
 from widgets.charts import HUMAN_COLOUR, OKABE_ITO, STATE_COLOUR, describe
+from widgets.i18n import N_, _, format_percent
 
 __all__ = ["matrix_chart", "robustness_chart", "robustness_rows", "scorecard_chart",
            "spending_mix_chart"]
 
 
+#: The two kinds of outcome, as the charts' labels begin ("State · …", "Human · …").
+KIND_PREFIX = {"state": N_("State"), "human": N_("Human")}
+#: The horizons' names in the scorecard (the matrix's own words, translated where shown).
+HORIZONS = {"short": N_("Short term (≈2 years)"), "long": N_("Long term (≈10 years)")}
+
+
 def _outcome_label(row: pd.Series, labels: dict[str, str]) -> str:
-    prefix = "State" if row["kind"] == "state" else "Human"
-    return f"{prefix} · {labels[row['outcome']]}"
+    return f"{_(KIND_PREFIX[row['kind']])} · {_(labels[row['outcome']])}"
 
 
 def scorecard_chart(table: pd.DataFrame, order: list[str], shares_a: list[float],
@@ -41,8 +47,8 @@ def scorecard_chart(table: pd.DataFrame, order: list[str], shares_a: list[float]
     labels = outcome_labels or {o: o for o in table["outcome"].unique()}
     d = table.assign(idx=table["instrument"].map({k: i for i, k in enumerate(order)}))
     d["outcome_label"] = d.apply(_outcome_label, axis=1, labels=labels)
-    d["horizon_label"] = d["horizon"].map({"short": "Short term (≈2 years)",
-                                           "long": "Long term (≈10 years)"})
+    horizons = {k: _(v) for k, v in HORIZONS.items()}
+    d["horizon_label"] = d["horizon"].map(horizons)
     d = d[["idx", "outcome_label", "kind", "horizon_label", "score"]]
     y_order = list(dict.fromkeys(d.sort_values("kind", ascending=False, kind="stable")
                                  ["outcome_label"]))
@@ -53,24 +59,27 @@ def scorecard_chart(table: pd.DataFrame, order: list[str], shares_a: list[float]
     ).transform_fold(["A", "B"], as_=["portfolio", "score"]).mark_bar().encode(
         y=alt.Y("outcome_label:N", title=None, sort=y_order, axis=alt.Axis(labelLimit=360)),
         yOffset=alt.YOffset("portfolio:N", sort=["A", "B"]),
-        x=alt.X("score:Q", title="Score (share-weighted; −1 to 3)", scale=alt.Scale(domain=[-1, 3])),
-        color=alt.Color("portfolio:N", title="Portfolio", sort=["A", "B"],
+        x=alt.X("score:Q", title=_("Score (share-weighted; −1 to 3)"),
+                scale=alt.Scale(domain=[-1, 3])),
+        color=alt.Color("portfolio:N", title=_("Portfolio"), sort=["A", "B"],
                         scale=alt.Scale(domain=["A", "B"], range=[OKABE_ITO[0], OKABE_ITO[1]]),
                         legend=alt.Legend(orient="top")),
-        tooltip=[alt.Tooltip("portfolio:N", title="Portfolio"),
-                 alt.Tooltip("outcome_label:N", title="Outcome"),
-                 alt.Tooltip("horizon_label:N", title="Horizon"),
-                 alt.Tooltip("score:Q", title="Score", format=".2f")],
+        tooltip=[alt.Tooltip("portfolio:N", title=_("Portfolio")),
+                 alt.Tooltip("outcome_label:N", title=_("Outcome")),
+                 alt.Tooltip("horizon_label:N", title=_("Horizon")),
+                 alt.Tooltip("score:Q", title=_("Score"), format=".2f")],
     ).properties(width=260, height=alt.Step(11)).facet(
         column=alt.Column("horizon_label:N", title=None,
-                          sort=["Short term (≈2 years)", "Long term (≈10 years)"]),
+                          sort=[horizons["short"], horizons["long"]]),
     ).add_params(
         alt.param(name="shares_a", value=[float(v) for v in shares_a]),
         alt.param(name="shares_b", value=[float(v) for v in shares_b]),
-    ).properties(title=alt.Title("Scorecard: portfolio A and portfolio B",
-                                 subtitle="Outcomes marked State are state security; Human, "
-                                          "human security. Scores use the teaching matrix below."))
-    return describe(chart, description or "Scorecard of two portfolios.")
+    ).properties(title=alt.Title(_("Scorecard: portfolio A and portfolio B"),
+                                 subtitle=_("Outcomes marked {state} are state security; {human}, "
+                                            "human security. Scores use the teaching matrix "
+                                            "below.").format(state=_(KIND_PREFIX["state"]),
+                                                             human=_(KIND_PREFIX["human"]))))
+    return describe(chart, description or _("Scorecard of two portfolios."))
 
 
 def matrix_chart(table: pd.DataFrame, instrument_labels: dict[str, str],
@@ -85,11 +94,13 @@ def matrix_chart(table: pd.DataFrame, instrument_labels: dict[str, str],
     'rect'
     """
     d = table.copy()
-    d["instrument_label"] = d["instrument"].map(instrument_labels)
-    d["pillar"] = d["pillar"].str.capitalize()
-    d["cell"] = d.apply(lambda r: f"{'S' if r['kind'] == 'state' else 'H'} · "
-                        f"{outcome_labels[r['outcome']]} · "
-                        f"{'short' if r['horizon'] == 'short' else 'long'}", axis=1)
+    d["instrument_label"] = d["instrument"].map(lambda k: _(instrument_labels[k]))
+    pillars = {p: _(PILLARS.get(p, p.capitalize())) for p in d["pillar"].unique()}
+    d["pillar"] = d["pillar"].map(pillars)
+    letter = {"state": _("S"), "human": _("H")}
+    horizon = {"short": _("short"), "long": _("long")}
+    d["cell"] = [f"{letter[k]} · {_(outcome_labels[o])} · {horizon[h]}"
+                 for k, o, h in zip(d["kind"], d["outcome"], d["horizon"], strict=True)]
     d = d[["instrument_label", "pillar", "cell", "kind", "score"]]
     x_order = list(dict.fromkeys(d.sort_values("kind", ascending=False, kind="stable")["cell"]))
     y_order = list(dict.fromkeys(d["instrument_label"]))
@@ -99,27 +110,33 @@ def matrix_chart(table: pd.DataFrame, instrument_labels: dict[str, str],
         y=alt.Y("instrument_label:N", title=None, sort=y_order, axis=alt.Axis(labelLimit=300)),
     )
     rect = base.mark_rect(stroke="#ffffff").encode(
-        color=alt.Color("score:Q", title="Score",
+        color=alt.Color("score:Q", title=_("Score"),
                         scale=alt.Scale(domain=[-1, 0, 3], range=["#D55E00", "#f2f2f2",
                                                                     STATE_COLOUR]),
                         legend=alt.Legend(values=[-1, 0, 1, 2, 3])),
-        tooltip=[alt.Tooltip("instrument_label:N", title="Instrument"),
-                 alt.Tooltip("pillar:N", title="Pillar"), alt.Tooltip("cell:N", title="Outcome"),
-                 alt.Tooltip("score:Q", title="Score")])
+        tooltip=[alt.Tooltip("instrument_label:N", title=_("Instrument")),
+                 alt.Tooltip("pillar:N", title=_("Pillar")),
+                 alt.Tooltip("cell:N", title=_("Outcome")),
+                 alt.Tooltip("score:Q", title=_("Score"))])
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("score:Q", format="d"),
         color=alt.condition("datum.score >= 2", alt.value("#ffffff"), alt.value("#222222")))
     chart = alt.layer(rect, text).properties(
         width=alt.Step(30), height=alt.Step(20),
-        title=alt.Title("The scoring matrix (a teaching assumption you can change)",
-                        subtitle="S = state security, H = human security; "
-                                 "−1 works against … 3 strong"))
-    return describe(chart, description or "The scoring matrix.")
+        title=alt.Title(_("The scoring matrix (a teaching assumption you can change)"),
+                        subtitle=_("{s} = state security, {h} = human security; "
+                                   "−1 works against … 3 strong").format(s=letter["state"],
+                                                                      h=letter["human"])))
+    return describe(chart, description or _("The scoring matrix."))
 
 
-#: Plain-English names of the three spending series, in legend order.
-SPENDING_SERIES = {"milex_gdp": "Military", "health_spending_gdp": "Health (all sources)",
-                   "edu_spending_gdp": "Education (public)"}
+#: The three pillars' names (the matrix's own words, translated where shown).
+PILLARS = {"diplomacy": N_("Diplomacy"), "development": N_("Development"),
+           "defence": N_("Defence")}
+
+#: Plain-English names of the three spending series, in legend order (translated where shown).
+SPENDING_SERIES = {"milex_gdp": N_("Military"), "health_spending_gdp": N_("Health (all sources)"),
+                   "edu_spending_gdp": N_("Education (public)")}
 
 
 def spending_mix_chart(mix: pd.DataFrame, title: str, description: str = "") -> alt.Chart:
@@ -135,22 +152,28 @@ def spending_mix_chart(mix: pd.DataFrame, title: str, description: str = "") -> 
     ('line', 6)
     """
     d = mix[["year", *SPENDING_SERIES]].melt("year", var_name="series", value_name="value")
-    d["series"] = d["series"].map(SPENDING_SERIES)
+    series = {k: _(v) for k, v in SPENDING_SERIES.items()}
+    d["series"] = d["series"].map(series)
     d["year"] = d["year"].astype(int)
-    order = list(SPENDING_SERIES.values())
+    order = list(series.values())
     chart = alt.Chart(d).mark_line(point=True, strokeWidth=2).encode(
-        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1)),
-        y=alt.Y("value:Q", title="Spending (% of GDP)", scale=alt.Scale(zero=True)),
-        color=alt.Color("series:N", title="Spending on", sort=order,
+        x=alt.X("year:Q", title=_("Year"), axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y("value:Q", title=_("Spending (% of GDP)"), scale=alt.Scale(zero=True)),
+        color=alt.Color("series:N", title=_("Spending on"), sort=order,
                         scale=alt.Scale(domain=order, range=[STATE_COLOUR, OKABE_ITO[2],
                                                              OKABE_ITO[1]]),
                         legend=alt.Legend(orient="top")),
         strokeDash=alt.StrokeDash("series:N", sort=order, legend=None,
                                   scale=alt.Scale(domain=order, range=[[1, 0], [6, 3], [2, 2]])),
-        tooltip=[alt.Tooltip("series:N", title="Spending on"), alt.Tooltip("year:Q", title="Year"),
-                 alt.Tooltip("value:Q", title="% of GDP", format=".2f")],
+        tooltip=[alt.Tooltip("series:N", title=_("Spending on")),
+                 alt.Tooltip("year:Q", title=_("Year")),
+                 alt.Tooltip("value:Q", title=_("% of GDP"), format=".2f")],
     ).properties(width=520, height=260, title=title)
     return describe(chart, description or title)
+
+
+#: The two kinds of outcome in the robustness chart's legend.
+KINDS = {"state": N_("State security"), "human": N_("Human security")}
 
 
 def robustness_rows(table: pd.DataFrame) -> pd.DataFrame:
@@ -162,12 +185,13 @@ def robustness_rows(table: pd.DataFrame) -> pd.DataFrame:
     >>> list(rows.columns), float(rows["b_ahead"].max())
     (['outcome', 'kind', 'b_ahead'], 0.0)
     """
-    horizon = {"short": "short term", "long": "long term", "both": "both horizons"}
+    horizon = {"short": _("short term"), "long": _("long term"), "both": _("both horizons")}
+    kinds = {k: _(v) for k, v in KINDS.items()}
     return pd.DataFrame({
-        "outcome": [f"{'State' if k == 'state' else 'Human'} · {lab} ({horizon[h]})"
+        "outcome": [f"{_(KIND_PREFIX[k])} · {_(lab)} ({horizon[h]})"
                     for lab, k, h in zip(table["label"], table["kind"], table["horizon"],
                                          strict=True)],
-        "kind": ["State security" if k == "state" else "Human security" for k in table["kind"]],
+        "kind": [kinds[k] for k in table["kind"]],
         "b_ahead": (100 * table["b_ahead"]).round(1).to_numpy()})
 
 
@@ -187,21 +211,24 @@ def robustness_chart(table: pd.DataFrame, description: str = "") -> alt.Chart:
     order = list(d["outcome"])
     bars = alt.Chart(d).mark_bar().encode(
         y=alt.Y("outcome:N", title=None, sort=order, axis=alt.Axis(labelLimit=420)),
-        x=alt.X("b_ahead:Q", title="Draws in which B scores above A (%)",
+        x=alt.X("b_ahead:Q", title=_("Draws in which B scores above A (%)"),
                 scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("kind:N", title=None,
-                        scale=alt.Scale(domain=["State security", "Human security"],
+                        scale=alt.Scale(domain=[_(KINDS["state"]), _(KINDS["human"])],
                                         range=[STATE_COLOUR, HUMAN_COLOUR]),
                         legend=alt.Legend(orient="top")),
-        tooltip=[alt.Tooltip("outcome:N", title="Outcome"),
-                 alt.Tooltip("b_ahead:Q", title="B ahead in % of draws", format=".1f")])
+        tooltip=[alt.Tooltip("outcome:N", title=_("Outcome")),
+                 alt.Tooltip("b_ahead:Q", title=_("B ahead in % of draws"), format=".1f")])
     labels = bars.mark_text(align="left", dx=3, fontSize=11, color="#222222").encode(
         text=alt.Text("b_ahead:Q", format=".0f"), color=alt.value("#222222"))
     rule = alt.Chart(pd.DataFrame({"x": [50]})).mark_rule(strokeDash=[4, 3], color="#444").encode(
         x="x:Q")
     chart = alt.layer(bars, labels, rule).properties(
         width=360, height=alt.Step(18),
-        title=alt.Title("If the judgements in the matrix were a little different",
-                        subtitle="Dashed line: 50%, a coin toss. Near 0% or 100%: the comparison "
-                                 "holds whatever the matrix's small errors."))
-    return describe(chart, description or "Share of uncertain matrices in which B scores above A.")
+        title=alt.Title(_("If the judgements in the matrix were a little different"),
+                        subtitle=_("Dashed line: {half}, a coin toss. Near {none} or {all}: the "
+                                   "comparison holds whatever the matrix's small errors.").format(
+                                       half=format_percent(0.5), none=format_percent(0),
+                                       all=format_percent(1))))
+    return describe(chart, description or _("Share of uncertain matrices in which B scores "
+                                            "above A."))

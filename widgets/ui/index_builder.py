@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import html
+import math
 import time
+from functools import lru_cache
 from typing import Any
 
 import ipywidgets as W
@@ -30,6 +32,7 @@ from widgets import indexing as ix
 from widgets.charts import format_value
 from widgets.charts import indexing as charts
 from widgets.errors import LabInputError
+from widgets.i18n import N_, _, format_number, format_percent, get_language, ngettext, sort_key
 from widgets.ui import ChartPanel, LabWidget, rows_json
 from widgets.usertable import (
     USER_INDICATORS,
@@ -55,8 +58,51 @@ EPSILON = 0.01
 USER_SLOTS = 6
 
 
-_ALONE_TOOLTIP = ("The only indicator chosen in this dimension: it takes the dimension's "
-                  "whole weight. Use the dimension's slider.")
+_ALONE_TOOLTIP = N_("The only indicator chosen in this dimension: it takes the dimension's "
+                    "whole weight. Use the dimension's slider.")
+
+#: Tabs and steps of the builder, in order (translated where shown).
+_TAB_TITLES = (N_("Ranking"), N_("Map"), N_("Who moves"), N_("Against the HDI"), N_("How sure?"))
+_STEP_TITLES = (N_("1 · Choose indicators"), N_("2 · Missing data"), N_("3 · Normalise"),
+                N_("4 · Weight"), N_("5 · Combine"))
+#: Short names of the weight presets on their buttons.
+_PRESET_BUTTONS = {"equal": N_("Equal weight for every indicator"), "hdi_like": N_("HDI-like"),
+                   "own": N_("My own weights")}
+#: Column headers of the results table ("Show the data"), by column.
+_COLUMNS = {"country": N_("country"), "rank": N_("rank"), "score": N_("score"),
+            "rank_equal_weights": N_("rank_equal_weights"),
+            "places_moved_up": N_("places_moved_up"), "hdi": N_("hdi"),
+            "name": N_("name"), "median_rank": N_("median_rank"), "rank_low": N_("rank_low"),
+            "rank_high": N_("rank_high")}
+
+
+@lru_cache(maxsize=8)
+def _decimal_mark(lang: str) -> str:
+    from babel.numbers import get_decimal_symbol
+
+    return get_decimal_symbol(lang)
+
+
+def _fixed(value: float, decimals: int = 2) -> str:
+    """A weight or a correlation (below 1,000) as :func:`format_number` writes it, faster.
+
+    The weights' note has a number per indicator and is rewritten at every slider
+    step; Babel takes about 0.3 ms a number, this a microsecond.
+
+    >>> from widgets.i18n import set_language
+    >>> _fixed(0.125), set_language("fr"), _fixed(0.125), set_language(None)
+    ('0.12', 'fr', '0,12', 'en')
+    """
+    if not math.isfinite(value) or abs(value) >= 1000:
+        return format_number(value, decimals)
+    text = f"{value:.{decimals}f}"
+    lang = get_language()
+    return text if lang == "en" else text.replace(".", _decimal_mark(lang))
+
+
+def _headers(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its column headers in the reader's language (English: unchanged)."""
+    return table.rename(columns={k: _(v) for k, v in _COLUMNS.items() if k in table.columns})
 
 
 def offered_indicators() -> list[str]:
@@ -98,7 +144,8 @@ def _user_catalogue() -> tuple[pd.DataFrame, list[str], list[str], dict[str, ix.
             continue
         low, high = float(values.min()), float(values.max())
         posts[key] = ix.Goalpost(low, high if high > low else low + 1.0,
-                                 source=f"lowest and highest value in your file {info.source}")
+                                 source=_("lowest and highest value in your file {file}").format(
+                                     file=info.source))
         usable.append(key)
     frame = pd.DataFrame(rows, columns=["id", "short_label", "label", "unit", "dimension",
                                         "direction", "publisher"]).set_index("id")
@@ -149,15 +196,19 @@ class IndexBuilder(LabWidget):
             if i not in USER_INDICATORS:
                 data.check_indicator(i)
             if i not in self._offered:
-                raise LabInputError(
-                    f"{cat.loc[i, 'short_label']} cannot go into the index "
+                raise LabInputError(_(
+                    "{indicator} cannot go into the index "
                     "(neutral, a count, or outside the seven dimensions)."
-                )
+                ).format(indicator=_(cat.loc[i, 'short_label'])))
         if normalisation not in ix.NORMALISATIONS:
-            raise LabInputError(f"Normalisation must be one of {', '.join(ix.NORMALISATIONS)}.")
+            raise LabInputError(_("Normalisation must be one of {methods}.").format(
+                methods=", ".join(ix.NORMALISATIONS)))
         if aggregation not in ix.AGGREGATIONS:
-            raise LabInputError("Aggregation must be 'arithmetic' or 'geometric'.")
-        self._countries = data.load_countries()
+            raise LabInputError(_("Aggregation must be 'arithmetic' or 'geometric'."))
+        countries = data.load_countries()
+        # country names in the reader's language (CLDR), once: tables, charts, menu, text
+        self._countries = countries.assign(name=[data.local_country_name(c)
+                                                 for c in countries["iso3"]])
         self._names = self._countries.set_index("iso3")["name"]
         self._matrix_cache: dict[tuple[int, int], pd.DataFrame] = {}
         self._cube: ix.PanelCube | None = None
@@ -168,75 +219,79 @@ class IndexBuilder(LabWidget):
         # ---- controls: choose --------------------------------------------------
         self.indicators = W.SelectMultiple(
             options=self._options(), value=tuple(chosen), rows=12,
-            description="Indicators", layout=W.Layout(width="460px"),
+            description=_("Indicators"), layout=W.Layout(width="460px"),
             style={"description_width": "90px"})
-        neutral = ", ".join(cat.loc[i, "short_label"] for i in _neutral_indicators())
+        neutral = ", ".join(_(cat.loc[i, "short_label"]) for i in _neutral_indicators())
         self.choose_note = W.HTML(
-            "<p style='font-size:12px;color:#444;max-width:520px'>Hold Ctrl (Cmd on a Mac) "
-            "or Shift to choose several. Where a higher value is <i>worse</i> (e.g. "
-            "under-5 mortality) the builder flips it, so a higher index is always better. "
-            f"Left out because higher is neither better nor worse: {html.escape(neutral)}; "
-            "also left out: absolute counts of people (they grow with population).</p>")
+            "<p style='font-size:12px;color:#444;max-width:520px'>" + _(
+                "Hold Ctrl (Cmd on a Mac) or Shift to choose several. Where a higher value is "
+                "<i>worse</i> (e.g. under-5 mortality) the builder flips it, so a higher index "
+                "is always better. Left out because higher is neither better nor worse: "
+                "{neutral}; also left out: absolute counts of people (they grow with "
+                "population).").format(neutral=html.escape(neutral)) + "</p>")
         self.user_note = W.HTML(self._user_note())
-        self.year = W.IntSlider(value=int(year), min=2005, max=2023, description="Year",
+        self.year = W.IntSlider(value=int(year), min=2005, max=2023, description=_("Year"),
                                 continuous_update=False, style={"description_width": "90px"})
         # ---- missing data ------------------------------------------------------
         self.look_back = W.IntSlider(
-            value=3, min=0, max=10, description="Look back", continuous_update=False,
+            value=3, min=0, max=10, description=_("Look back"), continuous_update=False,
             style={"description_width": "90px"},
-            tooltip="Use a country's latest value from up to this many years before")
+            tooltip=_("Use a country's latest value from up to this many years before"))
         self.coverage = W.IntSlider(
-            value=75, min=25, max=100, step=5, description="Coverage %",
+            value=75, min=25, max=100, step=5, description=_("Coverage %"),
             continuous_update=False, style={"description_width": "90px"},
-            tooltip="Keep countries with data for at least this share of the indicators")
+            tooltip=_("Keep countries with data for at least this share of the indicators"))
         self.missing_note = W.HTML()
         # ---- normalise / aggregate ----------------------------------------------
         self.normalisation = W.RadioButtons(
-            options=[(label, key) for key, label in ix.NORMALISATIONS.items()],
-            value=normalisation, description="Normalise", style={"description_width": "90px"},
+            options=[(_(label), key) for key, label in ix.NORMALISATIONS.items()],
+            value=normalisation, description=_("Normalise"), style={"description_width": "90px"},
             layout=W.Layout(width="auto"))
         self.goalpost_note = W.HTML()
         self.aggregation = W.RadioButtons(
-            options=[(label, key) for key, label in ix.AGGREGATIONS.items()],
-            value=aggregation, description="Combine", style={"description_width": "90px"},
+            options=[(_(label), key) for key, label in ix.AGGREGATIONS.items()],
+            value=aggregation, description=_("Combine"), style={"description_width": "90px"},
             layout=W.Layout(width="auto"))
         self.aggregation_note = W.HTML(
-            "<p style='font-size:12px;color:#444;max-width:520px'>Geometric mean: a zero would "
-            f"make the whole index zero, so every normalised value below {EPSILON} is raised "
-            f"to {EPSILON} first. It needs values of 0 or more, so it cannot use z-scores.</p>")
+            "<p style='font-size:12px;color:#444;max-width:520px'>" + _(
+                "Geometric mean: a zero would make the whole index zero, so every normalised "
+                "value below {epsilon} is raised to {epsilon} first. It needs values of 0 or "
+                "more, so it cannot use z-scores.").format(epsilon=format_number(EPSILON, 2))
+            + "</p>")
         # ---- weights ------------------------------------------------------------
         self.preset = W.ToggleButtons(
-            options=[(label.split(":")[0].split(" (")[0], key)
-                     for key, label in ix.WEIGHT_PRESETS.items()],
+            options=[(_(_PRESET_BUTTONS[key]), key) for key in ix.WEIGHT_PRESETS],
             value=preset if preset in ix.WEIGHT_PRESETS else "equal",
-            description="Weights", style={"description_width": "90px"},
-            tooltips=list(ix.WEIGHT_PRESETS.values()))
+            description=_("Weights"), style={"description_width": "90px"},
+            tooltips=[_(label) for label in ix.WEIGHT_PRESETS.values()])
         self.indicator_sliders: dict[str, W.FloatSlider] = {}  # the ones shown
         self.dimension_sliders: dict[str, W.FloatSlider] = {}
         self._sliders_made: dict[tuple[str, str], W.FloatSlider] = {}
         self.slider_box = W.VBox()
         self.weights_note = W.HTML()
         # ---- focus country -------------------------------------------------------
-        country_options = [("(none)", "")] + sorted(
-            ((n, c) for c, n in self._names.items()), key=lambda t: t[0])
+        country_options = [(_("(none)"), "")] + sorted(
+            ((n, c) for c, n in self._names.items()), key=lambda t: sort_key(t[0]))
         self.country = W.Dropdown(options=country_options, value=country or "",
-                                  description="Highlight", style={"description_width": "90px"})
+                                  description=_("Highlight"), style={"description_width": "90px"})
         self.summary = W.HTML()
         # ---- uncertainty -----------------------------------------------------------
         self.concentration = W.FloatLogSlider(
-            value=50, base=10, min=1, max=3, step=0.1, description="Closeness",
+            value=50, base=10, min=1, max=3, step=0.1, description=_("Closeness"),
             style={"description_width": "90px"}, continuous_update=False,
-            tooltip="How close the random weights stay to yours (higher = closer)")
-        self.vary_normalisation = W.Checkbox(value=True, description="Also vary the normalisation",
+            tooltip=_("How close the random weights stay to yours (higher = closer)"))
+        self.vary_normalisation = W.Checkbox(value=True,
+                                             description=_("Also vary the normalisation"),
                                              indent=False)
-        self.n_draws = W.Dropdown(options=[200, 1000, 5000], value=1000, description="Draws",
+        self.n_draws = W.Dropdown(options=[200, 1000, 5000], value=1000, description=_("Draws"),
                                   style={"description_width": "90px"})
-        self.seed = W.BoundedIntText(value=1, min=0, max=10**6, description="Seed",
+        self.seed = W.BoundedIntText(value=1, min=0, max=10**6, description=_("Seed"),
                                      style={"description_width": "90px"},
                                      layout=W.Layout(width="200px"))
-        self.run_button = W.Button(description="Run the uncertainty analysis", icon="random",
+        self.run_button = W.Button(description=_("Run the uncertainty analysis"), icon="random",
                                    button_style="primary", layout=W.Layout(width="260px"),
-                                   tooltip="Draw many alternative weightings and see how ranks move")
+                                   tooltip=_("Draw many alternative weightings and see how "
+                                             "ranks move"))
         self.uncertainty_status = W.HTML()
         self.mc_result: pd.DataFrame | None = None
 
@@ -249,7 +304,9 @@ class IndexBuilder(LabWidget):
         # tables serve screen readers, as for the explorer's map)
         self.rank_panel = ChartPanel(*self._chart_args(charts.ranking_chart, "ranking"),
                                      renderer="canvas")
-        self.map_panel = ChartPanel(*self._chart_args(charts.index_map, "map"),
+        # the map's tooltip names every country in the reader's language (English: the map's own)
+        names = None if get_language() == "en" else self._countries
+        self.map_panel = ChartPanel(*self._chart_args(charts.index_map, "map", names=names),
                                     renderer="canvas")
         self.shift_panel = ChartPanel(*self._chart_args(charts.rank_shift_chart, "shift"))
         self.hdi_panel = ChartPanel(*self._chart_args(charts.hdi_scatter, "hdi"))
@@ -259,18 +316,18 @@ class IndexBuilder(LabWidget):
         tabs = W.Tab(children=[
             self.rank_panel, self.map_panel, self.shift_panel, self.hdi_panel,
             W.VBox([W.HTML(
-                "<p style='max-width:620px'>Each draw picks weights at random around yours "
-                "(a Dirichlet distribution) and, if ticked, one of the other normalisations, "
-                "then ranks the countries again. The bar shows the range of ranks in 90% of "
-                "the draws. Same seed, same result.</p>"),
+                "<p style='max-width:620px'>" + _(
+                    "Each draw picks weights at random around yours (a Dirichlet distribution) "
+                    "and, if ticked, one of the other normalisations, then ranks the countries "
+                    "again. The bar shows the range of ranks in {share} of the draws. Same "
+                    "seed, same result.").format(share=format_percent(0.9)) + "</p>"),
                 # Settings that take effect when the Run button is pressed.
                 W.HBox([self.concentration, self.n_draws]).add_class("hsl-form"),
                 W.HBox([self.vary_normalisation, self.seed]).add_class("hsl-form"),
                 self.run_button, self.uncertainty_status, self.mc_panel]),
         ])
-        for k, title in enumerate(["Ranking", "Map", "Who moves", "Against the HDI",
-                                   "How sure?"]):
-            tabs.set_title(k, title)
+        for k, title in enumerate(_TAB_TITLES):
+            tabs.set_title(k, _(title))
         steps = W.Accordion(children=[
             W.VBox([self.indicators, self.choose_note, self.user_note, self.year]),
             W.VBox([self.look_back, self.coverage, self.missing_note]),
@@ -278,9 +335,8 @@ class IndexBuilder(LabWidget):
             W.VBox([self.preset, self.slider_box, self.weights_note]),
             W.VBox([self.aggregation, self.aggregation_note]),
         ], selected_index=0)
-        for k, title in enumerate(["1 · Choose indicators", "2 · Missing data",
-                                   "3 · Normalise", "4 · Weight", "5 · Combine"]):
-            steps.set_title(k, title)
+        for k, title in enumerate(_STEP_TITLES):
+            steps.set_title(k, _(title))
         self.tabs, self.steps = tabs, steps
         super().__init__([steps, self.country, self.summary, tabs])
 
@@ -321,17 +377,22 @@ class IndexBuilder(LabWidget):
 
     def _options(self) -> list[tuple[str, str]]:
         cat = self._cat
-        return [(f"{data.DIMENSIONS[cat.loc[i, 'dimension']]} · {cat.loc[i, 'short_label']}", i)
+        return [(f"{_(data.DIMENSIONS[cat.loc[i, 'dimension']])} · {self._label(i)}", i)
                 for i in self._offered]
+
+    def _label(self, indicator: str) -> str:
+        """An indicator's short label in the reader's language (a learner's own: as typed)."""
+        label = self._labels[indicator]
+        return label if indicator in USER_INDICATORS else _(label)
 
     def _user_note(self) -> str:
         if not self._user_refused:
             return ""
-        return ("<p style='font-size:12px;color:#444;max-width:520px'>Your data not offered "
-                "here: " + html.escape(", ".join(self._user_refused)) + ". The index takes "
-                f"up to {USER_SLOTS} of your own indicators, each in one of the seven "
-                "dimensions of human security and with higher better or worse (not "
-                "neutral).</p>")
+        return ("<p style='font-size:12px;color:#444;max-width:520px'>" + _(
+            "Your data not offered here: {names}. The index takes up to {n} of your own "
+            "indicators, each in one of the seven dimensions of human security and with "
+            "higher better or worse (not neutral).").format(
+                names=html.escape(", ".join(self._user_refused)), n=USER_SLOTS) + "</p>")
 
     def _user_indicator_added(self, key: str) -> None:
         """A learner added (or replaced) a table: offer it; recompute if it is chosen."""
@@ -432,7 +493,7 @@ class IndexBuilder(LabWidget):
                 # dimension's weight: a slider there would do nothing.
                 alone = len(members) == 1
                 s.disabled = alone
-                s.tooltip = (_ALONE_TOOLTIP if alone else None)
+                s.tooltip = (_(_ALONE_TOOLTIP) if alone else None)
                 self.indicator_sliders[i] = s
                 rows.append(s)
         self.slider_box.children = rows
@@ -445,12 +506,13 @@ class IndexBuilder(LabWidget):
         style = {"description_width": "190px"}
         if kind == "dimension":
             made = W.FloatSlider(value=1.0, min=0, max=10, step=0.25, continuous_update=True,
-                                 description=data.DIMENSIONS[key], style=style,
-                                 tooltip=f"Weight of the whole dimension: {data.DIMENSIONS[key]}",
+                                 description=_(data.DIMENSIONS[key]), style=style,
+                                 tooltip=_("Weight of the whole dimension: {dimension}").format(
+                                     dimension=_(data.DIMENSIONS[key])),
                                  layout=W.Layout(width="460px"), readout_format=".2f")
         else:
             made = W.FloatSlider(value=1.0, min=0, max=5, step=0.25, continuous_update=True,
-                                 description=f"· {self._cat.loc[key, 'short_label']}",
+                                 description=f"· {self._label(key)}",
                                  style=style, layout=W.Layout(width="460px", margin="0 0 0 24px"),
                                  readout_format=".2f")
         self._sliders_made[(kind, key)] = made
@@ -470,7 +532,7 @@ class IndexBuilder(LabWidget):
         """Indicators, year or missing-data policy changed: new normalised matrices."""
         selected = self.selected
         if not selected:
-            raise LabInputError("No indicator is selected. Choose at least one indicator.")
+            raise LabInputError(_("No indicator is selected. Choose at least one indicator."))
         year, look_back = int(self.year.value), int(self.look_back.value)
         key = (tuple(selected), year, look_back, self.coverage.value)
         if key in self._data_cache:  # back to a year or set seen before: no recomputing
@@ -483,9 +545,11 @@ class IndexBuilder(LabWidget):
         has_any = raw.notna().any(axis=1)
         kept = ix.apply_coverage(raw[has_any], self.coverage.value / 100)
         if len(kept) < 3:
-            raise LabInputError(
-                f"Only {len(kept)} countries have enough data. Lower the coverage threshold "
-                "or look further back.")
+            raise LabInputError(ngettext(
+                "Only {n} country has enough data. Lower the coverage threshold or look "
+                "further back.",
+                "Only {n} countries have enough data. Lower the coverage threshold or look "
+                "further back.", len(kept)).format(n=len(kept)))
         directions = self._cat["direction"].to_dict()
         matrices = {m: ix.normalise(kept, m, directions, self._goalposts).round(6)
                     for m in _METHODS}
@@ -519,9 +583,9 @@ class IndexBuilder(LabWidget):
         weights = self._final_weights()
         method, agg = self.normalisation.value, self.aggregation.value
         if agg == "geometric" and method == "z_score":
-            raise LabInputError(
+            raise LabInputError(_(
                 "The geometric mean needs values of zero or more, but z-scores can be "
-                "negative. Choose another normalisation, or the arithmetic mean.")
+                "negative. Choose another normalisation, or the arithmetic mean."))
         cols = self.selected
         w = np.array([weights[c] for c in cols])[:, None]
         values = self._arrays[method]
@@ -563,7 +627,7 @@ class IndexBuilder(LabWidget):
     @property
     def equal_scores(self) -> pd.Series:
         """Scores with equal weights (same normalisation and aggregation)."""
-        equal, _ = self._equal_cache[(self.normalisation.value, self.aggregation.value)]
+        equal, _rank = self._equal_cache[(self.normalisation.value, self.aggregation.value)]
         return pd.Series(equal, index=self._raw.index, name="equal")
 
     def _results_table(self) -> pd.DataFrame:
@@ -579,8 +643,8 @@ class IndexBuilder(LabWidget):
             })
             for key in self._user_chosen():  # a learner's own values, named with the file
                 info = user_indicator_info(key)
-                out[f"{info.short_label}, from the file {info.source}"] = (
-                    self._raw[key].to_numpy())
+                out[_("{indicator}, from the file {file}").format(
+                    indicator=info.short_label, file=info.source)] = self._raw[key].to_numpy()
             self._results = out.sort_values("rank", kind="stable").reset_index(drop=True)
         return self._results
 
@@ -602,26 +666,26 @@ class IndexBuilder(LabWidget):
         values.pop("highlight")
         return values
 
-    def _chart_args(self, builder, kind: str) -> tuple:
+    def _chart_args(self, builder, kind: str, **extra: Any) -> tuple:
         # Built for every offered indicator (one "slot" each), so that a change of
         # indicators, year or missing-data policy only swaps the data.
         chart = builder(self._table, self._slots, _METHODS, self._params(),
-                        self._describe(kind), epsilon=EPSILON)
-        table = self._results_table() if kind in ("ranking", "shift", "hdi") else None
+                        self._describe(kind), epsilon=EPSILON, **extra)
+        table = _headers(self._results_table()) if kind in ("ranking", "shift", "hdi") else None
         if kind == "map":
-            table = self._results_table()[["iso3", "country", "rank", "score"]]
+            table = _headers(self._results_table()[["iso3", "country", "rank", "score"]])
         return chart, self._describe(kind), table, "", self._source_line()
 
     def _mc_placeholder(self) -> tuple:
         empty = pd.DataFrame({"name": [], "rank": [], "median_rank": [], "rank_low": [],
                               "rank_high": []})
-        text = "Press 'Run the uncertainty analysis' to see how sure each rank is."
+        text = _("Press 'Run the uncertainty analysis' to see how sure each rank is.")
         return charts.uncertainty_chart(empty, text), text, None, "", ""
 
     def _source_line(self) -> str:
         pubs = dict.fromkeys(self._cat.loc[i, "publisher"] for i in self.selected)
-        return ("Data: " + "; ".join(pubs) + ". Goalposts other than the HDI's are the lab's "
-                "teaching choices.")
+        return _("Data: {publishers}. Goalposts other than the HDI's are the lab's teaching "
+                 "choices.").format(publishers="; ".join(pubs))
 
     def _user_chosen(self) -> list[str]:
         return [i for i in self.selected if i in USER_INDICATORS]
@@ -630,9 +694,10 @@ class IndexBuilder(LabWidget):
         text = self._describe_index(kind)
         mine = self._user_chosen()
         if text and mine:
-            files = "; ".join(f"{user_indicator_info(k).label} from the file "
-                              f"{user_indicator_info(k).source}" for k in mine)
-            text += f" The index includes your data: {files}."
+            files = "; ".join(_("{indicator} from the file {file}").format(
+                indicator=user_indicator_info(k).label, file=user_indicator_info(k).source)
+                for k in mine)
+            text += " " + _("The index includes your data: {files}.").format(files=files)
         return text
 
     def _describe_index(self, kind: str) -> str:
@@ -643,45 +708,53 @@ class IndexBuilder(LabWidget):
         top = ", ".join(names[valid[:3]])
         bottom = ", ".join(names[valid[-3:][::-1]])
         if kind == "ranking":
-            return f"Your index ranks {n} countries. Best: {top}. Worst: {bottom}."
+            return ngettext("Your index ranks {n} country. Best: {top}. Worst: {bottom}.",
+                            "Your index ranks {n} countries. Best: {top}. Worst: {bottom}.",
+                            n).format(n=n, top=top, bottom=bottom)
         if kind == "map":
-            return (f"World map of your index for {self.year.value}: darker means a worse "
-                    f"score; grey countries are not in the index. Best: {top}; worst: {bottom}.")
+            return _("World map of your index for {year}: darker means a worse score; grey "
+                     "countries are not in the index. Best: {top}; worst: {bottom}.").format(
+                         year=self.year.value, top=top, bottom=bottom)
         if kind == "shift":
             shift = np.nan_to_num(self._shift)
             if np.abs(shift).max() == 0:
-                return "With these weights no country moves compared with equal weights."
+                return _("With these weights no country moves compared with equal weights.")
             up, down = int(np.argmax(shift)), int(np.argmin(shift))
-            return (f"Compared with equal weights, {names[up]} moves up most "
-                    f"({int(shift[up])} places) and {names[down]} moves down "
-                    f"most ({-int(shift[down])} places); {int((shift != 0).sum())} of {n} "
-                    "countries change rank.")
+            return _("Compared with equal weights, {up} moves up most ({up_places} places) and "
+                     "{down} moves down most ({down_places} places); {moved} of {n} countries "
+                     "change rank.").format(
+                         up=names[up], up_places=int(shift[up]), down=names[down],
+                         down_places=-int(shift[down]), moved=int((shift != 0).sum()), n=n)
         if kind == "hdi":
-            return (f"Each dot is a country: its HDI across, your index up. The rank "
-                    f"correlation between the two is {self.hdi_correlation:.2f} "
-                    "(1 = same order).")
+            return _("Each dot is a country: its HDI across, your index up. The rank "
+                     "correlation between the two is {rho} (1 = same order).").format(
+                         rho=format_number(self.hdi_correlation, 2))
         return ""
 
     def _refresh_text(self) -> None:
         dim_of = self._dimension_of()
         parts = []
         for d in dict.fromkeys(dim_of[i] for i in self.selected):
-            inds = ", ".join(f"{self._labels[i]} {self.weights[i]:.2f}"
+            inds = ", ".join(f"{self._label(i)} {_fixed(self.weights[i])}"
                              for i in self.selected if dim_of[i] == d)
-            parts.append(f"<b>{html.escape(data.DIMENSIONS[d])}</b> "
-                         f"{sum(self.weights[i] for i in self.selected if dim_of[i] == d):.2f} "
-                         f"({html.escape(inds)})")
+            total = sum(self.weights[i] for i in self.selected if dim_of[i] == d)
+            parts.append(f"<b>{html.escape(_(data.DIMENSIONS[d]))}</b> "
+                         f"{_fixed(total)} ({html.escape(inds)})")
         self.weights_note.value = (
-            "<p style='font-size:12px;max-width:520px'>Effective weights (they add up to 1): "
-            + "; ".join(parts) + "</p>")
+            "<p style='font-size:12px;max-width:520px'>"
+            + _("Effective weights (they add up to 1): {weights}").format(
+                # TRANSLATORS: the separator between items of a list (French: no-break space before ;)
+                weights=_("; ").join(parts)) + "</p>")
         n_kept = len(self._raw)
         self.missing_note.value = (
-            f"<p style='font-size:12px;max-width:520px'><b>{n_kept}</b> of "
-            f"{self._n_with_any} countries with any of these data are kept (at least "
-            f"{self.coverage.value}% of the indicators). {self._imputed} values are filled in "
-            f"with the latest value from up to {self.look_back.value} years before "
-            f"{self.year.value}. A country missing some indicators is scored on the ones it "
-            "has, with its weights re-scaled.</p>")
+            "<p style='font-size:12px;max-width:520px'>" + _(
+                "<b>{kept}</b> of {total} countries with any of these data are kept (at least "
+                "{coverage} of the indicators). {imputed} values are filled in with the latest "
+                "value from up to {look_back} years before {year}. A country missing some "
+                "indicators is scored on the ones it has, with its weights re-scaled.").format(
+                    kept=n_kept, total=self._n_with_any,
+                    coverage=format_percent(self.coverage.value / 100), imputed=self._imputed,
+                    look_back=self.look_back.value, year=self.year.value) + "</p>")
         self.goalpost_note.value = self._goalpost_html()
         n_ranked = int((~np.isnan(self._rank)).sum())
         focus = self.country.value
@@ -690,15 +763,22 @@ class IndexBuilder(LabWidget):
             name = html.escape(self._names.get(focus, focus))
             pos = self._raw.index.get_indexer([focus])[0]
             if pos >= 0 and not np.isnan(self._rank[pos]):
-                focus_text = (f" {name} ranks <b>{int(self._rank[pos])}</b> of {n_ranked} "
-                              f"(score {format_value(self._scores[pos])}).")
+                focus_text = " " + _("{country} ranks <b>{rank}</b> of {n} (score "
+                                     "{score}).").format(
+                    country=name, rank=int(self._rank[pos]), n=n_ranked,
+                    score=format_value(self._scores[pos]))
             else:
-                focus_text = (f" {name} is not in the index: too little data for these "
-                              "indicators (lower the coverage threshold or look further back).")
+                focus_text = " " + _("{country} is not in the index: too little data for these "
+                                     "indicators (lower the coverage threshold or look further "
+                                     "back).").format(country=name)
         self.summary.value = (
-            f"<p role='status' aria-live='polite'>{n_ranked} countries in your index for "
-            f"{self.year.value}. Rank correlation with the HDI: "
-            f"<b>{self.hdi_correlation:.2f}</b>.{focus_text}</p>")
+            "<p role='status' aria-live='polite'>" + ngettext(
+                "{n} country in your index for {year}. Rank correlation with the HDI: "
+                "<b>{rho}</b>.",
+                "{n} countries in your index for {year}. Rank correlation with the HDI: "
+                "<b>{rho}</b>.", n_ranked).format(
+                    n=n_ranked, year=self.year.value,
+                    rho=_fixed(self.hdi_correlation)) + focus_text + "</p>")
 
     def _goalpost_html(self) -> str:
         if self.normalisation.value != "goalposts":
@@ -707,30 +787,33 @@ class IndexBuilder(LabWidget):
         for i in self.selected:
             g = self._goalposts[i]
             unit = self._cat.loc[i, "unit"]
-            scale = " (log scale)" if g.log else ""
-            rows.append(f"<tr><td>{html.escape(self._cat.loc[i, 'short_label'])}</td>"
+            unit = unit if i in USER_INDICATORS or not unit else _(unit)
+            scale = " " + _("(log scale)") if g.log else ""
+            rows.append(f"<tr><td>{html.escape(self._label(i))}</td>"
                         f"<td>{format_value(g.low)} – {format_value(g.high)} "
-                        f"{html.escape(unit)}{scale}</td><td>{html.escape(g.source)}</td></tr>")
-        return ("<table class='hsl-table' style='font-size:12px'><caption>Goalposts: the "
-                "values that count as 0 and 1</caption><tr><th>Indicator</th><th>Goalposts"
-                "</th><th>Chosen by</th></tr>" + "".join(rows) + "</table>")
+                        f"{html.escape(unit)}{scale}</td><td>{html.escape(_(g.source))}</td></tr>")
+        return ("<table class='hsl-table' style='font-size:12px'><caption>"
+                + _("Goalposts: the values that count as 0 and 1") + "</caption><tr><th>"
+                + _("Indicator") + "</th><th>" + _("Goalposts") + "</th><th>" + _("Chosen by")
+                + "</th></tr>" + "".join(rows) + "</table>")
 
     def _set_all_params(self) -> None:
         params = self._param_values()
         for panel in (self.rank_panel, self.map_panel, self.shift_panel, self.hdi_panel):
             panel.set_params(**params)
-        table = self._results_table()
+        results = self._results_table()
+        table = _headers(results)
         self.rank_panel.update(description=self._describe("ranking"), table=table)
         self.map_panel.update(description=self._describe("map"),
-                              table=table[["iso3", "country", "rank", "score"]])
+                              table=_headers(results[["iso3", "country", "rank", "score"]]))
         self.shift_panel.update(description=self._describe("shift"), table=table)
         self.hdi_panel.update(description=self._describe("hdi"), table=table)
 
     def _stale_uncertainty(self) -> None:
         if self.mc_result is not None:
             self.uncertainty_status.value = (
-                "<p role='status'><i>Your choices changed since the last run: press the "
-                "button again to update the ranges.</i></p>")
+                "<p role='status'><i>" + _("Your choices changed since the last run: press the "
+                                           "button again to update the ranges.") + "</i></p>")
 
     # ------------------------------------------------------------------ callbacks
     def _on_slider(self, change: dict | None = None) -> None:
@@ -801,7 +884,7 @@ class IndexBuilder(LabWidget):
     def _apply_data_change(self) -> None:
         start = time.perf_counter()
         if not self.selected:
-            raise LabInputError("No indicator is selected. Choose at least one indicator.")
+            raise LabInputError(_("No indicator is selected. Choose at least one indicator."))
         previous = {a: getattr(self, a) for a in self._DATA_ATTRS}
         old_sliders = (self.indicator_sliders, self.dimension_sliders, self.slider_box.children)
         old_values = {s: (s.value, s.disabled, s.tooltip) for s in self._sliders_made.values()}
@@ -833,7 +916,7 @@ class IndexBuilder(LabWidget):
             else:
                 self._stale.add(kind)
             table = results[["iso3", "country", "rank", "score"]] if kind == "map" else results
-            panel.update(table=table, source=source)
+            panel.update(table=_headers(table), source=source)
         self._refresh_text()
         self.clear_message()
         self._stale_uncertainty()
@@ -863,7 +946,7 @@ class IndexBuilder(LabWidget):
 
     def _on_run(self, button: W.Button | None = None) -> None:
         start = time.perf_counter()
-        self.uncertainty_status.value = "<p role='status'>Running…</p>"
+        self.uncertainty_status.value = "<p role='status'>" + _("Running…") + "</p>"
         agg = self.aggregation.value
         methods = [self.normalisation.value]
         if self.vary_normalisation.value:
@@ -880,16 +963,21 @@ class IndexBuilder(LabWidget):
         elapsed = time.perf_counter() - start
         width = (mc["rank_high"] - mc["rank_low"])
         widest = mc.loc[width.idxmax()]
-        text = (f"{int(self.n_draws.value)} draws. Median width of the 90% rank range: "
-                f"{width.median():.0f} places; widest: {widest['name']} (ranks "
-                f"{int(widest['rank_low'])}–{int(widest['rank_high'])}). The chart shows the 30 "
-                "best-ranked countries; the table has all.")
+        text = _("{draws} draws. Median width of the {share} rank range: {width} places; "
+                 "widest: {country} (ranks {low}–{high}). The chart shows the 30 best-ranked "
+                 "countries; the table has all.").format(
+                     draws=int(self.n_draws.value), share=format_percent(0.9),
+                     width=format_number(width.median(), 0), country=widest["name"],
+                     low=int(widest["rank_low"]), high=int(widest["rank_high"]))
         table = mc[["iso3", "name", "rank", "median_rank", "rank_low", "rank_high"]
                    ].sort_values("rank")
         self.mc_panel.update(chart=charts.uncertainty_chart(mc, text), description=text,
-                             table=table)
+                             table=_headers(table))
         self.uncertainty_status.value = (
-            f"<p role='status'>Done: {int(self.n_draws.value)} draws in {elapsed:.2f} s "
-            f"(normalisations: {', '.join(methods)}).</p>")
+            "<p role='status'>" + _("Done: {draws} draws in {seconds} s (normalisations: "
+                                    "{methods}).").format(
+                draws=int(self.n_draws.value), seconds=format_number(elapsed, 2),
+                methods=", ".join(_(ix.NORMALISATIONS[m]).split(" (")[0] for m in methods))
+            + "</p>")
         self.last_timings["monte_carlo"] = elapsed * 1000
         self.clear_message()
