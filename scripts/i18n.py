@@ -54,6 +54,12 @@ TRANSLATED_MODULES = [
     "widgets/quiz.py",
     "widgets/i18n.py",
     "widgets/_a11y.py",
+    "widgets/risk.py",
+    "widgets/charts/risk.py",
+    "widgets/ui/risk_assessment.py",
+    "widgets/tradeoffs.py",
+    "widgets/charts/tradeoffs.py",
+    "widgets/ui/spending.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).
@@ -84,6 +90,14 @@ def data_messages() -> list[tuple[str, str]]:
     with (REPO_ROOT / "datasets" / "countries.csv").open(encoding="utf-8") as fh:
         groups = sorted({r["income_group"] for r in csv.DictReader(fh) if r["income_group"]})
     out += [(g, "datasets/countries.csv income_group") for g in groups]
+    # the reallocation calculator's illustrative unit costs (widgets.ui.spending)
+    import yaml
+
+    costs = REPO_ROOT / "widgets" / "assumptions" / "unit_costs.yml"
+    with costs.open(encoding="utf-8") as fh:
+        for key, item in yaml.safe_load(fh)["unit_costs"].items():
+            for field in ("label", "unit", "note", "source"):
+                out.append((item[field], f"widgets/assumptions/unit_costs.yml {key} {field}"))
     return out
 
 
