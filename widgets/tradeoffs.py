@@ -426,7 +426,7 @@ class Reallocation:
         """Per-person amounts before and after, for a chart or table (in the reader's language)."""
         military, now, after = _("Military"), _("Now"), _("After the shift")
         return pd.DataFrame({
-            "sector": [military, military, _(self.target), _(self.target)],
+            "sector": [military, military, self.target, self.target],
             "when": [now, after, now, after],
             "per_person_usd": [
                 self.military_before / self.population, self.military_after / self.population,
@@ -486,7 +486,7 @@ def reallocate(
                                   "country.").format(data=_(label), year=year))
     if target_share_gdp is None or not np.isfinite(target_share_gdp) or target_share_gdp < 0:
         raise LabInputError(_("This country has no {sector} spending data for {year}.").format(
-            sector=_(target).lower(), year=year))
+            sector=_(target.lower()), year=year))
     gdp = gdp_usd_from_milex(milex_usd, milex_gdp)
     before_target = target_share_gdp / 100 * gdp
     shifted = milex_usd * share / 100

@@ -154,10 +154,6 @@ def explorer_tables(points: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = points[["iso3", "year", *cols]].dropna(subset=cols, how="all")
     rows = rows.rename(columns={c: _key(c) for c in cols}).reset_index(drop=True)
     countries = points[["iso3", "name", "income_group"]].drop_duplicates("iso3")
-    # the income group as the reader's language names it (tooltips); the English
-    # name stays the key of the colours
-    countries = countries.assign(income_label=countries["income_group"].map(
-        lambda g: _(g) if isinstance(g, str) else g))
     return rows, countries.sort_values("iso3").reset_index(drop=True)
 
 
@@ -214,8 +210,12 @@ def _with_values(chart: alt.Chart) -> alt.Chart:
     """Rows of the embedded table with the pair's values as ``xv``/``yv``, named, with text."""
     return chart.transform_calculate(xv="datum[x_field]", yv="datum[y_field]").transform_lookup(
         lookup="iso3", from_=alt.LookupData(alt.NamedData(COUNTRIES_NAME), "iso3",
-                                            ["name", "income_group", "income_label"])
+                                            ["name", "income_group"])
     ).transform_calculate(
+        # the income group as the reader's language names it (the English name is
+        # the key of the colours)
+        income_label=" : ".join(f"datum.income_group == {json.dumps(g)} ? {json.dumps(_(g))}"
+                                for g in INCOME_ORDER) + " : datum.income_group",
         xtext=_number("datum.xv") + " + ' ' + x_unit",
         ytext=vega_text(_("{indicator}: {value} {unit}"), indicator="y_short",
                         value=_number("datum.yv"), unit="y_unit"))

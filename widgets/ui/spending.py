@@ -27,7 +27,7 @@ from widgets.charts.tradeoffs import (
     spending_explorer_spec,
 )
 from widgets.errors import LabInputError
-from widgets.i18n import N_, _, format_number, sort_key
+from widgets.i18n import N_, _, format_number, get_language, sort_key
 from widgets.tradeoffs import (
     COMPARISON_INDICATORS,
     CONFOUNDING_NOTE,
@@ -44,9 +44,26 @@ from widgets.ui import ChartPanel, LabWidget
 __all__ = ["SpendingTradeoffs", "UNIT_COSTS"]
 
 #: Target sectors for the reallocation calculator: label -> indicator (% of GDP).
-#: The labels are the values saved in a portfolio; on screen they are ``_(label)``.
-TARGETS: dict[str, str] = {N_("Health"): "health_spending_gdp",
-                           N_("Education"): "edu_spending_gdp"}
+#: The labels are the values saved in a portfolio; on screen see :func:`_sector`.
+TARGETS: dict[str, str] = {"Health": "health_spending_gdp", "Education": "edu_spending_gdp"}
+#: The sectors as a sentence names them ("spends ... on health"): the
+#: button shows it with a capital (a sector, not "Health" the dimension).
+_SECTORS = {"Health": N_("health"), "Education": N_("education")}
+
+
+def _sector(target: str, capital: bool = False) -> str:
+    """The sector ``target`` in the reader's language: ``"santé"``, or ``"Santé"`` on a button."""
+    word = _(_SECTORS.get(target, target))
+    return word[:1].upper() + word[1:] if capital else word
+
+
+def _lower(label: str) -> str:
+    """An indicator's label inside a sentence.
+
+    English keeps its lower-cased label (as before); French and Spanish lower
+    only the first letter ("% du PIB", "VIH" stay as they are).
+    """
+    return label.lower() if get_language() == "en" else label[:1].lower() + label[1:]
 #: The headers of the "Show the data" tables, in the reader's language (the English
 #: headers are the columns' own names, as before).
 _COLUMNS = {"name": N_("name"), "income_group": N_("income_group"), "sector": N_("sector"),
@@ -194,7 +211,8 @@ class SpendingTradeoffs(LabWidget):
                                    description=_("Move (% of military spending)"),
                                    style={"description_width": "initial"},
                                    readout_format=".0f", layout=W.Layout(width="460px"))
-        self.target = W.ToggleButtons(options=[(_(t), t) for t in TARGETS], value="Health",
+        self.target = W.ToggleButtons(options=[(_sector(t, capital=True), t) for t in TARGETS],
+                                      value="Health",
                                       description=_("To"),
                                       tooltips=[_("Health spending (all sources)"),
                                                 _("Public education spending")])
@@ -271,7 +289,7 @@ class SpendingTradeoffs(LabWidget):
                                    "target": float(getattr(r, col))}
                           for r in latest.itertuples()} if not latest.empty else {}
         rows = [{"iso3": c, "name": self._names[c], "target": label,
-                 "target_label": _(label), "year": v["year"],
+                 "target_label": _sector(label, capital=True), "year": v["year"],
                  "military_pp": v["milex_usd"] / v["population"],
                  "target_pp": v["target"] / 100 * v["milex_usd"] / (v["milex_gdp"] / 100)
                  / v["population"]}
@@ -324,8 +342,8 @@ class SpendingTradeoffs(LabWidget):
         """Plain-words fit for every year of a pair (computed once, then cached)."""
         key = (x, y, grouped)
         if key not in self._sentences:
-            xs = _(data.indicator_info(x).short_label).lower()
-            ys = _(data.indicator_info(y).short_label).lower()
+            xs = _lower(_(data.indicator_info(x).short_label))
+            ys = _lower(_(data.indicator_info(y).short_label))
             out: dict[int, list[str]] = {}
             for r in self._fit(*key)[1].itertuples():
                 f = Fit(r.slope, 0.0, r.slope_low, r.slope_high, r.r2, int(r.n),
@@ -445,7 +463,7 @@ class SpendingTradeoffs(LabWidget):
             raise LabInputError(_(
                 "{country} has no year with military spending, population and {sector} "
                 "spending all reported. Choose another country or sector.").format(
-                country=name, sector=_(target).lower()))
+                country=name, sector=_sector(target)))
         r = rows[iso3]
         res = reallocate(r["milex_usd"], r["milex_gdp"], r["target"], r["population"],
                          self.share.value, target=target, year=r["year"])
@@ -453,7 +471,7 @@ class SpendingTradeoffs(LabWidget):
         self.reallocation = res
         unit = UNIT_COSTS[self.unit_choice.value]
         ind = TARGETS[target]
-        sector = _(target).lower()
+        sector = _sector(target)
 
         def usd(value: float) -> str:
             return format_number(value, 2)
@@ -484,6 +502,7 @@ class SpendingTradeoffs(LabWidget):
                 "would cost, the arithmetic cannot say.").format(
                 year=res.year, sector=html.escape(sector), indicator=ind) + "</p>")
         table = res.as_table()
+        table["sector"] = table["sector"].replace({target: _sector(target, capital=True)})
         self.realloc_panel.set_params(country=iso3, target=target, share=float(res.share_pct))
         self.realloc_panel.update(
             description=_("Bars for {country}, {year}: military spending per person falls from "
