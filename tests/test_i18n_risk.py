@@ -143,6 +143,8 @@ def test_spending_tradeoffs_in_spanish(monkeypatch):
     assert _js(" frente a ") in text
     assert f"Cada punto es un país; recta = relación ajustada; sombreado = banda de confianza del 95{NB}%" in text
     assert "Países destacados" in text and _js("Ingreso bajo") in text
+    names = {c["iso3"]: c["name"] for c in spec["datasets"]["spending_countries"]}
+    assert names["FRA"] == "Francia"  # the marked countries' labels in the chart (CLDR)
     # another pair: new parameters in the same chart, titles in Spanish
     view = w.scatter.chart
     w.y.value = "life_expectancy"

@@ -166,7 +166,8 @@ def risk_ranking_chart(table: pd.DataFrame, year: int, description: str, region:
                  alt.Tooltip("risk:Q", title=_("Risk"), format=".1f")])
     dots = alt.Chart().mark_point(filled=True, size=60).encode(
         x="value:Q", y=y,
-        color=alt.Color("dimension:N", scale=_dim_scale(), title=_("Dimension")),
+        color=alt.Color("dimension:N", scale=_dim_scale(), title=_("Dimension"),
+                        legend=alt.Legend(labelLimit=260)),
         shape=alt.Shape("dimension:N", scale=alt.Scale(domain=_dimension_labels(),
                         range=["triangle-up", "circle", "square"]), title=_("Dimension")),
         tooltip=[alt.Tooltip("name:N", title=_("Country")),
@@ -233,7 +234,8 @@ def drivers_chart(drivers: pd.DataFrame, description: str, show: int = 10,
     chart = base.mark_bar().encode(
         x=alt.X("push:Q", title=_("Risk points added compared with the median country")),
         y=alt.Y("label:N", sort=alt.SortField("push", order="descending"), title=None),
-        color=alt.Color("dimension_label:N", scale=_dim_scale(), title=_("Dimension")),
+        color=alt.Color("dimension_label:N", scale=_dim_scale(), title=_("Dimension"),
+                        legend=alt.Legend(labelLimit=260)),
         tooltip=[alt.Tooltip("label:N", title=_("Indicator")),
                  alt.Tooltip("dimension_label:N", title=_("Dimension")),
                  alt.Tooltip("score:Q", title=_("Indicator score 0–10"), format=".1f"),

@@ -28,7 +28,7 @@ from widgets import data
 from widgets import risk as rk
 from widgets.charts import risk as charts
 from widgets.errors import LabInputError
-from widgets.i18n import N_, _, format_number, sort_key
+from widgets.i18n import N_, _, format_number, get_language, sort_key
 from widgets.ui import ChartPanel, LabWidget
 
 __all__ = ["DISCLAIMER", "RiskAssessment"]
@@ -123,53 +123,65 @@ class RiskAssessment(LabWidget):
         country = data.check_country(country)
 
         # ---- controls ---------------------------------------------------------------
-        style = {"description_width": "110px"}
+        english = get_language() == "en"
+        # French and Spanish labels are longer: wider labels, and tabs as wide as
+        # their titles (English keeps the layout it had)
+        style = {"description_width": "110px" if english else "150px"}
+        wide = {} if english else {"layout": W.Layout(width="360px")}
+        model_style = style if english else {"description_width": "initial"}
+        model_width = "330px" if english else "345px"
         self.disclaimer = W.HTML(
-            "<div role='note' style='background:#fff4d6;border-left:4px solid #5c4400;"
+            ("" if english else "<style>.hsl-wide-tabs .lm-TabBar-tab{flex:0 0 auto !important;"
+             "min-width:max-content !important}</style>")
+            + "<div role='note' style='background:#fff4d6;border-left:4px solid #5c4400;"
             "padding:6px 10px;max-width:760px;font-size:13px'><b>"
             + html.escape(_("Teaching model.")) + f"</b> {html.escape(_(DISCLAIMER))}</div>")
         self.year = W.IntSlider(value=year, min=FIRST_YEAR, max=last_year, description=_("Year"),
                                 continuous_update=False, style=style)
         self.measure = W.Dropdown(options=[(_(v), k) for k, v in charts.MEASURES.items()],
-                                  value="risk", description=_("Show on map"), style=style)
+                                  value="risk", description=_("Show on map"), style=style,
+                                  **wide)
         regions = sorted(self._countries["un_region"].dropna().unique(),
                          key=lambda r: sort_key(data.local_region_name(r)))
         incomes = [g for g in ("Low income", "Lower middle income", "Upper middle income",
                                "High income") if g in set(self._countries["income_group"])]
         self.region = W.Dropdown(options=[(_("All regions"), "All")]
                                  + [(data.local_region_name(r), r) for r in regions],
-                                 value="All", description=_("Region"), style=style)
+                                 value="All", description=_("Region"), style=style, **wide)
         self.income = W.Dropdown(options=[(_("All income groups"), "All")]
                                  + [(_(g), g) for g in incomes], value="All",
-                                 description=_("Income group"), style=style)
+                                 description=_("Income group"), style=style, **wide)
         self.lens = W.Dropdown(options=[(_(v["label"]), k) for k, v in rk.LENSES.items()
                                         if k != "everyone"],
                                value=lens if lens != "everyone" else "women",
-                               description=_("Look at"), style=style)
+                               description=_("Look at"), style=style, **wide)
         with_risk = self.results.dropna(subset=["risk"])["iso3"].unique()
         self.country = W.Dropdown(
             options=sorted(((self._names.get(c, c), c) for c in with_risk),
                            key=lambda t: sort_key(t[0])),
             value=country if country in set(with_risk) else sorted(with_risk)[0],
-            description=_("Country"), style=style)
+            description=_("Country"), style=style, **wide)
         self.peers = W.Dropdown(options=[(_("Peers: {group}").format(group=_(v)), k)
                                          for k, v in _PEERS.items()],
-                                value="region", description=_("Compare with"), style=style)
+                                value="region", description=_("Compare with"), style=style,
+                                **wide)
         options = sorted(((self._labels.get(i, i), i) for i in rk.RISK_INDICATORS),
                          key=lambda t: sort_key(t[0]))
         self.hazard_exposure = W.SelectMultiple(
             options=options, value=model["hazard_exposure"], rows=8,
-            description=_(rk.RISK_DIMENSIONS["hazard_exposure"]), style=style,
-            layout=W.Layout(width="330px"))
+            description=_(rk.RISK_DIMENSIONS["hazard_exposure"]), style=model_style,
+            layout=W.Layout(width=model_width))
         self.vulnerability = W.SelectMultiple(
             options=options, value=model["vulnerability"], rows=8,
-            description=_(rk.RISK_DIMENSIONS["vulnerability"]), style=style,
-            layout=W.Layout(width="330px"))
+            description=_(rk.RISK_DIMENSIONS["vulnerability"]), style=model_style,
+            layout=W.Layout(width=model_width))
         self.lack_of_coping = W.SelectMultiple(
             options=options, value=model["lack_of_coping"], rows=8,
-            description=_("Lack of coping"), style=style, layout=W.Layout(width="330px"))
+            description=_("Lack of coping"), style=model_style,
+            layout=W.Layout(width=model_width))
         self.reset = W.Button(description=_("Back to the lab's mapping"), icon="undo",
-                              tooltip=_("Restore the default indicator-to-dimension mapping"))
+                              tooltip=_("Restore the default indicator-to-dimension mapping"),
+                              **({} if english else {"layout": W.Layout(width="auto")}))
         self.mapping_table = W.HTML()
         self.summary = W.HTML()
 
@@ -222,6 +234,8 @@ class RiskAssessment(LabWidget):
         for k, title in enumerate([N_("Map"), N_("Most at risk"), N_("One country"),
                                    N_("Vulnerable groups"), N_("The model")]):
             tabs.set_title(k, _(title))
+        if not english:
+            tabs.add_class("hsl-wide-tabs")
         self.tabs = tabs
         super().__init__([self.disclaimer, self.year, self.summary, tabs])
 

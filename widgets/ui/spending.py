@@ -128,10 +128,10 @@ class SpendingTradeoffs(LabWidget):
                                    "milex_usd", "population"]))
         panel = data.load_panel(cols)
         countries_df = data.load_countries()[["iso3", "name", "income_group"]]
-        panel = panel.merge(countries_df, on="iso3", how="inner")
         # country names in the reader's language (CLDR): the list, the chart and the texts
         self._names = {c: data.local_country_name(c) for c in countries_df["iso3"]}
         countries_df = countries_df.assign(name=countries_df["iso3"].map(self._names))
+        panel = panel.merge(countries_df, on="iso3", how="inner")
         self._realloc_rows = self._reallocation_inputs(panel)  # exact values
         panel = panel.copy()
         for col in (*MILITARY_INDICATORS, *COMPARISON_INDICATORS):  # 4 significant digits
@@ -349,9 +349,10 @@ class SpendingTradeoffs(LabWidget):
                 f = Fit(r.slope, 0.0, r.slope_low, r.slope_high, r.r2, int(r.n),
                         x in LOG_SCALE_INDICATORS, y in LOG_SCALE_INDICATORS, pd.DataFrame())
                 sentence = f.sentence(xs, ys)
-                if grouped:
-                    sentence = _("{group}: {sentence}").format(group=_(r.group),
-                                                               sentence=sentence)
+                if grouped:  # "Revenu élevé : dans ces 49 pays..."
+                    sentence = _("{group}: {sentence}").format(
+                        group=_(r.group), sentence=sentence if get_language() == "en"
+                        else sentence[:1].lower() + sentence[1:])
                 out.setdefault(int(r.year), []).append(sentence)
             self._sentences[key] = {yr: " ".join(v) for yr, v in out.items()}
         return self._sentences[key]
