@@ -193,10 +193,13 @@ def _axis(axis: str, plotted: bool, title: str | list[str]) -> dict:
     there, so :func:`spending_explorer_spec` makes it the ``x_title`` /
     ``y_title`` parameter.
     """
+    # A title longer than its axis (French and Spanish units are long) is cut with
+    # "…" instead of pushing the chart's own title out of sight.
     if not plotted:  # the lines over time: values as they are
-        return {"scale": alt.Scale(zero=False), "axis": alt.Axis(title=title)}
+        return {"scale": alt.Scale(zero=False), "axis": alt.Axis(title=title, titleLimit=220)}
     return {"scale": alt.Scale(domain=alt.ExprRef(f"{axis}_domain"), nice=False, zero=False),
             "axis": alt.Axis(title=title, values=alt.ExprRef(f"{axis}_ticks"),
+                             titleLimit=360 if axis == "y" else 560,
                              labelExpr=_number(f"({axis}_log ? pow(10, datum.value) "
                                                ": datum.value)"))}
 

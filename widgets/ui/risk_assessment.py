@@ -127,9 +127,9 @@ class RiskAssessment(LabWidget):
         # French and Spanish labels are longer: wider labels, and tabs as wide as
         # their titles (English keeps the layout it had)
         style = {"description_width": "110px" if english else "150px"}
-        wide = {} if english else {"layout": W.Layout(width="360px")}
+        wide = {} if english else {"layout": W.Layout(width="380px")}
         model_style = style if english else {"description_width": "initial"}
-        model_width = "330px" if english else "345px"
+        model_width = "330px"
         self.disclaimer = W.HTML(
             ("" if english else "<style>.hsl-wide-tabs .lm-TabBar-tab{flex:0 0 auto !important;"
              "min-width:max-content !important}</style>")
@@ -181,7 +181,8 @@ class RiskAssessment(LabWidget):
             layout=W.Layout(width=model_width))
         self.reset = W.Button(description=_("Back to the lab's mapping"), icon="undo",
                               tooltip=_("Restore the default indicator-to-dimension mapping"),
-                              **({} if english else {"layout": W.Layout(width="auto")}))
+                              **({} if english else {"layout": W.Layout(
+                                  width="auto", align_self="flex-start")}))
         self.mapping_table = W.HTML()
         self.summary = W.HTML()
 
