@@ -52,6 +52,9 @@ DISCLAIMER = N_(
 )
 _PEERS = {"region": N_("countries in the same region"),
           "income": N_("countries in the same income group"), "all": N_("all countries")}
+#: Tabs as wide as their titles (French and Spanish titles are longer than the default width).
+_WIDE_TABS_CSS = ("<style>.hsl-wide-tabs .lm-TabBar-tab{flex:0 0 auto !important;"
+                  "min-width:max-content !important}</style>")
 #: The headers of the "Show the data" tables: a column's name, in the reader's language
 #: (the English headers are the columns' own names, as before).
 _COLUMNS = {
@@ -131,8 +134,7 @@ class RiskAssessment(LabWidget):
         model_style = style if english else {"description_width": "initial"}
         model_width = "330px"
         self.disclaimer = W.HTML(
-            ("" if english else "<style>.hsl-wide-tabs .lm-TabBar-tab{flex:0 0 auto !important;"
-             "min-width:max-content !important}</style>")
+            ("" if english else _WIDE_TABS_CSS)
             + "<div role='note' style='background:#fff4d6;border-left:4px solid #5c4400;"
             "padding:6px 10px;max-width:760px;font-size:13px'><b>"
             + html.escape(_("Teaching model.")) + f"</b> {html.escape(_(DISCLAIMER))}</div>")
