@@ -80,6 +80,12 @@ TRANSLATED_MODULES = [
     "widgets/selfcheck.py",
     "widgets/triad.py",
     "widgets/charts/triad.py",
+    "widgets/risk.py",
+    "widgets/charts/risk.py",
+    "widgets/ui/risk_assessment.py",
+    "widgets/tradeoffs.py",
+    "widgets/charts/tradeoffs.py",
+    "widgets/ui/spending.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).
@@ -118,6 +124,14 @@ def data_messages() -> list[tuple[str, str]]:
     from widgets.triad import matrix_texts  # the teaching matrix's labels, reasoning and rules
 
     out += matrix_texts()
+    # the reallocation calculator's illustrative unit costs (widgets.ui.spending)
+    import yaml
+
+    costs = REPO_ROOT / "widgets" / "assumptions" / "unit_costs.yml"
+    with costs.open(encoding="utf-8") as fh:
+        for key, item in yaml.safe_load(fh)["unit_costs"].items():
+            for field in ("label", "unit", "note", "source"):
+                out.append((item[field], f"widgets/assumptions/unit_costs.yml {key} {field}"))
     return out
 
 

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from widgets.errors import LabInputError
+from widgets.i18n import N_, _
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -54,11 +55,11 @@ __all__ = [
     "scale_to_risk",
 ]
 
-#: The three INFORM dimensions: id -> label shown on screen.
+#: The three INFORM dimensions: id -> label shown on screen (English; show it with ``_(label)``).
 RISK_DIMENSIONS: dict[str, str] = {
-    "hazard_exposure": "Hazard & exposure",
-    "vulnerability": "Vulnerability",
-    "lack_of_coping": "Lack of coping capacity",
+    "hazard_exposure": N_("Hazard & exposure"),
+    "vulnerability": N_("Vulnerability"),
+    "lack_of_coping": N_("Lack of coping capacity"),
 }
 
 
@@ -91,82 +92,82 @@ class RiskIndicator:
 RISK_INDICATORS: dict[str, RiskIndicator] = {r.id: r for r in (
     # hazard & exposure (human-made hazards only)
     RiskIndicator("battle_deaths_per_100k", "high",
-                  "Armed conflict is the main human-made hazard INFORM counts (conflict intensity).",
+                  N_("Armed conflict is the main human-made hazard INFORM counts (conflict intensity)."),
                   log=True, missing_means_zero=True),
     RiskIndicator("homicide_rate", "high",
-                  "Violent crime exposes people to harm in daily life.", log=True),
+                  N_("Violent crime exposes people to harm in daily life."), log=True),
     RiskIndicator("wgi_stability", "low",
-                  "Low political stability signals a risk of violent unrest (INFORM uses conflict "
-                  "projections here).", ),
+                  N_("Low political stability signals a risk of violent unrest (INFORM uses conflict "
+                  "projections here)."), ),
     RiskIndicator("co2_pc", "high",
-                  "Optional: a crude proxy for environmental pressure. It is highest in rich, "
+                  N_("Optional: a crude proxy for environmental pressure. It is highest in rich, "
                   "well-protected countries, which is why INFORM uses exposure to natural hazards "
-                  "instead.", log=True),
+                  "instead."), log=True),
     # vulnerability
     RiskIndicator("life_expectancy", "low",
-                  "Short lives signal poor health and deprivation (INFORM: development & "
-                  "deprivation).", family="life_expectancy"),
+                  N_("Short lives signal poor health and deprivation (INFORM: development & "
+                  "deprivation)."), family="life_expectancy"),
     RiskIndicator("mean_schooling", "low",
-                  "Little education limits how people can protect themselves and recover.",
+                  N_("Little education limits how people can protect themselves and recover."),
                   family="mean_schooling"),
     RiskIndicator("under5_mortality", "high",
-                  "Children under five are among the most vulnerable (INFORM: children U5).",
+                  N_("Children under five are among the most vulnerable (INFORM: children U5)."),
                   log=True),
     RiskIndicator("undernourishment", "high",
-                  "Hungry people have no buffer against a shock (INFORM: food security).",
+                  N_("Hungry people have no buffer against a shock (INFORM: food security)."),
                   log=True),
     RiskIndicator("gini", "high",
-                  "Inequality leaves the poorest exposed (INFORM: inequality)."),
+                  N_("Inequality leaves the poorest exposed (INFORM: inequality).")),
     RiskIndicator("gender_inequality", "high",
-                  "Women held back in health, education and work are harmed more by crises "
-                  "(INFORM: Gender Inequality Index)."),
+                  N_("Women held back in health, education and work are harmed more by crises "
+                  "(INFORM: Gender Inequality Index).")),
     RiskIndicator("idps_per_1000", "high",
-                  "People forced from their homes have lost shelter, income and networks "
-                  "(INFORM: uprooted people). No UNHCR record is read as none.",
+                  N_("People forced from their homes have lost shelter, income and networks "
+                  "(INFORM: uprooted people). No UNHCR record is read as none."),
                   log=True, missing_means_zero=True),
     RiskIndicator("refugees_hosted_per_1000", "high",
-                  "Large refugee populations are vulnerable themselves and strain services "
-                  "(INFORM: uprooted people).", log=True),
+                  N_("Large refugee populations are vulnerable themselves and strain services "
+                  "(INFORM: uprooted people)."), log=True),
     RiskIndicator("refugees_origin_per_1000", "high",
-                  "Many people fleeing abroad show that life at home has become unsafe.",
+                  N_("Many people fleeing abroad show that life at home has become unsafe."),
                   log=True),
     RiskIndicator("extreme_poverty", "high",
-                  "People below $3 a day cannot absorb a loss (sparse survey data).", log=True),
+                  N_("People below $3 a day cannot absorb a loss (sparse survey data)."), log=True),
     RiskIndicator("maternal_mortality", "high",
-                  "Mothers dying in childbirth signal a health system that fails women.",
+                  N_("Mothers dying in childbirth signal a health system that fails women."),
                   log=True),
     # lack of coping capacity
     RiskIndicator("wgi_gov_effectiveness", "low",
-                  "An ineffective government cannot organise a response (INFORM: governance)."),
+                  N_("An ineffective government cannot organise a response (INFORM: governance).")),
     RiskIndicator("wgi_rule_of_law", "low",
-                  "Weak rule of law lets aid and protection fail to reach people (INFORM uses "
-                  "corruption perception)."),
+                  N_("Weak rule of law lets aid and protection fail to reach people (INFORM uses "
+                  "corruption perception).")),
     RiskIndicator("water_basic", "low",
-                  "Without safe water, a shock quickly becomes a health crisis (INFORM: physical "
-                  "infrastructure)."),
+                  N_("Without safe water, a shock quickly becomes a health crisis (INFORM: physical "
+                  "infrastructure).")),
     RiskIndicator("sanitation_basic", "low",
-                  "Without sanitation, disease spreads fast after a shock (INFORM: physical "
-                  "infrastructure)."),
+                  N_("Without sanitation, disease spreads fast after a shock (INFORM: physical "
+                  "infrastructure).")),
     RiskIndicator("health_spending_gdp", "low",
-                  "Little health spending means few clinics and staff to cope (INFORM: access to "
-                  "health care)."),
+                  N_("Little health spending means few clinics and staff to cope (INFORM: access to "
+                  "health care).")),
     # used by the vulnerable-groups lenses
-    RiskIndicator("life_expectancy_f", "low", "Women's life expectancy.",
+    RiskIndicator("life_expectancy_f", "low", N_("Women's life expectancy."),
                   family="life_expectancy"),
-    RiskIndicator("life_expectancy_m", "low", "Men's life expectancy.",
+    RiskIndicator("life_expectancy_m", "low", N_("Men's life expectancy."),
                   family="life_expectancy"),
-    RiskIndicator("mean_schooling_f", "low", "Women's years of schooling.",
+    RiskIndicator("mean_schooling_f", "low", N_("Women's years of schooling."),
                   family="mean_schooling"),
-    RiskIndicator("mean_schooling_m", "low", "Men's years of schooling.",
+    RiskIndicator("mean_schooling_m", "low", N_("Men's years of schooling."),
                   family="mean_schooling"),
     RiskIndicator("labour_part_f", "low",
-                  "Women's participation in paid work: income of their own to cope with a shock.",
+                  N_("Women's participation in paid work: income of their own to cope with a shock."),
                   family="labour_part"),
     RiskIndicator("labour_part_m", "low",
-                  "Men's participation in paid work: income of their own to cope with a shock.",
+                  N_("Men's participation in paid work: income of their own to cope with a shock."),
                   family="labour_part"),
     RiskIndicator("expected_schooling", "low",
-                  "Years of school a child can expect: children's access to education."),
+                  N_("Years of school a child can expect: children's access to education.")),
 )}
 
 #: The lab's default mapping of indicators to the three dimensions (editable).
@@ -181,16 +182,16 @@ DEFAULT_MODEL: dict[str, tuple[str, ...]] = {
 
 #: Vulnerable-groups lenses: label, indicator swaps and additions (to vulnerability).
 LENSES: dict[str, dict] = {
-    "everyone": {"label": "Everyone (national averages)", "swap": {}, "add": ()},
-    "women": {"label": "Women and girls",
+    "everyone": {"label": N_("Everyone (national averages)"), "swap": {}, "add": ()},
+    "women": {"label": N_("Women and girls"),
               "swap": {"life_expectancy": "life_expectancy_f",
                        "mean_schooling": "mean_schooling_f"},
               "add": ("labour_part_f", "maternal_mortality")},
-    "men": {"label": "Men and boys",
+    "men": {"label": N_("Men and boys"),
             "swap": {"life_expectancy": "life_expectancy_m",
                      "mean_schooling": "mean_schooling_m"},
             "add": ("labour_part_m",)},
-    "children": {"label": "Children",
+    "children": {"label": N_("Children"),
                  "swap": {"mean_schooling": "expected_schooling"}, "add": ()},
 }
 
@@ -212,14 +213,14 @@ def check_model(model: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]
     for dim, label in RISK_DIMENSIONS.items():
         ids = tuple(dict.fromkeys(model.get(dim, ())))
         if not ids:
-            raise LabInputError(
-                f"{label} has no indicator. Give each of the three dimensions at least one."
-            )
+            raise LabInputError(_(
+                "{dimension} has no indicator. Give each of the three dimensions at least one."
+            ).format(dimension=_(label)))
         unknown = [i for i in ids if i not in RISK_INDICATORS]
         if unknown:
-            raise LabInputError(
-                f"{unknown[0]!r} is not one of the indicators the risk model can use."
-            )
+            raise LabInputError(_(
+                "{indicator} is not one of the indicators the risk model can use."
+            ).format(indicator=repr(unknown[0])))
         out[dim] = ids
     return out
 
@@ -234,7 +235,8 @@ def apply_lens(model: Mapping[str, Sequence[str]], lens: str) -> dict[str, tuple
     ('life_expectancy_f', 'mean_schooling_f')
     """
     if lens not in LENSES:
-        raise LabInputError(f"{lens!r} is not a lens. Choose one of: {', '.join(LENSES)}.")
+        raise LabInputError(_("{lens} is not a lens. Choose one of: {lenses}.").format(
+            lens=repr(lens), lenses=", ".join(LENSES)))
     spec = LENSES[lens]
     out = {dim: tuple(spec["swap"].get(i, i) for i in ids) for dim, ids in model.items()}
     extra = tuple(i for i in spec["add"] if i not in out.get("vulnerability", ()))
@@ -329,7 +331,9 @@ def scale_to_risk(
     out = pd.DataFrame(index=values.index)
     for c in values.columns:
         if c not in RISK_INDICATORS:
-            raise LabInputError(f"{c!r} is not one of the indicators the risk model can use.")
+            raise LabInputError(_(
+                "{indicator} is not one of the indicators the risk model can use."
+            ).format(indicator=repr(c)))
         lo, hi = bounds[c]
         span = hi - lo
         s = (t[c] - lo) / span * 10 if span > 0 else t[c] * 0 + 5.0
@@ -357,7 +361,8 @@ def dimension_scores(
     model = check_model(model)
     missing = [i for ids in model.values() for i in ids if i not in scores.columns]
     if missing:
-        raise LabInputError(f"No scores were computed for {missing[0]!r}.")
+        raise LabInputError(_("No scores were computed for {indicator}.").format(
+            indicator=repr(missing[0])))
     out = {}
     for dim, ids in model.items():
         sub = scores[list(ids)].to_numpy(dtype=float)
@@ -425,14 +430,15 @@ def risk_drivers(
     """
     model = check_model(model)
     if row not in scores.index:
-        raise LabInputError(f"There are no risk scores for {row!r}.")
+        raise LabInputError(_("There are no risk scores for {country}.").format(
+            country=repr(row)))
     reference = scores.median() if reference is None else reference
     records = _driver_records(scores.loc[row].to_dict(), model, reference.to_dict(), min_share)
     if records is None:
-        raise LabInputError(
+        raise LabInputError(_(
             "This country has too little data to compute its risk. Choose another country "
             "or year."
-        )
+        ))
     out = pd.DataFrame(records, columns=_DRIVER_COLUMNS)
     return out.sort_values("push", ascending=False, kind="stable").reset_index(drop=True)
 
@@ -535,11 +541,11 @@ def peer_comparison_wide(matrix: pd.DataFrame, country: str, peers: Sequence[str
     [[2020.0, 5.0, 3.0], [2021.0, 6.0, 2.5]]
     """
     if country not in matrix.index:
-        raise LabInputError("This country has no risk score in any year.")
+        raise LabInputError(_("This country has no risk score in any year."))
     own = matrix.loc[country].to_numpy(dtype=float)
     has = ~np.isnan(own)
     if not has.any():
-        raise LabInputError("This country has no risk score in any year.")
+        raise LabInputError(_("This country has no risk score in any year."))
     others = matrix.loc[matrix.index.isin([p for p in peers if p != country])].to_numpy(
         dtype=float)[:, has]
     low, median, high = _nan_quantiles(others, (0.25, 0.5, 0.75))

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from widgets.errors import LabInputError, check_year_range
+from widgets.i18n import N_, _, format_number, format_significant
 
 __all__ = [
     "CONFOUNDING_NOTE",
@@ -70,7 +71,7 @@ LOG_SCALE_INDICATORS: frozenset[str] = frozenset(
 )
 
 #: Shown on screen beside every cross-country fit.
-CONFOUNDING_NOTE = (
+CONFOUNDING_NOTE = N_(
     "This line describes countries as they are, not what would happen if one country "
     "moved money. Countries that spend more on the military differ in many other ways: "
     "income (richer countries can afford both more health care and more arms), conflict "
@@ -92,7 +93,7 @@ def t_quantile_975(df: int) -> float:
     (2.23, 1.96)
     """
     if df < 1:
-        raise LabInputError("A confidence band needs at least three countries with data.")
+        raise LabInputError(_("A confidence band needs at least three countries with data."))
     z = 1.959963984540054
     g1 = (z**3 + z) / 4
     g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
@@ -128,22 +129,39 @@ class Fit:
         True
         """
         if self.log_x and self.log_y:
-            unit = (f"Across these {self.n} countries, 1% higher {x_label} goes with "
-                    f"{self.slope:+.2f}% {y_label} on average (95% interval "
-                    f"{self.slope_low:+.2f} to {self.slope_high:+.2f})")
+            unit = _("Across these {n} countries, 1% higher {x} goes with {slope}% {y} on "
+                     "average (95% interval {low} to {high})").format(
+                n=self.n, x=x_label, y=y_label, slope=_signed(self.slope),
+                low=_signed(self.slope_low), high=_signed(self.slope_high))
         elif self.log_x:
             k = math.log10(2)
-            unit = (f"Across these {self.n} countries, doubling {x_label} goes with "
-                    f"{self.slope * k:+.3g} in {y_label} on average (95% interval "
-                    f"{self.slope_low * k:+.3g} to {self.slope_high * k:+.3g})")
+            unit = _("Across these {n} countries, doubling {x} goes with {slope} in {y} on "
+                     "average (95% interval {low} to {high})").format(
+                n=self.n, x=x_label, y=y_label, slope=_signed(self.slope * k, None),
+                low=_signed(self.slope_low * k, None), high=_signed(self.slope_high * k, None))
         else:
-            unit = (f"Across these {self.n} countries, one unit more {x_label} goes with "
-                    f"{self.slope:+.3g} in {y_label} on average")
-        strength = "weak" if self.r2 < 0.1 else "moderate" if self.r2 < 0.4 else "strong"
+            unit = _("Across these {n} countries, one unit more {x} goes with {slope} in {y} "
+                     "on average").format(n=self.n, x=x_label, y=y_label,
+                                          slope=_signed(self.slope, None))
+        strength = (N_("{fit}; the association is weak (R² = {r2}).") if self.r2 < 0.1 else
+                    N_("{fit}; the association is moderate (R² = {r2}).") if self.r2 < 0.4 else
+                    N_("{fit}; the association is strong (R² = {r2})."))
         crosses = self.slope_low <= 0 <= self.slope_high
-        sign = (" The interval includes zero: the data cannot tell the direction."
+        sign = (" " + _("The interval includes zero: the data cannot tell the direction.")
                 if crosses else "")
-        return f"{unit}; the association is {strength} (R² = {self.r2:.2f}).{sign}"
+        return _(strength).format(fit=unit, r2=format_number(self.r2, 2)) + sign
+
+
+def _signed(value: float, decimals: int | None = 2) -> str:
+    """A number with its sign, as the reader's language writes it (``decimals=None``:
+    three significant digits).
+
+    >>> _signed(0.1234), _signed(-1.5), _signed(0.01234, None)
+    ('+0.12', '-1.50', '+0.0123')
+    """
+    text = (format_significant(value, 3) if decimals is None
+            else format_number(value, decimals))
+    return ("+" + text) if value >= 0 and not text.startswith("+") else text
 
 
 def fit_loglog(
@@ -178,7 +196,7 @@ def fit_loglog(
     xa = np.asarray(x, dtype=float)
     ya = np.asarray(y, dtype=float)
     if xa.shape != ya.shape:
-        raise LabInputError("x and y must hold one value per country each.")
+        raise LabInputError(_("x and y must hold one value per country each."))
     slope, intercept, low, high, r2, n, grid = _fit_arrays(xa, ya, log_x, log_y, grid_points)
     band = pd.DataFrame(dict(zip(("x", "fit", "lower", "upper"), grid, strict=True)))
     return Fit(slope, intercept, low, high, r2, n, log_x, log_y, band)
@@ -196,17 +214,17 @@ def _fit_arrays(xa: np.ndarray, ya: np.ndarray, log_x: bool, log_y: bool, grid_p
     xa, ya = xa[ok], ya[ok]
     n = int(xa.size)
     if n < 3:
-        raise LabInputError(
-            f"Only {n} countries have data for both variables here; a fitted line needs at "
+        raise LabInputError(_(
+            "Only {n} countries have data for both variables here; a fitted line needs at "
             "least three. Choose another year or indicator."
-        )
+        ).format(n=n))
     u = np.log10(xa) if log_x else xa
     v = np.log10(ya) if log_y else ya
     ubar, vbar = u.mean(), v.mean()
     sxx = float(((u - ubar) ** 2).sum())
     if sxx == 0:
-        raise LabInputError("All countries have the same value on the horizontal axis; "
-                            "there is no slope to fit.")
+        raise LabInputError(_("All countries have the same value on the horizontal axis; "
+                              "there is no slope to fit."))
     slope = float(((u - ubar) * (v - vbar)).sum() / sxx)
     intercept = float(vbar - slope * ubar)
     resid = v - (intercept + slope * u)
@@ -259,7 +277,7 @@ def fits_by_year(
     """
     for col in ("year", x, y) + ((group,) if group else ()):
         if col not in data:
-            raise LabInputError(f"The table has no column {col!r}.")
+            raise LabInputError(_("The table has no column {column}.").format(column=repr(col)))
     log_x, log_y = x in LOG_SCALE_INDICATORS, y in LOG_SCALE_INDICATORS
     keys = ["year", group] if group else ["year"]
     complete = data.dropna(subset=[x, y])
@@ -274,7 +292,7 @@ def fits_by_year(
         if len(where) < min_countries:
             continue
         try:
-            slope, _, low, high, r2, n, grid = _fit_arrays(xs[where], ys[where], log_x, log_y,
+            slope, _intercept, low, high, r2, n, grid = _fit_arrays(xs[where], ys[where], log_x, log_y,
                                                            grid_points)
         except LabInputError:
             continue
@@ -319,19 +337,21 @@ def change_between(data: pd.DataFrame, column: str, start: int, end: int) -> pd.
     """
     start, end = check_year_range(start, end)
     if start == end:
-        raise LabInputError("Choose two different years to measure a change.")
+        raise LabInputError(_("Choose two different years to measure a change."))
     if column not in data:
-        raise LabInputError(f"The table has no column {column!r}.")
+        raise LabInputError(_("The table has no column {column}.").format(column=repr(column)))
     extra = [c for c in data.columns if c not in ("iso3", "year", column)]
     a = data.loc[data["year"] == start, ["iso3", column, *extra]].dropna(subset=[column])
     b = data.loc[data["year"] == end, ["iso3", column]].dropna(subset=[column])
     if a.empty or b.empty:
         missing = start if a.empty else end
-        raise LabInputError(f"No country has {column} data for {missing}. Choose another year.")
+        raise LabInputError(_("No country has {column} data for {year}. Choose another "
+                              "year.").format(column=column, year=missing))
     out = a.rename(columns={column: "start_value"}).merge(
         b.rename(columns={column: "end_value"}), on="iso3", how="inner")
     if out.empty:
-        raise LabInputError(f"No country has {column} data in both {start} and {end}.")
+        raise LabInputError(_("No country has {column} data in both {start} and {end}.").format(
+            column=column, start=start, end=end))
     out["change"] = out["end_value"] - out["start_value"]
     with np.errstate(divide="ignore", invalid="ignore"):
         out["pct_change"] = np.where(out["start_value"] != 0,
@@ -351,7 +371,7 @@ def summarise_change(changes: pd.DataFrame) -> dict[str, float]:
     (3, 2, -1.0)
     """
     if changes.empty:
-        raise LabInputError("There are no countries to summarise.")
+        raise LabInputError(_("There are no countries to summarise."))
     ch = changes["change"]
     return {
         "n": int(len(ch)),
@@ -375,7 +395,8 @@ def gdp_usd_from_milex(milex_usd: float, milex_gdp: float) -> float:
     100000000000.0
     """
     if not (milex_gdp > 0) or not (milex_usd > 0):
-        raise LabInputError("GDP can only be derived where military spending is above zero.")
+        raise LabInputError(_("GDP can only be derived where military spending is above "
+                              "zero."))
     return float(milex_usd) / (float(milex_gdp) / 100)
 
 
@@ -402,10 +423,11 @@ class Reallocation:
     population: float
 
     def as_table(self) -> pd.DataFrame:
-        """Per-person amounts before and after, for a chart or table."""
+        """Per-person amounts before and after, for a chart or table (in the reader's language)."""
+        military, now, after = _("Military"), _("Now"), _("After the shift")
         return pd.DataFrame({
-            "sector": ["Military", "Military", self.target, self.target],
-            "when": ["Now", "After the shift", "Now", "After the shift"],
+            "sector": [military, military, self.target, self.target],
+            "when": [now, after, now, after],
             "per_person_usd": [
                 self.military_before / self.population, self.military_after / self.population,
                 self.target_before_per_person,
@@ -451,16 +473,20 @@ def reallocate(
     try:
         share = float(share_pct)
     except (TypeError, ValueError) as err:
-        raise LabInputError(f"{share_pct!r} is not a percentage. Use a number from 0 to 100.") from err
+        raise LabInputError(_("{value} is not a percentage. Use a number from 0 to 100.").format(
+            value=repr(share_pct))) from err
     if not 0 <= share <= 100:
-        raise LabInputError(f"You can move between 0% and 100% of military spending, not {share:g}%.")
-    values = {"military spending (US$)": milex_usd, "military spending (% of GDP)": milex_gdp,
-              "population": population}
+        raise LabInputError(_("You can move between 0% and 100% of military spending, not "
+                              "{share}%.").format(share=format_significant(share, 6)))
+    values = {N_("military spending (US$)"): milex_usd,
+              N_("military spending (% of GDP)"): milex_gdp, N_("population"): population}
     for label, v in values.items():
         if v is None or not np.isfinite(v) or v <= 0:
-            raise LabInputError(f"This country has no {label} for {year}; choose another country.")
+            raise LabInputError(_("This country has no {data} for {year}; choose another "
+                                  "country.").format(data=_(label), year=year))
     if target_share_gdp is None or not np.isfinite(target_share_gdp) or target_share_gdp < 0:
-        raise LabInputError(f"This country has no {target.lower()} spending data for {year}.")
+        raise LabInputError(_("This country has no {sector} spending data for {year}.").format(
+            sector=_(target.lower()), year=year))
     gdp = gdp_usd_from_milex(milex_usd, milex_gdp)
     before_target = target_share_gdp / 100 * gdp
     shifted = milex_usd * share / 100
@@ -486,10 +512,10 @@ def latest_complete_year(rows: pd.DataFrame, columns: list[str]) -> int:
     """
     complete = rows.dropna(subset=columns)
     if complete.empty:
-        raise LabInputError(
+        raise LabInputError(_(
             "No single year has all of the data this calculation needs for this country "
-            f"({', '.join(columns)}). Choose another country."
-        )
+            "({columns}). Choose another country."
+        ).format(columns=", ".join(columns)))
     return int(complete["year"].max())
 
 
@@ -502,7 +528,8 @@ def units_affordable(amount_usd: float, unit_cost_usd: float) -> float:
     try:
         cost = float(unit_cost_usd)
     except (TypeError, ValueError) as err:
-        raise LabInputError(f"{unit_cost_usd!r} is not a cost. Use a number in US$.") from err
+        raise LabInputError(_("{value} is not a cost. Use a number in US$.").format(
+            value=repr(unit_cost_usd))) from err
     if not np.isfinite(cost) or cost <= 0:
-        raise LabInputError("A unit cost must be a positive amount in US$.")
+        raise LabInputError(_("A unit cost must be a positive amount in US$."))
     return float(amount_usd) / cost

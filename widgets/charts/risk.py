@@ -13,6 +13,8 @@ region, the income group, the measure or the lens only sends a parameter.
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -25,6 +27,8 @@ from widgets.charts import (
     map_projection,
     world_map_data,
 )
+from widgets.charts.tradeoffs import vega_text
+from widgets.i18n import N_, _
 from widgets.risk import RISK_DIMENSIONS
 
 __all__ = [
@@ -47,20 +51,33 @@ __all__ = [
     "trend_params",
 ]
 
-#: What the map can show: column -> label.
-MEASURES: dict[str, str] = {"risk": "Risk (0–10)", **{k: f"{v} (0–10)"
-                                                      for k, v in RISK_DIMENSIONS.items()}}
+#: What the map can show: column -> label (English; shown with ``_(label)``).
+MEASURES: dict[str, str] = {"risk": N_("Risk (0–10)"),
+                            "hazard_exposure": N_("Hazard & exposure (0–10)"),
+                            "vulnerability": N_("Vulnerability (0–10)"),
+                            "lack_of_coping": N_("Lack of coping capacity (0–10)")}
 #: One colour per INFORM dimension (Okabe–Ito).
 DIMENSION_COLOURS: dict[str, str] = {
     "hazard_exposure": OKABE_ITO[5], "vulnerability": OKABE_ITO[0],
     "lack_of_coping": OKABE_ITO[1],
 }
-_DIM_SCALE = alt.Scale(domain=list(RISK_DIMENSIONS.values()),
-                       range=list(DIMENSION_COLOURS.values()))
+
+
+def _dimension_labels() -> list[str]:
+    """The three dimensions' names in the reader's language (the charts' colour domain)."""
+    return [_(v) for v in RISK_DIMENSIONS.values()]
+
+
+def _dim_scale() -> alt.Scale:
+    """One colour per dimension, by its name in the reader's language."""
+    return alt.Scale(domain=_dimension_labels(), range=list(DIMENSION_COLOURS.values()))
 
 
 def risk_map_rows(table: pd.DataFrame) -> pd.DataFrame:
     """The map's rows: one per country, one column per measure and year (``risk_2020``).
+
+    With a ``name`` column in ``table``, the rows carry it as ``local_name`` (the
+    country's name in the reader's language, shown in the map's tooltip).
 
     >>> t = pd.DataFrame({"iso3": ["A"], "year": [2020], "risk": [5.04],
     ...                   **{k: [1.0] for k in RISK_DIMENSIONS}})
@@ -70,7 +87,11 @@ def risk_map_rows(table: pd.DataFrame) -> pd.DataFrame:
     measures = ["risk", *RISK_DIMENSIONS]
     wide = table.pivot(index="iso3", columns="year", values=measures).round(1)
     wide.columns = [f"{m}_{y}" for m, y in wide.columns]
-    return wide.reset_index()
+    wide = wide.reset_index()
+    if "name" in table:
+        names = table.drop_duplicates("iso3").set_index("iso3")["name"]
+        wide["local_name"] = wide["iso3"].map(names)
+    return wide
 
 
 RANKING_FIELDS = ["iso3", "name", "year", "un_region", "income_group", "risk", *RISK_DIMENSIONS]
@@ -97,26 +118,29 @@ def risk_map(table: pd.DataFrame, year: int, measure: str, description: str,
     # score are grey, never left out or drawn as zero)
     measures = ["risk", *RISK_DIMENSIONS]
     wide = risk_map_rows(table)
+    no_data = json.dumps(_("no data"))  # a JS string (a French apostrophe needs quoting)
     as_text = {f"text_{m}": (f"isValid(datum['{m}_' + year]) ? "
-                             f"format(datum['{m}_' + year], '.1f') : 'no data'") for m in measures}
+                             f"format(datum['{m}_' + year], '.1f') : {no_data}") for m in measures}
+    has_name = "local_name" in wide
     chart = alt.Chart(world).transform_lookup(
         lookup="properties.iso3",
         from_=alt.LookupData(json_data(wide, name=MAP_DATA), "iso3",
                              [c for c in wide.columns if c != "iso3"]),
     ).transform_calculate(
-        name="datum.properties.name", iso3="datum.properties.iso3",
+        name=("isValid(datum.local_name) ? datum.local_name : datum.properties.name"
+              if has_name else "datum.properties.name"), iso3="datum.properties.iso3",
         shown="datum[measure + '_' + year]", **as_text,
     ).mark_geoshape(invalid="show").encode(
         color=alt.when("!isValid(datum.shown)").then(alt.value(NO_DATA_COLOUR)).otherwise(
             alt.Color("shown:Q", scale=colour_scale("higher_is_worse", domain=[0, 10]),
-                      title=["Score 0–10", "(darker = more risk)", "grey = no data"])),
+                      title=[_("Score 0–10"), _("(darker = more risk)"), _("grey = no data")])),
         stroke=alt.when("datum.iso3 == highlight").then(alt.value("#000000")
                                                         ).otherwise(alt.value("white")),
         strokeWidth=alt.when("datum.iso3 == highlight").then(alt.value(2.5)
                                                              ).otherwise(alt.value(0.4)),
-        tooltip=[alt.Tooltip("name:N", title="Country"),
-                 alt.Tooltip("text_risk:N", title="Risk"),
-                 *[alt.Tooltip(f"text_{k}:N", title=v) for k, v in RISK_DIMENSIONS.items()]],
+        tooltip=[alt.Tooltip("name:N", title=_("Country")),
+                 alt.Tooltip("text_risk:N", title=_("Risk")),
+                 *[alt.Tooltip(f"text_{k}:N", title=_(v)) for k, v in RISK_DIMENSIONS.items()]],
     ).properties(width=620, height=330, projection=map_projection()).add_params(*params)
     return describe(chart, description)
 
@@ -134,19 +158,21 @@ def risk_ranking_chart(table: pd.DataFrame, year: int, description: str, region:
               title=None)
     # all transforms on the layer, so both layers share one data source (and one sort)
     bars = alt.Chart().mark_bar(color="#cfcfcf").encode(
-        x=alt.X("risk:Q", title="Score 0–10 (bar = risk; marks = its three dimensions)",
+        x=alt.X("risk:Q", title=_("Score 0–10 (bar = risk; marks = its three dimensions)"),
                 scale=alt.Scale(domain=[0, 10]), stack=None),
         y=y,
-        tooltip=[alt.Tooltip("name:N", title="Country"),
-                 alt.Tooltip("rank:Q", title="Rank (1 = most at risk)"),
-                 alt.Tooltip("risk:Q", title="Risk", format=".1f")])
+        tooltip=[alt.Tooltip("name:N", title=_("Country")),
+                 alt.Tooltip("rank:Q", title=_("Rank (1 = most at risk)")),
+                 alt.Tooltip("risk:Q", title=_("Risk"), format=".1f")])
     dots = alt.Chart().mark_point(filled=True, size=60).encode(
         x="value:Q", y=y,
-        color=alt.Color("dimension:N", scale=_DIM_SCALE, title="Dimension"),
-        shape=alt.Shape("dimension:N", scale=alt.Scale(domain=list(RISK_DIMENSIONS.values()),
-                        range=["triangle-up", "circle", "square"]), title="Dimension"),
-        tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("dimension:N"),
-                 alt.Tooltip("value:Q", title="Score", format=".1f")])
+        color=alt.Color("dimension:N", scale=_dim_scale(), title=_("Dimension"),
+                        legend=alt.Legend(labelLimit=260)),
+        shape=alt.Shape("dimension:N", scale=alt.Scale(domain=_dimension_labels(),
+                        range=["triangle-up", "circle", "square"]), title=_("Dimension")),
+        tooltip=[alt.Tooltip("name:N", title=_("Country")),
+                 alt.Tooltip("dimension:N", title=_("Dimension")),
+                 alt.Tooltip("value:Q", title=_("Score"), format=".1f")])
     chart = alt.layer(bars, dots, data=json_data(table[fields], name=RANKING_DATA)).transform_filter(
         "datum.year == year && isValid(datum.risk) && (region == 'All' || datum.un_region == "
         "region) && (income == 'All' || datum.income_group == income)"
@@ -154,7 +180,7 @@ def risk_ranking_chart(table: pd.DataFrame, year: int, description: str, region:
     ).transform_filter(f"datum.rank <= {top}").transform_fold(
         list(RISK_DIMENSIONS), as_=["dimension_id", "value"]
     ).transform_calculate(
-        dimension=" : ".join(f"datum.dimension_id == '{k}' ? '{v}'"
+        dimension=" : ".join(f"datum.dimension_id == '{k}' ? {json.dumps(_(v))}"
                              for k, v in RISK_DIMENSIONS.items()) + " : ''"
     ).properties(width=480, height=top * 18).add_params(*params)
     return describe(chart, description)
@@ -178,7 +204,8 @@ def drivers_rows(drivers: pd.DataFrame) -> pd.DataFrame:
     [['Gini', 'Vulnerability', 0.12, 6.0, 2020]]
     """
     cols = ["label", "dimension_label", "push", "score"]
-    data = drivers.assign(dimension_label=drivers["dimension"].map(RISK_DIMENSIONS),
+    labels = {k: _(v) for k, v in RISK_DIMENSIONS.items()}  # in the reader's language
+    data = drivers.assign(dimension_label=drivers["dimension"].map(labels),
                           push=drivers["push"].round(2), score=drivers["score"].round(2))
     return data[[*cols, "year"]] if "year" in data else data[cols]
 
@@ -205,13 +232,14 @@ def drivers_chart(drivers: pd.DataFrame, description: str, show: int = 10,
                                  sort=[alt.SortField("push", order="descending")]
                                  ).transform_filter(f"datum.order <= {show}")
     chart = base.mark_bar().encode(
-        x=alt.X("push:Q", title="Risk points added compared with the median country"),
+        x=alt.X("push:Q", title=_("Risk points added compared with the median country")),
         y=alt.Y("label:N", sort=alt.SortField("push", order="descending"), title=None),
-        color=alt.Color("dimension_label:N", scale=_DIM_SCALE, title="Dimension"),
-        tooltip=[alt.Tooltip("label:N", title="Indicator"),
-                 alt.Tooltip("dimension_label:N", title="Dimension"),
-                 alt.Tooltip("score:Q", title="Indicator score 0–10", format=".1f"),
-                 alt.Tooltip("push:Q", title="Risk points added", format=".2f")],
+        color=alt.Color("dimension_label:N", scale=_dim_scale(), title=_("Dimension"),
+                        legend=alt.Legend(labelLimit=260)),
+        tooltip=[alt.Tooltip("label:N", title=_("Indicator")),
+                 alt.Tooltip("dimension_label:N", title=_("Dimension")),
+                 alt.Tooltip("score:Q", title=_("Indicator score 0–10"), format=".1f"),
+                 alt.Tooltip("push:Q", title=_("Risk points added"), format=".2f")],
     ).properties(width=420, height=max(min(n_rows, show), 1) * 22)
     rule = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x="x:Q")
     layered = alt.layer(chart, rule)
@@ -239,14 +267,16 @@ def trend_chart(trend: pd.DataFrame, country_name: str, peer_label: str, descrip
     >>> sorted(p["name"] for p in spec["params"])
     ['trend_country', 'trend_peers']
     """
-    series = ("datum.series == 'country' ? trend_country : 'Median of ' + trend_peers")
+    median = vega_text(_("Median of {peers}"), peers="trend_peers")
+    series = f"datum.series == 'country' ? trend_country : {median}"
     base = alt.Chart(json_data(trend.round(2), name=TREND_DATA)).encode(
-        x=alt.X("year:O", title="Year"))
+        x=alt.X("year:O", title=_("Year")))
     band = base.mark_area(opacity=0.25, color=OKABE_ITO[4]).encode(
-        y=alt.Y("peer_low:Q", title="Risk (0–10)", scale=alt.Scale(domain=[0, 10])),
+        y=alt.Y("peer_low:Q", title=_("Risk (0–10)"), scale=alt.Scale(domain=[0, 10])),
         y2="peer_high:Q",
-        tooltip=[alt.Tooltip("year:O"), alt.Tooltip("peer_low:Q", title="Peers, 25th percentile"),
-                 alt.Tooltip("peer_high:Q", title="Peers, 75th percentile")])
+        tooltip=[alt.Tooltip("year:O", title=_("Year")),
+                 alt.Tooltip("peer_low:Q", title=_("Peers, 25th percentile")),
+                 alt.Tooltip("peer_high:Q", title=_("Peers, 75th percentile"))])
     keys = ["country", "peers"]
     lines = base.transform_calculate(peers="datum.peer_median").transform_fold(
         keys, as_=["series", "risk"]).transform_calculate(series_label=series).mark_line(
@@ -258,12 +288,14 @@ def trend_chart(trend: pd.DataFrame, country_name: str, peer_label: str, descrip
                         scale=alt.Scale(domain=keys, range=[OKABE_ITO[5], OKABE_ITO[0]])),
         strokeDash=alt.StrokeDash("series:N", legend=None,
                                   scale=alt.Scale(domain=keys, range=[[1, 0], [5, 3]])),
-        tooltip=[alt.Tooltip("series_label:N", title="Series"), alt.Tooltip("year:O"),
-                 alt.Tooltip("risk:Q", title="Risk", format=".1f")])
+        tooltip=[alt.Tooltip("series_label:N", title=_("Series")),
+                 alt.Tooltip("year:O", title=_("Year")),
+                 alt.Tooltip("risk:Q", title=_("Risk"), format=".1f")])
     # two lines: on one, a long peer group ("countries in Latin America and the
     # Caribbean") ran past the chart's edge and was cut off
     title = alt.Title(alt.ExprRef(
-        "[trend_country + ': risk over time', 'Shaded: the middle half of ' + trend_peers]"))
+        "[" + vega_text(_("{country}: risk over time"), country="trend_country") + ", "
+        + vega_text(_("Shaded: the middle half of {peers}"), peers="trend_peers") + "]"))
     chart = alt.layer(band, lines).properties(width=520, height=260, title=title).add_params(
         *(alt.param(name=k, value=v) for k, v in trend_params(country_name, peer_label).items()))
     return describe(chart, description)
@@ -283,16 +315,16 @@ def lens_chart(table: pd.DataFrame, year: int, lens: str, lens_labels: dict[str,
         expr = f"(lens == '{key}' ? datum['risk_{key}'] : {expr})"
     label_expr = "''"
     for key, label in lens_labels.items():
-        label_expr = f"(lens == '{key}' ? '{label}' : {label_expr})"
+        label_expr = f"(lens == '{key}' ? {json.dumps(_(label))} : {label_expr})"
     fields = lens_fields(lens_labels)
     y = alt.Y("name:N", sort=alt.EncodingSortField("rank", op="min", order="ascending"),
               title=None)
-    tooltip = [alt.Tooltip("name:N", title="Country"),
-               alt.Tooltip("risk:Q", title="Risk, national averages", format=".2f"),
-               alt.Tooltip("group:Q", title="Risk through the lens", format=".2f"),
-               alt.Tooltip("change:Q", title="Change", format="+.2f")]
+    tooltip = [alt.Tooltip("name:N", title=_("Country")),
+               alt.Tooltip("risk:Q", title=_("Risk, national averages"), format=".2f"),
+               alt.Tooltip("group:Q", title=_("Risk through the lens"), format=".2f"),
+               alt.Tooltip("change:Q", title=_("Change"), format="+.2f")]
     rule = alt.Chart().mark_rule(color="#999", strokeWidth=2).encode(
-        x=alt.X("risk:Q", title="Risk (0–10)"), x2="group:Q", y=y, tooltip=tooltip)
+        x=alt.X("risk:Q", title=_("Risk (0–10)")), x2="group:Q", y=y, tooltip=tooltip)
     national = alt.Chart().mark_point(filled=False, size=60, color="#333").encode(
         x="risk:Q", y=y, tooltip=tooltip)
     group = alt.Chart().mark_point(filled=True, size=70, color=OKABE_ITO[3]).encode(
@@ -308,7 +340,7 @@ def lens_chart(table: pd.DataFrame, year: int, lens: str, lens_labels: dict[str,
         rank="row_number()", sort=[alt.SortField("group", order="descending")]
     ).properties(
         width=480, height=top * 18,
-        title=f"The {top} biggest changes. Open circle: national averages; filled: "
-              "through the lens",
+        title=_("The {n} biggest changes. Open circle: national averages; filled: "
+                "through the lens").format(n=top),
     ).add_params(*params)
     return describe(chart, description)

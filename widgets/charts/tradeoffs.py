@@ -21,14 +21,18 @@ another pair then sends no rows but the pair's fitted lines.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import re
+from functools import lru_cache
 
 import altair as alt
 import pandas as pd
 
 from widgets.charts import OKABE_ITO, describe, json_data, nice_ticks
 from widgets.charts._templates import spec_template
+from widgets.i18n import _, get_language
 from widgets.tradeoffs import LOG_SCALE_INDICATORS
 
 __all__ = ["change_chart", "explorer_tables", "pair_params", "reallocation_chart",
@@ -44,7 +48,8 @@ def _label(indicator: str) -> tuple[str, str, str]:
         from widgets.data import indicator_info
 
         info = indicator_info(indicator)
-        return f"{info.short_label} ({info.unit})", info.short_label, info.unit
+        short, unit = _(info.short_label), _(info.unit)
+        return f"{short} ({unit})", short, unit
     except Exception:  # noqa: BLE001 - charts must build on synthetic test data too
         return indicator, indicator, ""
 
@@ -61,9 +66,35 @@ FIELD_KEYS: dict[str, str] = {"milex_gdp": "mgdp", "milex_per_capita_usd": "mpp"
 _ALL_DOTS, _ALL_LINE = "All countries", "Fitted line, all countries"
 _GROUP_SCALE = alt.Scale(domain=[*INCOME_ORDER, _ALL_DOTS, _ALL_LINE],
                          range=[*OKABE_ITO[:4], OKABE_ITO[0], "#555555"])
-# The legend lists the income groups only when they are coloured.
-_GROUP_LEGEND = alt.Legend(values=alt.ExprRef(f"grouped ? {list(INCOME_ORDER)} : []"),
-                           titleOpacity=alt.ExprRef("grouped ? 1 : 0"))
+
+
+def _group_legend() -> alt.Legend:
+    """The legend lists the income groups (in the reader's language) only when they are coloured."""
+    names = " : ".join(f"datum.value == {json.dumps(g)} ? {json.dumps(_(g))}"
+                       for g in INCOME_ORDER) + " : datum.label"
+    return alt.Legend(values=alt.ExprRef(f"grouped ? {list(INCOME_ORDER)} : []"),
+                      titleOpacity=alt.ExprRef("grouped ? 1 : 0"), labelExpr=names)
+
+
+def vega_text(template: str, **expressions: str) -> str:
+    """Vega expression: a translated sentence with ``{placeholders}`` filled by expressions.
+
+    The sentence stays whole in the catalogue (``_("Median of {peers}")``); its
+    words become quoted JS strings (a French apostrophe cannot end them).
+
+    >>> vega_text("Median of {peers}", peers="trend_peers")
+    '"Median of " + (trend_peers)'
+    >>> vega_text("{n} pays", n="count")
+    '"" + (count) + " pays"'
+    """
+    parts = re.split(r"\{(\w+)\}", template)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(f"({expressions[part]})")
+        elif part or i == 0:
+            out.append(json.dumps(part))
+    return " + ".join(out)
 
 
 def _key(indicator: str) -> str:
@@ -162,10 +193,13 @@ def _axis(axis: str, plotted: bool, title: str | list[str]) -> dict:
     there, so :func:`spending_explorer_spec` makes it the ``x_title`` /
     ``y_title`` parameter.
     """
+    # A title longer than its axis (French and Spanish units are long) is cut with
+    # "…" instead of pushing the chart's own title out of sight.
     if not plotted:  # the lines over time: values as they are
-        return {"scale": alt.Scale(zero=False), "axis": alt.Axis(title=title)}
+        return {"scale": alt.Scale(zero=False), "axis": alt.Axis(title=title, titleLimit=220)}
     return {"scale": alt.Scale(domain=alt.ExprRef(f"{axis}_domain"), nice=False, zero=False),
             "axis": alt.Axis(title=title, values=alt.ExprRef(f"{axis}_ticks"),
+                             titleLimit=360 if axis == "y" else 560,
                              labelExpr=_number(f"({axis}_log ? pow(10, datum.value) "
                                                ": datum.value)"))}
 
@@ -179,15 +213,23 @@ def _with_values(chart: alt.Chart) -> alt.Chart:
     """Rows of the embedded table with the pair's values as ``xv``/``yv``, named, with text."""
     return chart.transform_calculate(xv="datum[x_field]", yv="datum[y_field]").transform_lookup(
         lookup="iso3", from_=alt.LookupData(alt.NamedData(COUNTRIES_NAME), "iso3",
-                                            ["name", "income_group"])).transform_calculate(
+                                            ["name", "income_group"])
+    ).transform_calculate(
+        # the income group as the reader's language names it (the English name is
+        # the key of the colours)
+        income_label=" : ".join(f"datum.income_group == {json.dumps(g)} ? {json.dumps(_(g))}"
+                                for g in INCOME_ORDER) + " : datum.income_group",
         xtext=_number("datum.xv") + " + ' ' + x_unit",
-        ytext="y_short + ': ' + " + _number("datum.yv") + " + ' ' + y_unit")
+        ytext=vega_text(_("{indicator}: {value} {unit}"), indicator="y_short",
+                        value=_number("datum.yv"), unit="y_unit"))
 
 
-_TOOLTIP = [alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:O", title="Year"),
-            alt.Tooltip("xtext:N", title="Military spending"),
-            alt.Tooltip("ytext:N", title="Compared with"),
-            alt.Tooltip("income_group:N", title="Income group")]
+def _tooltip() -> list[alt.Tooltip]:
+    """The scatter's tooltip, its titles in the reader's language."""
+    return [alt.Tooltip("name:N", title=_("Country")), alt.Tooltip("year:O", title=_("Year")),
+            alt.Tooltip("xtext:N", title=_("Military spending")),
+            alt.Tooltip("ytext:N", title=_("Compared with")),
+            alt.Tooltip("income_label:N", title=_("Income group"))]
 
 
 def spending_scatter(bands: pd.DataFrame, titles: tuple[str, str]) -> alt.LayerChart:
@@ -208,14 +250,15 @@ def spending_scatter(bands: pd.DataFrame, titles: tuple[str, str]) -> alt.LayerC
     # swaps the fitted lines (named data BANDS_NAME) instead of rebuilding the chart.
     # One colour scale serves the dots and the lines: a group's colour, or blue
     # dots and a grey line when the countries are not grouped.
-    colour = alt.Color("ckey:N", title="Income group (World Bank)", scale=_GROUP_SCALE,
-                       legend=_GROUP_LEGEND)
+    colour = alt.Color("ckey:N", title=_("Income group (World Bank)"), scale=_GROUP_SCALE,
+                       legend=_group_legend())
+    tooltip = _tooltip()
     dots = base.transform_calculate(
         ckey=f"grouped ? datum.income_group : '{_ALL_DOTS}'").mark_circle(
-        opacity=0.55, size=45).encode(x=xenc, y=yenc, color=colour, tooltip=_TOOLTIP)
+        opacity=0.55, size=45).encode(x=xenc, y=yenc, color=colour, tooltip=tooltip)
     marked = base.transform_filter("indexof(highlight, datum.iso3) >= 0")
     rings = marked.mark_point(size=160, strokeWidth=2.5, color="#000000", filled=False).encode(
-        x=xenc, y=yenc, tooltip=_TOOLTIP)
+        x=xenc, y=yenc, tooltip=tooltip)
     labels = marked.mark_text(align="left", dx=9, dy=-6, fontSize=12, fontWeight="bold").encode(
         x=xenc, y=yenc, text="name:N")
     # Tables go in as JSON text: Altair then skips validating thousands of values.
@@ -231,9 +274,9 @@ def spending_scatter(bands: pd.DataFrame, titles: tuple[str, str]) -> alt.LayerC
         x=xenc, y=alt.Y("pf:Q", **_axis("y", True, titles[1])), color=colour, detail="group:N")
     return alt.layer(area, dots, line, rings, labels).properties(
         width=560, height=360,
-        title=alt.Title(alt.ExprRef("y_short + ' against ' + x_short"),
-                        subtitle="Each dot is a country; line = fitted relationship, "
-                                 "shaded = 95% confidence band"))
+        title=alt.Title(alt.ExprRef(vega_text(_("{y} against {x}"), y="y_short", x="x_short")),
+                        subtitle=_("Each dot is a country; line = fitted relationship, "
+                                   "shaded = 95% confidence band")))
 
 
 def spending_over_time(titles: tuple[list[str], list[str]]) -> alt.VConcatChart:
@@ -242,7 +285,7 @@ def spending_over_time(titles: tuple[list[str], list[str]]) -> alt.VConcatChart:
     A part of :func:`spending_explorer` (which embeds the rows and declares the
     parameters); a dashed rule marks the ``year`` parameter.
     """
-    colour = alt.Color("name:N", title="Highlighted countries", scale=alt.Scale(range=OKABE_ITO),
+    colour = alt.Color("name:N", title=_("Highlighted countries"), scale=alt.Scale(range=OKABE_ITO),
                        legend=alt.Legend(orient="top", direction="horizontal"))
     base = _with_values(alt.Chart().transform_filter("indexof(highlight, datum.iso3) >= 0"))
 
@@ -250,13 +293,14 @@ def spending_over_time(titles: tuple[list[str], list[str]]) -> alt.VConcatChart:
         col, text = f"{axis}v", f"{axis}text"
         line = base.transform_filter(f"isValid(datum.{col})").mark_line(
             point=alt.OverlayMarkDef(size=18)).encode(
-            x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d"),
+            x=alt.X("year:Q", title=_("Year"), axis=alt.Axis(format="d"),
                     scale=alt.Scale(domain=[1990, 2024])),
             y=alt.Y(f"{col}:Q", **_axis(axis, False, title)),
             color=colour, strokeDash=alt.StrokeDash("name:N", legend=None),
-            tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
-                     alt.Tooltip(f"{text}:N", title=("Military spending" if axis == "x"
-                                                     else "Compared with"))])
+            tooltip=[alt.Tooltip("name:N", title=_("Country")),
+                     alt.Tooltip("year:Q", title=_("Year"), format="d"),
+                     alt.Tooltip(f"{text}:N", title=(_("Military spending") if axis == "x"
+                                                     else _("Compared with")))])
         rule = alt.Chart(pd.DataFrame({"rule": [0]})).mark_rule(
             color="#777", strokeDash=[4, 3]).encode(x=alt.datum(alt.expr("year"),
                                                                  type="quantitative"))
@@ -306,7 +350,7 @@ def spending_explorer(
         *(alt.param(name=k, value=v) for k, v in pair.items()),
     ).resolve_scale(color="independent", strokeDash="independent").properties(
         spacing=24, datasets={COUNTRIES_NAME: json.loads(countries.to_json(orient="records"))})
-    return describe(chart, description or "Scatter and lines over time.")
+    return describe(chart, description or _("Scatter and lines over time."))
 
 
 _TEMPLATE_PAIR = ("milex_gdp", "under5_mortality")
@@ -359,7 +403,23 @@ def _template() -> str:
         spec = spending_explorer(pts, bands, *_TEMPLATE_PAIR, 2000, []).to_dict()
         return titles_as_params(spec, pair_params(pts, *_TEMPLATE_PAIR))
 
-    return spec_template("spending", "by-parameters", build, __file__)
+    # the language and its catalogue are part of the key: the titles are in the template
+    lang = get_language()
+    return spec_template("spending", ("by-parameters", lang, _catalogue_digest(lang)), build,
+                         __file__)
+
+
+@lru_cache(maxsize=8)
+def _catalogue_digest(lang: str) -> str:
+    """A short fingerprint of ``lang``'s catalogues (a new translation: a new template)."""
+    from widgets.i18n import DEFAULT, _catalogue_files
+
+    if lang == DEFAULT:
+        return ""
+    h = hashlib.sha256()
+    for path in _catalogue_files(lang):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
 
 
 def spending_explorer_spec(points: pd.DataFrame, bands: pd.DataFrame, x: str, y: str,
@@ -411,10 +471,10 @@ def change_chart(changes: pd.DataFrame, start: int, end: int, label: str,
     """
     d = changes[["iso3", "name", "start_value", "end_value", "change"]].round(3)
     y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("change", order="ascending"))
-    tip = [alt.Tooltip("name:N", title="Country"),
+    tip = [alt.Tooltip("name:N", title=_("Country")),
            alt.Tooltip("start_value:Q", title=str(start), format=",.3~g"),
            alt.Tooltip("end_value:Q", title=str(end), format=",.3~g"),
-           alt.Tooltip("change:Q", title="Change", format="+,.3~g")]
+           alt.Tooltip("change:Q", title=_("Change"), format="+,.3~g")]
     base = alt.Chart(d)
     rule = base.mark_rule(color="#999").encode(
         y=y, x=alt.X("start_value:Q", title=label), x2="end_value:Q", tooltip=tip)
@@ -424,10 +484,12 @@ def change_chart(changes: pd.DataFrame, start: int, end: int, label: str,
         y=y, x="end_value:Q", tooltip=tip)
     chart = alt.layer(rule, a, b).properties(
         width=480, height=alt.Step(14),
-        title=alt.Title(f"{label}: {start} → {end}",
-                        subtitle=f"Hollow circle = {start}, filled diamond = {end}; "
-                                 "sorted from the largest fall to the largest rise"))
-    return describe(chart, description or f"{label} in {start} and {end}.")
+        title=alt.Title(_("{label}: {start} → {end}").format(label=label, start=start, end=end),
+                        subtitle=_("Hollow circle = {start}, filled diamond = {end}; sorted from "
+                                   "the largest fall to the largest rise").format(
+                            start=start, end=end)))
+    return describe(chart, description or _("{label} in {start} and {end}.").format(
+        label=label, start=start, end=end))
 
 
 def reallocation_chart(
@@ -436,7 +498,8 @@ def reallocation_chart(
     """Bars: spending per person now and after moving ``share`` % of military spending.
 
     ``inputs`` has one row per country and target sector: ``iso3, name, target,
-    year, military_pp, target_pp`` (US$ per person). The chart filters on the
+    year, military_pp, target_pp`` (US$ per person), and optionally ``target_label``
+    (the sector's name on screen; default: ``target`` in the reader's language). The chart filters on the
     ``country`` and ``target`` parameters and computes the shift from the
     ``share`` parameter in Vega, so the calculator's controls only set
     parameters. The arithmetic is the same as :func:`widgets.tradeoffs.reallocate`:
@@ -451,6 +514,10 @@ def reallocation_chart(
     """
     d = inputs[["iso3", "name", "target", "year", "military_pp", "target_pp"]].round(
         {"military_pp": 2, "target_pp": 2}).reset_index(drop=True)
+    d["target_label"] = (inputs["target_label"].to_numpy() if "target_label" in inputs
+                         else d["target"].map(_))
+    military, now, after = _("Military"), _("Now"), _("After the shift")
+    when_order = [now, after]
     chart = alt.Chart(d).transform_filter(
         "datum.iso3 == country && datum.target == target"
     ).transform_calculate(
@@ -459,25 +526,28 @@ def reallocation_chart(
     ).transform_fold(
         ["military_pp", "military_after", "target_pp", "target_after"], as_=["key", "usd"]
     ).transform_calculate(
-        sector="indexof(datum.key, 'military') == 0 ? 'Military' : datum.target",
-        when="(datum.key == 'military_pp' || datum.key == 'target_pp') ? 'Now' : 'After the shift'",
+        sector=f"indexof(datum.key, 'military') == 0 ? {json.dumps(military)} : datum.target_label",
+        when=(f"(datum.key == 'military_pp' || datum.key == 'target_pp') ? {json.dumps(now)} "
+              f": {json.dumps(after)}"),
     ).mark_bar().encode(
-        y=alt.Y("when:N", title=None, sort=["Now", "After the shift"]),
-        x=alt.X("usd:Q", title="US$ per person per year (current prices)"),
-        color=alt.Color("when:N", title=None, sort=["Now", "After the shift"],
-                        scale=alt.Scale(domain=["Now", "After the shift"],
+        y=alt.Y("when:N", title=None, sort=when_order),
+        x=alt.X("usd:Q", title=_("US$ per person per year (current prices)")),
+        color=alt.Color("when:N", title=None, sort=when_order,
+                        scale=alt.Scale(domain=when_order,
                                         range=[OKABE_ITO[4], OKABE_ITO[0]])),
-        row=alt.Row("sector:N", title=None, sort=["Military"],
+        row=alt.Row("sector:N", title=None, sort=[military],
                     header=alt.Header(labelAngle=0, labelAlign="left")),
-        tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:O", title="Year"),
-                 alt.Tooltip("sector:N", title="Sector"), alt.Tooltip("when:N", title="When"),
-                 alt.Tooltip("usd:Q", title="US$ per person", format=",.2f")],
+        tooltip=[alt.Tooltip("name:N", title=_("Country")),
+                 alt.Tooltip("year:O", title=_("Year")),
+                 alt.Tooltip("sector:N", title=_("Sector")), alt.Tooltip("when:N", title=_("When")),
+                 alt.Tooltip("usd:Q", title=_("US$ per person"), format=",.2f")],
     ).add_params(
         alt.param(name="country", value=country),
         alt.param(name="target", value=target),
         alt.param(name="share", value=float(share_pct)),
     ).properties(width=420, height=50,
-                 title=alt.Title("Spending per person before and after the shift",
-                                 subtitle="Light bar = now; dark bar = after moving the "
-                                          "chosen share of military spending"))
-    return describe(chart, description or "Spending per person before and after the shift.")
+                 title=alt.Title(_("Spending per person before and after the shift"),
+                                 subtitle=_("Light bar = now; dark bar = after moving the "
+                                            "chosen share of military spending")))
+    return describe(chart, description or _("Spending per person before and after the "
+                                            "shift."))

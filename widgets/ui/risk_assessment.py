@@ -28,6 +28,7 @@ from widgets import data
 from widgets import risk as rk
 from widgets.charts import risk as charts
 from widgets.errors import LabInputError
+from widgets.i18n import N_, _, format_number, get_language, sort_key
 from widgets.ui import ChartPanel, LabWidget
 
 __all__ = ["DISCLAIMER", "RiskAssessment"]
@@ -40,7 +41,7 @@ MIN_SHARE = 0.5
 #: Outliers are capped at these percentiles before scaling to 0–10.
 TRIM = 0.02
 
-DISCLAIMER = (
+DISCLAIMER = N_(
     "This is a teaching reconstruction of the INFORM Risk model from the lab's open "
     "indicators, not the official INFORM index published by the EU Joint Research Centre. "
     "No natural-hazard data ship with the lab (the EM-DAT disaster database's licence does "
@@ -49,8 +50,36 @@ DISCLAIMER = (
     "epidemics are missing, so countries exposed mainly to natural hazards look safer "
     "than they are."
 )
-_PEERS = {"region": "countries in the same region", "income": "countries in the same "
-          "income group", "all": "all countries"}
+_PEERS = {"region": N_("countries in the same region"),
+          "income": N_("countries in the same income group"), "all": N_("all countries")}
+#: Tabs as wide as their titles (French and Spanish titles are longer than the default width).
+_WIDE_TABS_CSS = ("<style>.hsl-wide-tabs .lm-TabBar-tab{flex:0 0 auto !important;"
+                  "min-width:max-content !important}</style>")
+#: The headers of the "Show the data" tables: a column's name, in the reader's language
+#: (the English headers are the columns' own names, as before).
+_COLUMNS = {
+    "rank": N_("rank"), "name": N_("name"), "un_region": N_("un_region"),
+    "income_group": N_("income_group"), "risk": N_("risk"), "year": N_("year"),
+    "hazard_exposure": N_("hazard_exposure"), "vulnerability": N_("vulnerability"),
+    "lack_of_coping": N_("lack_of_coping"), "risk_national_averages": N_("risk_national_averages"),
+    "risk_through_lens": N_("risk_through_lens"), "change": N_("change"), "label": N_("label"),
+    "dimension": N_("dimension"), "score": N_("score"), "reference_score": N_("reference_score"),
+    "push": N_("push"), "country": N_("country"), "peer_median": N_("peer_median"),
+    "peer_low": N_("peer_low"), "peer_high": N_("peer_high"),
+}
+
+
+def _headers(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its headers (and region and income-group names) in the reader's language."""
+    out = table.copy()
+    if "un_region" in out:
+        out["un_region"] = out["un_region"].map(
+            lambda r: data.local_region_name(r) if isinstance(r, str) else r)
+    if "income_group" in out:
+        out["income_group"] = out["income_group"].map(lambda g: _(g) if isinstance(g, str) else g)
+    if "dimension" in out:
+        out["dimension"] = out["dimension"].map(lambda d: _(_COLUMNS.get(d, d)))
+    return out.rename(columns={c: _(label) for c, label in _COLUMNS.items() if c in out})
 
 
 class RiskAssessment(LabWidget):
@@ -72,11 +101,14 @@ class RiskAssessment(LabWidget):
                  model: dict[str, tuple[str, ...]] | None = None) -> None:
         model = rk.check_model(model or rk.DEFAULT_MODEL)
         if lens not in rk.LENSES:
-            raise LabInputError(f"lens must be one of {', '.join(rk.LENSES)}.")
+            raise LabInputError(_("lens must be one of {lenses}.").format(
+                lenses=", ".join(rk.LENSES)))
         cat = data.load_catalogue()
-        self._labels = cat["short_label"].to_dict()
+        self._labels = {k: _(v) for k, v in cat["short_label"].to_dict().items()}
         self._countries = data.load_countries().set_index("iso3")
-        self._names = self._countries["name"]
+        # country names in the reader's language (CLDR), in the charts, texts and tables
+        self._names = pd.Series({c: data.local_country_name(c) for c in self._countries.index},
+                                dtype=object)
         panel = data.load_panel(list(rk.RISK_INDICATORS), years=(FIRST_YEAR - MAX_AGE, 2024))
         values = rk.fill_recent(panel, list(rk.RISK_INDICATORS), MAX_AGE)
         values = values[values.index.get_level_values("year") >= FIRST_YEAR]
@@ -88,52 +120,71 @@ class RiskAssessment(LabWidget):
         default_year = int(counts[counts >= 0.95 * counts.max()].index.max())
         year = default_year if year is None else int(year)
         if year not in counts.index or counts[year] == 0:
-            raise LabInputError(f"There are no risk scores for {year}. Choose a year from "
-                                f"{FIRST_YEAR} to {last_year}.")
+            raise LabInputError(_("There are no risk scores for {year}. Choose a year from "
+                                  "{first} to {last}.").format(year=year, first=FIRST_YEAR,
+                                                               last=last_year))
         country = data.check_country(country)
 
         # ---- controls ---------------------------------------------------------------
-        style = {"description_width": "110px"}
+        english = get_language() == "en"
+        # French and Spanish labels are longer: wider labels, and tabs as wide as
+        # their titles (English keeps the layout it had)
+        style = {"description_width": "110px" if english else "150px"}
+        wide = {} if english else {"layout": W.Layout(width="380px")}
+        model_style = style if english else {"description_width": "initial"}
+        model_width = "330px"
         self.disclaimer = W.HTML(
-            f"<div role='note' style='background:#fff4d6;border-left:4px solid #5c4400;"
-            f"padding:6px 10px;max-width:760px;font-size:13px'><b>Teaching model.</b> "
-            f"{html.escape(DISCLAIMER)}</div>")
-        self.year = W.IntSlider(value=year, min=FIRST_YEAR, max=last_year, description="Year",
+            ("" if english else _WIDE_TABS_CSS)
+            + "<div role='note' style='background:#fff4d6;border-left:4px solid #5c4400;"
+            "padding:6px 10px;max-width:760px;font-size:13px'><b>"
+            + html.escape(_("Teaching model.")) + f"</b> {html.escape(_(DISCLAIMER))}</div>")
+        self.year = W.IntSlider(value=year, min=FIRST_YEAR, max=last_year, description=_("Year"),
                                 continuous_update=False, style=style)
-        self.measure = W.Dropdown(options=[(v, k) for k, v in charts.MEASURES.items()],
-                                  value="risk", description="Show on map", style=style)
-        regions = sorted(self._countries["un_region"].dropna().unique())
+        self.measure = W.Dropdown(options=[(_(v), k) for k, v in charts.MEASURES.items()],
+                                  value="risk", description=_("Show on map"), style=style,
+                                  **wide)
+        regions = sorted(self._countries["un_region"].dropna().unique(),
+                         key=lambda r: sort_key(data.local_region_name(r)))
         incomes = [g for g in ("Low income", "Lower middle income", "Upper middle income",
                                "High income") if g in set(self._countries["income_group"])]
-        self.region = W.Dropdown(options=[("All regions", "All")] + [(r, r) for r in regions],
-                                 value="All", description="Region", style=style)
-        self.income = W.Dropdown(options=[("All income groups", "All")]
-                                 + [(g, g) for g in incomes], value="All",
-                                 description="Income group", style=style)
-        self.lens = W.Dropdown(options=[(v["label"], k) for k, v in rk.LENSES.items()
+        self.region = W.Dropdown(options=[(_("All regions"), "All")]
+                                 + [(data.local_region_name(r), r) for r in regions],
+                                 value="All", description=_("Region"), style=style, **wide)
+        self.income = W.Dropdown(options=[(_("All income groups"), "All")]
+                                 + [(_(g), g) for g in incomes], value="All",
+                                 description=_("Income group"), style=style, **wide)
+        self.lens = W.Dropdown(options=[(_(v["label"]), k) for k, v in rk.LENSES.items()
                                         if k != "everyone"],
                                value=lens if lens != "everyone" else "women",
-                               description="Look at", style=style)
+                               description=_("Look at"), style=style, **wide)
         with_risk = self.results.dropna(subset=["risk"])["iso3"].unique()
         self.country = W.Dropdown(
-            options=sorted(((self._names.get(c, c), c) for c in with_risk), key=lambda t: t[0]),
+            options=sorted(((self._names.get(c, c), c) for c in with_risk),
+                           key=lambda t: sort_key(t[0])),
             value=country if country in set(with_risk) else sorted(with_risk)[0],
-            description="Country", style=style)
-        self.peers = W.Dropdown(options=[(f"Peers: {v}", k) for k, v in _PEERS.items()],
-                                value="region", description="Compare with", style=style)
+            description=_("Country"), style=style, **wide)
+        self.peers = W.Dropdown(options=[(_("Peers: {group}").format(group=_(v)), k)
+                                         for k, v in _PEERS.items()],
+                                value="region", description=_("Compare with"), style=style,
+                                **wide)
         options = sorted(((self._labels.get(i, i), i) for i in rk.RISK_INDICATORS),
-                         key=lambda t: t[0])
+                         key=lambda t: sort_key(t[0]))
         self.hazard_exposure = W.SelectMultiple(
             options=options, value=model["hazard_exposure"], rows=8,
-            description="Hazard & exposure", style=style, layout=W.Layout(width="330px"))
+            description=_(rk.RISK_DIMENSIONS["hazard_exposure"]), style=model_style,
+            layout=W.Layout(width=model_width))
         self.vulnerability = W.SelectMultiple(
             options=options, value=model["vulnerability"], rows=8,
-            description="Vulnerability", style=style, layout=W.Layout(width="330px"))
+            description=_(rk.RISK_DIMENSIONS["vulnerability"]), style=model_style,
+            layout=W.Layout(width=model_width))
         self.lack_of_coping = W.SelectMultiple(
             options=options, value=model["lack_of_coping"], rows=8,
-            description="Lack of coping", style=style, layout=W.Layout(width="330px"))
-        self.reset = W.Button(description="Back to the lab's mapping", icon="undo",
-                              tooltip="Restore the default indicator-to-dimension mapping")
+            description=_("Lack of coping"), style=model_style,
+            layout=W.Layout(width=model_width))
+        self.reset = W.Button(description=_("Back to the lab's mapping"), icon="undo",
+                              tooltip=_("Restore the default indicator-to-dimension mapping"),
+                              **({} if english else {"layout": W.Layout(
+                                  width="auto", align_self="flex-start")}))
         self.mapping_table = W.HTML()
         self.summary = W.HTML()
 
@@ -167,12 +218,13 @@ class RiskAssessment(LabWidget):
         self._watch_tables()
 
         model_box = W.VBox([
-            W.HTML("<p style='max-width:760px'>Each dimension is the average of its "
-                   "indicators' 0–10 scores (10 = most risk). Choose indicators with Ctrl/Cmd "
-                   "or Shift. Gaps are filled with a country's latest value up to "
-                   f"{MAX_AGE} years old; a country needs data for at least half of each "
-                   "dimension's indicators; outliers beyond the 2nd and 98th percentiles of "
-                   "all country-years are capped before scaling.</p>"),
+            W.HTML("<p style='max-width:760px'>" + html.escape(_(
+                "Each dimension is the average of its indicators' 0–10 scores (10 = most "
+                "risk). Choose indicators with Ctrl/Cmd or Shift. Gaps are filled with a "
+                "country's latest value up to {years} years old; a country needs data for at "
+                "least half of each dimension's indicators; outliers beyond the 2nd and 98th "
+                "percentiles of all country-years are capped before scaling.").format(
+                years=MAX_AGE)) + "</p>"),
             W.HBox([self.hazard_exposure, self.vulnerability, self.lack_of_coping]),
             self.reset, self.mapping_table])
         tabs = W.Tab(children=[
@@ -182,9 +234,11 @@ class RiskAssessment(LabWidget):
             W.VBox([self.lens, W.HTML(self._lens_note()), self.lens_panel]),
             model_box,
         ])
-        for k, title in enumerate(["Map", "Most at risk", "One country",
-                                   "Vulnerable groups", "The model"]):
-            tabs.set_title(k, title)
+        for k, title in enumerate([N_("Map"), N_("Most at risk"), N_("One country"),
+                                   N_("Vulnerable groups"), N_("The model")]):
+            tabs.set_title(k, _(title))
+        if not english:
+            tabs.add_class("hsl-wide-tabs")
         self.tabs = tabs
         super().__init__([self.disclaimer, self.year, self.summary, tabs])
 
@@ -229,8 +283,8 @@ class RiskAssessment(LabWidget):
         out["un_region"] = out["iso3"].map(self._countries["un_region"])
         out["income_group"] = out["iso3"].map(self._countries["income_group"])
         if out["risk"].notna().sum() == 0:
-            raise LabInputError("With this mapping no country has enough data for a risk "
-                                "score. Choose indicators with more data.")
+            raise LabInputError(_("With this mapping no country has enough data for a risk "
+                                  "score. Choose indicators with more data."))
         self._model = model
         self.results = out
         ordered = out.sort_values(["year", "risk"], ascending=[True, False], kind="stable")
@@ -253,7 +307,7 @@ class RiskAssessment(LabWidget):
     def _year_rows(self, year: int) -> pd.DataFrame:
         rows = self._by_year.get(int(year))
         if rows is None:
-            raise LabInputError(f"There are no risk scores for {year}.")
+            raise LabInputError(_("There are no risk scores for {year}.").format(year=year))
         return rows
 
     def _filtered(self, year: int, region: str, income: str) -> pd.DataFrame:
@@ -266,13 +320,13 @@ class RiskAssessment(LabWidget):
         return rows[keep]
 
     def _lens_labels(self) -> dict[str, str]:
-        return {k: v["label"] for k, v in rk.LENSES.items() if k != "everyone"}
+        return {k: _(v["label"]) for k, v in rk.LENSES.items() if k != "everyone"}
 
     # ------------------------------------------------------------------ text and tables
     def _source(self) -> str:
-        return ("Teaching reconstruction of INFORM Risk (EU JRC) by the lab from open data: "
-                "World Bank WDI and WGI, UNDP HDR, UNHCR, UCDP (via WDI), FAO, WHO/UNICEF. "
-                "Not the official INFORM index.")
+        return _("Teaching reconstruction of INFORM Risk (EU JRC) by the lab from open data: "
+                 "World Bank WDI and WGI, UNDP HDR, UNHCR, UCDP (via WDI), FAO, WHO/UNICEF. "
+                 "Not the official INFORM index.")
 
     def _describe_map(self, year: int, measure: str) -> str:
         rows = self._year_rows(year)
@@ -280,11 +334,12 @@ class RiskAssessment(LabWidget):
         order = np.argsort(-np.nan_to_num(values, nan=-1), kind="stable")
         names = rows["name"].to_numpy()[order][: int((~np.isnan(values)).sum())]
         top = ", ".join(names[:3])
-        return (f"World map of {charts.MEASURES[measure].lower()} in {year}, darker = more "
-                f"risk; grey = no score. {len(names)} countries have a score; highest: {top}.")
+        return _("World map of {measure} in {year}, darker = more risk; grey = no score. "
+                 "{n} countries have a score; highest: {top}.").format(
+            measure=_(charts.MEASURES[measure]).lower(), year=year, n=len(names), top=top)
 
     def _year_table(self, year: int) -> pd.DataFrame:
-        return self._year_rows(year)[["iso3", "name", "risk", *rk.RISK_DIMENSIONS]]
+        return _headers(self._year_rows(year)[["iso3", "name", "risk", *rk.RISK_DIMENSIONS]])
 
     def _describe_rank(self, year: int, region: str, income: str) -> str:
         a = self._arrays[int(year)]
@@ -293,24 +348,30 @@ class RiskAssessment(LabWidget):
             keep &= a["un_region"] == region
         if income != "All":
             keep &= a["income_group"] == income
-        where = " and ".join(x for x in (region if region != "All" else "",
-                                          income if income != "All" else "") if x)
-        where = f" ({where})" if where else ""
+        names = [x for x in (data.local_region_name(region) if region != "All" else "",
+                             _(income) if income != "All" else "") if x]
+        where = _("{first} and {second}").format(first=names[0], second=names[1]) \
+            if len(names) == 2 else "".join(names)
+        where = _(" ({filters})").format(filters=where) if where else ""
         n = int(keep.sum())
         if n == 0:
-            return f"No country{where} has a risk score in {year}."
+            return _("No country{where} has a risk score in {year}.").format(where=where,
+                                                                           year=year)
         i = int(np.flatnonzero(keep)[0])  # rows are sorted by risk, highest first
-        return (f"The {min(20, n)} countries{where} most at risk in {year}. Highest: "
-                f"{a['name'][i]} with {a['risk'][i]:.1f} out of 10 (hazard & exposure "
-                f"{a['hazard_exposure'][i]:.1f}, vulnerability {a['vulnerability'][i]:.1f}, "
-                f"lack of coping capacity {a['lack_of_coping'][i]:.1f}).")
+        return _("The {n} countries{where} most at risk in {year}. Highest: {country} with "
+                 "{risk} out of 10 (hazard & exposure {hazard}, vulnerability {vulnerability}, "
+                 "lack of coping capacity {coping}).").format(
+            n=min(20, n), where=where, year=year, country=a["name"][i],
+            risk=format_number(a["risk"][i], 1), hazard=format_number(a["hazard_exposure"][i], 1),
+            vulnerability=format_number(a["vulnerability"][i], 1),
+            coping=format_number(a["lack_of_coping"][i], 1))
 
     def _rank_table(self, year: int, region: str, income: str) -> pd.DataFrame:
         rows = self._filtered(year, region, income)
         out = rows[["iso3", "name", "un_region", "income_group", "risk",
                     *rk.RISK_DIMENSIONS]].copy()
         out.insert(0, "rank", np.arange(1, len(out) + 1))
-        return out
+        return _headers(out)
 
     def _describe_lens(self, year: int, lens: str) -> str:
         a = self._arrays[int(year)]
@@ -318,23 +379,26 @@ class RiskAssessment(LabWidget):
         group = a[f"risk_{lens}"].astype(float)
         valid = ~np.isnan(national) & ~np.isnan(group)
         if not valid.any():
-            return "No country has data for this group in this year."
+            return _("No country has data for this group in this year.")
         change = np.where(valid, group - national, np.nan)
         up, down = int(np.nanargmax(change)), int(np.nanargmin(change))
-        label = rk.LENSES[lens]["label"].lower()
-        return (f"Seen through the lens of {label}, risk rises in "
-                f"{int((change > 0.05).sum())} and falls in {int((change < -0.05).sum())} of "
-                f"{int(valid.sum())} countries in {year} (changes over 0.05 points). Largest "
-                f"rise: {a['name'][up]} ({national[up]:.1f} → {group[up]:.1f}); largest fall: "
-                f"{a['name'][down]} ({national[down]:.1f} → {group[down]:.1f}). The chart "
-                "shows the 20 biggest changes.")
+        label = _(rk.LENSES[lens]["label"]).lower()
+        return _("Seen through the lens of {group}, risk rises in {n_up} and falls in {n_down} "
+                 "of {n} countries in {year} (changes over {threshold} points). Largest rise: "
+                 "{up} ({up_before} → {up_after}); largest fall: {down} ({down_before} → "
+                 "{down_after}). The chart shows the 20 biggest changes.").format(
+            group=label, n_up=int((change > 0.05).sum()), n_down=int((change < -0.05).sum()),
+            n=int(valid.sum()), year=year, threshold=format_number(0.05, 2), up=a["name"][up],
+            up_before=format_number(national[up], 1), up_after=format_number(group[up], 1),
+            down=a["name"][down], down_before=format_number(national[down], 1),
+            down_after=format_number(group[down], 1))
 
     def _lens_table(self, year: int, lens: str) -> pd.DataFrame:
         rows = self._year_rows(year).dropna(subset=["risk", f"risk_{lens}"])
         out = rows[["iso3", "name", "risk", f"risk_{lens}"]].rename(
             columns={"risk": "risk_national_averages", f"risk_{lens}": "risk_through_lens"})
         out["change"] = (out["risk_through_lens"] - out["risk_national_averages"]).round(2)
-        return out.sort_values("risk_through_lens", ascending=False)
+        return _headers(out.sort_values("risk_through_lens", ascending=False))
 
     def _lens_note(self) -> str:
         items = []
@@ -344,29 +408,34 @@ class RiskAssessment(LabWidget):
             swaps = ", ".join(f"{self._labels[a]} → {self._labels[b]}"
                               for a, b in spec["swap"].items())
             adds = ", ".join(self._labels[a] for a in spec["add"])
-            text = swaps + (f"; adds {adds}" if adds else "")
-            items.append(f"<li><b>{html.escape(spec['label'])}</b>: {html.escape(text)}</li>")
-        return ("<p style='max-width:760px'>National averages hide people. Each lens swaps "
-                "national averages in <i>vulnerability</i> for the group's own values where "
-                "the data have them (sex-disaggregated data exist for only a few "
-                "indicators):</p><ul style='font-size:13px'>" + "".join(items) + "</ul>")
+            text = _("{swaps}; adds {added}").format(swaps=swaps, added=adds) if adds else swaps
+            items.append(_("<li><b>{group}</b>: {changes}</li>").format(
+                group=html.escape(_(spec["label"])), changes=html.escape(text)))
+        return (_("<p style='max-width:760px'>National averages hide people. Each lens swaps "
+                  "national averages in <i>vulnerability</i> for the group's own values where "
+                  "the data have them (sex-disaggregated data exist for only a few "
+                  "indicators):</p>") + "<ul style='font-size:13px'>" + "".join(items) + "</ul>")
 
     def _refresh_mapping_table(self) -> None:
         rows = []
         for dim, ids in self._model.items():
             for i in ids:
                 spec = rk.RISK_INDICATORS[i]
-                when = "higher" if spec.risk_when == "high" else "lower"
+                when = _("higher value") if spec.risk_when == "high" else _("lower value")
                 rows.append(
-                    f"<tr><td>{html.escape(rk.RISK_DIMENSIONS[dim])}</td>"
-                    f"<td>{html.escape(self._labels.get(i, i))}</td><td>{when} value</td>"
-                    f"<td>{html.escape(spec.reason)}</td></tr>")
+                    f"<tr><td>{html.escape(_(rk.RISK_DIMENSIONS[dim]))}</td>"
+                    f"<td>{html.escape(self._labels.get(i, i))}</td><td>{html.escape(when)}</td>"
+                    f"<td>{html.escape(_(spec.reason))}</td></tr>")
         self.mapping_table.value = (
-            "<div tabindex='0' role='region' aria-label='Indicator mapping' "
-            "style='max-height:300px;overflow:auto'><table class='hsl-table' "
-            "style='font-size:12px;max-width:760px'><caption>Which indicator feeds which "
-            "dimension, and why</caption><tr><th>Dimension</th><th>Indicator</th><th>More "
-            "risk with a</th><th>Reasoning</th></tr>" + "".join(rows) + "</table></div>")
+            "<div tabindex='0' role='region' aria-label='"
+            + html.escape(_("Indicator mapping"), quote=True)
+            + "' style='max-height:300px;overflow:auto'><table class='hsl-table' "
+            "style='font-size:12px;max-width:760px'><caption>"
+            + html.escape(_("Which indicator feeds which dimension, and why"))
+            + "</caption><tr><th>" + html.escape(_("Dimension")) + "</th><th>"
+            + html.escape(_("Indicator")) + "</th><th>" + html.escape(_("More risk with a"))
+            + "</th><th>" + html.escape(_("Reasoning")) + "</th></tr>" + "".join(rows)
+            + "</table></div>")
 
     def _refresh_summary(self) -> None:
         year, iso3 = int(self.year.value), self.country.value
@@ -378,12 +447,16 @@ class RiskAssessment(LabWidget):
         if pos.size:
             i = int(pos[0])
             rank = int(scored[:i].sum()) + 1  # rows are sorted by risk, highest first
-            text = (f"{name}: risk <b>{risk[i]:.1f}</b> of 10 in {year}, rank {rank} "
-                    f"of {int(scored.sum())} (1 = most at risk). Hazard & exposure "
-                    f"{a['hazard_exposure'][i]:.1f}, vulnerability {a['vulnerability'][i]:.1f}, "
-                    f"lack of coping capacity {a['lack_of_coping'][i]:.1f}.")
+            text = _("{country}: risk <b>{risk}</b> of 10 in {year}, rank {rank} of {n} (1 = "
+                     "most at risk). Hazard & exposure {hazard}, vulnerability {vulnerability}, "
+                     "lack of coping capacity {coping}.").format(
+                country=name, risk=format_number(risk[i], 1), year=year, rank=rank,
+                n=int(scored.sum()), hazard=format_number(a["hazard_exposure"][i], 1),
+                vulnerability=format_number(a["vulnerability"][i], 1),
+                coping=format_number(a["lack_of_coping"][i], 1))
         else:
-            text = f"{name} has too little data for a risk score in {year}."
+            text = _("{country} has too little data for a risk score in {year}.").format(
+                country=name, year=year)
         self.summary.value = f"<p role='status' aria-live='polite'>{text}</p>"
 
     def _drivers_all_years(self, iso3: str) -> pd.DataFrame:
@@ -395,8 +468,8 @@ class RiskAssessment(LabWidget):
                                       iso3, self._reference, MIN_SHARE)
         if out.empty:
             name = self._names.get(iso3, iso3)
-            raise LabInputError(f"{name} has too little data for a risk score in any year. "
-                                "Choose another country.")
+            raise LabInputError(_("{country} has too little data for a risk score in any "
+                                  "year. Choose another country.").format(country=name))
         out["label"] = out["indicator"].map(lambda i: self._labels.get(i, i))
         return out
 
@@ -409,14 +482,18 @@ class RiskAssessment(LabWidget):
         name = self._names.get(iso3, iso3)
         d = self._drivers_in(int(year))
         if d.empty:
-            text = (f"{name} has too little data for a risk score in {year}: the chart still "
-                    "shows the last year chosen. Choose another year.")
+            text = _("{country} has too little data for a risk score in {year}: the chart "
+                     "still shows the last year chosen. Choose another year.").format(
+                country=name, year=year)
             return text, d
         top = d.iloc[0]
-        text = (f"What pushes {name}'s risk up in {year}: {top['label']} adds the most "
-                f"({top['push']:.2f} risk points compared with the median country), then "
-                + ", ".join(d["label"].iloc[1:3]) + ". Negative bars pull risk down.")
-        return text, d[["label", "dimension", "score", "reference_score", "push"]].round(2)
+        text = _("What pushes {country}'s risk up in {year}: {indicator} adds the most ({push} "
+                 "risk points compared with the median country), then {others}. Negative bars "
+                 "pull risk down.").format(
+            country=name, year=year, indicator=top["label"], push=format_number(top["push"], 2),
+            others=", ".join(d["label"].iloc[1:3]))
+        return text, _headers(d[["label", "dimension", "score", "reference_score",
+                                 "push"]].round(2))
 
     def _country_detail(self, iso3: str, year: int, peers: str) -> dict[str, Any]:
         """What the drivers and trend panels show for one country (texts, rows, names)."""
@@ -437,19 +514,24 @@ class RiskAssessment(LabWidget):
         if peers == "region":
             region = self._countries.loc[iso3, "un_region"]
             group = self._countries.index[self._countries["un_region"] == region]
-            peer_label = f"countries in {region}"
+            peer_label = _("countries in {region}").format(
+                region=data.local_region_name(region))
         elif peers == "income":
             inc = self._countries.loc[iso3, "income_group"]
             group = self._countries.index[self._countries["income_group"] == inc]
-            peer_label = f"{str(inc).lower()} countries"
+            peer_label = _("{group} countries").format(
+                group=(_(inc) if isinstance(inc, str) else str(inc)).lower())
         else:
             group = self._countries.index
-            peer_label = "all countries"
+            peer_label = _("all countries")
         trend = rk.peer_comparison_wide(self._risk_wide, iso3, list(group))
         first, last = trend.iloc[0], trend.iloc[-1]
-        t_text = (f"{name}'s risk went from {first['country']:.1f} in {int(first['year'])} to "
-                  f"{last['country']:.1f} in {int(last['year'])}; the median of {peer_label} "
-                  f"was {last['peer_median']:.1f} in {int(last['year'])}.")
+        t_text = _("{country}'s risk went from {first} in {first_year} to {last} in "
+                   "{last_year}; the median of {peers} was {median} in {last_year}.").format(
+            country=name, first=format_number(first["country"], 1),
+            first_year=int(first["year"]), last=format_number(last["country"], 1),
+            last_year=int(last["year"]), peers=peer_label,
+            median=format_number(last["peer_median"], 1))
         return {"name": name, "peer_label": peer_label, "trend": trend.round(2),
                 "t_text": t_text}
 
@@ -460,7 +542,7 @@ class RiskAssessment(LabWidget):
              detail["d_text"], detail["d_table"], "", self._source()),
             (charts.trend_chart(detail["trend"], detail["name"], detail["peer_label"],
                                 detail["t_text"]),
-             detail["t_text"], detail["trend"], "", self._source()),
+             detail["t_text"], _headers(detail["trend"]), "", self._source()),
         )
 
     def _set_table(self, panel: ChartPanel, make_table) -> None:
@@ -530,7 +612,7 @@ class RiskAssessment(LabWidget):
         year = int(self.year.value)
         detail = self._country_detail(self.country.value, year, self.peers.value)
         # another country: new rows and names into the two charts on screen (no rebuild)
-        self.drivers_panel.set_data(params={"year": year}, description=detail["d_text"],
+        self.drivers_panel.set_data(params={"year": year}, description=detail["d_text"],  # i18n: not text
                                     **{charts.DRIVERS_DATA: charts.drivers_rows(self._drivers)})
         self.drivers_panel.update(table=detail["d_table"])
         self._show_trend(detail)
@@ -542,8 +624,8 @@ class RiskAssessment(LabWidget):
     def _show_trend(self, detail: dict[str, Any]) -> None:
         self.trend_panel.set_data(
             params=charts.trend_params(detail["name"], detail["peer_label"]),
-            description=detail["t_text"], **{charts.TREND_DATA: detail["trend"]})
-        self.trend_panel.update(table=detail["trend"])
+            description=detail["t_text"], **{charts.TREND_DATA: detail["trend"]})  # i18n: not text
+        self.trend_panel.update(table=_headers(detail["trend"]))
 
     def _on_country(self, change: dict | None = None) -> None:
         self._update_country_panels()
@@ -566,7 +648,8 @@ class RiskAssessment(LabWidget):
         try:
             self._year_rows(year)
             if self._year_rows(year)["risk"].notna().sum() == 0:
-                raise LabInputError(f"With this mapping no country has a risk score in {year}.")
+                raise LabInputError(_("With this mapping no country has a risk score in "
+                                      "{year}.").format(year=year))
         except LabInputError:
             (self._model, self.results, self._by_year, self._scored_by_year,
              self._arrays, self._risk_wide, self._reference) = previous

@@ -27,6 +27,7 @@ from widgets.charts.tradeoffs import (
     spending_explorer_spec,
 )
 from widgets.errors import LabInputError
+from widgets.i18n import N_, _, format_number, get_language, sort_key
 from widgets.tradeoffs import (
     COMPARISON_INDICATORS,
     CONFOUNDING_NOTE,
@@ -43,7 +44,39 @@ from widgets.ui import ChartPanel, LabWidget
 __all__ = ["SpendingTradeoffs", "UNIT_COSTS"]
 
 #: Target sectors for the reallocation calculator: label -> indicator (% of GDP).
+#: The labels are the values saved in a portfolio; on screen see :func:`_sector`.
 TARGETS: dict[str, str] = {"Health": "health_spending_gdp", "Education": "edu_spending_gdp"}
+#: The sectors as a sentence names them ("spends ... on health"): the
+#: button shows it with a capital (a sector, not "Health" the dimension).
+_SECTORS = {"Health": N_("health"), "Education": N_("education")}
+
+
+def _sector(target: str, capital: bool = False) -> str:
+    """The sector ``target`` in the reader's language: ``"santé"``, or ``"Santé"`` on a button."""
+    word = _(_SECTORS.get(target, target))
+    return word[:1].upper() + word[1:] if capital else word
+
+
+def _lower(label: str) -> str:
+    """An indicator's label inside a sentence.
+
+    English keeps its lower-cased label (as before); French and Spanish lower
+    only the first letter ("% du PIB", "VIH" stay as they are).
+    """
+    return label.lower() if get_language() == "en" else label[:1].lower() + label[1:]
+#: The headers of the "Show the data" tables, in the reader's language (the English
+#: headers are the columns' own names, as before).
+_COLUMNS = {"name": N_("name"), "income_group": N_("income_group"), "sector": N_("sector"),
+            "when": N_("when"), "per_person_usd": N_("per_person_usd")}
+
+
+def _headers(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its headers (and income-group names) in the reader's language."""
+    out = table
+    if "income_group" in out:
+        out = out.assign(income_group=out["income_group"].map(
+            lambda g: _(g) if isinstance(g, str) else g))
+    return out.rename(columns={c: _(label) for c, label in _COLUMNS.items() if c in out})
 
 
 def _unit_costs() -> dict[str, dict]:
@@ -84,17 +117,21 @@ class SpendingTradeoffs(LabWidget):
         country: str | None = None,
     ) -> None:
         if x not in MILITARY_INDICATORS:
-            raise LabInputError(f"x must be one of {', '.join(MILITARY_INDICATORS)}.")
+            raise LabInputError(_("x must be one of {choices}.").format(
+                choices=", ".join(MILITARY_INDICATORS)))
         if y not in COMPARISON_INDICATORS:
-            raise LabInputError(f"y must be one of {', '.join(COMPARISON_INDICATORS)}.")
+            raise LabInputError(_("y must be one of {choices}.").format(
+                choices=", ".join(COMPARISON_INDICATORS)))
         highlight = [data.check_country(c) for c in (countries or ["USA", "IND", "NGA"])]
         # ---- precompute: the panel, names, fits for every pair, reallocation inputs
         cols = list(dict.fromkeys([*MILITARY_INDICATORS, *COMPARISON_INDICATORS,
                                    "milex_usd", "population"]))
         panel = data.load_panel(cols)
         countries_df = data.load_countries()[["iso3", "name", "income_group"]]
+        # country names in the reader's language (CLDR): the list, the chart and the texts
+        self._names = {c: data.local_country_name(c) for c in countries_df["iso3"]}
+        countries_df = countries_df.assign(name=countries_df["iso3"].map(self._names))
         panel = panel.merge(countries_df, on="iso3", how="inner")
-        self._names = dict(zip(countries_df["iso3"], countries_df["name"], strict=True))
         self._realloc_rows = self._reallocation_inputs(panel)  # exact values
         panel = panel.copy()
         for col in (*MILITARY_INDICATORS, *COMPARISON_INDICATORS):  # 4 significant digits
@@ -108,35 +145,40 @@ class SpendingTradeoffs(LabWidget):
 
         # ---- controls
         def options(ids):
-            return [(data.indicator_info(i).label, i) for i in ids]
+            return [(_(data.indicator_info(i).label), i) for i in ids]
 
         self.x = W.Dropdown(options=options(MILITARY_INDICATORS), value=x,
-                            description="Military spending measure",
+                            description=_("Military spending measure"),
                             style={"description_width": "initial"},
                             layout=W.Layout(width="460px"))
         self.y = W.Dropdown(options=options(COMPARISON_INDICATORS), value=y,
-                            description="Compare with", style={"description_width": "initial"},
+                            description=_("Compare with"),
+                            style={"description_width": "initial"},
                             layout=W.Layout(width="460px"))
         years = self._years_for(x, y)
         start_year = year if year in years else years[-1]
         self.year = W.IntSlider(value=start_year, min=years[0], max=years[-1], step=1,
-                                description="Year", continuous_update=True,
+                                description=_("Year"), continuous_update=True,
                                 layout=W.Layout(width="420px"))
         self.play = W.Play(value=start_year, min=years[0], max=years[-1], step=1, interval=700,
-                           description="Play the years", tooltip="Play through the years")
+                           description=_("Play the years"),
+                           tooltip=_("Play through the years"))
         W.jslink((self.play, "value"), (self.year, "value"))
-        all_countries = sorted(panel["iso3"].unique(), key=lambda c: self._names[c])
+        all_countries = sorted(panel["iso3"].unique(), key=lambda c: sort_key(self._names[c]))
         self.countries = W.SelectMultiple(
             options=[(self._names[c], c) for c in all_countries], value=tuple(highlight),
-            description="Highlight countries", rows=7, style={"description_width": "initial"},
+            description=_("Highlight countries"), rows=7,
+            style={"description_width": "initial"},
             layout=W.Layout(width="360px"))
         self.by_income = W.Checkbox(
-            value=False, description="Compare within income groups (one line per group)",
+            value=False, description=_("Compare within income groups (one line per group)"),
             indent=False, layout=W.Layout(width="auto"))
         self.fit_text = W.HTML()
         self.caveat = W.HTML(
-            '<details open><summary><b>Why this is not the effect of moving money</b></summary>'
-            f'<p style="max-width:720px">{html.escape(CONFOUNDING_NOTE)}</p></details>')
+            '<details open><summary><b>'
+            + html.escape(_("Why this is not the effect of moving money"))
+            + f'</b></summary><p style="max-width:720px">{html.escape(_(CONFOUNDING_NOTE))}</p>'
+            '</details>')
 
         self._sentences: dict[tuple[str, str, bool], dict[int, str]] = {}
         self._year_tables: dict[tuple[str, str], tuple[pd.DataFrame, dict[int, pd.DataFrame]]] = {}
@@ -151,50 +193,53 @@ class SpendingTradeoffs(LabWidget):
             *[alt.param(name=k, value=v) for k, v in
               {"year": int(start_year), "highlight": list(highlight), "grouped": False,
                **self._pair(x, y)}.items()])
-        self.scatter = ChartPanel(stub, "", caption="Countries in the chosen year",
+        self.scatter = ChartPanel(stub, "", caption=_("Countries in the chosen year"),
                                   source=self._source(x, y))
         self.scatter.chart.spec = spending_explorer_spec(
             self._explorer_points, self._fit(x, y, False)[0], x, y, start_year,
             list(highlight))
 
         # ---- reallocation calculator
-        realloc_countries = [c for c in all_countries if c in self._realloc_rows["Health"]
-                             or c in self._realloc_rows["Education"]]
+        realloc_countries = [c for c in all_countries if any(
+            c in self._realloc_rows[t] for t in TARGETS)]
         first = data.check_country(country) if country else next(
             (c for c in highlight if c in realloc_countries), realloc_countries[0])
         self.country = W.Dropdown(options=[(self._names[c], c) for c in realloc_countries],
-                                  value=first, description="Country",
+                                  value=first, description=_("Country"),
                                   layout=W.Layout(width="360px"))
         self.share = W.FloatSlider(value=10.0, min=0.0, max=50.0, step=1.0,
-                                   description="Move (% of military spending)",
+                                   description=_("Move (% of military spending)"),
                                    style={"description_width": "initial"},
                                    readout_format=".0f", layout=W.Layout(width="460px"))
-        self.target = W.ToggleButtons(options=list(TARGETS), value="Health",
-                                      description="To", tooltips=["Health spending (all sources)",
-                                                                  "Public education spending"])
+        self.target = W.ToggleButtons(options=[(_sector(t, capital=True), t) for t in TARGETS],
+                                      value="Health",
+                                      description=_("To"),
+                                      tooltips=[_("Health spending (all sources)"),
+                                                _("Public education spending")])
         self.unit_choice = W.Dropdown(
-            options=[(v["label"], k) for k, v in UNIT_COSTS.items()],
-            value=next(iter(UNIT_COSTS)), description="What it could buy",
+            options=[(_(v["label"]), k) for k, v in UNIT_COSTS.items()],
+            value=next(iter(UNIT_COSTS)), description=_("What it could buy"),
             style={"description_width": "initial"}, layout=W.Layout(width="460px"))
         self.unit_cost = W.BoundedFloatText(
             value=float(UNIT_COSTS[self.unit_choice.value]["cost_usd"]), min=0.01, max=1e7,
-            step=1.0, description="Assumed cost per unit (US$)",
+            step=1.0, description=_("Assumed cost per unit (US$)"),
             style={"description_width": "initial"}, layout=W.Layout(width="300px"))
         self.unit_note = W.HTML()
         self.result = W.HTML()
         self.realloc_panel = ChartPanel(
             reallocation_chart(self._realloc_table, first, "Health", self.share.value),
-            "", caption="Spending per person before and after the shift",
+            "", caption=_("Spending per person before and after the shift"),
             source=(data.indicator_info("milex_usd").source_line() + " | "
                     + data.indicator_info("health_spending_gdp").source_line()))
 
         super().__init__([
-            W.HTML("<h3 style='font-size:1em;margin:4px 0'>Across countries</h3>"),
+            W.HTML("<h3 style='font-size:1em;margin:4px 0'>" + html.escape(_("Across countries"))
+                   + "</h3>"),
             W.HBox([W.VBox([self.x, self.y, W.HBox([self.play, self.year]), self.by_income]),
                     self.countries]),
             self.fit_text, self.caveat, self.scatter,
-            W.HTML("<h3 style='font-size:1em;margin:10px 0 4px'>Reallocation calculator (arithmetic on "
-                   "real data, not a forecast)</h3>"),
+            W.HTML("<h3 style='font-size:1em;margin:10px 0 4px'>" + html.escape(_(
+                "Reallocation calculator (arithmetic on real data, not a forecast)")) + "</h3>"),
             W.HBox([self.country, self.target]), self.share,
             W.HBox([self.unit_choice, self.unit_cost]), self.unit_note,
             self.result, self.realloc_panel,
@@ -243,7 +288,8 @@ class SpendingTradeoffs(LabWidget):
                                    "population": float(r.population),
                                    "target": float(getattr(r, col))}
                           for r in latest.itertuples()} if not latest.empty else {}
-        rows = [{"iso3": c, "name": self._names[c], "target": label, "year": v["year"],
+        rows = [{"iso3": c, "name": self._names[c], "target": label,
+                 "target_label": _sector(label, capital=True), "year": v["year"],
                  "military_pp": v["milex_usd"] / v["population"],
                  "target_pp": v["target"] / 100 * v["milex_usd"] / (v["milex_gdp"] / 100)
                  / v["population"]}
@@ -296,14 +342,18 @@ class SpendingTradeoffs(LabWidget):
         """Plain-words fit for every year of a pair (computed once, then cached)."""
         key = (x, y, grouped)
         if key not in self._sentences:
-            xs = data.indicator_info(x).short_label.lower()
-            ys = data.indicator_info(y).short_label.lower()
+            xs = _lower(_(data.indicator_info(x).short_label))
+            ys = _lower(_(data.indicator_info(y).short_label))
             out: dict[int, list[str]] = {}
             for r in self._fit(*key)[1].itertuples():
                 f = Fit(r.slope, 0.0, r.slope_low, r.slope_high, r.r2, int(r.n),
                         x in LOG_SCALE_INDICATORS, y in LOG_SCALE_INDICATORS, pd.DataFrame())
-                prefix = f"{r.group}: " if grouped else ""
-                out.setdefault(int(r.year), []).append(prefix + f.sentence(xs, ys))
+                sentence = f.sentence(xs, ys)
+                if grouped:  # "Revenu élevé : dans ces 49 pays..."
+                    sentence = _("{group}: {sentence}").format(
+                        group=_(r.group), sentence=sentence if get_language() == "en"
+                        else sentence[:1].lower() + sentence[1:])
+                out.setdefault(int(r.year), []).append(sentence)
             self._sentences[key] = {yr: " ".join(v) for yr, v in out.items()}
         return self._sentences[key]
 
@@ -311,39 +361,45 @@ class SpendingTradeoffs(LabWidget):
         """Countries with both values in one year, A–Z (each year made when first shown)."""
         key = (x, y)
         if key not in self._year_tables:
-            xs, ys = data.indicator_info(x).short_label, data.indicator_info(y).short_label
+            xs, ys = _(data.indicator_info(x).short_label), _(data.indicator_info(y).short_label)
             pts = self._pts(*key).dropna(subset=[x, y]).rename(columns={x: xs, y: ys})
-            self._year_tables[key] = (pts.sort_values("name"), {})
+            pts = pts.iloc[sorted(range(len(pts)), key=lambda i: sort_key(pts["name"].iat[i]))]
+            self._year_tables[key] = (pts, {})
         pts, years = self._year_tables[key]
         if int(year) not in years:
-            years[int(year)] = pts.loc[pts["year"].to_numpy() == int(year)].drop(
-                columns=["year"])
+            years[int(year)] = _headers(pts.loc[pts["year"].to_numpy() == int(year)].drop(
+                columns=["year"]))
         return years[int(year)]
 
     def _describe(self) -> None:
         x, y, yr = self.x.value, self.y.value, int(self.year.value)
         grouped = self.by_income.value
-        xs, ys = data.indicator_info(x).short_label, data.indicator_info(y).short_label
+        xs, ys = _(data.indicator_info(x).short_label), _(data.indicator_info(y).short_label)
         table = self._year_table(x, y, yr)
         sentence = self._fit_sentences(x, y, grouped).get(
-            yr, f"Too few countries have both {xs} and {ys} in {yr} to fit a line.")
+            yr, _("Too few countries have both {x} and {y} in {year} to fit a line.").format(
+                x=xs, y=ys, year=yr))
         chosen = [self._names[c] for c in self.countries.value]
-        marked = (f" Highlighted, and drawn over time below: {', '.join(chosen)}."
-                  if chosen else " No country is highlighted.")
-        desc = (f"Scatter of {ys} against {xs} in {yr}, {len(table)} countries"
-                f"{', coloured by income group' if grouped else ''}. {sentence}{marked} "
-                "Below: the highlighted countries' values over time; the dashed line marks "
-                f"{yr}.")
+        marked = (_("Highlighted, and drawn over time below: {countries}.").format(
+            countries=", ".join(chosen)) if chosen else _("No country is highlighted."))
+        scatter = (_("Scatter of {y} against {x} in {year}, {n} countries, coloured by income "
+                     "group.") if grouped else
+                   _("Scatter of {y} against {x} in {year}, {n} countries.")).format(
+            y=ys, x=xs, year=yr, n=len(table))
+        below = _("Below: the highlighted countries' values over time; the dashed line marks "
+                  "{year}.").format(year=yr)
+        desc = f"{scatter} {sentence} {marked} {below}"
         self.fit_summary = sentence
         self.scatter.update(description=desc, table=table)
-        self.fit_text.value = (f"<p style='max-width:720px'><b>Fitted relationship, {yr}:</b> "
-                               f"{html.escape(sentence)}</p>")
+        self.fit_text.value = ("<p style='max-width:720px'><b>" + html.escape(
+            _("Fitted relationship, {year}:").format(year=yr)) + "</b> "
+            f"{html.escape(sentence)}</p>")
 
     def _on_pair(self, change=None) -> None:
         x, y, grouped = self.x.value, self.y.value, self.by_income.value
         years = self._years_for(x, y)
         if not years:
-            raise LabInputError("No year has enough countries with both indicators.")
+            raise LabInputError(_("No year has enough countries with both indicators."))
         yr = min(max(self.year.value, years[0]), years[-1])
         # Another pair is new parameters (columns, axes, titles) and its fitted lines:
         # the chart on screen keeps its rows (every indicator is in it already). The
@@ -382,8 +438,8 @@ class SpendingTradeoffs(LabWidget):
         chosen = list(self.countries.value)
         self.scatter.set_params(highlight=chosen)
         if not chosen:
-            self.show_message("No country is highlighted: choose one or more in the list "
-                              "(Ctrl/Cmd-click, or Shift + arrow keys).", "info")
+            self.show_message(_("No country is highlighted: choose one or more in the list "
+                                "(Ctrl/Cmd-click, or Shift + arrow keys)."), "info")
         else:
             self.clear_message()
         self._describe()
@@ -393,8 +449,10 @@ class SpendingTradeoffs(LabWidget):
         self.unit_cost.value = float(item["cost_usd"])
         self.unit_note.value = (
             "<p style='max-width:720px;font-size:12px;color:#5c4400;background:#fff4d6;"
-            "padding:4px 8px'><b>Teaching assumption, not data:</b> "
-            f"{html.escape(item['note'])} <i>Source: {html.escape(item['source'])}</i></p>")
+            "padding:4px 8px'><b>" + html.escape(_("Teaching assumption, not data:"))
+            + f"</b> {html.escape(_(item['note']))} <i>"
+            + html.escape(_("Source: {source}").format(source=_(item["source"])))
+            + "</i></p>")
         self._on_reallocation()
 
     def _on_reallocation(self, change=None) -> None:
@@ -403,9 +461,10 @@ class SpendingTradeoffs(LabWidget):
         rows = self._realloc_rows[target]
         name = self._names[iso3]
         if iso3 not in rows:
-            raise LabInputError(
-                f"{name} has no year with military spending, population and "
-                f"{target.lower()} spending all reported. Choose another country or sector.")
+            raise LabInputError(_(
+                "{country} has no year with military spending, population and {sector} "
+                "spending all reported. Choose another country or sector.").format(
+                country=name, sector=_sector(target)))
         r = rows[iso3]
         res = reallocate(r["milex_usd"], r["milex_gdp"], r["target"], r["population"],
                          self.share.value, target=target, year=r["year"])
@@ -413,32 +472,49 @@ class SpendingTradeoffs(LabWidget):
         self.reallocation = res
         unit = UNIT_COSTS[self.unit_choice.value]
         ind = TARGETS[target]
+        sector = _sector(target)
+
+        def usd(value: float) -> str:
+            return format_number(value, 2)
+
         self.result.value = (
-            f"<p style='max-width:720px'><b>{html.escape(name)}, {res.year}</b> (the latest year "
-            "with military spending in US$ and as % of GDP, population and "
-            f"{target.lower()} spending all reported). Moving <b>{res.share_pct:.0f}%</b> of "
-            f"military spending ({format_value(res.military_before / 1e6)} million US$) shifts "
-            f"<b>{format_value(res.shifted / 1e6)} million US$</b>, or "
-            f"<b>US$ {res.shifted_per_person:,.2f} per person</b> a year. The country now spends "
-            f"US$ {res.target_before_per_person:,.2f} per person on {target.lower()} "
-            f"({format_value(r['target'], '% of GDP')}), so this would add "
-            f"<b>{format_value(res.increase_pct_of_target, '%')}</b> to it. "
-            f"At the assumed US$ {self.unit_cost.value:,.2f} per unit it would pay for about "
-            f"<b>{n_units:,.0f} {html.escape(unit['unit'])}</b>.</p>"
-            "<p style='max-width:720px;font-size:12px;color:#555'>How it is computed: GDP in "
-            "current US$ = military spending in US$ ÷ (military spending % of GDP ÷ 100), both "
-            f"for {res.year}; {target.lower()} spending in US$ = {ind} ÷ 100 × GDP. Money is "
-            "conserved: what leaves defence arrives in the target sector. Whether it would buy "
-            "the same services, and what security it would cost, the arithmetic cannot say.</p>")
+            "<p style='max-width:720px'>" + _(
+                "<b>{country}, {year}</b> (the latest year with military spending in US$ and "
+                "as % of GDP, population and {sector} spending all reported). Moving "
+                "<b>{share}%</b> of military spending ({military} million US$) shifts "
+                "<b>{shifted} million US$</b>, or <b>US$ {per_person} per person</b> a year. "
+                "The country now spends US$ {target_per_person} per person on {sector} "
+                "({target_share}), so this would add <b>{increase}</b> to it. At the assumed "
+                "US$ {unit_cost} per unit it would pay for about <b>{units} {unit}</b>.").format(
+                country=html.escape(name), year=res.year, sector=html.escape(sector),
+                share=format_number(res.share_pct, 0),
+                military=format_value(res.military_before / 1e6),
+                shifted=format_value(res.shifted / 1e6), per_person=usd(res.shifted_per_person),
+                target_per_person=usd(res.target_before_per_person),
+                target_share=format_value(r["target"], "% of GDP"),
+                increase=format_value(res.increase_pct_of_target, "%"),
+                unit_cost=usd(self.unit_cost.value), units=format_number(n_units, 0),
+                unit=html.escape(_(unit["unit"]))) + "</p>"
+            "<p style='max-width:720px;font-size:12px;color:#555'>" + _(
+                "How it is computed: GDP in current US$ = military spending in US$ ÷ (military "
+                "spending % of GDP ÷ 100), both for {year}; {sector} spending in US$ = "
+                "{indicator} ÷ 100 × GDP. Money is conserved: what leaves defence arrives in the "
+                "target sector. Whether it would buy the same services, and what security it "
+                "would cost, the arithmetic cannot say.").format(
+                year=res.year, sector=html.escape(sector), indicator=ind) + "</p>")
         table = res.as_table()
+        table["sector"] = table["sector"].replace({target: _sector(target, capital=True)})
         self.realloc_panel.set_params(country=iso3, target=target, share=float(res.share_pct))
         self.realloc_panel.update(
-            description=(f"Bars for {name}, {res.year}: military spending per person falls from "
-                         f"US$ {res.military_before / res.population:,.2f} to "
-                         f"US$ {res.military_after / res.population:,.2f}; {target.lower()} "
-                         f"spending per person rises from US$ {res.target_before_per_person:,.2f}"
-                         f" to US$ {res.target_after / res.population:,.2f}."),
-            table=table.round(2),
+            description=_("Bars for {country}, {year}: military spending per person falls from "
+                          "US$ {military_before} to US$ {military_after}; {sector} spending per "
+                          "person rises from US$ {target_before} to US$ {target_after}.").format(
+                country=name, year=res.year,
+                military_before=usd(res.military_before / res.population),
+                military_after=usd(res.military_after / res.population), sector=sector,
+                target_before=usd(res.target_before_per_person),
+                target_after=usd(res.target_after / res.population)),
+            table=_headers(table.round(2)),
             source=(data.indicator_info("milex_usd").source_line() + " | "
                     + data.indicator_info(ind).source_line()))
         if self.message_kind == "error":
