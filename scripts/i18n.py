@@ -57,6 +57,9 @@ TRANSLATED_MODULES = [
     "widgets/consultation.py",
     "widgets/charts/consultation.py",
     "widgets/ui/consultation.py",
+    "widgets/screening.py",
+    "widgets/charts/screening.py",
+    "widgets/ui/screening.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).
