@@ -60,6 +60,7 @@ TRANSLATED_MODULES = [
     "widgets/screening.py",
     "widgets/charts/screening.py",
     "widgets/ui/screening.py",
+    "widgets/ui/policy_portfolio.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).
