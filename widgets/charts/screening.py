@@ -77,8 +77,9 @@ def profile_chart(profiles: pd.DataFrame, iso3: str, country: str,
         alt.param(name="country", value=iso3), alt.param(name="country_name", value=country),
     ).properties(
         width=420, height=alt.Step(24),
-        title=alt.Title(alt.ExprRef(" + ".join([json.dumps(before)] * bool(before) + ["country_name"]
-                                               + [json.dumps(after)] * bool(after))),
+        title=alt.Title(alt.ExprRef(" + ".join(
+            [json.dumps(before, ensure_ascii=False)] * bool(before) + ["country_name"]
+            + [json.dumps(after, ensure_ascii=False)] * bool(after))),
                         subtitle=_("Dashed line = the middle country; longer bar = more "
                                    "vulnerable")))
     return describe(out, description or _("Vulnerability profile of {country}.").format(
@@ -103,7 +104,8 @@ def ratings_chart(labels: dict[str, str], kinds: dict[str, str], ratings: list[i
         rating="ratings[datum.idx]",
         text=("(ratings[datum.idx] > 0 ? '+' : '') + ratings[datum.idx]"
               " + (ratings[datum.idx] < 0 ? (mitigated[datum.idx] ? "
-              + json.dumps(_(", mitigated")) + " : " + json.dumps(_(", not mitigated"))
+              + json.dumps(_(", mitigated"), ensure_ascii=False) + " : "
+              + json.dumps(_(", not mitigated"), ensure_ascii=False)
               + ") : '')"),
     )
     y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320))

@@ -370,8 +370,9 @@ class Consultation(LabWidget):
             n=len(current), source=source, typed=n_typed) + "</p>"
         w = winners_from_table(table)
         items = "".join(
-            f"<li>{html.escape(_(RULES[r]))}: "
-            f"<b>{html.escape(' / '.join(v) or _('no winner'))}</b></li>"
+            "<li>" + _("{rule}: {winner}").format(
+                rule=html.escape(_(RULES[r])),
+                winner="<b>" + html.escape(" / ".join(v) or _("no winner")) + "</b>") + "</li>"
             for r, v in w.items())
         self.winners_html.value = ("<p><b>" + _("Who wins depends on the rule:")
                                    + f"</b></p><ul>{items}</ul>")

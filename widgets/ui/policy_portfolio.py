@@ -100,9 +100,10 @@ class PolicyPortfolio(LabWidget):
                 if spec["pillar"] != current:
                     current = spec["pillar"]
                     rows.append(W.HTML(f"<i>{html.escape(pillars[current])}</i>"))
+                label = spec["label"]  # the matrix's own words (widgets/assumptions/triad_matrix.yml)
                 s = W.IntSlider(value=0, min=0, max=100, step=5,
-                                description=spec["label"].split(" (")[0],  # i18n: not text
-                                tooltip=spec["label"], style={"description_width": "210px"},
+                                description=label.split(" (")[0], tooltip=label,
+                                style={"description_width": "210px"},
                                 layout=W.Layout(width="420px"), continuous_update=False)
                 setattr(self, f"{side}_{key}", s)
                 store[key] = s

@@ -166,7 +166,8 @@ class InstrumentScreening(LabWidget):
         # ---- history
         self._episodes = load_sanctions_episodes()
         self.episode = W.Dropdown(
-            options=[(f"{r.country}: {r.imposed:%Y}–{r.lifted:%Y}", r.iso3)
+            options=[(_("{country}: {start}–{end}").format(
+                country=r.country, start=f"{r.imposed:%Y}", end=f"{r.lifted:%Y}"), r.iso3)
                      for r in self._episodes.itertuples()],
             value=self._episodes["iso3"].iloc[0], description=_("Sanctions episode"),
             style={"description_width": "initial"}, layout=W.Layout(width="420px"))
