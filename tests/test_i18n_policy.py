@@ -42,7 +42,7 @@ def test_screening_in_french(screens):
     s = screens["fr"]
     assert s.save_button.description == "Enregistrer la note d’examen"
     assert s.notes.description == "Vos notes"
-    assert s.country.description == "Pays visé"
+    assert s.country.description == "Pays cible"
     assert s.country.value == "IRQ" and ("Irak", "IRQ") in s.country.options
     # the guidance file in French, values unchanged
     assert ("Sanctions globales (embargo commercial et financier)",
@@ -54,7 +54,7 @@ def test_screening_in_french(screens):
     assert "Préjudice grave (−2)\u00a0:" in s.summary_html.value
     assert s.ratings_panel.description.value.count("Enfants (-2)") == 1
     spec = _spec(s.ratings_panel)
-    assert "Votre matrice d’examen" in spec and "Dimension de la sécurité humaine" in spec
+    assert "Votre matrice d’examen" in spec and "Dimension (sécurité humaine)" in spec
     assert '\\", non atténué\\"' in spec  # the words inside the Vega expression, quoted
     assert s.profile_panel.chart.spec["title"]["text"] == {
         "expr": '"Profil de vulnérabilité\u00a0: " + country_name'}
