@@ -156,7 +156,7 @@ def test_consultation_in_french():
 
     set_language("fr")
     c = Consultation()
-    assert (c.tabs.get_title(0), c.tabs.get_title(1)) == ("Carte des parties prenantes", "Synthèse")
+    assert (c.tabs.get_title(0), c.tabs.get_title(1)) == ("Parties prenantes", "Synthèse")
     assert c.sh_add.description == "Ajouter à la carte"
     assert ("Organisations de femmes", "Women's groups") in c.sh_group.options  # value kept
     assert c.upload.description == "Importer le CSV de la classe"
@@ -214,8 +214,25 @@ def test_policy_portfolio(lang, example, button, sentence):
     assert (example, "Defence first") in p.preset_a.options  # values stay the presets' keys
     assert p.preset_a.description == {"fr": "Exemple", "es": "Ejemplo"}[lang]
     assert sentence in p.scorecard.description.value
+    assert p.a_education.description == {"fr": "Éducation", "es": "Educación"}[lang]
+    assert {"fr": "Défense", "es": "Defensa"}[lang] in p.pillars_html.value
     p.preset_b.value = "Crisis response"
     assert p.sliders_b["civilian_protection"].value == 25
     r = MatrixRobustness(p, draws=50)
     assert r.again.description == button
     assert {"fr": "des 50 tirages", "es": "de 50 extracciones"}[lang] in r.panel.description.value
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_translated_matrix_words_match_the_matrix(lang):
+    from widgets.triad import load_matrix
+
+    english = load_matrix()
+    words = yaml.safe_load((ASSUMPTIONS_DIR / f"triad_matrix_text.{lang}.yml").read_text("utf-8"))
+    assert list(words["instruments"]) == list(english["instruments"])
+    assert all(set(w) == {"label", "reasoning"} for w in words["instruments"].values())
+    assert list(words["outcomes"]) == list(english["outcomes"])
+    assert all(set(w) == {"label", "short"} for w in words["outcomes"].values())
+    assert set(words["scale"]) == set(english["scale"])
+    assert list(words["pillars"]) == list(english["pillars"])
+    assert list(words["coherence_rules"]) == [r["id"] for r in english["coherence_rules"]]

@@ -111,7 +111,7 @@ def ratings_chart(labels: dict[str, str], kinds: dict[str, str], ratings: list[i
     y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320))
     cells = chart.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
         y=y, x=alt.X("kind:N", title=None, sort=columns,
-                     axis=alt.Axis(labelAngle=0, orient="top")),
+                     axis=alt.Axis(labelAngle=0, orient="top", labelLimit=240)),
         color=alt.Color("rating:Q", title=_("Rating"),
                         scale=alt.Scale(domain=[-2, -1, 0, 1, 2], range=RATING_COLOURS,
                                         type="linear"),

@@ -287,8 +287,9 @@ class Consultation(LabWidget):
                 groups=", ".join(_(g) for g in missing))
         self.map_panel.update(table=_shown(sq), description=text)
         self.sh_remove_choice.options = sq["name"].tolist()
-        items = "".join(f"<li><b>{html.escape(_(g))}</b>: "
-                        f"{html.escape(_(STAKEHOLDER_CHECKLIST[g]))}</li>" for g in missing)
+        items = "".join("<li>" + _("<b>{group}</b>: {why}").format(
+            group=html.escape(_(g)), why=html.escape(_(STAKEHOLDER_CHECKLIST[g]))) + "</li>"
+            for g in missing)
         self.missing_html.value = (
             "<p><b>" + _("Who is missing from the table?") + f"</b></p><ul>{items}</ul>"
             if items else "<p>" + _("Every group on the checklist is on the map.") + "</p>")

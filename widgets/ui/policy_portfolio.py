@@ -13,13 +13,15 @@ True
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 import ipywidgets as W
 import numpy as np
 import pandas as pd
 
 from widgets.charts.triad import matrix_chart, robustness_chart, robustness_rows, scorecard_chart
-from widgets.i18n import N_, _, format_number, format_percent, ngettext
+from widgets.i18n import N_, _, format_number, format_percent, get_language, ngettext
+from widgets.screening import localised_file
 from widgets.triad import (
     _score_array,
     coherence_flags,
@@ -32,7 +34,7 @@ from widgets.triad import (
 )
 from widgets.ui import ChartPanel, LabWidget
 
-__all__ = ["PRESETS", "MatrixRobustness", "PolicyPortfolio"]
+__all__ = ["PRESETS", "MatrixRobustness", "PolicyPortfolio", "localised_matrix"]
 
 #: Example portfolios for discussion (budget units per instrument; not recommendations).
 #: The first entry of the example menus (its value stays English).
@@ -61,6 +63,43 @@ PRESETS: dict[str, dict[str, int]] = {
 }
 
 
+@lru_cache(maxsize=4)
+def _matrix_text(lang: str) -> dict:
+    import yaml
+
+    path = localised_file("triad_matrix_text.yml", lang)
+    if not path.is_file():
+        return {}
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def localised_matrix(lang: str | None = None) -> dict:
+    """The scoring matrix with its words in the reader's language; the numbers are the same.
+
+    The words come from ``widgets/assumptions/triad_matrix_text.<lang>.yml`` (text only;
+    the scores stay in ``triad_matrix.yml``).
+
+    >>> localised_matrix("fr")["instruments"]["education"]["label"]
+    'Éducation'
+    >>> localised_matrix("fr")["instruments"]["education"]["scores"] == load_matrix()[
+    ...     "instruments"]["education"]["scores"]
+    True
+    """
+    m = load_matrix()
+    text = _matrix_text(lang or get_language())
+    for part in ("scale", "horizons", "pillars"):
+        m[part].update(text.get(part, {}))
+    for key, words in text.get("outcomes", {}).items():
+        m["outcomes"][key].update(words)
+    for key, words in text.get("instruments", {}).items():
+        m["instruments"][key].update(words)
+    messages = text.get("coherence_rules", {})
+    for rule in m["coherence_rules"]:
+        rule["message"] = messages.get(rule["id"], rule["message"])
+    return m
+
+
 class PolicyPortfolio(LabWidget):
     """Two budget portfolios (A and B) scored on state and human security side by side.
 
@@ -72,7 +111,7 @@ class PolicyPortfolio(LabWidget):
     state_name = "policy_portfolio"
 
     def __init__(self, a: str = "Defence first", b: str = "Balanced 3D") -> None:
-        self._matrix = load_matrix()
+        self._matrix = localised_matrix()
         self._ids = instrument_ids()
         self._table = matrix_table(self._matrix)
         # precomputed for fast callbacks: scores (instruments × cells), cell labels and kinds
@@ -266,7 +305,8 @@ class MatrixRobustness(LabWidget):
 
     def _compute(self) -> pd.DataFrame:
         return matrix_robustness(self._portfolio.shares_a, self._portfolio.shares_b,
-                                 spread=int(self.spread.value), draws=self._draws)
+                                 spread=int(self.spread.value), draws=self._draws,
+                                 matrix=self._portfolio._matrix)
 
     def _sentence(self) -> str:
         r = self.result
