@@ -63,7 +63,7 @@ def test_screening_in_french(screens):
                                   "globales")
     assert "## Effets attendus" in s.note_text
     # the history: French episode text, dates and numbers
-    assert "Résolution 661 du Conseil de sécurité" in s.episode_text.value
+    assert "par\u00a0: résolution 661 du Conseil de sécurité" in s.episode_text.value
     assert ("Irak\u00a0: 1990–2003", "IRQ") in s.episode.options
     history = s.history_panel.description.value
     assert "Mortalité des moins de 5 ans" in history and "6 août 1990" in history

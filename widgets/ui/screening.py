@@ -144,7 +144,7 @@ class InstrumentScreening(LabWidget):
                                 placeholder=_("Evidence, assumptions, who you would consult..."),
                                 layout=W.Layout(width="720px", height="80px"))
         self.save_button = W.Button(description=_("Save screening note"), icon="save",
-                                    button_style="primary",
+                                    button_style="primary", layout=W.Layout(width="auto"),
                                     tooltip=_("Save the note as a new Markdown file in my-work"))
         self.summary_html = W.HTML()
         self.note_preview = W.HTML()
