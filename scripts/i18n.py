@@ -86,6 +86,13 @@ TRANSLATED_MODULES = [
     "widgets/tradeoffs.py",
     "widgets/charts/tradeoffs.py",
     "widgets/ui/spending.py",
+    "widgets/consultation.py",
+    "widgets/charts/consultation.py",
+    "widgets/ui/consultation.py",
+    "widgets/screening.py",
+    "widgets/charts/screening.py",
+    "widgets/ui/screening.py",
+    "widgets/ui/policy_portfolio.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).

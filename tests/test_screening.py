@@ -169,7 +169,7 @@ def test_profile_and_history_charts():
                       "value": [50.0, np.nan], "year": [2022, None], "n_countries": [190, 150],
                       "worse_than_pct": [80.0, np.nan]})
     spec = profile_chart(p, "A", "Alpha").to_dict()
-    assert spec["title"]["text"] == {"expr": "'Vulnerability profile: ' + country_name"}
+    assert spec["title"]["text"] == {"expr": '"Vulnerability profile: " + country_name'}
     rows = pd.DataFrame({"episode": ["IRQ", "IRQ", "HTI"], "indicator": ["u5"] * 3,
                          "year": [1990, 2000, 1993], "value": [80.0, 50.0, 120.0],
                          "who": ["Country under sanctions"] * 3})

@@ -41,6 +41,7 @@ import pandas as pd
 
 from widgets._paths import MAX_READ_BYTES, confine, file_size, read_limited
 from widgets.errors import LabInputError
+from widgets.i18n import N_, _, format_number
 
 __all__ = [
     "QUADRANTS",
@@ -72,38 +73,39 @@ __all__ = [
 
 #: Typical groups to look for around a human-security decision, with why they matter.
 STAKEHOLDER_CHECKLIST: dict[str, str] = {
-    "Affected communities": "the people whose security is at stake, in their own words",
-    "Women's groups": "risks and needs differ by gender and are often unheard",
-    "Youth": "the largest group in many crisis settings; future of any settlement",
-    "Older people": "often less mobile, more exposed, rarely consulted",
-    "Persons with disabilities": "left behind in evacuations and aid distributions",
-    "Refugees and displaced people": "affected by decisions taken far away",
-    "Host communities": "share scarce services and land with displaced people",
-    "Minorities and Indigenous peoples": "exposed to discrimination and land loss",
-    "Local authorities": "deliver services and know the ground",
-    "National ministries": "hold the budget and the mandate",
-    "Civil society and NGOs": "advocates, service providers, watchdogs",
-    "Faith and traditional leaders": "trusted intermediaries in many communities",
-    "Diaspora": "send remittances and shape opinion at home",
-    "Private sector": "jobs, markets, supply chains",
-    "Security forces": "can protect or threaten people",
-    "Donors and international organisations": "money, norms and coordination",
+    # The keys are the values stored in a map (and saved); translate both where shown: _(key).
+    N_("Affected communities"): N_("the people whose security is at stake, in their own words"),
+    N_("Women's groups"): N_("risks and needs differ by gender and are often unheard"),
+    N_("Youth"): N_("the largest group in many crisis settings; future of any settlement"),
+    N_("Older people"): N_("often less mobile, more exposed, rarely consulted"),
+    N_("Persons with disabilities"): N_("left behind in evacuations and aid distributions"),
+    N_("Refugees and displaced people"): N_("affected by decisions taken far away"),
+    N_("Host communities"): N_("share scarce services and land with displaced people"),
+    N_("Minorities and Indigenous peoples"): N_("exposed to discrimination and land loss"),
+    N_("Local authorities"): N_("deliver services and know the ground"),
+    N_("National ministries"): N_("hold the budget and the mandate"),
+    N_("Civil society and NGOs"): N_("advocates, service providers, watchdogs"),
+    N_("Faith and traditional leaders"): N_("trusted intermediaries in many communities"),
+    N_("Diaspora"): N_("send remittances and shape opinion at home"),
+    N_("Private sector"): N_("jobs, markets, supply chains"),
+    N_("Security forces"): N_("can protect or threaten people"),
+    N_("Donors and international organisations"): N_("money, norms and coordination"),
 }
 
 #: Quadrants of the influence × affected map (threshold at the midpoint).
 QUADRANTS: dict[tuple[bool, bool], str] = {
-    (True, True): "Affected and influential: involve as partners",
-    (True, False): "Affected, little influence: empower and protect",
-    (False, True): "Influential, little affected: engage and hold to account",
-    (False, False): "Less affected, little influence: keep informed",
+    (True, True): N_("Affected and influential: involve as partners"),
+    (True, False): N_("Affected, little influence: empower and protect"),
+    (False, True): N_("Influential, little affected: engage and hold to account"),
+    (False, False): N_("Less affected, little influence: keep informed"),
 }
 
 #: Aggregation rules: id -> plain-English label.
 RULES: dict[str, str] = {
-    "plurality": "Plurality (most first choices)",
-    "borda": "Borda count (points for every position)",
-    "weighted_borda": "Borda weighted by how affected people are",
-    "condorcet": "Condorcet (wins every head-to-head)",
+    "plurality": N_("Plurality (most first choices)"),
+    "borda": N_("Borda count (points for every position)"),
+    "weighted_borda": N_("Borda weighted by how affected people are"),
+    "condorcet": N_("Condorcet (wins every head-to-head)"),
 }
 
 _EXAMPLE_DIR = Path(__file__).resolve().parent.parent / "lessons" / "data"
@@ -125,23 +127,25 @@ def check_stakeholders(df: pd.DataFrame) -> pd.DataFrame:
     need = ["name", "group", "influence", "affected"]
     missing = [c for c in need if c not in df.columns]
     if missing:
-        raise LabInputError(f"The stakeholder table needs the column(s): {', '.join(missing)}.")
+        raise LabInputError(_("The stakeholder table needs the column(s): {columns}.").format(
+            columns=", ".join(missing)))
     out = df[need].copy()
     out["name"] = out["name"].astype(str).str.strip()
     if (out["name"] == "").any():
-        raise LabInputError("Every stakeholder needs a name.")
+        raise LabInputError(_("Every stakeholder needs a name."))
     dup = out["name"].str.lower().duplicated()
     if dup.any():
-        raise LabInputError(f"Stakeholder {out.loc[dup, 'name'].iloc[0]!r} is listed twice.")
+        raise LabInputError(_("Stakeholder {name} is listed twice.").format(
+            name=repr(out.loc[dup, "name"].iloc[0])))
     for col in ("influence", "affected"):
         values = pd.to_numeric(out[col], errors="coerce")
         bad = values.isna() | (values < 0) | (values > 10)
         if bad.any():
             i = bad.to_numpy().nonzero()[0][0]
+            what = _("influence") if col == "influence" else _("affected")
             raise LabInputError(
-                f"Stakeholder {out['name'].iloc[i]!r}: {col} must be between 0 and 10 "
-                f"(found {out[col].iloc[i]})."
-            )
+                _("Stakeholder {name}: {column} must be between 0 and 10 (found {found}).").format(
+                    name=repr(out["name"].iloc[i]), column=what, found=out[col].iloc[i]))
         out[col] = values.astype(float)
     return out.reset_index(drop=True)
 
@@ -182,15 +186,17 @@ def example_stakeholders() -> pd.DataFrame:
     True
     """
     rows = [
-        ("Pastoralist communities", "Affected communities", 2, 9),
-        ("Women farmers' cooperative", "Women's groups", 2, 8),
-        ("District council", "Local authorities", 6, 6),
-        ("Ministry of Finance", "National ministries", 9, 2),
-        ("Ministry of Agriculture", "National ministries", 8, 4.5),
-        ("Red Crescent branch", "Civil society and NGOs", 5, 4),
-        ("World Food Programme", "Donors and international organisations", 7, 2),
-        ("Grain traders", "Private sector", 6, 3),
+        (N_("Pastoralist communities"), "Affected communities", 2, 9),
+        (N_("Women farmers' cooperative"), "Women's groups", 2, 8),
+        (N_("District council"), "Local authorities", 6, 6),
+        (N_("Ministry of Finance"), "National ministries", 9, 2),
+        (N_("Ministry of Agriculture"), "National ministries", 8, 4.5),
+        (N_("Red Crescent branch"), "Civil society and NGOs", 5, 4),
+        (N_("World Food Programme"), "Donors and international organisations", 7, 2),
+        (N_("Grain traders"), "Private sector", 6, 3),
     ]
+    # the names are the example's own words (translated); the groups are checklist keys
+    rows = [(_(name), *rest) for name, *rest in rows]
     return pd.DataFrame(rows, columns=["name", "group", "influence", "affected"])
 
 
@@ -220,11 +226,11 @@ _META = ("participant", "group", "affected")
 
 def _line(i: int, numbers: Sequence[int] | None = None) -> str:
     """The file line of data row ``i`` (the header is line 1; blank lines counted if known)."""
-    return f"line {numbers[i] if numbers is not None else i + 2}"
+    return _("line {number}").format(number=numbers[i] if numbers is not None else i + 2)
 
 
 def parse_rankings(df: pd.DataFrame, options: Sequence[str] | None = None,
-                   where: str = "the file", line_numbers: Sequence[int] | None = None
+                   where: str | None = None, line_numbers: Sequence[int] | None = None
                    ) -> Rankings:
     """Check a rankings table and return :class:`Rankings`, or say precisely what is wrong.
 
@@ -243,56 +249,59 @@ def parse_rankings(df: pd.DataFrame, options: Sequence[str] | None = None,
     ...
     widgets.errors.LabInputError: In the file, line 3 (participant 'Ben'), column 'Clinics': expected a whole number from 1 to 2 (1 = first choice), found 'x'.
     """
+    where = _("the file") if where is None else where
     if not isinstance(df, pd.DataFrame) or df.shape[1] == 0:
-        raise LabInputError(f"{where.capitalize()} is empty. Expected a header row: "
-                            "participant, group, affected, then one column per option.")
+        raise LabInputError(_("{where} is empty. Expected a header row: participant, group, "
+                              "affected, then one column per option.").format(
+                                  where=where.capitalize()))
     df = df.copy()
     df.columns = [str(c).strip() for c in df.columns]
     seen: dict[str, str] = {}
     for column in df.columns:
         if column.lower() in seen:
             raise LabInputError(
-                f"{where.capitalize()} has two columns called {seen[column.lower()]!r} and "
-                f"{column!r} (capitals do not count). Give each column its own name, or delete "
-                "one of them.")
+                _("{where} has two columns called {first} and {second} (capitals do not count). "
+                  "Give each column its own name, or delete one of them.").format(
+                    where=where.capitalize(), first=repr(seen[column.lower()]),
+                    second=repr(column)))
         seen[column.lower()] = column
     lower = {c.lower(): c for c in df.columns}
     if "participant" not in lower:
         raise LabInputError(
-            f"{where.capitalize()} has no 'participant' column (its columns are: "
-            f"{', '.join(df.columns)}). Expected: participant, group, affected, then one "
-            "column per policy option holding each person's rank."
-        )
+            _("{where} has no 'participant' column (its columns are: {columns}). Expected: "
+              "participant, group, affected, then one column per policy option holding each "
+              "person's rank.").format(where=where.capitalize(), columns=", ".join(df.columns)))
     df = df.rename(columns={lower[m]: m for m in _META if m in lower})
     if options is None:
         options = [c for c in df.columns if c not in _META]
     options = [str(o).strip() for o in options]
     missing = [o for o in options if o not in df.columns]
     if missing:
-        raise LabInputError(f"{where.capitalize()} has no column for the option(s): "
-                            f"{', '.join(missing)}.")
+        raise LabInputError(_("{where} has no column for the option(s): {options}.").format(
+            where=where.capitalize(), options=", ".join(missing)))
     if len(options) < 2:
         raise LabInputError(
-            f"{where.capitalize()} has {len(options)} option column(s); a ranking needs at "
-            "least two options (one column each, after participant, group, affected)."
-        )
+            _("{where} has {n} option column(s); a ranking needs at least two options (one "
+              "column each, after participant, group, affected).").format(
+                where=where.capitalize(), n=len(options)))
     if len(set(o.lower() for o in options)) < len(options):
-        raise LabInputError("Two options have the same name; give each option its own column.")
+        raise LabInputError(_("Two options have the same name; give each option its own column."))
     keep = ~df.isna().all(axis=1).to_numpy()
     if line_numbers is not None:
         line_numbers = [n for n, k in zip(line_numbers, keep, strict=True) if k]
     df = df[keep].reset_index(drop=True)
     if df.empty:
-        raise LabInputError(f"{where.capitalize()} has a header but no participants.")
+        raise LabInputError(_("{where} has a header but no participants.").format(
+            where=where.capitalize()))
     k = len(options)
     participants, groups, affected = [], [], []
     rank_rows = []
     for i, row in df.iterrows():
         name = row["participant"]
         line = _line(i, line_numbers)
-        name = f"participant on {line}" if pd.isna(name) or not str(name).strip() \
-            else str(name).strip()
-        who = f"{line} (participant {name!r})"
+        name = _("participant on {line}").format(line=line) \
+            if pd.isna(name) or not str(name).strip() else str(name).strip()
+        who = _("{line} (participant {name})").format(line=line, name=repr(name))
         group = row.get("group", "")
         groups.append("" if pd.isna(group) else str(group).strip())
         a = row.get("affected", 1)
@@ -304,9 +313,9 @@ def parse_rankings(df: pd.DataFrame, options: Sequence[str] | None = None,
             a = float("nan")
         if not 1 <= a <= 5:
             raise LabInputError(
-                f"In {where}, {who}, column 'affected': expected a number from 1 (a little) "
-                f"to 5 (very), found {row.get('affected')!r}."
-            )
+                _("In {where}, {who}, column 'affected': expected a number from 1 (a little) "
+                  "to 5 (very), found {found}.").format(where=where, who=who,
+                                                        found=repr(row.get("affected"))))
         ranks = []
         for opt in options:
             value = row[opt]
@@ -317,19 +326,20 @@ def parse_rankings(df: pd.DataFrame, options: Sequence[str] | None = None,
             except ValueError:
                 ok = False
             if not ok:
-                found = "nothing (the cell is empty)" if text == "" else repr(text)
+                found = _("nothing (the cell is empty)") if text == "" else repr(text)
                 raise LabInputError(
-                    f"In {where}, {who}, column {opt!r}: expected a whole number from 1 to {k} "
-                    f"(1 = first choice), found {found}."
-                )
+                    _("In {where}, {who}, column {column}: expected a whole number from 1 to {k} "
+                      "(1 = first choice), found {found}.").format(
+                        where=where, who=who, column=repr(opt), k=k, found=found))
             ranks.append(int(r))
         seen: dict[int, str] = {}
         for opt, r in zip(options, ranks, strict=True):
             if r in seen:
                 raise LabInputError(
-                    f"In {where}, {who}: rank {r} is given to both {seen[r]!r} and {opt!r}. "
-                    f"Each option needs a different rank from 1 to {k}."
-                )
+                    _("In {where}, {who}: rank {rank} is given to both {first} and {second}. "
+                      "Each option needs a different rank from 1 to {k}.").format(
+                        where=where, who=who, rank=r, first=repr(seen[r]), second=repr(opt),
+                        k=k))
             seen[r] = opt
         participants.append(name)
         affected.append(a)
@@ -357,22 +367,24 @@ def read_rankings_csv(source: str | bytes | Path, options: Sequence[str] | None 
     ...
     widgets.errors.LabInputError: In the file, line 2 (participant 'Ana'), column 'Clinics': expected a whole number from 1 to 2 (1 = first choice), found nothing (the cell is empty).
     """
-    where = "the file"
+    where = _("the file")
     if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source
                                     and source.strip().lower().endswith(".csv")):
         path = confine(str(source), what="class CSV")
-        where = f"the file {path.name}"
+        where = _("the file {name}").format(name=path.name)
         raw = read_limited(path, what="class CSV")
     elif isinstance(source, bytes | bytearray | memoryview):
         raw = bytes(source)
     else:
         raw = str(source).encode("utf-8")
     if len(raw) > MAX_READ_BYTES:
-        raise LabInputError(f"{where.capitalize()} is {file_size(len(raw))}, larger than the lab "
-                            f"reads ({file_size(MAX_READ_BYTES)} at most). A class CSV of a few "
-                            "hundred participants is well under 1 MB: check it is the right file.")
+        raise LabInputError(_("{where} is {size}, larger than the lab reads ({limit} at most). "
+                              "A class CSV of a few hundred participants is well under 1 MB: "
+                              "check it is the right file.").format(
+                                  where=where.capitalize(), size=file_size(len(raw)),
+                                  limit=file_size(MAX_READ_BYTES)))
     if not raw.strip():
-        raise LabInputError(f"{where.capitalize()} is empty.")
+        raise LabInputError(_("{where} is empty.").format(where=where.capitalize()))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -385,21 +397,24 @@ def read_rankings_csv(source: str | bytes | Path, options: Sequence[str] | None 
                 lines.append(row)
                 numbers.append(reader.line_num)
     except csv.Error as err:
-        raise LabInputError(f"{where.capitalize()} is not a well-formed CSV table ({err}).") from err
+        raise LabInputError(_("{where} is not a well-formed CSV table ({error}).").format(
+            where=where.capitalize(), error=err)) from err
     if not lines:
-        raise LabInputError(f"{where.capitalize()} is empty.")
+        raise LabInputError(_("{where} is empty.").format(where=where.capitalize()))
     if len(lines) - 1 > MAX_PARTICIPANTS:
-        raise LabInputError(f"{where.capitalize()} has {len(lines) - 1:,} rankings; the "
-                            f"synthesiser takes {MAX_PARTICIPANTS:,} participants at most. "
-                            "Split the class into groups, or sample it.")
+        raise LabInputError(_("{where} has {n} rankings; the synthesiser takes {limit} "
+                              "participants at most. Split the class into groups, or sample "
+                              "it.").format(where=where.capitalize(),
+                                            n=format_number(len(lines) - 1, 0),
+                                            limit=format_number(MAX_PARTICIPANTS, 0)))
     header = [c.strip() for c in lines[0]]
     for i, row in enumerate(lines[1:]):
         if len(row) > len(header):
             raise LabInputError(
-                f"{where.capitalize()} is not a well-formed CSV table: line {numbers[i + 1]} has "
-                f"{len(row)} values but the header has {len(header)} columns. Check for an "
-                "extra comma (a comma inside a name needs quotes)."
-            )
+                _("{where} is not a well-formed CSV table: line {line} has {values} values but "
+                  "the header has {columns} columns. Check for an extra comma (a comma inside a "
+                  "name needs quotes).").format(where=where.capitalize(), line=numbers[i + 1],
+                                                values=len(row), columns=len(header)))
     body = [row + [""] * (len(header) - len(row)) for row in lines[1:]]
     df = pd.DataFrame(body, columns=header).replace("", np.nan)
     return parse_rankings(df, options, where, line_numbers=numbers[1:])
@@ -416,7 +431,8 @@ def rankings_from_orders(orders: Sequence[Sequence[str]], options: Sequence[str]
     [['x', 2, 1], ['y', 1, 2]]
     """
     if not orders:
-        raise LabInputError("There are no rankings yet. Add at least one participant's ranking.")
+        raise LabInputError(_("There are no rankings yet. Add at least one participant's "
+                              "ranking."))
     options = tuple(options or sorted({o for order in orders for o in order}))
     rows = []
     for i, order in enumerate(orders):
@@ -425,10 +441,12 @@ def rankings_from_orders(orders: Sequence[Sequence[str]], options: Sequence[str]
             missing = [o for o in options if o not in order]
             extra = [o for o in order if o not in options]
             raise LabInputError(
-                f"Ranking {i + 1} must list every option exactly once ({', '.join(options)})."
-                + (f" Missing: {', '.join(missing)}." if missing else "")
-                + (f" Not an option: {', '.join(extra)}." if extra else "")
-            )
+                _("Ranking {n} must list every option exactly once ({options}).").format(
+                    n=i + 1, options=", ".join(options))
+                + (" " + _("Missing: {options}.").format(options=", ".join(missing))
+                   if missing else "")
+                + (" " + _("Not an option: {options}.").format(options=", ".join(extra))
+                   if extra else ""))
         rows.append({o: order.index(o) + 1 for o in options})
     table = pd.DataFrame(rows, columns=list(options))
     n = len(orders)
@@ -436,7 +454,7 @@ def rankings_from_orders(orders: Sequence[Sequence[str]], options: Sequence[str]
     table.insert(0, "group", list(groups) if groups is not None else [""] * n)
     table.insert(0, "participant",
                  list(participants) if participants is not None else [f"P{i + 1}" for i in range(n)])
-    return parse_rankings(table, options, "the rankings")
+    return parse_rankings(table, options, _("the rankings"))
 
 
 def textbook_profile(name: str) -> Rankings:
@@ -456,7 +474,8 @@ def textbook_profile(name: str) -> Rankings:
         "condorcet_cycle": [["A", "B", "C"], ["B", "C", "A"], ["C", "A", "B"]],
     }
     if name not in profiles:
-        raise LabInputError(f"Unknown profile {name!r}. Choose: {', '.join(profiles)}.")
+        raise LabInputError(_("Unknown profile {name}. Choose: {names}.").format(
+            name=repr(name), names=", ".join(profiles)))
     return rankings_from_orders(profiles[name], options=("A", "B", "C"))
 
 
@@ -479,7 +498,8 @@ def example_csv(name: str = "example") -> str:
     """
     files = {"example": "consultation-example.csv", "partial": "consultation-partial.csv"}
     if name not in files:
-        raise LabInputError(f"Unknown example {name!r}. Choose: {', '.join(files)}.")
+        raise LabInputError(_("Unknown example {name}. Choose: {names}.").format(
+            name=repr(name), names=", ".join(files)))
     return (_EXAMPLE_DIR / files[name]).read_text(encoding="utf-8")
 
 
@@ -505,9 +525,9 @@ def borda(rankings: Rankings, weights: Sequence[float] | np.ndarray | None = Non
     points = k - rankings.ranks
     w = np.ones(len(rankings)) if weights is None else np.asarray(weights, dtype=float)
     if w.shape != (len(rankings),):
-        raise LabInputError("Give one weight per participant.")
+        raise LabInputError(_("Give one weight per participant."))
     if (w < 0).any() or w.sum() == 0:
-        raise LabInputError("Weights must be non-negative and not all zero.")
+        raise LabInputError(_("Weights must be non-negative and not all zero."))
     return pd.Series((w[:, None] * points).sum(axis=0), index=list(rankings.options),
                      name="borda")
 
@@ -632,7 +652,7 @@ def group_winners(rankings: Rankings) -> pd.DataFrame:
     best = overall[overall == overall.max()].index.tolist()
     rows = []
     table = rankings.table
-    for group, sub in table.groupby(table["group"].replace("", "(no group given)"), sort=True):
+    for group, sub in table.groupby(table["group"].replace("", _("(no group given)")), sort=True):
         part = Rankings(rankings.options, sub)
         s = borda(part)
         fav = s[s == s.max()].index.tolist()
@@ -658,16 +678,16 @@ def rankings_table(entries: Sequence[Mapping[str, object]], options: Sequence[st
             order = [o.strip() for o in order.split(sep) if o.strip()]
         lookup = {o.lower(): o for o in options}
         order = [lookup.get(str(o).strip().lower(), str(o).strip()) for o in order]
-        who = e.get("participant") or "a participant"
+        who = e.get("participant") or _("a participant")
         unknown = [o for o in order if o not in options]
         if unknown:
-            raise LabInputError(f"{who}: {unknown[0]!r} is not one of the options "
-                                f"({', '.join(options)}).")
+            raise LabInputError(_("{who}: {option} is not one of the options ({options}).").format(
+                who=who, option=repr(unknown[0]), options=", ".join(options)))
         if sorted(order) != sorted(options):
             missing = [o for o in options if o not in order]
-            raise LabInputError(f"{who}: rank every option exactly once (best first). "
-                                + (f"Missing: {', '.join(missing)}." if missing else
-                                   "An option appears twice."))
+            raise LabInputError(_("{who}: rank every option exactly once (best first).").format(
+                who=who) + " " + (_("Missing: {options}.").format(options=", ".join(missing))
+                                  if missing else _("An option appears twice.")))
         row = {"participant": e.get("participant", ""), "group": e.get("group", ""),
                "affected": e.get("affected", 1)}
         row |= {o: order.index(o) + 1 for o in options}

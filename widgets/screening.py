@@ -3,7 +3,9 @@
 Pure functions behind :class:`widgets.InstrumentScreening`:
 
 * :func:`load_guidance` — the screening guidance (instruments, prompts,
-  mitigations), a documented teaching file ``assumptions/screening_guidance.yml``.
+  mitigations), a documented teaching file ``assumptions/screening_guidance.yml``
+  (``screening_guidance.fr.yml`` and ``.es.yml``: the same file translated, chosen by
+  the reader's language).
 * :func:`vulnerability_profile` — where a country stands on indicators of
   vulnerable groups, as percentiles among all countries with data.
 * :func:`summarise_screening` — the learner's ratings (−2..+2) by dimension
@@ -12,7 +14,8 @@ Pure functions behind :class:`widgets.InstrumentScreening`:
   ever overwriting an earlier one.
 * :func:`load_sanctions_episodes` / :func:`before_after` — a historical reading
   of indicators around UN comprehensive sanctions (dates in
-  ``assumptions/sanctions_episodes.csv``, each with its Security Council resolution).
+  ``assumptions/sanctions_episodes.csv``, each with its Security Council resolution;
+  ``sanctions_episodes.fr.csv`` and ``.es.csv`` translate its text columns).
 
 >>> ratings = {"health": -2, "children": -1, "political": 1}
 >>> s = summarise_screening(ratings, mitigations=["humanitarian_carve_out"])
@@ -34,6 +37,7 @@ import yaml
 
 from widgets._text import md_text
 from widgets.errors import LabInputError, did_you_mean
+from widgets.i18n import N_, _, format_percent, format_significant, get_language
 
 __all__ = [
     "ASSUMPTIONS_DIR",
@@ -56,22 +60,39 @@ ASSUMPTIONS_DIR = Path(__file__).resolve().parent / "assumptions"
 
 #: Indicators in the vulnerability profile, with the group each one speaks for.
 PROFILE_INDICATORS: dict[str, str] = {
-    "under5_mortality": "Children",
-    "maternal_mortality": "Women and girls",
-    "gender_inequality": "Women and girls",
-    "undernourishment": "Food-insecure people",
-    "food_insecurity": "Food-insecure people",
-    "refugees_origin_per_1000": "Refugees (people who fled abroad)",
-    "idps_per_1000": "Internally displaced people",
-    "extreme_poverty": "The poor and informal workers",
-    "health_spending_gdp": "Everyone who needs health care",
+    "under5_mortality": N_("Children"),
+    "maternal_mortality": N_("Women and girls"),
+    "gender_inequality": N_("Women and girls"),
+    "undernourishment": N_("Food-insecure people"),
+    "food_insecurity": N_("Food-insecure people"),
+    "refugees_origin_per_1000": N_("Refugees (people who fled abroad)"),
+    "idps_per_1000": N_("Internally displaced people"),
+    "extreme_poverty": N_("The poor and informal workers"),
+    "health_spending_gdp": N_("Everyone who needs health care"),
 }
 
 
-@lru_cache(maxsize=1)
-def _guidance() -> dict[str, Any]:
-    with open(ASSUMPTIONS_DIR / "screening_guidance.yml", encoding="utf-8") as fh:
+def localised_file(name: str, lang: str | None = None) -> Path:
+    """``assumptions/<name>`` in the reader's language (``x.fr.yml`` beside ``x.yml``), else English.
+
+    >>> localised_file("screening_guidance.yml", "fr").name, localised_file("x.csv", "en").name
+    ('screening_guidance.fr.yml', 'x.csv')
+    """
+    lang = lang or get_language()
+    path = ASSUMPTIONS_DIR / name
+    translated = path.with_name(f"{path.stem}.{lang}{path.suffix}")
+    return translated if lang != "en" and translated.is_file() else path
+
+
+@lru_cache(maxsize=4)
+def _guidance_in(lang: str) -> dict[str, Any]:
+    with open(localised_file("screening_guidance.yml", lang), encoding="utf-8") as fh:
         return yaml.safe_load(fh)
+
+
+def _guidance() -> dict[str, Any]:
+    """The guidance in the reader's language (read once per language)."""
+    return _guidance_in(get_language())
 
 
 def load_guidance() -> dict[str, Any]:
@@ -107,8 +128,10 @@ def check_instrument(instrument: str) -> str:
     known = _guidance()["instruments"]
     key = str(instrument).strip()
     if key not in known:
-        raise LabInputError(f"There is no instrument called {key!r}.{did_you_mean(key, known)} "
-                            f"Choose one of: {', '.join(known)}.")
+        raise LabInputError(_("There is no instrument called {name}.{suggestion} Choose one of: "
+                              "{names}.").format(name=repr(key),
+                                                 suggestion=did_you_mean(key, known),
+                                                 names=", ".join(known)))
     return key
 
 
@@ -118,12 +141,13 @@ def check_rating(value: Any) -> int:
     >>> check_rating("1"), check_rating(-2)
     (1, -2)
     """
+    problem = _("{value} is not a rating. Use a whole number from -2 to +2.")
     try:
         v = float(value)
     except (TypeError, ValueError) as err:
-        raise LabInputError(f"{value!r} is not a rating. Use a whole number from -2 to +2.") from err
+        raise LabInputError(problem.format(value=repr(value))) from err
     if not v.is_integer() or not -2 <= v <= 2:
-        raise LabInputError(f"{value!r} is not a rating. Use a whole number from -2 to +2.")
+        raise LabInputError(problem.format(value=repr(value)))
     return int(v)
 
 
@@ -188,7 +212,7 @@ def vulnerability_profile(latest: pd.DataFrame, iso3: str,
     [['under5_mortality', 83.33333333333333]]
     """
     if latest.empty:
-        raise LabInputError("There are no data to build a profile from.")
+        raise LabInputError(_("There are no data to build a profile from."))
     rows = []
     for ind, direction in directions.items():
         part = latest[latest["indicator"] == ind]
@@ -196,7 +220,8 @@ def vulnerability_profile(latest: pd.DataFrame, iso3: str,
         value = float(own["value"].iloc[0]) if not own.empty else np.nan
         year = int(own["year"].iloc[0]) if not own.empty else None
         rows.append({
-            "indicator": ind, "group": PROFILE_INDICATORS.get(ind, ""),
+            "indicator": ind, "group": _(PROFILE_INDICATORS[ind]) if ind in PROFILE_INDICATORS
+            else "",
             "value": value, "year": year, "n_countries": int(part["value"].notna().sum()),
             "worse_than_pct": percentile_worse(part["value"], value, direction),
         })
@@ -230,12 +255,13 @@ def summarise_screening(ratings: dict[str, int], mitigations: list[str] | None =
     labels = aspect_labels()
     for key in ratings:
         if key not in labels:
-            raise LabInputError(f"{key!r} is not a screened dimension or group."
-                                f"{did_you_mean(key, labels)}")
+            raise LabInputError(_("{key} is not a screened dimension or group.").format(
+                key=repr(key)) + did_you_mean(key, labels))
     chosen = list(mitigations or [])
     for m in chosen:
         if m not in g["mitigations"]:
-            raise LabInputError(f"{m!r} is not a mitigation option.{did_you_mean(m, g['mitigations'])}")
+            raise LabInputError(_("{key} is not a mitigation option.").format(key=repr(m))
+                                + did_you_mean(m, g["mitigations"]))
     covered = {a for m in chosen for a in g["mitigations"][m]["addresses"]}
     r = {k: check_rating(ratings.get(k, 0)) for k in labels}
     table = pd.DataFrame({
@@ -278,52 +304,60 @@ def screening_note(
     inst = g["instruments"][check_instrument(instrument)]
     labels = aspect_labels()
     when = when or datetime.now()
-    lines = [f"# Do-no-harm screening: {inst['label']} on {country}", "",
-             f"*Prepared {when:%Y-%m-%d %H:%M}"
-             f"{' by ' + md_text(author, single_line=True) if author.strip() else ''} with "
-             "Human Security Lab, lesson 07. Ratings are the screener's judgement, "
-             "not a finding from data.*", "",
-             "## The instrument", "", inst["what"].strip(), "",
-             f"How it can cause harm: {inst['channels'].strip()}", ""]
+    stamp = f"{when:%Y-%m-%d %H:%M}"
+    prepared = (_("*Prepared {when} by {author} with Human Security Lab, lesson 07. Ratings are "
+                  "the screener's judgement, not a finding from data.*").format(
+                    when=stamp, author=md_text(author, single_line=True))
+                if author.strip() else
+                _("*Prepared {when} with Human Security Lab, lesson 07. Ratings are the "
+                  "screener's judgement, not a finding from data.*").format(when=stamp))
+    lines = [_("# Do-no-harm screening: {instrument} on {country}").format(
+                 instrument=inst["label"], country=country), "",
+             prepared, "",
+             _("## The instrument"), "", inst["what"].strip(), "",
+             _("How it can cause harm: {channels}").format(channels=inst["channels"].strip()), ""]
     if profile is not None and not profile.empty:
-        lines += ["## Vulnerability profile (latest data)", "",
-                  "| Indicator | Speaks for | Value | Year | Worse than % of countries |",
+        lines += [_("## Vulnerability profile (latest data)"), "",
+                  _("| Indicator | Speaks for | Value | Year | Worse than % of countries |"),
                   "|---|---|---|---|---|"]
         for row in profile.itertuples():
-            val = "no data" if pd.isna(row.value) else f"{row.value:,.3g}"
+            val = _("no data") if pd.isna(row.value) else format_significant(row.value, 3)
             yr = "" if pd.isna(row.year) else str(row.year)
-            pct = "" if pd.isna(row.worse_than_pct) else f"{row.worse_than_pct:.0f}%"
+            pct = "" if pd.isna(row.worse_than_pct) else format_percent(row.worse_than_pct / 100)
             label = getattr(row, "label", row.indicator)
             lines.append(f"| {label} | {row.group} | {val} | {yr} | {pct} |")
         lines.append("")
     scale = g["scale"]
-    lines += ["## Expected effects (ratings −2 to +2)", "", "| Aspect | Rating | Mitigated? |",
-              "|---|---|---|"]
+    lines += [_("## Expected effects (ratings −2 to +2)"), "",
+              _("| Aspect | Rating | Mitigated? |"), "|---|---|---|"]
     for row in summary["table"].itertuples():
         lines.append(f"| {row.label} | {scale[row.rating]} | "
-                     f"{'yes' if row.mitigated else ('no' if row.rating < 0 else '')} |")
-    lines += ["", f"Sum of ratings: dimensions {summary['net_dimensions']:+d}, "
-              f"groups {summary['net_groups']:+d}. (A sum hides who bears the harm: read the rows.)",
-              "", "## Mitigation", ""]
+                     f"{_('yes') if row.mitigated else (_('no') if row.rating < 0 else '')} |")
+    lines += ["", _("Sum of ratings: dimensions {dimensions}, groups {groups}. (A sum hides who "
+                    "bears the harm: read the rows.)").format(
+                        dimensions=f"{summary['net_dimensions']:+d}",
+                        groups=f"{summary['net_groups']:+d}"),
+              "", _("## Mitigation"), ""]
     if mitigations:
         for m in mitigations:
             lines.append(f"- **{g['mitigations'][m]['label']}** — {g['mitigations'][m]['what']}")
     else:
-        lines.append("- None chosen.")
-    lines += ["", "## Flags", ""]
+        lines.append("- " + _("None chosen."))
+    lines += ["", _("## Flags"), ""]
     if summary["unmitigated"]:
-        lines.append("- Harms with no mitigation that addresses them: "
-                     + ", ".join(labels[k] for k in summary["unmitigated"]) + ".")
+        lines.append("- " + _("Harms with no mitigation that addresses them: {aspects}.").format(
+            aspects=", ".join(labels[k] for k in summary["unmitigated"])))
     if summary["serious"]:
-        lines.append("- Serious harms (−2): " + ", ".join(labels[k] for k in summary["serious"])
-                     + ". Consider whether the instrument should be used at all.")
+        lines.append("- " + _("Serious harms (−2): {aspects}. Consider whether the instrument "
+                              "should be used at all.").format(
+            aspects=", ".join(labels[k] for k in summary["serious"])))
     if not summary["unmitigated"] and not summary["serious"]:
-        lines.append("- No serious or unmitigated harm rated.")
+        lines.append("- " + _("No serious or unmitigated harm rated."))
     if notes.strip():
-        lines += ["", "## Screener's notes", "", md_text(notes.strip())]
-    lines += ["", "---", "Further reading: Anderson (1999) *Do No Harm*; OECD DAC "
-              "Recommendation on the Humanitarian-Development-Peace Nexus (2019); "
-              "UN Security Council resolution 2664 (2022).", ""]
+        lines += ["", _("## Screener's notes"), "", md_text(notes.strip())]
+    lines += ["", "---", _("Further reading: Anderson (1999) *Do No Harm*; OECD DAC "
+                           "Recommendation on the Humanitarian-Development-Peace Nexus (2019); "
+                           "UN Security Council resolution 2664 (2022)."), ""]
     return "\n".join(lines)
 
 
@@ -346,7 +380,8 @@ def save_note(text: str, folder: Path | str, stem: str, when: datetime | None = 
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise LabInputError(f"Could not create the folder {folder} to save your note ({err}).") from err
+        raise LabInputError(_("Could not create the folder {folder} to save your note "
+                              "({error}).").format(folder=folder, error=err)) from err
     path = folder / f"{safe}-{stamp}.md"
     n = 2
     while path.exists():
@@ -356,7 +391,8 @@ def save_note(text: str, folder: Path | str, stem: str, when: datetime | None = 
         with open(path, "x", encoding="utf-8") as fh:
             fh.write(text)
     except OSError as err:
-        raise LabInputError(f"Could not save your note to {path} ({err}).") from err
+        raise LabInputError(_("Could not save your note to {path} ({error}).").format(
+            path=path, error=err)) from err
     return path
 
 
@@ -368,7 +404,7 @@ def load_sanctions_episodes() -> pd.DataFrame:
     >>> e.loc[e["iso3"] == "IRQ", "imposed"].dt.year.tolist()
     [1990]
     """
-    df = pd.read_csv(ASSUMPTIONS_DIR / "sanctions_episodes.csv", dtype=str)
+    df = pd.read_csv(localised_file("sanctions_episodes.csv"), dtype=str)
     for col in ("imposed", "lifted"):
         df[col] = pd.to_datetime(df[col])
     return df
@@ -399,7 +435,7 @@ def before_after(series: pd.DataFrame, imposed: int, lifted: int,
     """
     s = series.dropna(subset=["value"]).sort_values("year")
     if s.empty:
-        raise LabInputError("This indicator has no data for this country.")
+        raise LabInputError(_("This indicator has no data for this country."))
 
     def pick(rows: pd.DataFrame, first: bool) -> tuple[int | None, float]:
         if rows.empty:
@@ -415,7 +451,7 @@ def before_after(series: pd.DataFrame, imposed: int, lifted: int,
     }
     note = ""
     if moments["before"][0] is None:
-        note = "no data before the sanctions: the first year with data is used"
+        note = _("no data before the sanctions: the first year with data is used")
         moments["before"] = pick(s, first=True)
     out = pd.DataFrame([{"moment": k, "year": y, "value": v} for k, (y, v) in moments.items()])
     out["note"] = [note if k == "before" else "" for k in moments]

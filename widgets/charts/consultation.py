@@ -13,15 +13,18 @@ import pandas as pd
 
 from widgets.charts import OKABE_ITO, describe
 from widgets.consultation import QUADRANTS, RULES, Rankings, winners_from_table
+from widgets.i18n import N_, _, ngettext
 
 __all__ = ["rank_distribution_chart", "rank_distribution_data", "rank_distribution_description",
            "place_labels", "rules_chart", "rules_data", "rules_description",
            "stakeholder_chart", "stakeholder_rows"]
 
-_SHORT_RULES = {"plurality": "Plurality", "borda": "Borda count",
-                "weighted_borda": "Borda, weighted", "condorcet": "Condorcet"}
+_SHORT_RULES = {"plurality": N_("Plurality"), "borda": N_("Borda count"),
+                "weighted_borda": N_("Borda, weighted"), "condorcet": N_("Condorcet")}
+#: Quadrant (English, as stored) -> colour; the chart shows each quadrant translated.
 _QUADRANT_COLOURS = dict(zip(QUADRANTS.values(), [OKABE_ITO[5], OKABE_ITO[1], OKABE_ITO[0],
                                                   "#7f7f7f"], strict=True))
+WINNER, NOT_CHOSEN = N_("Winner"), N_("Not chosen")
 
 
 #: The stakeholder map's plot area (px) and the label sizes used to keep labels apart.
@@ -83,11 +86,16 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 def stakeholder_rows(df: pd.DataFrame) -> pd.DataFrame:
     """The stakeholder map's rows: name, group, position, quadrant and label place.
 
+    The group and the quadrant are shown in the reader's language.
+
     >>> from widgets.consultation import example_stakeholders, stakeholder_quadrants
     >>> list(stakeholder_rows(stakeholder_quadrants(example_stakeholders())).columns)
     ['name', 'group', 'influence', 'affected', 'quadrant', 'side', 'label_y']
     """
-    return place_labels(df[["name", "group", "influence", "affected", "quadrant"]])
+    rows = df[["name", "group", "influence", "affected", "quadrant"]]
+    rows = rows.assign(group=rows["group"].map(lambda g: _(g) if isinstance(g, str) else g),
+                       quadrant=rows["quadrant"].map(lambda q: _(q) if isinstance(q, str) else q))
+    return place_labels(rows)
 
 
 def stakeholder_chart(df: pd.DataFrame, missing: list[str] | None = None,
@@ -102,23 +110,25 @@ def stakeholder_chart(df: pd.DataFrame, missing: list[str] | None = None,
     True
     """
     data = stakeholder_rows(df)
-    x = alt.X("influence:Q", title="Influence over the decision (0 = none, 10 = decisive)",
+    x = alt.X("influence:Q", title=_("Influence over the decision (0 = none, 10 = decisive)"),
               scale=alt.Scale(domain=[0, 10]))
-    y = alt.Y("affected:Q", title="How much they are affected (0 = not, 10 = severely)",
+    y = alt.Y("affected:Q", title=_("How much they are affected (0 = not, 10 = severely)"),
               scale=alt.Scale(domain=[0, 10]))
-    colour = alt.Color("quadrant:N", title="What to do",
-                       scale=alt.Scale(domain=list(_QUADRANT_COLOURS),
+    quadrants = [_(q) for q in _QUADRANT_COLOURS]
+    colour = alt.Color("quadrant:N", title=_("What to do"),
+                       scale=alt.Scale(domain=quadrants,
                                        range=list(_QUADRANT_COLOURS.values())),
                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=360))
-    shape = alt.Shape("quadrant:N", title="What to do",
-                      scale=alt.Scale(domain=list(_QUADRANT_COLOURS),
+    shape = alt.Shape("quadrant:N", title=_("What to do"),
+                      scale=alt.Scale(domain=quadrants,
                                       range=["circle", "square", "triangle-up", "diamond"]))
     points = alt.Chart(data).mark_point(size=120, filled=True, opacity=0.9).encode(
         x=x, y=y, color=colour, shape=shape,
-        tooltip=[alt.Tooltip("name:N", title="Stakeholder"), alt.Tooltip("group:N", title="Group"),
-                 alt.Tooltip("influence:Q", title="Influence"),
-                 alt.Tooltip("affected:Q", title="Affected"),
-                 alt.Tooltip("quadrant:N", title="Quadrant")])
+        tooltip=[alt.Tooltip("name:N", title=_("Stakeholder")),
+                 alt.Tooltip("group:N", title=_("Group")),
+                 alt.Tooltip("influence:Q", title=_("Influence")),
+                 alt.Tooltip("affected:Q", title=_("Affected")),
+                 alt.Tooltip("quadrant:N", title=_("Quadrant"))])
     # Names beside their points, placed apart by place_labels (side, label_y).
     label_y = alt.Y("label_y:Q", scale=alt.Scale(domain=[0, 10]))
     left = alt.Chart(data).transform_filter("datum.side == 'right'").mark_text(
@@ -129,17 +139,29 @@ def stakeholder_chart(df: pd.DataFrame, missing: list[str] | None = None,
         color="#888", strokeDash=[4, 4])
     chart = alt.layer(lines.encode(x="v:Q"), lines.encode(y="v:Q"), points, left, right).properties(
         width=MAP_WIDTH, height=MAP_HEIGHT, title=alt.Title(
-            "Stakeholder map: influence and how much each group is affected",
-            subtitle="Top left: most affected, least heard."))
+            _("Stakeholder map: influence and how much each group is affected"),
+            subtitle=_("Top left: most affected, least heard.")))
     if data.empty:
-        text = "The map is empty: add stakeholders."
+        text = _("The map is empty: add stakeholders.")
     else:
         heard = data[(data["affected"] >= midpoint) & (data["influence"] < midpoint)]
-        text = (f"{len(data)} stakeholder(s) on the map. Most affected but with little "
-                f"influence: {', '.join(heard['name']) if len(heard) else 'nobody'}.")
+        text = map_sentence(len(data), list(heard["name"]))
     if missing:
-        text += f" Not yet on the map: {', '.join(missing)}."
+        text += " " + _("Not yet on the map: {groups}.").format(
+            groups=", ".join(_(g) for g in missing))
     return describe(chart, text)
+
+
+def map_sentence(n: int, heard: list[str]) -> str:
+    """How many stakeholders are on the map, and who is most affected but little heard.
+
+    >>> map_sentence(2, [])
+    '2 stakeholder(s) on the map. Most affected but with little influence: nobody.'
+    """
+    return ngettext("{n} stakeholder(s) on the map. Most affected but with little influence: "
+                    "{names}.", "{n} stakeholder(s) on the map. Most affected but with little "
+                    "influence: {names}.", n).format(
+        n=n, names=", ".join(heard) if heard else _("nobody"))
 
 
 def rules_description(table: pd.DataFrame) -> str:
@@ -155,13 +177,15 @@ def rules_description(table: pd.DataFrame) -> str:
         w = won[rule]
         found.add(tuple(w))
         if not w:
-            name = "none (no option beats all others)"
+            name = _("none (no option beats all others)")
+        elif len(w) > 1:
+            name = _("{options} (tie)").format(options=" / ".join(w))
         else:
-            name = " / ".join(w) + (" (tie)" if len(w) > 1 else "")
-        parts.append(f"{label}: {name}")
-    verdict = ("Every rule picks the same option." if len(found) == 1
-               else "The rule changes the decision.")
-    return "Winners: " + "; ".join(parts) + ". " + verdict
+            name = w[0]
+        parts.append(_("{rule}: {winner}").format(rule=_(label), winner=name))
+    verdict = (_("Every rule picks the same option.") if len(found) == 1
+               else _("The rule changes the decision."))
+    return _("Winners: {list}.").format(list=_("; ").join(parts)) + " " + verdict
 
 
 def rules_chart(table: pd.DataFrame) -> alt.FacetChart:
@@ -169,24 +193,25 @@ def rules_chart(table: pd.DataFrame) -> alt.FacetChart:
 
     ``table`` is :func:`widgets.consultation.aggregate`.
     """
-    short = _SHORT_RULES
+    short = [_(s) for s in _SHORT_RULES.values()]
     data = rules_data(table)
     chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("share_of_top:Q", title="Share of top score",
+        x=alt.X("share_of_top:Q", title=_("Share of top score"),
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("option:N", title=None),
         color=alt.Color("status:N", title=None, scale=alt.Scale(
-            domain=["Winner", "Not chosen"], range=[OKABE_ITO[1], "#9fb7cc"]),
+            domain=[_(WINNER), _(NOT_CHOSEN)], range=[OKABE_ITO[1], "#9fb7cc"]),
             legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("rule_label:N", title="Rule"), alt.Tooltip("option:N", title="Option"),
-                 alt.Tooltip("score:Q", title="Score", format=",.4~g"),
-                 alt.Tooltip("status:N", title="Result")],
+        tooltip=[alt.Tooltip("rule_label:N", title=_("Rule")),
+                 alt.Tooltip("option:N", title=_("Option")),
+                 alt.Tooltip("score:Q", title=_("Score"), format=",.4~g"),
+                 alt.Tooltip("status:N", title=_("Result"))],
     ).properties(width=150, height=alt.Step(22)).facet(
-        column=alt.Column("rule_label:N", title=None, sort=list(short.values()),
+        column=alt.Column("rule_label:N", title=None, sort=short,
                           header=alt.Header(labelLimit=160, labelFontSize=11)),
-    ).properties(title=alt.Title("Same rankings, four rules",
-                                 subtitle="Orange: the option each rule would choose. Condorcet score: head-to-head "
-                                          "contests won."))
+    ).properties(title=alt.Title(_("Same rankings, four rules"),
+                                 subtitle=_("Orange: the option each rule would choose. Condorcet "
+                                            "score: head-to-head contests won.")))
     return describe(chart, rules_description(table))
 
 
@@ -200,18 +225,19 @@ def rank_distribution_chart(rankings: Rankings) -> alt.Chart:
     """
     k = len(rankings.options)
     data = rank_distribution_data(rankings)
-    order = [f"Ranked {i}" for i in range(1, k + 1)]
+    order = [_ranked(i) for i in range(1, k + 1)]
     chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("participants:Q", title="Participants", stack="zero"),
+        x=alt.X("participants:Q", title=_("Participants"), stack="zero"),
         y=alt.Y("option:N", title=None),
-        color=alt.Color("position:N", title="Position", sort=order,
+        color=alt.Color("position:N", title=_("Position"), sort=order,
                         scale=alt.Scale(scheme="blueorange", domain=order)),
         order=alt.Order("rank:Q"),
-        tooltip=[alt.Tooltip("option:N", title="Option"),
-                 alt.Tooltip("position:N", title="Position"),
-                 alt.Tooltip("participants:Q", title="Participants")],
+        tooltip=[alt.Tooltip("option:N", title=_("Option")),
+                 alt.Tooltip("position:N", title=_("Position")),
+                 alt.Tooltip("participants:Q", title=_("Participants"))],
     ).properties(width=520, height=alt.Step(26), title=alt.Title(
-        "How participants ranked each option", subtitle="Blue: first choices; orange: last."))
+        _("How participants ranked each option"),
+        subtitle=_("Blue: first choices; orange: last.")))
     return describe(chart, rank_distribution_description(rankings))
 
 
@@ -228,7 +254,7 @@ def rank_distribution_data(rankings: Rankings) -> pd.DataFrame:
     rows = []
     for j, opt in enumerate(rankings.options):
         for rank in range(1, k + 1):
-            rows.append({"option": opt, "position": f"Ranked {rank}", "rank": rank,
+            rows.append({"option": opt, "position": _ranked(rank), "rank": rank,
                          "participants": int((r[:, j] == rank).sum())})
     return pd.DataFrame(rows)
 
@@ -243,18 +269,25 @@ def rank_distribution_description(rankings: Rankings) -> str:
     r = rankings.ranks
     k = len(rankings.options)
     if len(rankings) == 0:
-        return "No rankings yet."
+        return _("No rankings yet.")
     first = r == 1
     last = r == k
     polar = [o for j, o in enumerate(rankings.options)
              if first[:, j].mean() >= 0.25 and last[:, j].mean() >= 0.25]
-    text = f"{len(rankings)} participant(s) ranked {k} options. "
+    text = ngettext("{n} participant(s) ranked {k} options.",
+                    "{n} participant(s) ranked {k} options.", len(rankings)).format(
+        n=len(rankings), k=k) + " "
     if polar:
-        text += (f"Divisive: {', '.join(polar)} (at least a quarter rank it first and at least a "
-                 "quarter last).")
+        text += _("Divisive: {options} (at least a quarter rank it first and at least a quarter "
+                  "last).").format(options=", ".join(polar))
     else:
-        text += "No option is both a frequent first and a frequent last choice."
+        text += _("No option is both a frequent first and a frequent last choice.")
     return text
+
+
+def _ranked(rank: int) -> str:
+    """The name of a position in a ranking ("Ranked 1")."""
+    return _("Ranked {rank}").format(rank=rank)
 
 
 def rules_data(table: pd.DataFrame) -> pd.DataFrame:
@@ -264,5 +297,5 @@ def rules_data(table: pd.DataFrame) -> pd.DataFrame:
     >>> rules_data(aggregate(textbook_profile("condorcet_cycle")))["rule_label"].unique().tolist()
     ['Plurality', 'Borda count', 'Borda, weighted', 'Condorcet']
     """
-    return table.assign(status=table["winner"].map({True: "Winner", False: "Not chosen"}),
-                        rule_label=table["rule"].map(_SHORT_RULES))
+    return table.assign(status=table["winner"].map({True: _(WINNER), False: _(NOT_CHOSEN)}),
+                        rule_label=table["rule"].map(lambda r: _(_SHORT_RULES[r])))

@@ -9,10 +9,13 @@
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
 from widgets.charts import OKABE_ITO, colour_scale, describe
+from widgets.i18n import N_, _
 
 __all__ = ["history_chart", "profile_chart", "ratings_chart"]
 
@@ -44,36 +47,43 @@ def profile_chart(profiles: pd.DataFrame, iso3: str, country: str,
     d["value"] = d["value"].map(lambda v: float(f"{v:.4g}") if pd.notna(v) else v)
     d["worse_than_pct"] = d["worse_than_pct"].round(1)
     d["shown"] = d["worse_than_pct"].fillna(0)
-    d["status"] = d["worse_than_pct"].map(lambda v: "no data" if pd.isna(v) else "")
+    no_data = _("no data")
+    d["status"] = d["worse_than_pct"].map(lambda v: no_data if pd.isna(v) else "")
     base = alt.Chart(d).transform_filter("datum.iso3 == country")
     order = list(dict.fromkeys(d["label"]))
     y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
     bars = base.mark_bar().encode(
         y=y,
-        x=alt.X("shown:Q", title="Worse off than this % of countries (latest data)",
+        x=alt.X("shown:Q", title=_("Worse off than this % of countries (latest data)"),
                 scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("shown:Q", scale=colour_scale("higher_is_worse", domain=[0, 100]),
                         legend=None),
-        tooltip=[alt.Tooltip("label:N", title="Indicator"),
-                 alt.Tooltip("group:N", title="Speaks for"),
-                 alt.Tooltip("value:Q", title="Value", format=",.3~g"),
-                 alt.Tooltip("year:Q", title="Year", format="d"),
-                 alt.Tooltip("worse_than_pct:Q", title="Worse than % of countries",
+        tooltip=[alt.Tooltip("label:N", title=_("Indicator")),
+                 alt.Tooltip("group:N", title=_("Speaks for")),
+                 alt.Tooltip("value:Q", title=_("Value"), format=",.3~g"),
+                 alt.Tooltip("year:Q", title=_("Year"), format="d"),
+                 alt.Tooltip("worse_than_pct:Q", title=_("Worse than % of countries"),
                              format=".0f"),
-                 alt.Tooltip("n_countries:Q", title="Countries with data")],
+                 alt.Tooltip("n_countries:Q", title=_("Countries with data"))],
     )
-    nodata = base.transform_filter("datum.status == 'no data'").mark_text(
+    nodata = base.transform_filter("datum.status != ''").mark_text(
         align="left", dx=4, color="#555", fontStyle="italic").encode(
         y=y, x=alt.datum(0), text="status:N")
     rule = alt.Chart(pd.DataFrame({"x": [50]})).mark_rule(color="#555", strokeDash=[4, 3]).encode(
         x="x:Q")
+    # the title is a sentence with the country's name in it, as a Vega expression
+    before, _sep, after = _("Vulnerability profile: {country}").partition("{country}")
     out = alt.layer(bars, nodata, rule).add_params(
         alt.param(name="country", value=iso3), alt.param(name="country_name", value=country),
     ).properties(
         width=420, height=alt.Step(24),
-        title=alt.Title(alt.ExprRef("'Vulnerability profile: ' + country_name"),
-                        subtitle="Dashed line = the middle country; longer bar = more vulnerable"))
-    return describe(out, description or f"Vulnerability profile of {country}.")
+        title=alt.Title(alt.ExprRef(" + ".join(
+            [json.dumps(before, ensure_ascii=False)] * bool(before) + ["country_name"]
+            + [json.dumps(after, ensure_ascii=False)] * bool(after))),
+                        subtitle=_("Dashed line = the middle country; longer bar = more "
+                                   "vulnerable")))
+    return describe(out, description or _("Vulnerability profile of {country}.").format(
+        country=country))
 
 
 def ratings_chart(labels: dict[str, str], kinds: dict[str, str], ratings: list[int],
@@ -86,39 +96,46 @@ def ratings_chart(labels: dict[str, str], kinds: dict[str, str], ratings: list[i
     mitigation addresses ("−2, mitigated") or not ("−1, not mitigated").
     """
     mitigated = [False] * len(labels) if mitigated is None else mitigated
+    columns = [_(DIMENSION_COLUMN), _(GROUP_COLUMN)]
     d = pd.DataFrame({"idx": range(len(labels)), "label": list(labels.values()),
-                      "kind": [("Human-security dimension" if kinds[k] == "dimension"
-                                else "Affected group") for k in labels]})
+                      "kind": [columns[0] if kinds[k] == "dimension" else columns[1]
+                               for k in labels]})
     chart = alt.Chart(d).transform_calculate(
         rating="ratings[datum.idx]",
         text=("(ratings[datum.idx] > 0 ? '+' : '') + ratings[datum.idx]"
-              " + (ratings[datum.idx] < 0 ? (mitigated[datum.idx] ? ', mitigated'"
-              " : ', not mitigated') : '')"),
+              " + (ratings[datum.idx] < 0 ? (mitigated[datum.idx] ? "
+              + json.dumps(_(", mitigated"), ensure_ascii=False) + " : "
+              + json.dumps(_(", not mitigated"), ensure_ascii=False)
+              + ") : '')"),
     )
     y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320))
     cells = chart.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
-        y=y, x=alt.X("kind:N", title=None, sort=["Human-security dimension", "Affected group"],
-                     axis=alt.Axis(labelAngle=0, orient="top")),
-        color=alt.Color("rating:Q", title="Rating",
+        y=y, x=alt.X("kind:N", title=None, sort=columns,
+                     axis=alt.Axis(labelAngle=0, orient="top", labelLimit=240)),
+        color=alt.Color("rating:Q", title=_("Rating"),
                         scale=alt.Scale(domain=[-2, -1, 0, 1, 2], range=RATING_COLOURS,
                                         type="linear"),
-                        legend=alt.Legend(values=[-2, -1, 0, 1, 2], title="−2 harm … +2 benefit")),
-        tooltip=[alt.Tooltip("label:N", title="Aspect"), alt.Tooltip("rating:Q", title="Rating")],
+                        legend=alt.Legend(values=[-2, -1, 0, 1, 2],
+                                          title=_("−2 harm … +2 benefit"))),
+        tooltip=[alt.Tooltip("label:N", title=_("Aspect")),
+                 alt.Tooltip("rating:Q", title=_("Rating"))],
     )
     text = chart.mark_text(fontSize=13, fontWeight="bold").encode(
-        y=y, x=alt.X("kind:N", sort=["Human-security dimension", "Affected group"]),
+        y=y, x=alt.X("kind:N", sort=columns),
         text="text:N")
     out = alt.layer(cells, text).add_params(
         alt.param(name="ratings", value=[int(r) for r in ratings]),
         alt.param(name="mitigated", value=[int(bool(m)) for m in mitigated]),
     ).properties(width=360, height=alt.Step(22),
-                 title=alt.Title("Your screening matrix",
-                                 subtitle="Each row only has a cell in its own column"))
-    return describe(out, description or "Screening matrix.")
+                 title=alt.Title(_("Your screening matrix"),
+                                 subtitle=_("Each row only has a cell in its own column")))
+    return describe(out, description or _("Screening matrix."))
 
 
-COUNTRY_LINE = "Country under sanctions"
-PEERS_LINE = "Median of other countries in its UN subregion"
+DIMENSION_COLUMN, GROUP_COLUMN = N_("Human-security dimension"), N_("Affected group")
+#: The two lines of the history chart (English here; the rows and the chart use ``_(x)``).
+COUNTRY_LINE = N_("Country under sanctions")
+PEERS_LINE = N_("Median of other countries in its UN subregion")
 
 
 def history_chart(rows: pd.DataFrame, periods: pd.DataFrame, episode: str, indicator: str,
@@ -132,7 +149,7 @@ def history_chart(rows: pd.DataFrame, periods: pd.DataFrame, episode: str, indic
     Parameters
     ----------
     rows : ``episode, indicator, year, value, who`` (``who`` is :data:`COUNTRY_LINE`
-        or :data:`PEERS_LINE`).
+        or :data:`PEERS_LINE`, translated: ``_(COUNTRY_LINE)``).
     periods : ``episode, start, end`` (decimal years) of the sanctions.
 
     >>> import pandas as pd
@@ -145,7 +162,7 @@ def history_chart(rows: pd.DataFrame, periods: pd.DataFrame, episode: str, indic
     """
     d = rows[["episode", "indicator", "year", "value", "who"]].dropna().copy()
     d["value"] = d["value"].map(lambda v: float(f"{v:.4g}"))
-    per = periods[["episode", "start", "end"]].assign(what="Sanctions in force").round(2)
+    per = periods[["episode", "start", "end"]].assign(what=_("Sanctions in force")).round(2)
     lo = float(min(d["year"].min(), per["start"].min())) - 1
     hi = float(max(d["year"].max(), per["end"].max())) + 1
     xscale = alt.Scale(domain=[lo, hi], zero=False, nice=False)
@@ -155,21 +172,23 @@ def history_chart(rows: pd.DataFrame, periods: pd.DataFrame, episode: str, indic
     text = alt.Chart(per).transform_filter("datum.episode == episode").mark_text(
         align="left", baseline="top", dx=4, dy=4, color="#333").encode(
         x=alt.X("start:Q", scale=xscale), y=alt.value(0), text="what:N")
+    who = [_(COUNTRY_LINE), _(PEERS_LINE)]
     lines = alt.Chart(d).transform_filter(
         "datum.episode == episode && datum.indicator == indicator").mark_line(point=True).encode(
-        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d"), scale=xscale),
-        y=alt.Y("value:Q", title="Value (unit in the title)", scale=alt.Scale(zero=False)),
+        x=alt.X("year:Q", title=_("Year"), axis=alt.Axis(format="d"), scale=xscale),
+        y=alt.Y("value:Q", title=_("Value (unit in the title)"), scale=alt.Scale(zero=False)),
         color=alt.Color("who:N", title=None,
-                        scale=alt.Scale(domain=[COUNTRY_LINE, PEERS_LINE],
-                                        range=[OKABE_ITO[5], OKABE_ITO[0]]),
+                        scale=alt.Scale(domain=who, range=[OKABE_ITO[5], OKABE_ITO[0]]),
                         legend=alt.Legend(orient="top", labelLimit=400)),
-        strokeDash=alt.StrokeDash("who:N", legend=None, sort=[COUNTRY_LINE, PEERS_LINE]),
-        tooltip=[alt.Tooltip("who:N", title=""), alt.Tooltip("year:Q", format="d", title="Year"),
-                 alt.Tooltip("value:Q", title="Value", format=",.3~g")],
+        strokeDash=alt.StrokeDash("who:N", legend=None, sort=who),
+        tooltip=[alt.Tooltip("who:N", title=""),
+                 alt.Tooltip("year:Q", format="d", title=_("Year")),
+                 alt.Tooltip("value:Q", title=_("Value"), format=",.3~g")],
     )
     out = alt.layer(shade, lines, text).add_params(
         alt.param(name="episode", value=episode), alt.param(name="indicator", value=indicator),
         alt.param(name="title", value=title),
     ).properties(width=520, height=260,
-                 title=alt.Title(alt.ExprRef("title"), subtitle="Shaded: years under UN sanctions"))
-    return describe(out, description or "An indicator around a sanctions episode.")
+                 title=alt.Title(alt.ExprRef("title"),
+                                 subtitle=_("Shaded: years under UN sanctions")))
+    return describe(out, description or _("An indicator around a sanctions episode."))

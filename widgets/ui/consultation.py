@@ -30,6 +30,7 @@ import pandas as pd
 
 from widgets._paths import MAX_READ_BYTES, file_size
 from widgets.charts.consultation import (
+    map_sentence,
     rank_distribution_chart,
     rank_distribution_data,
     rank_distribution_description,
@@ -59,12 +60,38 @@ from widgets.consultation import (
     winners_from_table,
 )
 from widgets.errors import LabInputError
+from widgets.i18n import N_, _, format_number, ngettext
 from widgets.ui import ChartPanel, LabWidget, data_table_html
 
 __all__ = ["Consultation"]
 
 _WIDE = {"description_width": "initial"}
 _SH_COLS = ["name", "group", "influence", "affected"]
+OTHER_GROUP = N_("Other")
+#: Column names of the tables under the charts ("Show the data"), translated where shown.
+# TRANSLATORS: these are column headers of data tables (lesson 08); keep them short.
+_COLUMNS = (N_("name"), N_("group"), N_("influence"), N_("affected"), N_("quadrant"),
+            N_("option"), N_("rule"), N_("rule_label"), N_("score"), N_("share_of_top"),
+            N_("winner"), N_("mean_rank"), N_("rank_sd"), N_("first_choices"),
+            N_("last_choices"), N_("share_first"), N_("share_last"))
+
+
+def _example_label() -> str:
+    return _("the example class (lessons/data/consultation-example.csv)")
+
+
+def _shown(df: pd.DataFrame) -> pd.DataFrame:
+    """A table as the reader sees it: column names, groups, quadrants, rules and yes/no translated.
+
+    The English table is unchanged (its column names are the msgids).
+    """
+    out = df.copy()
+    for col in ("group", "quadrant", "rule_label"):
+        if col in out:
+            out[col] = out[col].map(lambda v: _(v) if isinstance(v, str) and v else v)
+    if "winner" in out:
+        out["winner"] = out["winner"].map({True: _("True"), False: _("False")})
+    return out.rename(columns={c: _(c) for c in out.columns if c in _COLUMNS})
 
 
 def _empty_table(options: tuple[str, ...] | list[str]) -> pd.DataFrame:
@@ -96,27 +123,32 @@ class Consultation(LabWidget):
             stakeholders = example_stakeholders()
         self._stakeholders = (pd.DataFrame(columns=_SH_COLS) if stakeholders is None
                               else stakeholder_quadrants(stakeholders)[_SH_COLS])
-        self.sh_name = W.Text(placeholder="e.g. Fishing cooperative", description="Stakeholder",
+        self.sh_name = W.Text(placeholder=_("e.g. Fishing cooperative"),
+                              description=_("Stakeholder"),
                               style=_WIDE, layout=W.Layout(width="330px"))
-        self.sh_group = W.Dropdown(options=[*STAKEHOLDER_CHECKLIST, "Other"],
-                                   description="Group", style=_WIDE,
+        # option values stay English (they are saved); the labels are translated
+        self.sh_group = W.Dropdown(options=[(_(g), g) for g in [*STAKEHOLDER_CHECKLIST,
+                                                                 OTHER_GROUP]],
+                                   description=_("Group"), style=_WIDE,
                                    layout=W.Layout(width="360px"))
-        self.sh_influence = W.IntSlider(value=5, min=0, max=10, description="Influence (0–10)",
-                                        style=_WIDE)
-        self.sh_affected = W.IntSlider(value=5, min=0, max=10, description="Affected (0–10)",
+        self.sh_influence = W.IntSlider(value=5, min=0, max=10,
+                                        description=_("Influence (0–10)"), style=_WIDE)
+        self.sh_affected = W.IntSlider(value=5, min=0, max=10, description=_("Affected (0–10)"),
                                        style=_WIDE)
-        self.sh_add = W.Button(description="Add to the map", icon="plus", button_style="primary",
+        self.sh_add = W.Button(description=_("Add to the map"), icon="plus",
+                               button_style="primary",
                                layout=W.Layout(width="auto")).add_class("hsl-submit")
-        self.sh_remove_choice = W.Dropdown(description="Remove", style=_WIDE,
+        self.sh_remove_choice = W.Dropdown(description=_("Remove"), style=_WIDE,
                                            layout=W.Layout(width="330px"))
-        self.sh_remove = W.Button(description="Remove", icon="trash", layout=W.Layout(width="auto"))
+        self.sh_remove = W.Button(description=_("Remove"), icon="trash",
+                                  layout=W.Layout(width="auto"))
         self.missing_html = W.HTML()
         sq = stakeholder_quadrants(self._stakeholders)
-        self.map_panel = ChartPanel(stakeholder_chart(sq, missing_groups(sq)), "", sq)
+        self.map_panel = ChartPanel(stakeholder_chart(sq, missing_groups(sq)), "", _shown(sq))
         map_box = W.VBox([
-            W.HTML("<p>Place each stakeholder by how much influence they have over the decision "
-                   "and how much it affects them. Top left: the people most affected and least "
-                   "heard.</p>"),
+            W.HTML("<p>" + _("Place each stakeholder by how much influence they have over the "
+                             "decision and how much it affects them. Top left: the people most "
+                             "affected and least heard.") + "</p>"),
             # Form fields: they take effect when "Add" or "Remove" is pressed.
             W.HBox([self.sh_name, self.sh_group]).add_class("hsl-form"),
             W.HBox([self.sh_influence, self.sh_affected]).add_class("hsl-form"),
@@ -133,50 +165,60 @@ class Consultation(LabWidget):
         if isinstance(rankings, str):
             self._loaded = example_rankings() if rankings == "example" \
                 else textbook_profile(rankings)
-            self._loaded_label = ("the example class (lessons/data/consultation-example.csv)"
-                                  if rankings == "example" else f"textbook profile {rankings!r}")
+            self._loaded_label = (_example_label() if rankings == "example"
+                                  else _("textbook profile {name}").format(name=repr(rankings)))
         elif isinstance(rankings, Rankings):
-            self._loaded, self._loaded_label = rankings, "rankings given in code"
+            self._loaded, self._loaded_label = rankings, _("rankings given in code")
         start_options = (list(self._loaded.options) if self._loaded is not None
-                         else options or ["Option A", "Option B", "Option C"])
+                         else options or [_("Option A"), _("Option B"), _("Option C")])
         self.options_text = W.Text(value=", ".join(start_options),
-                                   description="Options (comma-separated)", style=_WIDE,
+                                   description=_("Options (comma-separated)"), style=_WIDE,
                                    layout=W.Layout(width="620px"))
-        self.p_name = W.Text(placeholder="name or code", description="Participant", style=_WIDE)
-        self.p_group = W.Combobox(options=["Host community", "Refugees", "Women's groups",
-                                           "Youth", "Local authority", "NGO"],
-                                  placeholder="e.g. Youth", description="Group", style=_WIDE,
-                                  ensure_option=False)
-        self.p_affected = W.IntSlider(value=3, min=1, max=5, description="How affected (1–5)",
+        self.p_name = W.Text(placeholder=_("name or code"), description=_("Participant"),
+                             style=_WIDE)
+        self.p_group = W.Combobox(options=[_("Host community"), _("Refugees"),
+                                           _("Women's groups"), _("Youth"),
+                                           _("Local authority"), _("NGO")],
+                                  placeholder=_("e.g. Youth"), description=_("Group"),
+                                  style=_WIDE, ensure_option=False)
+        self.p_affected = W.IntSlider(value=3, min=1, max=5, description=_("How affected (1–5)"),
                                       style=_WIDE)
-        self.p_order = W.Text(placeholder="best first, e.g. Water points > Cash transfers > …",
-                              description="Ranking", style=_WIDE, layout=W.Layout(width="620px"))
-        self.p_add = W.Button(description="Add ranking", icon="plus", button_style="primary", layout=W.Layout(width="auto"))
-        self.p_undo = W.Button(description="Remove last typed ranking", icon="undo", layout=W.Layout(width="auto"))
+        self.p_order = W.Text(placeholder=_("best first, e.g. Water points > Cash transfers > …"),
+                              description=_("Ranking"), style=_WIDE,
+                              layout=W.Layout(width="620px"))
+        self.p_add = W.Button(description=_("Add ranking"), icon="plus", button_style="primary",
+                              layout=W.Layout(width="auto"))
+        self.p_undo = W.Button(description=_("Remove last typed ranking"), icon="undo",
+                               layout=W.Layout(width="auto"))
         self.upload = W.FileUpload(accept=".csv", multiple=False,
-                                   description="Upload class CSV",
+                                   description=_("Upload class CSV"),
                                    layout=W.Layout(width="auto"))
-        self.path = W.Text(placeholder="or a file in your work folder, e.g. class.csv",
-                           description="File",
+        self.path = W.Text(placeholder=_("or a file in your work folder, e.g. class.csv"),
+                           description=_("File"),
                            style=_WIDE, layout=W.Layout(width="420px"))
-        self.path_load = W.Button(description="Load file", icon="folder-open", layout=W.Layout(width="auto"))
-        self.use_example = W.Button(description="Use the example class", icon="users", layout=W.Layout(width="auto"))
-        self.clear_loaded = W.Button(description="Remove loaded file", icon="times", layout=W.Layout(width="auto"))
+        self.path_load = W.Button(description=_("Load file"), icon="folder-open",
+                                  layout=W.Layout(width="auto"))
+        self.use_example = W.Button(description=_("Use the example class"), icon="users",
+                                    layout=W.Layout(width="auto"))
+        self.clear_loaded = W.Button(description=_("Remove loaded file"), icon="times",
+                                     layout=W.Layout(width="auto"))
         self.data_html = W.HTML()
         self.winners_html = W.HTML()
         self.groups_html = W.HTML()
         self._last: Rankings | None = None
         current = self._combine()
         table = aggregate(current) if len(current) else _empty_table(current.options)
-        self.rules_panel = ChartPanel(rules_chart(table), "", table)
+        self.rules_panel = ChartPanel(rules_chart(table), "", _shown(table))
         self.dist_panel = ChartPanel(rank_distribution_chart(current), "", pd.DataFrame())
         self._dist_k = len(current.options)
         synth_box = W.VBox([
-            W.HTML("<p>Type rankings in, or load the CSV your class filled in (columns: "
-                   "participant, group, affected 1–5, then one column per option with ranks, "
-                   f"1 = first choice). A file may have up to {MAX_PARTICIPANTS:,} rankings "
-                   f"and {file_size(MAX_READ_BYTES)}; a file you name must be in your own work "
-                   "folder or the class's shared folder.</p>"),
+            W.HTML("<p>" + html.escape(_(
+                "Type rankings in, or load the CSV your class filled in (columns: participant, "
+                "group, affected 1–5, then one column per option with ranks, 1 = first choice). "
+                "A file may have up to {n} rankings and {size}; a file you name must be in your "
+                "own work folder or the class's shared folder.").format(
+                    n=format_number(MAX_PARTICIPANTS, 0), size=file_size(MAX_READ_BYTES)),
+                quote=False) + "</p>"),
             self.options_text,
             W.VBox([W.HBox([self.p_name, self.p_group]), self.p_affected,
                     self.p_order]).add_class("hsl-form"),
@@ -186,8 +228,8 @@ class Consultation(LabWidget):
             self.winners_html, self.rules_panel, self.dist_panel, self.groups_html,
         ])
         self.tabs = W.Tab(children=[map_box, synth_box])
-        self.tabs.set_title(0, "Stakeholder map")
-        self.tabs.set_title(1, "Synthesiser")
+        self.tabs.set_title(0, _("Stakeholder map"))
+        self.tabs.set_title(1, _("Synthesiser"))
         super().__init__([self.tabs])
         self._refresh_map()
         self._show_rankings(current)
@@ -211,7 +253,7 @@ class Consultation(LabWidget):
         """Add the stakeholder in the form to the map."""
         name = self.sh_name.value.strip()
         if not name:
-            raise LabInputError("Type the stakeholder's name first.")
+            raise LabInputError(_("Type the stakeholder's name first."))
         row = pd.DataFrame([{"name": name, "group": self.sh_group.value,
                              "influence": self.sh_influence.value,
                              "affected": self.sh_affected.value}])
@@ -219,18 +261,19 @@ class Consultation(LabWidget):
         self._stakeholders = new[_SH_COLS]
         self.sh_name.value = ""
         self._refresh_map()
-        self.show_message(f"{name} added: {new['quadrant'].iloc[-1]}.", "info")
+        self.show_message(_("{name} added: {quadrant}.").format(
+            name=name, quadrant=_(new["quadrant"].iloc[-1])), "info")
 
     def remove_stakeholder(self, _button: Any = None) -> None:
         name = self.sh_remove_choice.value
         if not name:
-            raise LabInputError("Choose who to remove in the list next to the button first."
+            raise LabInputError(_("Choose who to remove in the list next to the button first.")
                                 if self.sh_remove_choice.options
-                                else "The map is empty: there is nobody to remove.")
+                                else _("The map is empty: there is nobody to remove."))
         self._stakeholders = self._stakeholders[self._stakeholders["name"] != name]
         self._stakeholders = self._stakeholders.reset_index(drop=True)
         self._refresh_map()
-        self.show_message(f"{name} removed from the map.", "info")
+        self.show_message(_("{name} removed from the map.").format(name=name), "info")
 
     def _refresh_map(self) -> None:
         sq = (stakeholder_quadrants(self._stakeholders) if len(self._stakeholders)
@@ -238,26 +281,27 @@ class Consultation(LabWidget):
         missing = missing_groups(sq)
         self.map_panel.replace_rows(stakeholder_rows(sq))
         heard = sq[(sq["affected"] >= 5) & (sq["influence"] < 5)]["name"].tolist()
-        text = (f"{len(sq)} stakeholder(s) on the map. Most affected but with little influence: "
-                f"{', '.join(heard) if heard else 'nobody'}.")
+        text = map_sentence(len(sq), heard)
         if missing:
-            text += f" Not yet on the map: {', '.join(missing)}."
-        self.map_panel.update(table=sq, description=text)
+            text += " " + _("Not yet on the map: {groups}.").format(
+                groups=", ".join(_(g) for g in missing))
+        self.map_panel.update(table=_shown(sq), description=text)
         self.sh_remove_choice.options = sq["name"].tolist()
-        items = "".join(f"<li><b>{html.escape(g)}</b>: {html.escape(STAKEHOLDER_CHECKLIST[g])}"
-                        "</li>" for g in missing)
+        items = "".join("<li>" + _("<b>{group}</b>: {why}").format(
+            group=html.escape(_(g)), why=html.escape(_(STAKEHOLDER_CHECKLIST[g]))) + "</li>"
+            for g in missing)
         self.missing_html.value = (
-            f"<p><b>Who is missing from the table?</b></p><ul>{items}</ul>" if items
-            else "<p>Every group on the checklist is on the map.</p>")
+            "<p><b>" + _("Who is missing from the table?") + f"</b></p><ul>{items}</ul>"
+            if items else "<p>" + _("Every group on the checklist is on the map.") + "</p>")
 
     # ------------------------------------------------------------------ rankings
     @property
     def options(self) -> list[str]:
         opts = [o.strip() for o in self.options_text.value.split(",") if o.strip()]
         if len(opts) < 2:
-            raise LabInputError("List at least two options, separated by commas.")
+            raise LabInputError(_("List at least two options, separated by commas."))
         if len({o.lower() for o in opts}) < len(opts):
-            raise LabInputError("Two options have the same name.")
+            raise LabInputError(_("Two options have the same name."))
         return opts
 
     @property
@@ -275,8 +319,9 @@ class Consultation(LabWidget):
         if self._loaded is not None and [o.lower() for o in self.options] != \
                 [o.lower() for o in options]:
             raise LabInputError(
-                "The options typed above differ from the loaded file's columns "
-                f"({', '.join(options)}). Remove the loaded file to use your own options.")
+                _("The options typed above differ from the loaded file's columns ({options}). "
+                  "Remove the loaded file to use your own options.").format(
+                    options=", ".join(options)))
         parts = []
         if self._loaded is not None:
             parts.append(self._loaded.table)
@@ -286,7 +331,7 @@ class Consultation(LabWidget):
             return Rankings(tuple(options), pd.DataFrame(
                 columns=["participant", "group", "affected", *options]))
         table = pd.concat(parts, ignore_index=True)
-        return parse_rankings(table, options, where="the rankings")
+        return parse_rankings(table, options, where=_("the rankings"))
 
     def _update(self) -> None:
         current = self._combine()
@@ -295,44 +340,53 @@ class Consultation(LabWidget):
     def _show_rankings(self, current: Rankings) -> None:
         self._last = current
         if len(current) == 0:
-            self.data_html.value = ("<p><b>No rankings yet.</b> Type one in, load your class's "
-                                    "CSV file or use the example class.</p>")
+            self.data_html.value = ("<p><b>" + _("No rankings yet.") + "</b> "
+                                    + _("Type one in, load your class's CSV file or use the "
+                                        "example class.") + "</p>")
             self.winners_html.value = ""
             self.groups_html.value = ""
             empty = _empty_table(current.options)
             self.rules_panel.replace_rows(rules_data(empty))
-            self.rules_panel.update(table=empty, description="No rankings yet.")
+            self.rules_panel.update(table=_shown(empty), description=_("No rankings yet."))
             self.dist_panel.replace_rows(rank_distribution_data(current))
-            self.dist_panel.update(table=pd.DataFrame(), description="No rankings yet.")
+            self.dist_panel.update(table=pd.DataFrame(), description=_("No rankings yet."))
             return
         table = aggregate(current)
         self.rules_panel.replace_rows(rules_data(table))
-        self.rules_panel.update(table=table, description=rules_description(table))
+        self.rules_panel.update(table=_shown(table), description=rules_description(table))
         if len(current.options) != self._dist_k:  # the colour legend depends on k
             self.dist_panel.update(chart=rank_distribution_chart(current))
             self._dist_k = len(current.options)
         else:
             self.dist_panel.replace_rows(rank_distribution_data(current))
-        self.dist_panel.update(table=disagreement(current).reset_index(),
+        self.dist_panel.update(table=_shown(disagreement(current).reset_index()),
                                description=rank_distribution_description(current))
         n_typed = len(self._typed)
-        source = (f"{len(current) - n_typed} from {html.escape(self._loaded_label)}"
-                  if self._loaded is not None else "no file loaded")
-        self.data_html.value = (f"<p><b>{len(current)} participant(s)</b>: {source}; "
-                                f"{n_typed} typed in here.</p>")
+        source = (_("{n} from {source}").format(n=len(current) - n_typed,
+                                                 source=html.escape(self._loaded_label))
+                  if self._loaded is not None else _("no file loaded"))
+        self.data_html.value = "<p>" + ngettext(
+            "<b>{n} participant(s)</b>: {source}; {typed} typed in here.",
+            "<b>{n} participant(s)</b>: {source}; {typed} typed in here.", len(current)).format(
+            n=len(current), source=source, typed=n_typed) + "</p>"
         w = winners_from_table(table)
         items = "".join(
-            f"<li>{html.escape(RULES[r])}: <b>{html.escape(' / '.join(v) or 'no winner')}</b></li>"
+            "<li>" + _("{rule}: {winner}").format(
+                rule=html.escape(_(RULES[r])),
+                winner="<b>" + html.escape(" / ".join(v) or _("no winner")) + "</b>") + "</li>"
             for r, v in w.items())
-        self.winners_html.value = f"<p><b>Who wins depends on the rule:</b></p><ul>{items}</ul>"
+        self.winners_html.value = ("<p><b>" + _("Who wins depends on the rule:")
+                                   + f"</b></p><ul>{items}</ul>")
         groups = group_winners(current)
         self.groups_html.value = (
-            "<p><b>Each group's favourite</b> (Borda count within the group). Where it differs "
-            "from the overall result, that is a minority view to report, not to discard.</p>"
+            "<p>" + _("<b>Each group's favourite</b> (Borda count within the group). Where it "
+                      "differs from the overall result, that is a minority view to report, not "
+                      "to discard.") + "</p>"
             + data_table_html(groups.assign(differs_from_overall=groups[
-                "differs_from_overall"].map({True: "yes", False: "no"})).rename(columns={
-                "group": "Group", "participants": "Participants", "favourite": "Favourite",
-                "differs_from_overall": "Differs from overall"}), "Favourite option by group"))
+                "differs_from_overall"].map({True: _("yes"), False: _("no")})).rename(columns={
+                "group": _("Group"), "participants": _("Participants"),
+                "favourite": _("Favourite"), "differs_from_overall": _("Differs from overall")}),
+                _("Favourite option by group")))
 
     def add_ranking(self, _button: Any = None) -> None:
         """Add the ranking typed in the form (the form is kept if something is wrong)."""
@@ -349,14 +403,16 @@ class Consultation(LabWidget):
             raise
         self.p_name.value = ""
         self.p_order.value = ""
-        self.show_message(f"Ranking from {entry['participant']} added.", "info")
+        self.show_message(_("Ranking from {name} added.").format(name=entry["participant"]),
+                          "info")
 
     def _on_undo(self, _button: Any = None) -> None:
         if not self._typed:
-            raise LabInputError("There are no typed rankings to remove.")
+            raise LabInputError(_("There are no typed rankings to remove."))
         entry = self._typed.pop()
         self._update()
-        self.show_message(f"Removed the ranking from {entry['participant']}.", "info")
+        self.show_message(_("Removed the ranking from {name}.").format(name=entry["participant"]),
+                          "info")
 
     def _accept(self, rankings: Rankings, label: str) -> None:
         """Use newly loaded rankings only if they work together with the typed entries."""
@@ -371,31 +427,36 @@ class Consultation(LabWidget):
             self._loaded, self._loaded_label = previous, previous_label
             self.options_text.value = previous_text
             raise LabInputError(
-                f"{label} cannot be combined with the rankings typed here: {err} "
-                "Nothing was changed; remove the typed rankings first to use this file."
-            ) from err
+                _("{label} cannot be combined with the rankings typed here: {error} Nothing was "
+                  "changed; remove the typed rankings first to use this file.").format(
+                    label=label, error=err)) from err
         finally:
             self._quiet = False
-        self.show_message(f"Loaded {len(rankings)} ranking(s) from {label}.", "info")
+        self.show_message(ngettext("Loaded {n} ranking(s) from {label}.",
+                                   "Loaded {n} ranking(s) from {label}.", len(rankings)).format(
+            n=len(rankings), label=label), "info")
 
-    def load_text(self, text: str | bytes, label: str = "the uploaded file") -> None:
+    def load_text(self, text: str | bytes, label: str | None = None) -> None:
         """Load a class CSV from its text; a bad file leaves the current data untouched."""
+        label = _("the uploaded file") if label is None else label
         try:
             rankings = read_rankings_csv(text if isinstance(text, bytes) else str(text))
         except LabInputError as err:
-            message = str(err).replace("the file", label, 1)
-            self.show_message(f"{message} The data already shown are unchanged.", "error")
+            message = str(err).replace(_("the file"), label, 1)
+            self.show_message(_("{message} The data already shown are unchanged.").format(
+                message=message), "error")
             return
         self._accept(rankings, label)
 
     def load_path(self, path: str | Path) -> None:
         """Load a class CSV from a path on this computer."""
         if not str(path).strip():
-            raise LabInputError("Type the path of a CSV file first.")
+            raise LabInputError(_("Type the path of a CSV file first."))
         try:
             rankings = read_rankings_csv(Path(str(path).strip()))
         except LabInputError as err:
-            self.show_message(f"{err} The data already shown are unchanged.", "error")
+            self.show_message(_("{message} The data already shown are unchanged.").format(
+                message=err), "error")
             return
         self._accept(rankings, Path(str(path).strip()).name)
 
@@ -404,20 +465,21 @@ class Consultation(LabWidget):
         if not files:
             return
         f = files[0]
-        name = f.get("name", "the uploaded file")
+        name = f.get("name") or _("the uploaded file")
         if not name.lower().endswith(".csv"):
-            raise LabInputError(f"{name} is not a .csv file. Save the sheet as CSV and try again.")
+            raise LabInputError(_("{name} is not a .csv file. Save the sheet as CSV and try "
+                                  "again.").format(name=name))
         self.load_text(bytes(f["content"]), label=name)
 
     def _on_example(self, _button: Any = None) -> None:
-        self._accept(example_rankings(), "the example class (lessons/data/consultation-example.csv)")
+        self._accept(example_rankings(), _example_label())
 
     def _on_clear_loaded(self, _button: Any = None) -> None:
         if self._loaded is None:
-            raise LabInputError("No file is loaded.")
+            raise LabInputError(_("No file is loaded."))
         self._loaded, self._loaded_label = None, ""
         self._update()
-        self.show_message("Loaded file removed; your typed rankings are kept.", "info")
+        self.show_message(_("Loaded file removed; your typed rankings are kept."), "info")
 
     def _on_options(self, change: dict) -> None:
         if self._quiet:
@@ -426,8 +488,8 @@ class Consultation(LabWidget):
             self._quiet = True
             self.options_text.value = ", ".join(self._loaded.options)
             self._quiet = False
-            raise LabInputError("The options come from the loaded file's columns. Remove the "
-                                "loaded file to type your own options.")
+            raise LabInputError(_("The options come from the loaded file's columns. Remove the "
+                                  "loaded file to type your own options."))
         self.options  # noqa: B018 - validates
         self._update()
 
@@ -451,8 +513,8 @@ class Consultation(LabWidget):
         if loaded:
             try:
                 self._loaded = parse_rankings(pd.DataFrame(loaded["table"]), loaded["options"],
-                                              "the saved rankings")
-                self._loaded_label = loaded.get("label", "saved rankings")
+                                              _("the saved rankings"))
+                self._loaded_label = loaded.get("label", _("saved rankings"))
             except (LabInputError, KeyError):
                 skipped.append("loaded")
         self._quiet = True

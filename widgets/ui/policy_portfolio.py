@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from widgets.charts.triad import matrix_chart, robustness_chart, robustness_rows, scorecard_chart
+from widgets.i18n import N_, _, format_number, format_percent, ngettext
 from widgets.triad import (
     _score_array,
     coherence_flags,
@@ -34,6 +35,15 @@ from widgets.ui import ChartPanel, LabWidget
 __all__ = ["PRESETS", "MatrixRobustness", "PolicyPortfolio"]
 
 #: Example portfolios for discussion (budget units per instrument; not recommendations).
+#: The first entry of the example menus (its value stays English).
+CHOOSE = N_("(choose an example)")
+#: Horizons, kinds of outcome and the robustness table's columns, translated where shown.
+HORIZONS = {"short": N_("short"), "long": N_("long"), "both": N_("both")}
+KINDS = {"state": N_("state"), "human": N_("human")}
+# TRANSLATORS: column headers of the robustness table (lesson 06); keep them short.
+N_("label"), N_("horizon"), N_("difference"), N_("b_ahead"), N_("same_sign")
+# The names are the presets' keys (PolicyPortfolio(a="Defence first")); shown translated: _(name).
+N_("Defence first"), N_("Balanced 3D"), N_("Development first"), N_("Crisis response")
 PRESETS: dict[str, dict[str, int]] = {
     "Defence first": {"deterrence": 60, "peacekeeping": 10, "security_sector_reform": 10,
                       "multilateral_engagement": 5, "health_systems": 10, "livelihoods": 5},
@@ -62,7 +72,7 @@ class PolicyPortfolio(LabWidget):
     state_name = "policy_portfolio"
 
     def __init__(self, a: str = "Defence first", b: str = "Balanced 3D") -> None:
-        self._matrix = load_matrix()
+        self._matrix = load_matrix()  # its words in the reader's language
         self._ids = instrument_ids()
         self._table = matrix_table(self._matrix)
         # precomputed for fast callbacks: scores (instruments × cells), cell labels and kinds
@@ -76,10 +86,11 @@ class PolicyPortfolio(LabWidget):
         self.sliders_b: dict[str, W.IntSlider] = {}
         columns = []
         for side, store in (("a", self.sliders_a), ("b", self.sliders_b)):
-            rows: list[W.Widget] = [W.HTML(f"<b>Portfolio {side.upper()}</b> (budget units; "
-                                           "shares are computed from them)")]
-            preset = W.Dropdown(options=["(choose an example)", *PRESETS],
-                                value="(choose an example)", description="Example",
+            rows: list[W.Widget] = [W.HTML(_(
+                "<b>Portfolio {side}</b> (budget units; shares are computed from them)").format(
+                    side=side.upper()))]
+            preset = W.Dropdown(options=[(_(CHOOSE), CHOOSE), *((_(p), p) for p in PRESETS)],
+                                value=CHOOSE, description=_("Example"),
                                 layout=W.Layout(width="300px"))
             setattr(self, f"preset_{side}", preset)
             rows.append(preset)
@@ -89,9 +100,10 @@ class PolicyPortfolio(LabWidget):
                 if spec["pillar"] != current:
                     current = spec["pillar"]
                     rows.append(W.HTML(f"<i>{html.escape(pillars[current])}</i>"))
+                label = spec["label"]  # the matrix's own words (widgets/assumptions/triad_matrix.yml)
                 s = W.IntSlider(value=0, min=0, max=100, step=5,
-                                description=spec["label"].split(" (")[0],
-                                tooltip=spec["label"], style={"description_width": "210px"},
+                                description=label.split(" (")[0], tooltip=label,
+                                style={"description_width": "210px"},
                                 layout=W.Layout(width="420px"), continuous_update=False)
                 setattr(self, f"{side}_{key}", s)
                 store[key] = s
@@ -108,29 +120,30 @@ class PolicyPortfolio(LabWidget):
         self.scorecard = ChartPanel(
             scorecard_chart(self._table, self._ids, [self.shares_a[k] for k in self._ids],
                             [self.shares_b[k] for k in self._ids], outcome_labels), "",
-            caption="Scorecard of portfolios A and B",
-            source="Scores: the lab's teaching matrix (widgets/assumptions/triad_matrix.yml), "
-                   "a documented assumption, not a finding.")
+            caption=_("Scorecard of portfolios A and B"),
+            source=_("Scores: the lab's teaching matrix (widgets/assumptions/triad_matrix.yml), "
+                     "a documented assumption, not a finding."))
         self.matrix_panel = ChartPanel(
             matrix_chart(self._table, {k: v["label"] for k, v in insts.items()},
                          {k: v["short"] for k, v in self._matrix["outcomes"].items()}),
-            "The scoring matrix: one row per instrument, one column per outcome and horizon; "
-            "each cell is the assumed contribution of one budget unit, from −1 (works against) "
-            "to 3 (strong). Deterrence scores −1 on long-term freedom from want (money not spent "
-            "on people's needs).",
-            self._table, caption="Scoring matrix (long form)")
+            _("The scoring matrix: one row per instrument, one column per outcome and horizon; "
+              "each cell is the assumed contribution of one budget unit, from −1 (works against) "
+              "to 3 (strong). Deterrence scores −1 on long-term freedom from want (money not "
+              "spent on people's needs)."),
+            self._table, caption=_("Scoring matrix (long form)"))
         self.reasoning = W.HTML(
-            "<details><summary><b>Why these scores? (reasoning per instrument)</b></summary><ul>"
+            "<details><summary><b>" + _("Why these scores? (reasoning per instrument)")
+            + "</b></summary><ul>"
             + "".join(f"<li><b>{html.escape(v['label'])}:</b> {html.escape(v['reasoning'])}</li>"
                       for v in insts.values()) + "</ul></details>")
         super().__init__([
             W.HBox(columns), self.pillars_html, self.flags_html, self.scorecard,
-            W.HTML("<p style='max-width:760px;background:#fff4d6;padding:4px 8px'><b>Teaching "
-                   "assumption:</b> the scorecard is only as good as the matrix below. It is "
-                   "linear (twice the money, twice the score), ignores context, timing and how "
-                   "well money is spent, and its numbers come from judgement, not from a study. "
-                   "Change the matrix in code with <code>widgets.triad.load_matrix()</code> and "
-                   "argue about it.</p>"),
+            W.HTML("<p style='max-width:760px;background:#fff4d6;padding:4px 8px'>" + _(
+                "<b>Teaching assumption:</b> the scorecard is only as good as the matrix below. "
+                "It is linear (twice the money, twice the score), ignores context, timing and "
+                "how well money is spent, and its numbers come from judgement, not from a study. "
+                "Change the matrix in code with <code>widgets.triad.load_matrix()</code> and "
+                "argue about it.") + "</p>"),
             self.matrix_panel, self.reasoning,
         ])
         self.on_change(list(self.sliders_a.values()), lambda ch: self._on_change("a"))
@@ -172,18 +185,19 @@ class PolicyPortfolio(LabWidget):
         sa, sb = wa @ self._arr, wb @ self._arr
         pa, pb = pillar_totals(a, self._matrix), pillar_totals(b, self._matrix)
         names = self._matrix["pillars"]
-        self.pillars_html.value = (
-            "<p><b>Shares by pillar.</b> A: " + ", ".join(
-                f"{names[p]} {100 * v:.0f}%" for p, v in pa.items())
-            + " · B: " + ", ".join(f"{names[p]} {100 * v:.0f}%" for p, v in pb.items()) + "</p>")
+        self.pillars_html.value = "<p>" + _(
+            "<b>Shares by pillar.</b> A: {a} · B: {b}").format(
+            a=", ".join(f"{names[p]} {format_percent(v)}" for p, v in pa.items()),
+            b=", ".join(f"{names[p]} {format_percent(v)}" for p, v in pb.items())) + "</p>"
         parts = []
         for side, shares in (("A", a), ("B", b)):
             flags = coherence_flags(shares, self._matrix)
             items = "".join(f"<li>{html.escape(f['message'])} <span style='font-size:11px;"
                             f"color:#555'>({html.escape(f['source'])})</span></li>"
-                            for f in flags) or "<li>No coherence rule fires.</li>"
-            parts.append(f"<div style='flex:1;min-width:320px'><b>Coherence flags, portfolio "
-                         f"{side}</b><ul>{items}</ul></div>")
+                            for f in flags) or "<li>" + _("No coherence rule fires.") + "</li>"
+            parts.append("<div style='flex:1;min-width:320px'><b>"
+                         + _("Coherence flags, portfolio {side}").format(side=side)
+                         + f"</b><ul>{items}</ul></div>")
         self.flags = {"A": coherence_flags(a, self._matrix), "B": coherence_flags(b, self._matrix)}
         self.flags_html.value = ("<div role='status' style='display:flex;gap:16px;"
                                  "max-width:900px'>" + "".join(parts) + "</div>")
@@ -191,15 +205,21 @@ class PolicyPortfolio(LabWidget):
         i = int(np.argmax(np.abs(diff)))
         st, hu = self._cell_kinds == "state", self._cell_kinds == "human"
         self.comparison = pd.DataFrame({
-            "Outcome": self._cell_labels, "Horizon": [h for _, h in self._cells],
-            "State or human security": self._cell_kinds, "A": sa.round(3), "B": sb.round(3),
-            "difference (B − A)": diff.round(3)})
+            _("Outcome"): self._cell_labels,
+            _("Horizon"): [_(HORIZONS.get(h, h)) for _o, h in self._cells],
+            _("State or human security"): [_(KINDS.get(k, k)) for k in self._cell_kinds],
+            "A": sa.round(3), "B": sb.round(3), _("difference (B − A)"): diff.round(3)})
+        term = (_("short term") if self._cells[i][1] == "short" else _("long term")
+                if self._cells[i][1] == "long" else self._cells[i][1])
         self.scorecard.update(
-            description=(
-                f"Average state-security score: A {sa[st].mean():.2f}, B {sb[st].mean():.2f}; "
-                f"average human-security score: A {sa[hu].mean():.2f}, B {sb[hu].mean():.2f}. "
-                f"The biggest difference is on {self._cell_labels[i].lower()} "
-                f"({self._cells[i][1]} term): A {sa[i]:.2f}, B {sb[i]:.2f}."),
+            description=_(
+                "Average state-security score: A {state_a}, B {state_b}; average human-security "
+                "score: A {human_a}, B {human_b}. The biggest difference is on {outcome} "
+                "({term}): A {a}, B {b}.").format(
+                state_a=format_number(sa[st].mean(), 2), state_b=format_number(sb[st].mean(), 2),
+                human_a=format_number(sa[hu].mean(), 2), human_b=format_number(sb[hu].mean(), 2),
+                outcome=self._cell_labels[i].lower(), term=term,
+                a=format_number(sa[i], 2), b=format_number(sb[i], 2)),
             table=self.comparison)
 
 
@@ -228,16 +248,17 @@ class MatrixRobustness(LabWidget):
         self._portfolio = portfolio
         self._draws = draws
         self.spread = W.IntSlider(value=spread, min=0, max=3, step=1,
-                                  description="How far each score could be off (± points)",
+                                  description=_("How far each score could be off (± points)"),
                                   style={"description_width": "initial"},
                                   layout=W.Layout(width="460px"), continuous_update=False)
         self.result = self._compute()
         self.panel = ChartPanel(robustness_chart(self.result), self._sentence(),
-                                self._table(), caption="Robustness of the comparison",
-                                source="Scores: the lab's teaching matrix (an assumption), with "
-                                       "random changes of each cell.")
-        self.again = W.Button(description="Check the portfolios as they are now",
-                              tooltip="Run the check again with the sliders of portfolios A and B",
+                                self._table(), caption=_("Robustness of the comparison"),
+                                source=_("Scores: the lab's teaching matrix (an assumption), "
+                                         "with random changes of each cell."))
+        self.again = W.Button(description=_("Check the portfolios as they are now"),
+                              tooltip=_("Run the check again with the sliders of portfolios A "
+                                        "and B"),
                               layout=W.Layout(width="300px"))
         super().__init__([W.HBox([self.spread, self.again]), self.panel])
         self.on_change(self.spread, lambda ch: self._refresh())
@@ -245,20 +266,28 @@ class MatrixRobustness(LabWidget):
 
     def _compute(self) -> pd.DataFrame:
         return matrix_robustness(self._portfolio.shares_a, self._portfolio.shares_b,
-                                 spread=int(self.spread.value), draws=self._draws)
+                                 spread=int(self.spread.value), draws=self._draws,
+                                 matrix=self._portfolio._matrix)
 
     def _sentence(self) -> str:
         r = self.result
         human, state = r.loc[("human_average", "both")], r.loc[("state_average", "both")]
-        return (f"With every score of the matrix possibly off by up to {self.spread.value} "
-                f"point(s), portfolio B scores above portfolio A on the average of the "
-                f"human-security outcomes in {100 * human['b_ahead']:.0f}% of "
-                f"{self._draws:,} draws, and on the average of the state-security outcomes in "
-                f"{100 * state['b_ahead']:.0f}%.")
+        return ngettext(
+            "With every score of the matrix possibly off by up to {spread} point(s), portfolio B "
+            "scores above portfolio A on the average of the human-security outcomes in {human} "
+            "of {draws} draws, and on the average of the state-security outcomes in {state}.",
+            "With every score of the matrix possibly off by up to {spread} point(s), portfolio B "
+            "scores above portfolio A on the average of the human-security outcomes in {human} "
+            "of {draws} draws, and on the average of the state-security outcomes in {state}.",
+            int(self.spread.value)).format(
+            spread=self.spread.value, human=format_percent(human["b_ahead"]),
+            draws=format_number(self._draws, 0), state=format_percent(state["b_ahead"]))
 
     def _table(self) -> pd.DataFrame:
-        return self.result.reset_index(drop=True)[
+        table = self.result.reset_index(drop=True)[
             ["label", "horizon", "difference", "b_ahead", "same_sign"]].round(3)
+        table["horizon"] = table["horizon"].map(lambda h: _(HORIZONS.get(h, h)))
+        return table.rename(columns={c: _(c) for c in table.columns})
 
     def _refresh(self) -> None:
         self.result = self._compute()

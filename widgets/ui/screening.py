@@ -25,6 +25,7 @@ from widgets.charts.screening import (
     ratings_chart,
 )
 from widgets.errors import LabInputError
+from widgets.i18n import N_, _, format_percent, format_significant, get_language, sort_key
 from widgets.screening import (
     PROFILE_INDICATORS,
     aspect_labels,
@@ -41,6 +42,34 @@ from widgets.ui import ChartPanel, LabWidget
 
 __all__ = ["InstrumentScreening"]
 
+
+def _long_date(day) -> str:
+    """A date written out (06 August 1990; 6 août 1990; 6 de agosto de 1990)."""
+    lang = get_language()
+    if lang == "en":
+        return f"{day:%d %B %Y}"
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale=lang)
+
+
+def _subregion(name: str) -> str:
+    """A UN subregion's name (Western Asia...) in the reader's language, from CLDR (Babel)."""
+    lang = get_language()
+    if lang == "en":
+        return name
+    from babel import Locale
+
+    code = {str(v): k for k, v in Locale.parse("en").territories.items()}.get(name)
+    return str(Locale.parse(lang).territories.get(code, name)) if code else name
+
+
+def _value(x: float) -> str:
+    """A value to three significant digits, as the reader's language writes it."""
+    return format_significant(x, 3)
+
+#: The kinds of screened aspect, as the ratings table names them.
+KINDS = {"dimension": N_("dimension"), "group": N_("group")}
 #: Indicators offered for the historical reading.
 HISTORY_INDICATORS = ("under5_mortality", "life_expectancy", "gdp_pc", "undernourishment",
                       "maternal_mortality")
@@ -66,7 +95,8 @@ class InstrumentScreening(LabWidget):
                  for k in self._labels}
         # ---- precompute every country's vulnerability profile (percentiles)
         countries = data.load_countries()
-        self._names = dict(zip(countries["iso3"], countries["name"], strict=True))
+        # country names in the reader's language (CLDR)
+        self._names = {c: data.local_country_name(c) for c in countries["iso3"]}
         self._profiles = self._all_profiles()
         self._profile_by_country = {c: part for c, part in self._profiles.groupby("iso3")}
         self._countries = countries
@@ -76,12 +106,12 @@ class InstrumentScreening(LabWidget):
         # ---- controls
         insts = self._guidance["instruments"]
         self.instrument = W.Dropdown(options=[(v["label"], k) for k, v in insts.items()],
-                                     value=instrument, description="Instrument",
+                                     value=instrument, description=_("Instrument"),
                                      layout=W.Layout(width="560px"))
-        order = sorted(self._names, key=lambda c: self._names[c])
+        order = sorted(self._names, key=lambda c: sort_key(self._names[c]))
         self.country = W.Dropdown(options=[(self._names[c], c) for c in order], value=iso3,
-                                  description="Target country", style={"description_width":
-                                                                       "initial"},
+                                  description=_("Target country"), style={"description_width":
+                                                                          "initial"},
                                   layout=W.Layout(width="360px"))
         self.guidance = W.HTML()
         scale = self._guidance["scale"]
@@ -101,21 +131,21 @@ class InstrumentScreening(LabWidget):
         self._mitigation_controls: dict[str, W.Checkbox] = {}
         mit_rows = []
         for key, m in mits.items():
-            cb = W.Checkbox(value=False, description=m["label"], indent=False,
+            cb = W.Checkbox(value=False, description=m["label"], indent=False,  # i18n: not text
                             layout=W.Layout(width="auto"))
             setattr(self, f"mitigate_{key}", cb)
             self._mitigation_controls[key] = cb
             mit_rows.append(W.HBox([cb, W.HTML(f"<span style='font-size:12px;color:#555'>"
                                                f"{html.escape(m['what'])}</span>")]))
-        self.author = W.Text(value="", description="Your name or team",
+        self.author = W.Text(value="", description=_("Your name or team"),
                              style={"description_width": "initial"},
                              layout=W.Layout(width="420px"))
-        self.notes = W.Textarea(value="", description="Your notes",
-                                placeholder="Evidence, assumptions, who you would consult...",
+        self.notes = W.Textarea(value="", description=_("Your notes"),
+                                placeholder=_("Evidence, assumptions, who you would consult..."),
                                 layout=W.Layout(width="720px", height="80px"))
-        self.save_button = W.Button(description="Save screening note", icon="save",
-                                    button_style="primary",
-                                    tooltip="Save the note as a new Markdown file in my-work")
+        self.save_button = W.Button(description=_("Save screening note"), icon="save",
+                                    button_style="primary", layout=W.Layout(width="auto"),
+                                    tooltip=_("Save the note as a new Markdown file in my-work"))
         self.summary_html = W.HTML()
         self.note_preview = W.HTML()
         self.saved_paths: list = []
@@ -126,49 +156,53 @@ class InstrumentScreening(LabWidget):
         # ---- panels
         self.profile_panel = ChartPanel(
             profile_chart(self._profiles, iso3, self._names[iso3]), "",
-            caption="Vulnerability profile",
-            source="Sources: the lab's data catalogue (see the table for the year of each value): "
-                   + "; ".join(sorted({data.indicator_info(i).publisher
-                                       for i in PROFILE_INDICATORS})) + ".")
+            caption=_("Vulnerability profile"),
+            source=_("Sources: the lab's data catalogue (see the table for the year of each "
+                     "value): {publishers}.").format(publishers="; ".join(sorted(
+                         {data.indicator_info(i).publisher for i in PROFILE_INDICATORS}))))
         self.ratings_panel = ChartPanel(
             ratings_chart(self._labels, kinds, [0] * len(self._labels)), "",
-            caption="Your ratings")
+            caption=_("Your ratings"))
         # ---- history
         self._episodes = load_sanctions_episodes()
         self.episode = W.Dropdown(
-            options=[(f"{r.country}: {r.imposed:%Y}–{r.lifted:%Y}", r.iso3)
+            options=[(_("{country}: {start}–{end}").format(
+                country=r.country, start=f"{r.imposed:%Y}", end=f"{r.lifted:%Y}"), r.iso3)
                      for r in self._episodes.itertuples()],
-            value=self._episodes["iso3"].iloc[0], description="Sanctions episode",
+            value=self._episodes["iso3"].iloc[0], description=_("Sanctions episode"),
             style={"description_width": "initial"}, layout=W.Layout(width="420px"))
         self.history_indicator = W.Dropdown(
-            options=[(data.indicator_info(i).label, i) for i in HISTORY_INDICATORS],
-            value="under5_mortality", description="Indicator", layout=W.Layout(width="460px"))
+            options=[(_(data.indicator_info(i).label), i) for i in HISTORY_INDICATORS],
+            value="under5_mortality", description=_("Indicator"), layout=W.Layout(width="460px"))
         self.episode_text = W.HTML()
         self._precompute_history()
         first = self._history_views[(self.episode.value, self.history_indicator.value)]
         self.history_panel = ChartPanel(
             history_chart(self._history_rows, self._history_periods, self.episode.value,
                           self.history_indicator.value, first["title"]),
-            first["description"], first["table"], caption="Indicator around sanctions",
+            first["description"], first["table"], caption=_("Indicator around sanctions"),
             source=first["source"])
         self.episode_text.value = first["episode_html"]
 
+        h3 = "<h3 style='font-size:1em;margin:8px 0 4px'>"
         super().__init__([
             W.HBox([self.instrument, self.country]), self.guidance,
-            W.HTML("<h3 style='font-size:1em;margin:8px 0 4px'>1. Who is vulnerable? (data)</h3>"),
+            W.HTML(h3 + _("1. Who is vulnerable? (data)") + "</h3>"),
             self.profile_panel,
-            W.HTML("<h3 style='font-size:1em;margin:8px 0 4px'>2. Expected effects: your ratings</h3>"
-                   "<p style='max-width:720px'>Rate the expected effect of the instrument on "
-                   "each dimension of human security and on each group, from −2 (serious "
-                   "harm) to +2 (clear benefit). The prompt beside each row comes from the "
-                   "guidance for this instrument; the judgement is yours.</p>"),
+            W.HTML(h3 + _("2. Expected effects: your ratings") + "</h3>"
+                   "<p style='max-width:720px'>"
+                   + _("Rate the expected effect of the instrument on each dimension of human "
+                       "security and on each group, from −2 (serious harm) to +2 (clear "
+                       "benefit). The prompt beside each row comes from the guidance for this "
+                       "instrument; the judgement is yours.") + "</p>"),
             *rows, self.ratings_panel,
-            W.HTML("<h3 style='font-size:1em;margin:8px 0 4px'>3. Mitigation</h3>"), *mit_rows,
+            W.HTML(h3 + _("3. Mitigation") + "</h3>"), *mit_rows,
             self.summary_html,
-            W.HTML("<h3 style='font-size:1em;margin:8px 0 4px'>4. Your screening note</h3>"),
+            W.HTML(h3 + _("4. Your screening note") + "</h3>"),
             self.author, self.notes, self.save_button, self.note_preview,
-            W.HTML("<h3 style='font-size:1em;margin:12px 0 4px'>5. A historical reading: indicators around "
-                   "UN comprehensive sanctions</h3>"),
+            W.HTML("<h3 style='font-size:1em;margin:12px 0 4px'>"
+                   + _("5. A historical reading: indicators around UN comprehensive sanctions")
+                   + "</h3>"),
             W.HBox([self.episode, self.history_indicator]), self.episode_text,
             self.history_panel,
         ])
@@ -189,8 +223,8 @@ class InstrumentScreening(LabWidget):
         for ind in PROFILE_INDICATORS:
             info = data.indicator_info(ind)
             lv = data.latest_values(ind)
-            lv = lv.assign(indicator=ind, label=info.short_label + f" ({info.unit})",
-                           group=PROFILE_INDICATORS[ind], n_countries=len(lv),
+            lv = lv.assign(indicator=ind, label=f"{_(info.short_label)} ({_(info.unit)})",
+                           group=_(PROFILE_INDICATORS[ind]), n_countries=len(lv),
                            worse_than_pct=percentiles_worse_all(lv["value"], info.direction))
             parts.append(lv)
         have = pd.concat(parts, ignore_index=True)
@@ -198,10 +232,10 @@ class InstrumentScreening(LabWidget):
         grid = pd.MultiIndex.from_product([list(self._names), list(PROFILE_INDICATORS)],
                                           names=["iso3", "indicator"]).to_frame(index=False)
         out = grid.merge(have.drop(columns=["name"]), on=["iso3", "indicator"], how="left")
-        labels = {i: data.indicator_info(i).short_label + f" ({data.indicator_info(i).unit})"
+        labels = {i: f"{_(data.indicator_info(i).short_label)} ({_(data.indicator_info(i).unit)})"
                   for i in PROFILE_INDICATORS}
         out["label"] = out["indicator"].map(labels)
-        out["group"] = out["indicator"].map(PROFILE_INDICATORS)
+        out["group"] = out["indicator"].map(lambda i: _(PROFILE_INDICATORS[i]))
         out["n_countries"] = out["indicator"].map(
             have.groupby("indicator")["n_countries"].first())
         out["year"] = out["year"].astype("Int64")
@@ -221,16 +255,18 @@ class InstrumentScreening(LabWidget):
         inst = self._guidance["instruments"][self.instrument.value]
         mits = self._guidance["mitigations"]
         suggested = ", ".join(mits[m]["label"] for m in inst["suggested_mitigations"])
+        p = "<p style='margin:2px 0'>"
         self.guidance.value = (
             "<div style='max-width:760px;background:#f4f7fa;padding:6px 10px;"
             "border-left:4px solid #0072B2'>"
-            f"<p style='margin:2px 0'><b>What it is:</b> {html.escape(inst['what'])}</p>"
-            f"<p style='margin:2px 0'><b>How it can cause harm:</b> "
-            f"{html.escape(inst['channels'])}</p>"
-            f"<p style='margin:2px 0'><b>Mitigations to consider:</b> {html.escape(suggested)}</p>"
-            "<p style='margin:2px 0;font-size:12px;color:#555'>Guidance is teaching material "
-            "(widgets/assumptions/screening_guidance.yml), drawn from: "
-            f"{html.escape(' '.join(inst['sources']))}</p></div>")
+            + p + "<b>" + _("What it is:") + f"</b> {html.escape(inst['what'])}</p>"
+            + p + "<b>" + _("How it can cause harm:") + f"</b> {html.escape(inst['channels'])}</p>"
+            + p + "<b>" + _("Mitigations to consider:") + f"</b> {html.escape(suggested)}</p>"
+            "<p style='margin:2px 0;font-size:12px;color:#555'>"
+            + html.escape(_("Guidance is teaching material "
+                            "(widgets/assumptions/screening_guidance.yml), drawn from: {sources}"
+                            ).format(sources=" ".join(inst["sources"])), quote=False)
+            + "</p></div>")
         for key, hint in self._prompts.items():
             hint.value = ("<span style='font-size:12px;color:#444'>"
                           f"{html.escape(inst['prompts'].get(key, ''))}</span>")
@@ -244,19 +280,23 @@ class InstrumentScreening(LabWidget):
         self.profile_panel.set_params(country=iso3, country_name=name)
         have = prof.dropna(subset=["worse_than_pct"])
         if have.empty:
-            text = f"{name} has no data on these indicators in the lab's datasets."
+            text = _("{country} has no data on these indicators in the lab's datasets.").format(
+                country=name)
         else:
             worst = have.sort_values("worse_than_pct", ascending=False).head(3)
-            parts = [f"{r.label.split(' (')[0]} (worse than {r.worse_than_pct:.0f}% of "
-                     f"countries, {r.year})" for r in worst.itertuples()]
+            parts = [_("{indicator} (worse than {share} of countries, {year})").format(
+                indicator=r.label.split(" (")[0], share=format_percent(r.worse_than_pct / 100),
+                year=r.year) for r in worst.itertuples()]
             missing = prof.loc[prof["worse_than_pct"].isna(), "label"].str.split(" [(]").str[0]
-            gap = f" No data: {', '.join(missing)}." if len(missing) else ""
-            text = (f"Vulnerability profile of {name}: {len(have)} of {len(prof)} indicators "
-                    f"have data. Most vulnerable relative to other countries: "
-                    f"{'; '.join(parts)}.{gap}")
+            gap = (" " + _("No data: {indicators}.").format(indicators=", ".join(missing))
+                   if len(missing) else "")
+            text = _("Vulnerability profile of {country}: {n} of {total} indicators have data. "
+                     "Most vulnerable relative to other countries: {list}.").format(
+                country=name, n=len(have), total=len(prof), list=_("; ").join(parts)) + gap
         table = prof.drop(columns=["iso3", "indicator"]).rename(columns={
-            "label": "Indicator", "group": "Speaks for", "value": "Value", "year": "Year",
-            "n_countries": "Countries with data", "worse_than_pct": "Worse than % of countries"})
+            "label": _("Indicator"), "group": _("Speaks for"), "value": _("Value"),
+            "year": _("Year"), "n_countries": _("Countries with data"),
+            "worse_than_pct": _("Worse than % of countries")})
         self.profile_panel.update(description=text, table=table)
         if self.message_kind == "error":
             self.clear_message()
@@ -271,44 +311,51 @@ class InstrumentScreening(LabWidget):
         self.ratings_panel.set_params(ratings=[ratings[k] for k in self._labels],
                                       mitigated=[int(bool(covered.get(k))) for k in self._labels])
         labels = self._labels
-        harms = ", ".join(f"{labels[k]} ({ratings[k]:+d})" for k in summary["harms"]) or "none"
+        none = _("none")
+        harms = ", ".join(f"{labels[k]} ({ratings[k]:+d})" for k in summary["harms"]) or none
         benefits = ", ".join(f"{labels[k]} ({ratings[k]:+d})" for k in summary["benefits"]) \
-            or "none"
+            or none
+        table = summary["table"].drop(columns=["aspect"])
+        table["kind"] = table["kind"].map(lambda k: _(KINDS[k]))
+        table["mitigated"] = table["mitigated"].map({True: _("True"), False: _("False")})
         self.ratings_panel.update(
-            description=(f"Your ratings for {self.instrument.label} on "
-                         f"{self._names[self.country.value]}. Harms: {harms}. "
-                         f"Benefits: {benefits}. Mitigations chosen: "
-                         + (", ".join(self._guidance["mitigations"][m]["label"]
-                                      for m in self.mitigations) or "none")
-                         + ". Harms no chosen mitigation addresses: "
-                         + (", ".join(labels[k] for k in summary["unmitigated"]) or "none")
-                         + "."),
-            table=summary["table"].drop(columns=["aspect"]).rename(columns={
-                "label": "Aspect", "kind": "Kind", "rating": "Rating",
-                "mitigated": "Addressed by a chosen mitigation"}))
+            description=_("Your ratings for {instrument} on {country}. Harms: {harms}. "
+                          "Benefits: {benefits}. Mitigations chosen: {mitigations}. Harms no "
+                          "chosen mitigation addresses: {unmitigated}.").format(
+                instrument=self.instrument.label, country=self._names[self.country.value],
+                harms=harms, benefits=benefits,
+                mitigations=", ".join(self._guidance["mitigations"][m]["label"]
+                                      for m in self.mitigations) or none,
+                unmitigated=", ".join(labels[k] for k in summary["unmitigated"]) or none),
+            table=table.rename(columns={
+                "label": _("Aspect"), "kind": _("Kind"), "rating": _("Rating"),
+                "mitigated": _("Addressed by a chosen mitigation")}))
         flags = []
         if summary["unmitigated"]:
-            flags.append("<li><b>Harm with no mitigation that addresses it:</b> "
+            flags.append("<li><b>" + _("Harm with no mitigation that addresses it:") + "</b> "
                          + html.escape(", ".join(labels[k] for k in summary["unmitigated"]))
                          + "</li>")
         if summary["serious"]:
-            flags.append("<li><b>Serious harm (−2):</b> "
-                         + html.escape(", ".join(labels[k] for k in summary["serious"]))
-                         + ". Ask whether the instrument should be used at all, or redesigned."
-                           "</li>")
+            flags.append("<li><b>" + _("Serious harm (−2):") + "</b> "
+                         + html.escape(", ".join(labels[k] for k in summary["serious"])) + ". "
+                         + _("Ask whether the instrument should be used at all, or redesigned.")
+                         + "</li>")
         if not summary["harms"]:
-            flags.append("<li>No harm rated yet. Is that because there is none, or because "
-                         "you have not looked? Read the prompts.</li>")
+            flags.append("<li>" + _("No harm rated yet. Is that because there is none, or "
+                                    "because you have not looked? Read the prompts.") + "</li>")
         self.summary_html.value = (
-            "<div role='status' style='max-width:760px'><b>Screening flags</b><ul>"
-            + "".join(flags) + "</ul><p style='font-size:12px;color:#555'>Sum of ratings: "
-            f"dimensions {summary['net_dimensions']:+d}, groups {summary['net_groups']:+d}. A "
-            "sum hides who bears the harm; read the rows.</p></div>")
+            "<div role='status' style='max-width:760px'><b>" + _("Screening flags") + "</b><ul>"
+            + "".join(flags) + "</ul><p style='font-size:12px;color:#555'>"
+            + _("Sum of ratings: dimensions {dimensions}, groups {groups}. A sum hides who bears "
+                "the harm; read the rows.").format(dimensions=f"{summary['net_dimensions']:+d}",
+                                                   groups=f"{summary['net_groups']:+d}")
+            + "</p></div>")
         self.note_text = screening_note(
             self.instrument.value, self._names[self.country.value], summary, self.mitigations,
             self.profile, notes=self.notes.value, author=self.author.value)
         self.note_preview.value = (
-            "<details><summary>Preview the note (Markdown)</summary><pre style='white-space:"
+            "<details><summary>" + _("Preview the note (Markdown)")
+            + "</summary><pre style='white-space:"
             "pre-wrap;max-width:760px;font-size:12px;background:#fafafa;padding:6px'>"
             f"{html.escape(self.note_text)}</pre></details>")
 
@@ -316,8 +363,8 @@ class InstrumentScreening(LabWidget):
         stem = f"screening-{self.instrument.value}-{self.country.value}"
         path = save_note(self.note_text, work_dir(), stem)
         self.saved_paths.append(path)
-        self.show_message(f"Saved as {path}. Earlier notes are kept; each save makes a new "
-                          "file.", "info")
+        self.show_message(_("Saved as {path}. Earlier notes are kept; each save makes a new "
+                            "file.").format(path=path), "info")
 
     def _precompute_history(self) -> None:
         """Series, comparison, texts and tables for every episode × indicator."""
@@ -333,46 +380,61 @@ class InstrumentScreening(LabWidget):
                             "start": ep.imposed.year + (ep.imposed.day_of_year - 1) / 365,
                             "end": ep.lifted.year + (ep.lifted.day_of_year - 1) / 365})
             episode_html = (
-                f"<p style='max-width:760px'><b>{html.escape(ep.regime)}.</b> Imposed by "
-                f"{html.escape(ep.imposed_by)}; ended by {html.escape(ep.lifted_by)}.</p>"
+                f"<p style='max-width:760px'><b>{html.escape(ep.regime)}.</b> "
+                + html.escape(_("Imposed by {imposed_by}; ended by {lifted_by}.").format(
+                    imposed_by=ep.imposed_by, lifted_by=ep.lifted_by), quote=False) + "</p>"
                 "<p style='max-width:760px;font-size:12px;background:#fff4d6;padding:4px 8px'>"
-                f"<b>Read with care:</b> {html.escape(ep.caveats)} Sanctions are never the only "
-                "thing that changes; the comparison line shows neighbours, not what would have "
-                "happened without sanctions. Estimates for crisis years are often modelled and "
-                "were revised later (see Dyson and Cetorelli 2017 on Iraq).</p>")
+                "<b>" + _("Read with care:") + f"</b> {html.escape(ep.caveats)} "
+                + _("Sanctions are never the only thing that changes; the comparison line shows "
+                    "neighbours, not what would have happened without sanctions. Estimates for "
+                    "crisis years are often modelled and were revised later (see Dyson and "
+                    "Cetorelli 2017 on Iraq).") + "</p>")
             for ind in HISTORY_INDICATORS:
                 info = data.indicator_info(ind)
                 series = panel.loc[panel["iso3"] == iso3, ["year", ind]].rename(
                     columns={ind: "value"})
                 comp = (panel[panel["iso3"].isin(peers)].groupby("year")[ind].median()
                         .reset_index().rename(columns={ind: "value"}))
-                rows.append(series.assign(episode=iso3, indicator=ind, who=COUNTRY_LINE))
-                rows.append(comp.assign(episode=iso3, indicator=ind, who=PEERS_LINE))
-                comp_label = f"Median of other countries in {sub}"
+                rows.append(series.assign(episode=iso3, indicator=ind, who=_(COUNTRY_LINE)))
+                rows.append(comp.assign(episode=iso3, indicator=ind, who=_(PEERS_LINE)))
+                comp_label = _("Median of other countries in {subregion}").format(
+                    subregion=_subregion(sub))
+                short = _(info.short_label)
                 if series["value"].notna().sum() == 0:
-                    desc = f"{info.short_label} has no data for {name} in these years."
+                    desc = _("{indicator} has no data for {country} in these years.").format(
+                        indicator=short, country=name)
                 else:
                     ba = before_after(series, ep.imposed.year, ep.lifted.year, comp)
                     r = {x.moment: x for x in ba.itertuples()}
 
                     def fmt(x) -> str:
                         if pd.isna(x.year):
-                            return "no data"
-                        c = "" if pd.isna(x.comparison) else f" (comparison {x.comparison:,.3g})"
-                        return f"{x.value:,.3g} in {x.year}{c}"
+                            return _("no data")
+                        if pd.isna(x.comparison):
+                            return _("{value} in {year}").format(value=_value(x.value),
+                                                                 year=x.year)
+                        return _("{value} in {year} (comparison {comparison})").format(
+                            value=_value(x.value), year=x.year, comparison=_value(x.comparison))
 
-                    note = f" Note: {r['before'].note}." if r["before"].note else ""
-                    desc = (f"{info.short_label} in {name}: before {fmt(r['before'])}; start "
-                            f"{fmt(r['start'])}; end {fmt(r['end'])}; after {fmt(r['after'])}."
-                            f"{note} Comparison: {comp_label[0].lower() + comp_label[1:]}. Sanctions in force "
-                            f"{ep.imposed:%d %B %Y} to {ep.lifted:%d %B %Y}.")
+                    note = (" " + _("Note: {note}.").format(note=r["before"].note)
+                            if r["before"].note else "")
+                    desc = (_("{indicator} in {country}: before {before}; start {start}; end "
+                              "{end}; after {after}.").format(
+                                indicator=short, country=name, before=fmt(r["before"]),
+                                start=fmt(r["start"]), end=fmt(r["end"]), after=fmt(r["after"]))
+                            + note + " "
+                            + _("Comparison: {comparison}. Sanctions in force {imposed} to "
+                                "{lifted}.").format(
+                                comparison=comp_label[0].lower() + comp_label[1:],
+                                imposed=_long_date(ep.imposed), lifted=_long_date(ep.lifted)))
                 table = series.merge(comp.rename(columns={"value": "comparison"}), on="year",
                                      how="outer").rename(columns={"value": name,
                                                                   "comparison": comp_label})
                 self._history_views[(iso3, ind)] = {
                     "description": desc, "table": table.sort_values("year"),
                     "source": info.source_line(), "episode_html": episode_html,
-                    "title": f"{info.short_label} ({info.unit}): {name}",
+                    "title": _("{indicator} ({unit}): {country}").format(
+                        indicator=short, unit=_(info.unit), country=name),
                     "has_data": bool(series["value"].notna().any())}
         self._history_rows = pd.concat(rows, ignore_index=True)
         self._history_periods = pd.DataFrame(periods)
@@ -382,9 +444,12 @@ class InstrumentScreening(LabWidget):
         view = self._history_views[(iso3, ind)]
         self.episode_text.value = view["episode_html"]
         if not view["has_data"]:
-            raise LabInputError(f"{view['description']} Choose another indicator.")
-        self.history_panel.set_params(episode=iso3, indicator=ind, title=view["title"])
-        self.history_panel.update(description=view["description"], table=view["table"],
+            raise LabInputError(_("{problem} Choose another indicator.").format(
+                problem=view["description"]))
+        self.history_panel.set_params(episode=iso3, indicator=ind,
+                                      title=view["title"])  # i18n: not text
+        self.history_panel.update(description=view["description"],  # i18n: not text
+                                  table=view["table"],
                                   source=view["source"])
         if self.message_kind == "error":
             self.clear_message()
