@@ -54,6 +54,11 @@ TRANSLATED_MODULES = [
     "widgets/quiz.py",
     "widgets/i18n.py",
     "widgets/_a11y.py",
+    "widgets/scenarios.py",
+    "widgets/charts/scenarios.py",
+    "widgets/ui/scenario.py",
+    "widgets/scenario_storage.py",
+    "widgets/scenario_teams.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).
