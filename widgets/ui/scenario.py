@@ -98,10 +98,22 @@ NOTATION: list[tuple[str, str]] = [
 ]
 
 
+def _profile_label(indicator: str) -> str:
+    """How the starting-values table names an indicator: its id in English (as always), else
+    its short label in the reader's language."""
+    from widgets import data
+    from widgets.i18n import get_language
+
+    if get_language() == "en":
+        return indicator
+    return _(data.indicator_info(indicator).short_label)
+
+
 def _banner() -> W.HTML:
+    head = html.escape(_("Teaching model, not a forecast."))
     return W.HTML(
         f'<div role="note" style="background:#fff4d6;border-left:4px solid #5c4400;'
-        f'padding:6px 10px;color:#5c4400"><b>{html.escape(_("Teaching model, not a forecast."))}'
+        f'padding:6px 10px;color:#5c4400"><b>{head}'
         f"</b> {html.escape(_sentence(_(TEACHING_LABEL).split(':', 1)[1]))} "
         + html.escape(_("Every equation and assumption is in the Assumptions tab, where you can "
                         "change them.")) + "</div>"
@@ -224,8 +236,8 @@ class ScenarioSimulator(LabWidget):
         eq = "".join(f"<li>{html.escape(_(label))}: $${latex}$$</li>"
                      for label, latex in EQUATIONS)
         notation = "".join(f"<li>${sym}$: {html.escape(_(text))}</li>" for sym, text in NOTATION)
-        self.equations = W.HTMLMath(f"<ul>{eq}</ul><p><b>{html.escape(_('Notation'))}</b></p>"
-                                    f"<ul>{notation}</ul>")
+        self.equations = W.HTMLMath(f"<ul>{eq}</ul><p><b>" + html.escape(_("Notation"))
+                                    + f"</b></p><ul>{notation}</ul>")
         editable = self.spec.editable()
         self.param_name = W.Dropdown(options=[(v, k) for k, v in editable.items()],
                                      value="persistence", description=_("Assumption"),
@@ -339,7 +351,7 @@ class ScenarioSimulator(LabWidget):
         self.pressure_panel = ChartPanel(
             pressure_chart(self._pressure, name), "", self._pressure, renderer="canvas")
         results = W.VBox([
-            W.HTML(f"<h3 style='margin:8px 0 2px'>{html.escape(_('Results'))}</h3>"),
+            W.HTML("<h3 style='margin:8px 0 2px'>" + html.escape(_("Results")) + "</h3>"),
             self.averted_html,
             W.HBox([self.uncertainty_button, self.progress]), self.bands_note,
             self.outcome, self.trajectory_panel, self.summary_html,
@@ -537,7 +549,7 @@ class ScenarioSimulator(LabWidget):
     def _show_profile(self) -> None:
         p = self.profile
         rows = "".join(
-            f"<tr><td>{html.escape(k)}</td><td style='text-align:right'>"
+            f"<tr><td>{html.escape(_profile_label(k))}</td><td style='text-align:right'>"
             f"{html.escape(localise_number(f'{v:,.4g}'))}</td>"
             f"<td>{p.years.get(k, '—') if not p.fictional else '—'}</td></tr>"
             for k, v in p.values.items())
@@ -550,9 +562,10 @@ class ScenarioSimulator(LabWidget):
                      _("<b>{country}</b>: coping capacity {coping} (0 = none, 1 = full), from "
                        "health spending and government effectiveness.")).format(
                 country=html.escape(p.name), coping=coping) + "</p>"
-            f"<table class='hsl-table'><caption>{html.escape(_('Starting values'))}</caption>"
-            f"<tr><th>{html.escape(_('Indicator'))}</th><th>{html.escape(_('Value'))}</th>"
-            f"<th>{html.escape(_('Year'))}</th></tr>{rows}</table>"
+            + "<table class='hsl-table'><caption>" + html.escape(_("Starting values"))
+            + "</caption><tr><th>" + html.escape(_("Indicator")) + "</th><th>"
+            + html.escape(_("Value")) + "</th><th>" + html.escape(_("Year"))
+            + f"</th></tr>{rows}</table>"
             + (f"<ul>{notes}</ul>" if notes else ""))
 
     def _show_costs(self) -> None:
@@ -730,8 +743,8 @@ class ScenarioSimulator(LabWidget):
                 severity=localise_number(f"{s.severity:.1f}"), start=s.start,
                 duration=s.duration)) + "</li>"
             for k, s in self._injects)
-        self.injects_html.value = (f"<p><b>{html.escape(_('Injects in play'))}</b></p>"
-                                   f"<ul>{items}</ul>" if items else "")
+        self.injects_html.value = ("<p><b>" + html.escape(_("Injects in play"))
+                                   + f"</b></p><ul>{items}</ul>" if items else "")
 
     # ------------------------------------------------------------------ state
     def learner_state(self) -> dict[str, Any]:
