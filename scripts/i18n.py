@@ -59,6 +59,8 @@ TRANSLATED_MODULES = [
     "widgets/ui/scenario.py",
     "widgets/scenario_storage.py",
     "widgets/scenario_teams.py",
+    "widgets/cases.py",
+    "widgets/ui/cases.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).

@@ -439,7 +439,7 @@ def _load_spec(path: str, lang: str = "en") -> ModelSpec:
                                          "unit": _("US$ per person per year")},
                           label=_("Cost of {response}").format(response=d["label"].lower()))
         responses[n] = ResponseType(
-            name=n, label=d["label"], kind=d["kind"],  # i18n: not text (a field name)
+            name=n, label=d["label"], kind=d["kind"],  # i18n: not text
             effects={c: float(d["effects"].get(c, 0.0)) for c in CHANNELS}, cost=cost,
             applies_to=tuple(d.get("applies_to", ())), coping_boost=float(d.get("coping_boost", 0)),
             lead_quarters=int(d.get("lead_quarters", 1)),

@@ -102,7 +102,7 @@ def trajectory_chart(trajectories: pd.DataFrame, outcome: str, country: str,
     ``outcome`` is the initial value of the ``outcome`` parameter.
     """
     if outcome not in OUTCOMES:
-        raise ValueError(f"Unknown outcome {outcome!r}")  # i18n: not text (a programming error)
+        raise ValueError(f"Unknown outcome {outcome!r}")  # i18n: not text
     data = trajectories[["variant_label", "quarter", "outcome", "value", "low", "high"]]
     param = alt.param(name="outcome", value=outcome)
     colour = alt.Color("variant_label:N", title=_("Scenario"), scale=_variant_scale(),
