@@ -111,8 +111,7 @@ class CaseExplorer(LabWidget):
                                   "is not one of them.").format(
                 case=first.title, indicators=", ".join(first.indicators),
                 indicator=repr(indicator)))
-        names = data.load_countries()[["iso3", "name"]]
-        self._names = {c: data.local_country_name(c) for c in names["iso3"]}
+        self._names = data.local_country_names()
         self._charts: dict[str, Any] = {}
         self._busy = False
 
@@ -253,8 +252,9 @@ class CaseExplorer(LabWidget):
         for c in self._have:
             v = lookup.get((self.indicator.value, c, year))
             if v is not None:
-                parts.append(f"{html.escape(self._names.get(c, c))}: "
-                             f"<b>{html.escape(format_value(v, info.unit))}</b>")
+                parts.append(_("{country}: {value}").format(
+                    country=html.escape(self._names.get(c, c)),
+                    value="<b>" + html.escape(format_value(v, info.unit)) + "</b>"))
         label = html.escape(_(info.short_label))
         if not parts:
             self.readout.value = ("<p role='status'>" + _(
@@ -391,8 +391,7 @@ class RefugeeDestinations(LabWidget):
         if not years:
             raise LabInputError(_("No refugee flows recorded from {country}.").format(
                 country=origin))
-        names = data.load_countries()[["iso3", "name"]]
-        self._names = {c: data.local_country_name(c) for c in names["iso3"]}
+        self._names = data.local_country_names()
         self.year = W.IntSlider(description=_("Year"), min=int(years[0]), max=int(years[-1]),
                                 value=int(year if year is not None else years[-1]),
                                 style={"description_width": "90px"},

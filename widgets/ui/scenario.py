@@ -34,7 +34,7 @@ from widgets.charts.scenarios import (
     trajectory_chart,
     trajectory_description,
 )
-from widgets.data import local_country_name
+from widgets.data import local_country_names
 from widgets.errors import LabInputError
 from widgets.i18n import N_, _, localise_number, ngettext, sort_key
 from widgets.scenario_storage import load_team_plans, save_team_plan, write_report
@@ -147,7 +147,8 @@ class ScenarioSimulator(LabWidget):
         self._injects: list[tuple[str, Shock]] = []
         self._profiles: dict[tuple[str, bool, int], CountryProfile] = {}
         self.result: ScenarioResult | None = None
-        names = [local_country_name(c) if isinstance(n, str) else c
+        local = local_country_names()
+        names = [local.get(c, n) if isinstance(n, str) else c
                  for c, n in zip(self._table.index, self._table["name"], strict=True)]
         options = sorted(zip(names, self._table.index, strict=True),
                          key=lambda o: (sort_key(o[0]), o[1]))
