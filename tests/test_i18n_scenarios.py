@@ -89,6 +89,8 @@ def test_the_simulator_in_french():
     assert "Les réponses épargnent " in w.averted_html.value
     assert re.search(r"Les réponses coûtent [\d\u202f,]+ millions de dollars É\.-U\.", w.cost_html.value)
     assert "Choc sans réponse" in w.summary_html.value
+    assert list(w.trajectory_panel.table_data.columns)[:3] == ["Scénario", "Trimestre", "Résultat"]
+    assert list(w.pressure_panel.table_data.columns)[1] == "Canal"
     description = w.trajectory_panel.description_text
     assert description.startswith("Kenya, vies perdues à cause du choc, en cumul\u00a0: ")
     assert "Modèle pédagogique, pas une prévision" in description

@@ -662,8 +662,8 @@ def fictional_profile(profile: CountryProfile, seed: int = 0, jitter: float = 0.
     >>> fictional_profile(base, seed=3) == fake   # same seed, same country
     True
     """
-    seed = check_whole_number(seed, "seed", 0, 2**32 - 1)
-    jitter = check_real_number(jitter, "jitter", 0, 0.9)
+    seed = check_whole_number(seed, _("seed"), 0, 2**32 - 1)
+    jitter = check_real_number(jitter, _("jitter"), 0, 0.9)
     if not 0 <= jitter < 1:
         raise LabInputError(_("The jitter must be between 0 and 1 (0.1 = values move by up to "
                               "10%)."))
@@ -1031,9 +1031,9 @@ def run_scenario(
     >>> res.averted["lives"] > 0 and res.total_cost == 90.0
     True
     """
-    quarters = check_whole_number(quarters, "quarters", 1, 80)
-    n_draws = check_whole_number(n_draws, "draws", 0, MAX_SCENARIO_DRAWS)
-    seed = check_whole_number(seed, "seed", 0, 2**32 - 1)
+    quarters = check_whole_number(quarters, _("quarters"), 1, 80)
+    n_draws = check_whole_number(n_draws, _("draws"), 0, MAX_SCENARIO_DRAWS)
+    seed = check_whole_number(seed, _("seed"), 0, 2**32 - 1)
     if budget is not None:
         budget = check_real_number(budget, _("budget (US$ million)"), 0)
     shocks, responses = list(shocks), list(responses)

@@ -98,6 +98,31 @@ NOTATION: list[tuple[str, str]] = [
 ]
 
 
+#: "Show the data" column headers outside English (English shows the tables' own column names).
+TRAJECTORY_COLUMNS = {"variant_label": N_("Scenario"), "quarter": N_("Quarter"),
+                      "outcome_label": N_("Outcome"), "value": N_("Central value"),
+                      "low": N_("Low (10th percentile)"), "high": N_("High (90th percentile)")}
+PRESSURE_COLUMNS = {"variant_label": N_("Scenario"), "channel_label": N_("Channel"),
+                    "quarter": N_("Quarter"), "pressure": N_("Pressure")}
+TEAM_COLUMNS = {"team": N_("Team"), "round": N_("Round"), "cost_musd": N_("Cost (US$ million)"),
+                "budget_musd": N_("Budget (US$ million)"), "lives_averted": N_("Lives averted"),
+                "displacement_averted": N_("Displacement averted"),
+                "lives_per_musd": N_("Lives averted per US$ million"),
+                "displacement_per_musd": N_("Displacement averted per US$ million"),
+                "lives_lost": N_("Lives lost"), "responses": N_("Responses")}
+
+
+def _shown(table: pd.DataFrame, columns: dict[str, str]) -> Any:
+    """The table for "Show the data": as it is in English; else its columns, named in the
+    reader's language, made only when the learner opens the table."""
+    from widgets.i18n import get_language
+
+    if get_language() == "en":
+        return table
+    names = {k: _(v) for k, v in columns.items()}
+    return lambda: table[list(columns)].rename(columns=names)
+
+
 def _profile_label(indicator: str) -> str:
     """How the starting-values table names an indicator: its id in English (as always), else
     its short label in the reader's language."""
@@ -347,10 +372,12 @@ class ScenarioSimulator(LabWidget):
         # rebuilding hundreds of SVG elements (their text and tables serve screen readers)
         self.trajectory_panel = ChartPanel(
             trajectory_chart(res.trajectories, "lives_lost", name, bands=True), "",
-            res.trajectories, source=self._source(), renderer="canvas")
+            _shown(res.trajectories, TRAJECTORY_COLUMNS), source=self._source(),
+            renderer="canvas")
         self.summary_html = W.HTML()
         self.pressure_panel = ChartPanel(
-            pressure_chart(self._pressure, name), "", self._pressure, renderer="canvas")
+            pressure_chart(self._pressure, name), "", _shown(self._pressure, PRESSURE_COLUMNS),
+            renderer="canvas")
         results = W.VBox([
             W.HTML("<h3 style='margin:8px 0 2px'>" + html.escape(_("Results")) + "</h3>"),
             self.averted_html,
@@ -497,10 +524,11 @@ class ScenarioSimulator(LabWidget):
                   "results depend on them.")) + "</p>")
         if chart:
             name = p.name
-            self.trajectory_panel.update(table=res.trajectories, source=self._source())
+            self.trajectory_panel.update(table=_shown(res.trajectories, TRAJECTORY_COLUMNS),
+                                         source=self._source())
             self.trajectory_panel.set_description(self._trajectory_text())
             self._show_summary()
-            self.pressure_panel.update(table=self._pressure,
+            self.pressure_panel.update(table=_shown(self._pressure, PRESSURE_COLUMNS),
                                        description=pressure_description(self._pressure, name))
 
     def _show_charts(self) -> None:
@@ -699,10 +727,11 @@ class ScenarioSimulator(LabWidget):
         chart = team_chart(table)
         description = chart.to_dict()["description"]
         if self.team_panel is None:
-            self.team_panel = ChartPanel(chart, description, table)
+            self.team_panel = ChartPanel(chart, description, _shown(table, TEAM_COLUMNS))
             self.team_box.children = [self.team_panel]
         else:
-            self.team_panel.update(chart=chart, table=table, description=description)
+            self.team_panel.update(chart=chart, table=_shown(table, TEAM_COLUMNS),
+                                   description=description)
         if problems:
             self.show_message(" ".join(problems), "warning")
         elif table.empty:
