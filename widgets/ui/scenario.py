@@ -355,7 +355,9 @@ class ScenarioSimulator(LabWidget):
                                            for k, v in OUTCOMES.items()],
                                   value="lives_lost", description=_("Show"), style=_WIDE,
                                   layout=W.Layout(width="460px"))
+        # (its width follows its label: "Mostrar la incertidumbre" is longer than the English)
         self.uncertainty_button = W.Button(description=_("Show uncertainty"), icon="random",
+                                           layout=W.Layout(width="auto"),
                                            tooltip=_("Run the model {n} times with assumptions "
                                                      "drawn from their plausible ranges").format(
                                                n=self.n_draws))
@@ -469,7 +471,7 @@ class ScenarioSimulator(LabWidget):
             return (_("Starting values: a fictional country built from a real profile in the "
                       "lab's datasets (World Bank, UNICEF/UN IGME, FAO, UNODC, UCDP), renamed and "
                       "perturbed.") + " " + _(TEACHING_LABEL))
-        years = ", ".join(f"{k} {v}" for k, v in p.years.items())
+        years = ", ".join(f"{_profile_label(k)} {v}" for k, v in p.years.items())
         return (_("Starting values: the lab's datasets, latest year per indicator "
                   "({years}).").format(years=years) + " " + _(TEACHING_LABEL))
 
