@@ -36,7 +36,7 @@ from widgets.charts.scenarios import (
 )
 from widgets.data import local_country_names
 from widgets.errors import LabInputError
-from widgets.i18n import N_, _, localise_number, ngettext, sort_key
+from widgets.i18n import N_, _, get_language, localise_number, ngettext, sort_key
 from widgets.scenario_storage import load_team_plans, save_team_plan, write_report
 from widgets.scenario_teams import compare_teams, plan_record
 from widgets.scenarios import (
@@ -115,8 +115,6 @@ TEAM_COLUMNS = {"team": N_("Team"), "round": N_("Round"), "cost_musd": N_("Cost 
 def _shown(table: pd.DataFrame, columns: dict[str, str]) -> Any:
     """The table for "Show the data": as it is in English; else its columns, named in the
     reader's language, made only when the learner opens the table."""
-    from widgets.i18n import get_language
-
     if get_language() == "en":
         return table
     names = {k: _(v) for k, v in columns.items()}
@@ -127,7 +125,6 @@ def _profile_label(indicator: str) -> str:
     """How the starting-values table names an indicator: its id in English (as always), else
     its short label in the reader's language."""
     from widgets import data
-    from widgets.i18n import get_language
 
     if get_language() == "en":
         return indicator
@@ -175,8 +172,9 @@ class ScenarioSimulator(LabWidget):
         local = local_country_names()
         names = [local.get(c, n) if isinstance(n, str) else c
                  for c, n in zip(self._table.index, self._table["name"], strict=True)]
-        options = sorted(zip(names, self._table.index, strict=True),
-                         key=lambda o: (sort_key(o[0]), o[1]))
+        options = sorted(zip(names, self._table.index, strict=True))
+        if get_language() != "en":  # accented names where a reader looks for them (É with E)
+            options.sort(key=lambda o: (sort_key(o[0]), o[1]))
         first = country_profile(country, self._table)
         self._profiles[(first.iso3, False, int(seed))] = first
 
