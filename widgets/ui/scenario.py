@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -124,10 +125,15 @@ def _shown(table: pd.DataFrame, columns: dict[str, str]) -> Any:
 def _profile_label(indicator: str) -> str:
     """How the starting-values table names an indicator: its id in English (as always), else
     its short label in the reader's language."""
+    lang = get_language()
+    return indicator if lang == "en" else _short_label(indicator, lang)
+
+
+@lru_cache(maxsize=64)
+def _short_label(indicator: str, lang: str) -> str:
+    """An indicator's short label in ``lang`` (looked up once: every model run shows them)."""
     from widgets import data
 
-    if get_language() == "en":
-        return indicator
     return _(data.indicator_info(indicator).short_label)
 
 
