@@ -119,6 +119,8 @@ def _date_label(day: dt.date, with_day: bool, lang: str) -> str:
 
     >>> _date_label(dt.date(2016, 11, 24), True, "fr"), _date_label(dt.date(2013, 12, 15), False, "es")
     ('24 novembre 2016', 'diciembre de 2013')
+    >>> _date_label(dt.date(1948, 12, 1), True, "fr")   # French writes the first day "1er"
+    '1er décembre 1948'
     """
     if lang == "en":
         if with_day:
@@ -127,7 +129,8 @@ def _date_label(day: dt.date, with_day: bool, lang: str) -> str:
     from babel.dates import format_date, format_skeleton
 
     if with_day:
-        return format_date(day, format="long", locale=lang)
+        text = format_date(day, format="long", locale=lang)
+        return "1er" + text[1:] if lang == "fr" and day.day == 1 else text
     return format_skeleton("yMMMM", day, locale=lang)
 
 
