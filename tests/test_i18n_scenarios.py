@@ -83,6 +83,8 @@ def test_the_simulator_in_french():
     assert w.inject_choice.label == "Choléra dans des abris surpeuplés"
     assert w.outcome.label == "Vies perdues à cause du choc, en cumul (personnes)"
     assert "Capacité à faire face" in w.equations.value
+    assert "<li>Intensité du choc\u00a0: $$" in w.equations.value
+    assert r"\text{ si }" in w.equations.value and r"P_{\text{alimentation}}" in w.equations.value
     w.shock_drought_on.value = True
     w.response_social_protection_level.value = 1.0
     assert "Avec le choc, " in w.averted_html.value

@@ -41,6 +41,7 @@ from widgets.i18n import N_, _, get_language, localise_number, ngettext, sort_ke
 from widgets.scenario_storage import load_team_plans, save_team_plan, write_report
 from widgets.scenario_teams import compare_teams, plan_record
 from widgets.scenarios import (
+    CHANNEL_WORDS,
     EQUATIONS,
     INJECTS,
     METRICS,
@@ -135,6 +136,25 @@ def _short_label(indicator: str, lang: str) -> str:
     from widgets import data
 
     return _(data.indicator_info(indicator).short_label)
+
+
+#: Words inside the equations (LaTeX), translated where shown.
+LATEX_WORDS = {r"\text{ if }": N_("if"), r"\text{ else }": N_("else")}
+
+
+def _latex(latex: str) -> str:
+    """An equation with its words (if, else, the channels in subscripts) in the reader's language.
+
+    >>> _latex("g(P_{food})")  # English: as written
+    'g(P_{food})'
+    """
+    if get_language() == "en":
+        return latex
+    for english, word in LATEX_WORDS.items():
+        latex = latex.replace(english, r"\text{ " + _(word) + " }")
+    for channel, word in CHANNEL_WORDS.items():
+        latex = latex.replace("_{" + channel + "}", r"_{\text{" + _(word) + "}}")
+    return latex
 
 
 def _banner() -> W.HTML:
@@ -263,9 +283,11 @@ class ScenarioSimulator(LabWidget):
         responses_box = W.VBox(rows)
 
         # -- assumptions -----------------------------------------------------
-        eq = "".join(f"<li>{html.escape(_(label))}: $${latex}$$</li>"
+        colon = _("{label}:")  # "Intensité du choc :" in French
+        eq = "".join("<li>" + colon.format(label=html.escape(_(label))) + f" $${_latex(latex)}$$</li>"
                      for label, latex in EQUATIONS)
-        notation = "".join(f"<li>${sym}$: {html.escape(_(text))}</li>" for sym, text in NOTATION)
+        notation = "".join("<li>" + colon.format(label=f"${_latex(sym)}$") + " "
+                           + html.escape(_(text)) + "</li>" for sym, text in NOTATION)
         self.equations = W.HTMLMath(f"<ul>{eq}</ul><p><b>" + html.escape(_("Notation"))
                                     + f"</b></p><ul>{notation}</ul>")
         editable = self.spec.editable()
