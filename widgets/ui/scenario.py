@@ -71,6 +71,11 @@ __all__ = ["ScenarioSimulator"]
 _WIDE = {"description_width": "initial"}
 
 
+def _auto_width() -> W.Layout:
+    """A button as wide as its label (French and Spanish labels are longer than English)."""
+    return W.Layout(width="auto")
+
+
 def _fixed(width: str) -> W.Layout:
     """A control's layout that keeps its width in a row (rows of sliders line up)."""
     return W.Layout(width=width, flex="0 0 auto")
@@ -299,7 +304,8 @@ class ScenarioSimulator(LabWidget):
                                        layout=W.Layout(width="200px"))
         self.param_apply = W.Button(description=_("Apply"), icon="check",
                                     tooltip=_("Use this value in the model"))
-        self.param_reset = W.Button(description=_("Reset all assumptions"), icon="undo")
+        self.param_reset = W.Button(description=_("Reset all assumptions"), icon="undo",
+                                    layout=_auto_width())
         self.param_table = W.HTML()
         assumptions_box = W.VBox([
             W.HTML("<p>" + html.escape(_(
@@ -338,19 +344,21 @@ class ScenarioSimulator(LabWidget):
                                 layout=W.Layout(width="560px", height="70px"))
         self.save_button = W.Button(description=_("Save team plan"), icon="save",
                                     button_style="primary")
-        self.compare_button = W.Button(description=_("Compare teams"), icon="users")
+        self.compare_button = W.Button(description=_("Compare teams"), icon="users",
+                                       layout=_auto_width())
         self.report_format = W.ToggleButtons(options=[("Markdown", "md"), (_("Web page"), "html")],
                                              value="md", description=_("Report as"), style=_WIDE)
         self.report_button = W.Button(description=_("Export after-action summary"),
-                                      icon="download")
+                                      icon="download", layout=_auto_width())
         self.inject_choice = W.Dropdown(options=[(_(i.label), k) for k, i in INJECTS.items()],
                                         description=_("Inject"), style=_WIDE,
                                         layout=W.Layout(width="420px"))
         self.inject_start = W.IntSlider(value=min(4, last), min=0, max=last,
                                         description=_("Starts in quarter"), style=_WIDE)
         self.inject_button = W.Button(description=_("Trigger inject"), icon="bolt",
-                                      button_style="warning")
-        self.clear_injects = W.Button(description=_("Clear injects"), icon="times")
+                                      button_style="warning", layout=_auto_width())
+        self.clear_injects = W.Button(description=_("Clear injects"), icon="times",
+                                      layout=_auto_width())
         # The comparison chart is created on the first "Compare teams" (one chart fewer to
         # load when the page opens).
         self.team_panel: ChartPanel | None = None
@@ -381,9 +389,8 @@ class ScenarioSimulator(LabWidget):
                                            for k, v in OUTCOMES.items()],
                                   value="lives_lost", description=_("Show"), style=_WIDE,
                                   layout=W.Layout(width="460px"))
-        # (its width follows its label: "Mostrar la incertidumbre" is longer than the English)
         self.uncertainty_button = W.Button(description=_("Show uncertainty"), icon="random",
-                                           layout=W.Layout(width="auto"),
+                                           layout=_auto_width(),
                                            tooltip=_("Run the model {n} times with assumptions "
                                                      "drawn from their plausible ranges").format(
                                                n=self.n_draws))
