@@ -93,6 +93,13 @@ TRANSLATED_MODULES = [
     "widgets/charts/screening.py",
     "widgets/ui/screening.py",
     "widgets/ui/policy_portfolio.py",
+    "widgets/scenarios.py",
+    "widgets/charts/scenarios.py",
+    "widgets/ui/scenario.py",
+    "widgets/scenario_storage.py",
+    "widgets/scenario_teams.py",
+    "widgets/cases.py",
+    "widgets/ui/cases.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).

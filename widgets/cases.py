@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 
 from widgets.errors import LabInputError, check_whole_number, check_year_range, did_you_mean
+from widgets.i18n import _, get_language
 
 __all__ = [
     "CASEFILES_DIR",
@@ -84,17 +85,20 @@ class CaseStudy:
         """
         cid = str(d.get("id", "")).strip()
         if not cid:
-            raise LabInputError("A case in cases.yml has no 'id'.")
+            raise LabInputError(_("A case in cases.yml has no 'id'."))
         try:
             first, last = (int(y) for y in d["years"])
         except (KeyError, TypeError, ValueError) as err:
-            raise LabInputError(f"Case {cid!r} needs 'years: [first, last]'.") from err
+            raise LabInputError(_("Case {case} needs 'years: [first, last]'.").format(
+                case=repr(cid))) from err
         if first > last:
-            raise LabInputError(f"Case {cid!r}: the first year {first} is after the last {last}.")
+            raise LabInputError(_("Case {case}: the first year {first} is after the last "
+                                  "{last}.").format(case=repr(cid), first=first, last=last))
         countries = tuple(str(c) for c in d.get("countries") or [])
         indicators = tuple(str(i) for i in d.get("indicators") or [])
         if not countries or not indicators:
-            raise LabInputError(f"Case {cid!r} needs at least one country and one indicator.")
+            raise LabInputError(_("Case {case} needs at least one country and one "
+                                  "indicator.").format(case=repr(cid)))
         return cls(
             id=cid,
             title=str(d.get("title", cid)),
@@ -110,11 +114,32 @@ class CaseStudy:
 
 
 # --------------------------------------------------------------------------- dates
-def parse_event_date(text: str) -> tuple[str, float]:
+def _date_label(day: dt.date, with_day: bool, lang: str) -> str:
+    """A date (or a month) written out in ``lang`` (CLDR through Babel; English as before).
+
+    >>> _date_label(dt.date(2016, 11, 24), True, "fr"), _date_label(dt.date(2013, 12, 15), False, "es")
+    ('24 novembre 2016', 'diciembre de 2013')
+    >>> _date_label(dt.date(1948, 12, 1), True, "fr")   # French writes the first day "1er"
+    '1er décembre 1948'
+    """
+    if lang == "en":
+        if with_day:
+            return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+        return f"{calendar.month_name[day.month]} {day.year}"
+    from babel.dates import format_date, format_skeleton
+
+    if with_day:
+        text = format_date(day, format="long", locale=lang)
+        return "1er" + text[1:] if lang == "fr" and day.day == 1 else text
+    return format_skeleton("yMMMM", day, locale=lang)
+
+
+def parse_event_date(text: str, lang: str = "en") -> tuple[str, float]:
     """A date written ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` → (label, decimal year).
 
     The decimal year places the event on a chart's year axis: the middle of
-    the year or month when only those are known.
+    the year or month when only those are known. The label is written in
+    ``lang`` (English by default).
 
     >>> parse_event_date("2016-11-24")
     ('24 November 2016', 2016.898)
@@ -122,6 +147,8 @@ def parse_event_date(text: str) -> tuple[str, float]:
     ('December 2013', 2013.955)
     >>> parse_event_date("1994")
     ('1994', 1994.5)
+    >>> parse_event_date("2016-11-24", "es")[0]
+    '24 de noviembre de 2016'
     """
     raw = str(text).strip()
     parts = raw.split("-")
@@ -136,27 +163,28 @@ def parse_event_date(text: str) -> tuple[str, float]:
             if not 1 <= month <= 12:
                 raise ValueError
             mid = dt.date(year, month, 15)
-            label = f"{calendar.month_name[month]} {year}"
+            label = _date_label(mid, False, lang)
         elif len(parts) == 3:
             mid = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
-            label = f"{mid.day} {calendar.month_name[mid.month]} {mid.year}"
+            label = _date_label(mid, True, lang)
         else:
             raise ValueError
     except ValueError as err:
         raise LabInputError(
-            f"{raw!r} is not a date the lab can read. Write YYYY, YYYY-MM or YYYY-MM-DD "
-            "(for example 2016-11-24)."
+            _("{date} is not a date the lab can read. Write YYYY, YYYY-MM or YYYY-MM-DD "
+              "(for example 2016-11-24).").format(date=repr(raw))
         ) from err
     days = 366 if calendar.isleap(mid.year) else 365
     frac = (mid.timetuple().tm_yday - 0.5) / days
     return label, round(mid.year + frac, 3)
 
 
-def validate_events(events: pd.DataFrame, case_ids: list[str] | None = None) -> pd.DataFrame:
+def validate_events(events: pd.DataFrame, case_ids: list[str] | None = None,
+                    lang: str = "en") -> pd.DataFrame:
     """Check an events table and add ``date_label`` and ``x`` (decimal year).
 
     Every event needs a date, a description and a source; ``case_id`` must be
-    one of ``case_ids`` when given.
+    one of ``case_ids`` when given. ``date_label`` is written in ``lang``.
 
     >>> ev = pd.DataFrame({"case_id": ["a"], "date": ["2014-08-08"], "event": ["PHEIC"],
     ...                    "source_title": ["WHO statement"], "source_url_or_reference": [""]})
@@ -170,25 +198,29 @@ def validate_events(events: pd.DataFrame, case_ids: list[str] | None = None) -> 
     """
     missing = [c for c in EVENT_COLUMNS if c not in events.columns]
     if missing:
-        raise LabInputError(f"The events table lacks the column(s) {', '.join(missing)}.")
+        raise LabInputError(_("The events table lacks the column(s) {columns}.").format(
+            columns=", ".join(missing)))
     out = events.copy()
     for col in EVENT_COLUMNS:
         out[col] = out[col].fillna("").astype(str).str.strip()
     labels, xs = [], []
     for row in out.itertuples(index=False):
         if not row.event:
-            raise LabInputError(f"An event of case {row.case_id!r} on {row.date} has no text.")
+            raise LabInputError(_("An event of case {case} on {date} has no text.").format(
+                case=repr(row.case_id), date=row.date))
         if not row.source_title:
             raise LabInputError(
-                f"Event {row.event!r} ({row.case_id}, {row.date}) has no source. "
-                "Every event needs a citation in source_title."
+                _("Event {event} ({case}, {date}) has no source. Every event needs a citation "
+                  "in source_title.").format(event=repr(row.event), case=row.case_id,
+                                             date=row.date)
             )
         if case_ids is not None and row.case_id not in case_ids:
             raise LabInputError(
-                f"Event {row.event!r} belongs to an unknown case {row.case_id!r}."
-                f"{did_you_mean(row.case_id, case_ids)}"
+                _("Event {event} belongs to an unknown case {case}.").format(
+                    event=repr(row.event), case=repr(row.case_id))
+                + did_you_mean(row.case_id, case_ids)
             )
-        label, x = parse_event_date(row.date)
+        label, x = parse_event_date(row.date, lang)
         labels.append(label)
         xs.append(x)
     out["date_label"] = labels
@@ -197,14 +229,44 @@ def validate_events(events: pd.DataFrame, case_ids: list[str] | None = None) -> 
 
 
 # --------------------------------------------------------------------------- files
-@lru_cache(maxsize=1)
-def _cases() -> dict[str, CaseStudy]:
+#: What a translation of cases.yml (``cases.<lang>.yml``) holds for each case: the text a
+#: learner reads. Countries, indicators, years and the reading list (published titles)
+#: are always those of the English file.
+CASE_TEXT_FIELDS = ("title", "summary", "policy", "questions")
+
+
+def translated_file(name: str, lang: str) -> Path:
+    """The ``lang`` version of a case file (``cases.yml`` → ``cases.fr.yml``).
+
+    >>> translated_file("case_events.csv", "es").name
+    'case_events.es.csv'
+    """
+    stem, _dot, suffix = name.rpartition(".")
+    return CASEFILES_DIR / f"{stem}.{lang}.{suffix}"
+
+
+def _case_texts(lang: str) -> dict[str, dict]:
+    """The case texts in ``lang`` by case id (empty in English or without a translation)."""
+    path = translated_file("cases.yml", lang)
+    if lang == "en" or not path.is_file():
+        return {}
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(d.get("id")): d for d in raw.get("cases", [])}
+
+
+@lru_cache(maxsize=4)
+def _cases(lang: str = "en") -> dict[str, CaseStudy]:
     path = CASEFILES_DIR / "cases.yml"
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    cases = [CaseStudy.from_dict(d) for d in raw.get("cases", [])]
+    texts = _case_texts(lang)
+    entries = []
+    for d in raw.get("cases", []):
+        mine = texts.get(str(d.get("id")), {})
+        entries.append({**d, **{f: mine[f] for f in CASE_TEXT_FIELDS if mine.get(f)}})
+    cases = [CaseStudy.from_dict(d) for d in entries]
     ids = [c.id for c in cases]
     if len(set(ids)) != len(ids):
-        raise LabInputError("cases.yml repeats a case id.")
+        raise LabInputError(_("cases.yml repeats a case id."))
     return {c.id: c for c in cases}
 
 
@@ -214,13 +276,30 @@ def load_cases() -> dict[str, CaseStudy]:
     >>> list(load_cases())[:2]
     ['costa-rica', 'ebola']
     """
-    return dict(_cases())
+    return dict(_cases(get_language()))
 
 
-@lru_cache(maxsize=1)
-def _events() -> pd.DataFrame:
+def _event_texts(raw: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``raw`` with its ``event`` texts from ``case_events.<lang>.csv`` when that file matches.
+
+    The translation lists the same events in the same order (``case_id, date, event``);
+    sources keep their published titles. A file that does not match row for row is
+    not used (the English texts stay): ``tests/test_i18n_cases.py`` catches it first.
+    """
+    path = translated_file("case_events.csv", lang)
+    if lang == "en" or not path.is_file():
+        return raw
+    tr = pd.read_csv(path, dtype=str, keep_default_na=False)
+    same = (len(tr) == len(raw) and {"case_id", "date", "event"} <= set(tr.columns)
+            and tr["case_id"].tolist() == raw["case_id"].tolist()
+            and tr["date"].tolist() == raw["date"].tolist())
+    return raw.assign(event=tr["event"].to_numpy()) if same else raw
+
+
+@lru_cache(maxsize=4)
+def _events(lang: str = "en") -> pd.DataFrame:
     raw = pd.read_csv(CASEFILES_DIR / "case_events.csv", dtype=str, keep_default_na=False)
-    return validate_events(raw, list(_cases()))
+    return validate_events(_event_texts(raw, lang), list(_cases(lang)), lang)
 
 
 def load_case_events() -> pd.DataFrame:
@@ -229,7 +308,7 @@ def load_case_events() -> pd.DataFrame:
     >>> bool(load_case_events()["source_title"].str.len().gt(0).all())
     True
     """
-    return _events().copy()
+    return _events(get_language()).copy()
 
 
 def get_case(case_id: str) -> CaseStudy:
@@ -238,11 +317,12 @@ def get_case(case_id: str) -> CaseStudy:
     >>> get_case("rwanda").title.startswith("Rwanda")
     True
     """
-    cases = _cases()
+    cases = _cases(get_language())
     key = str(case_id).strip()
     if key not in cases:
-        raise LabInputError(f"There is no case called {key!r}.{did_you_mean(key, cases)} "
-                            f"Cases: {', '.join(cases)}.")
+        raise LabInputError(_("There is no case called {case}.").format(case=repr(key))
+                            + did_you_mean(key, cases) + " "
+                            + _("Cases: {cases}.").format(cases=", ".join(cases)))
     return cases[key]
 
 
@@ -367,9 +447,10 @@ def change_between(series: pd.DataFrame, countries: list[str], start: int, end: 
     True
     """
     start, end = check_year_range(start, end)
-    max_gap = check_whole_number(max_gap, "years of gap allowed", 0, 50)
+    max_gap = check_whole_number(max_gap, _("years of gap allowed"), 0, 50)
     if start >= end:
-        raise LabInputError(f"The first year ({start}) must come before the second ({end}).")
+        raise LabInputError(_("The first year ({start}) must come before the second "
+                              "({end}).").format(start=start, end=end))
     rows = []
     for iso3 in countries:
         a, b = value_near(series, iso3, start, max_gap), value_near(series, iso3, end, max_gap)
@@ -404,8 +485,8 @@ def top_destinations(displacement: pd.DataFrame, origin: str, year: int,
                         & (displacement["year"] == year)]
     rows = rows[rows["refugees"].fillna(0) > 0]
     if rows.empty:
-        raise LabInputError(f"No refugees from {origin} are recorded for {year}; "
-                            "try another year.")
+        raise LabInputError(_("No refugees from {country} are recorded for {year}; try another "
+                              "year.").format(country=origin, year=year))
     by_host = rows.groupby("asylum_iso3", as_index=False)["refugees"].sum()
     by_host = by_host.sort_values(["refugees", "asylum_iso3"], ascending=[False, True])
     total = float(by_host["refugees"].sum())

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from widgets.errors import LabInputError
+from widgets.i18n import _
 from widgets.scenario_teams import (
     _plan_problem,
     _slug,
@@ -54,15 +55,15 @@ def save_team_plan(folder: str | Path, record: dict[str, Any], overwrite: bool =
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise LabInputError(f"Cannot create the folder {folder}: {err.strerror}.") from err
+        raise LabInputError(_("Cannot create the folder {folder}: {error}.").format(
+            folder=folder, error=err.strerror)) from err
     path = folder / f"{_slug(record['team'])}-round-{int(record['round'])}.json"
     if path.exists():
         if not overwrite:
-            raise LabInputError(
-                f"Team {record['team']!r} already has a saved plan for round {record['round']} "
-                f"({path.name}). Tick 'Replace' to replace it (the old file is kept as a "
-                "backup) or save as the next round."
-            )
+            raise LabInputError(_(
+                "Team {team} already has a saved plan for round {round} ({file}). Tick 'Replace' "
+                "to replace it (the old file is kept as a backup) or save as the next round."
+            ).format(team=repr(record["team"]), round=record["round"], file=path.name))
         backup = path.with_suffix(".previous.json")
         path.replace(backup)
     tmp = path.with_suffix(".tmp")
@@ -82,26 +83,30 @@ def load_team_plans(folder: str | Path) -> tuple[list[dict[str, Any]], list[str]
     """
     folder = Path(folder).expanduser()
     if not folder.is_dir():
-        raise LabInputError(f"There is no folder {folder}. Save a team plan first.")
+        raise LabInputError(_("There is no folder {folder}. Save a team plan first.").format(
+            folder=folder))
     plans, problems = [], []
     for path in sorted(folder.glob("*.json")):
         if path.name.endswith(".previous.json"):
             continue
         try:
             if path.stat().st_size > MAX_PLAN_BYTES:
-                problems.append(f"{path.name} is too large to be a team plan; it was skipped.")
+                problems.append(_("{file} is too large to be a team plan; it was skipped.").format(
+                    file=path.name))
                 continue
             rec = json.loads(path.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            problems.append(f"{path.name} could not be read (it is not a saved team plan); "
-                            "it was skipped.")
+            problems.append(_("{file} could not be read (it is not a saved team plan); it was "
+                              "skipped.").format(file=path.name))
             continue
         if not isinstance(rec, dict) or rec.get("format") != "human-security-lab/scenario-team/1":
-            problems.append(f"{path.name} is not a team plan; it was skipped.")
+            problems.append(_("{file} is not a team plan; it was skipped.").format(
+                file=path.name))
             continue
         reason = _plan_problem(rec)
         if reason:
-            problems.append(f"{path.name} is not a complete team plan ({reason}); it was skipped.")
+            problems.append(_("{file} is not a complete team plan ({reason}); it was "
+                              "skipped.").format(file=path.name, reason=reason))
             continue
         rec["file"] = path.name
         plans.append(rec)

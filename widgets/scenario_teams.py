@@ -18,10 +18,12 @@ import pandas as pd
 
 from widgets._text import md_text
 from widgets.errors import LabInputError
+from widgets.i18n import _, get_language, localise_number, ngettext
 from widgets.scenarios import (  # noqa: F401 - used by the doctests too
     INJECTS,
     METRICS,
     TEACHING_LABEL,
+    VARIANTS,
     CountryProfile,
     ModelSpec,
     Response,
@@ -50,7 +52,7 @@ def plan_record(team: str, round_no: int, result: ScenarioResult, spec: ModelSpe
     ('Blue team', 1, 'flood')
     """
     if not str(team).strip() or not _slug(team):
-        raise LabInputError("Give the team a name (letters or numbers), e.g. 'Team Blue'.")
+        raise LabInputError(_("Give the team a name (letters or numbers), e.g. 'Team Blue'."))
     summary = {f"{r.variant}.{r.metric}": r.value for r in result.summary.itertuples()}
     return {
         "format": "human-security-lab/scenario-team/1",
@@ -82,24 +84,24 @@ def _plan_problem(rec: Mapping[str, Any]) -> str | None:
     'the round is not a whole number'
     """
     if not isinstance(rec.get("team"), str) or not rec["team"].strip():
-        return "no team name" if "team" not in rec else "the team name is not text"
+        return _("no team name") if "team" not in rec else _("the team name is not text")
     if not isinstance(rec.get("round"), int) or isinstance(rec.get("round"), bool):
-        return "the round is not a whole number"
+        return _("the round is not a whole number")
     responses = rec.get("responses")
     if not isinstance(responses, list):
-        return "no list of responses"
+        return _("no list of responses")
     for r in responses:
         if not (isinstance(r, dict) and isinstance(r.get("kind"), str)
                 and _is_number(r.get("level")) and _is_number(r.get("start"))):
-            return "a response without a kind, level and start"
+            return _("a response without a kind, level and start")
     for key in ("averted", "summary"):
         if not isinstance(rec.get(key, {}), dict):
-            return f"'{key}' is not a table of results"
+            return _("'{key}' is not a table of results").format(key=key)
         if not all(_is_number(v, finite=False) for v in rec.get(key, {}).values()):
-            return f"'{key}' holds something other than numbers"
+            return _("'{key}' holds something other than numbers").format(key=key)
     for key in ("total_cost", "budget"):
         if key in rec and not _is_number(rec[key], finite=False):
-            return f"'{key}' is not a number"
+            return _("'{key}' is not a number").format(key=key)
     return None
 
 
@@ -131,12 +133,26 @@ def compare_teams(plans: Iterable[Mapping[str, Any]], latest_round_only: bool = 
             "displacement_per_musd": float(av.get("displacement_per_musd", np.nan)),
             "lives_lost": float(rec.get("summary", {}).get("response.lives_lost", np.nan)),
             "responses": "; ".join(
-                f"{r['kind']} ({r['level']:.0%} from Q{r['start']})" for r in rec["responses"]
-            ) or "none",
+                _("{response} ({level} from Q{start})").format(
+                    response=r["kind"], level=_pct(r["level"]), start=r["start"])
+                for r in rec["responses"]
+            ) or _("none"),
         })
     cols = ["team", "round", "cost_musd", "budget_musd", "lives_averted", "displacement_averted",
             "lives_per_musd", "displacement_per_musd", "lives_lost", "responses"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def _pct(share: float) -> str:
+    """``{:.0%}`` in the reader's language (``50%``, ``50 %``)."""
+    text = f"{share:.0%}"
+    return text if get_language() == "en" else localise_number(text[:-1], "%")
+
+
+def _num(value: float, fmt: str) -> str:
+    """``format(value, fmt)`` with the reader's separators (``1,234`` → ``1 234`` in French)."""
+    text = format(value, fmt)
+    return text if get_language() == "en" or text in ("nan", "inf") else localise_number(text)
 
 
 def after_action_report(record: Mapping[str, Any], spec: ModelSpec, fmt: str = "md") -> str:
@@ -149,63 +165,76 @@ def after_action_report(record: Mapping[str, Any], spec: ModelSpec, fmt: str = "
     '# After-action summary: Red, round 2'
     """
     if fmt not in ("md", "html"):
-        raise LabInputError("Choose 'md' (Markdown) or 'html' for the report.")
+        raise LabInputError(_("Choose 'md' (Markdown) or 'html' for the report."))
     s, av = record.get("summary", {}), record.get("averted", {})
 
     def text(value: Any) -> str:
         # Learner text shows as written: escaped for Markdown here, for HTML by the converter.
         return md_text(value, single_line=True) if fmt == "md" else " ".join(str(value).split())
 
+    country = text(record["country"])
     lines = [
-        f"# After-action summary: {text(record['team'])}, round {record['round']}", "",
-        f"*{TEACHING_LABEL}*", "",
-        f"- Country: {text(record['country'])}" + (" (fictional)" if record.get("fictional") else ""),
-        f"- Horizon: {record['quarters']} quarters; saved {text(record.get('saved_at', ''))}",
-        "", "## What happened", "",
+        "# " + _("After-action summary: {team}, round {round}").format(
+            team=text(record["team"]), round=record["round"]), "",
+        f"*{_(TEACHING_LABEL)}*", "",
+        "- " + (_("Country: {country} (fictional)") if record.get("fictional")
+                else _("Country: {country}")).format(country=country),
+        "- " + _("Horizon: {n} quarters; saved {when}").format(
+            n=record["quarters"], when=text(record.get("saved_at", ""))),
+        "", "## " + _("What happened"), "",
     ]
     for sh in record["shocks"]:
         label = spec.shocks[sh["kind"]].label if sh["kind"] in spec.shocks else text(sh["kind"])
-        lines.append(f"- {label}: severity {sh['severity']:.0%}, from quarter {sh['start']} "
-                     f"for {sh['duration']} quarter(s)")
+        lines.append("- " + ngettext(
+            "{shock}: severity {severity}, from quarter {start} for {n} quarter(s)",
+            "{shock}: severity {severity}, from quarter {start} for {n} quarter(s)",
+            sh["duration"]).format(shock=label, severity=_pct(sh["severity"]), start=sh["start"],
+                                   n=sh["duration"]))
     if not record["shocks"]:
-        lines.append("- No shock.")
+        lines.append("- " + _("No shock."))
     for inj in record.get("injects", []):
-        lines.append(f"- Inject: {INJECTS[inj].label if inj in INJECTS else text(inj)}")
-    lines += ["", "## What we chose", ""]
+        lines.append("- " + _("Inject: {inject}").format(
+            inject=_(INJECTS[inj].label) if inj in INJECTS else text(inj)))
+    lines += ["", "## " + _("What we chose"), ""]
     for r in record["responses"]:
         label = (spec.responses[r["kind"]].label if r["kind"] in spec.responses
                  else text(r["kind"]))
         cost = record.get("costs", {}).get(r["kind"], float("nan"))
-        lines.append(f"- {label}: level {r['level']:.0%} from quarter {r['start']} "
-                     f"(US${cost:,.4g} million)")
+        lines.append("- " + _("{response}: level {level} from quarter {start} (US${cost} "
+                              "million)").format(response=label, level=_pct(r["level"]),
+                                                 start=r["start"], cost=_num(cost, ",.4g")))
     if not record["responses"]:
-        lines.append("- No response.")
+        lines.append("- " + _("No response."))
     lines += [
-        f"- Total cost US${record['total_cost']:,.4g} million of a US${record['budget']:,.4g} "
-        "million budget", "", "## Results (central assumptions)", "",
-        "| | Shock, no response | Shock + response |", "|---|---:|---:|",
+        "- " + _("Total cost US${cost} million of a US${budget} million budget").format(
+            cost=_num(record["total_cost"], ",.4g"), budget=_num(record["budget"], ",.4g")),
+        "", "## " + _("Results (central assumptions)"), "",
+        f"| | {_(VARIANTS['shock'])} | {_(VARIANTS['response'])} |", "|---|---:|---:|",
     ]
     for m, (label, _unit) in METRICS.items():
         a, b = s.get(f"shock.{m}", float("nan")), s.get(f"response.{m}", float("nan"))
-        lines.append(f"| {label} | {a:,.0f} | {b:,.0f} |")
+        lines.append(f"| {_(label)} | {_num(a, ',.0f')} | {_num(b, ',.0f')} |")
     lines += [
-        "", f"Lives averted: {av.get('lives', 0):,.0f}; displacement averted: "
-        f"{av.get('displacement', 0):,.0f} people; per US$ million: "
-        f"{av.get('lives_per_musd', float('nan')):,.3g} lives, "
-        f"{av.get('displacement_per_musd', float('nan')):,.3g} people not displaced.", "",
+        "", _("Lives averted: {lives}; displacement averted: {displacement} people; per US$ "
+              "million: {lives_per} lives, {displacement_per} people not displaced.").format(
+            lives=_num(av.get("lives", 0), ",.0f"),
+            displacement=_num(av.get("displacement", 0), ",.0f"),
+            lives_per=_num(av.get("lives_per_musd", float("nan")), ",.3g"),
+            displacement_per=_num(av.get("displacement_per_musd", float("nan")), ",.3g")), "",
     ]
     if record.get("edited_parameters"):
-        lines += ["## Assumptions we changed", ""]
-        lines += [f"- {text(k)} = {v:g}" for k, v in record["edited_parameters"].items()]
+        lines += ["## " + _("Assumptions we changed"), ""]
+        lines += [f"- {text(k)} = {_num(v, 'g')}" for k, v in record["edited_parameters"].items()]
         lines.append("")
     notes = str(record.get("notes") or "").strip()
     if notes and fmt == "md":
         notes = md_text(notes)
-    lines += ["## Our reflections", "", notes or "(to be written in the debrief)", ""]
+    lines += ["## " + _("Our reflections"), "", notes or _("(to be written in the debrief)"), ""]
     report = "\n".join(lines)
     if fmt == "md":
         return report
-    return _markdown_to_html(report, f"After-action summary: {record['team']}")
+    return _markdown_to_html(report, _("After-action summary: {team}").format(
+        team=record["team"]))
 
 
 def _markdown_to_html(text: str, title: str) -> str:
@@ -247,6 +276,6 @@ def _markdown_to_html(text: str, title: str) -> str:
         body.append("</table>")
     style = ("body{font-family:system-ui,sans-serif;max-width:50em;margin:2em auto}"
              "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px}")
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>'
+    return (f'<!DOCTYPE html>\n<html lang="{get_language()}"><head><meta charset="utf-8"><title>'
             f"{html.escape(title)}</title><style>{style}</style></head><body>\n"
             + "\n".join(body) + "\n</body></html>\n")

@@ -62,6 +62,7 @@ from widgets.errors import (
     check_whole_number,
     did_you_mean,
 )
+from widgets.i18n import N_, _, get_language
 
 __all__ = [
     "CHANNELS",
@@ -95,7 +96,7 @@ __all__ = [
 ]
 
 #: Shown on screen beside every result of this module.
-TEACHING_LABEL = (
+TEACHING_LABEL = N_(
     "Teaching model, not a forecast: the numbers show how the assumptions play out, "
     "not what will happen."
 )
@@ -103,12 +104,19 @@ TEACHING_LABEL = (
 #: The five channels through which a shock reaches people.
 CHANNELS: tuple[str, ...] = ("food", "health", "income", "displacement", "security")
 CHANNEL_LABELS: dict[str, str] = {
-    "food": "Food security",
-    "health": "Health security (children)",
-    "income": "Economic security",
-    "displacement": "Displacement",
-    "security": "Personal and community security",
+    "food": N_("Food security"),
+    "health": N_("Health security (children)"),
+    "income": N_("Economic security"),
+    "displacement": N_("Displacement"),
+    "security": N_("Personal and community security"),
 }
+#: A channel named inside a sentence ("Impact of drought on food"); translated where shown.
+CHANNEL_WORDS: dict[str, str] = {
+    "food": N_("food"), "health": N_("health"), "income": N_("income"),
+    "displacement": N_("displacement"), "security": N_("security"),
+}
+#: A response's kind (``kind`` in the assumptions file), translated where shown.
+RESPONSE_KINDS: dict[str, str] = {"prevention": N_("prevention"), "response": N_("response")}
 #: Cascade links (source → target) and the parameter holding their strength.
 CASCADES: dict[tuple[str, str], str] = {
     ("income", "food"): "cascade_income_to_food",
@@ -119,12 +127,12 @@ CASCADES: dict[tuple[str, str], str] = {
 
 #: Outcome trajectories: id -> (label, unit).
 OUTCOMES: dict[str, tuple[str, str]] = {
-    "food_insecurity": ("Food insecurity", "% of population"),
-    "under5_mortality": ("Under-5 mortality", "deaths per 1,000 live births"),
-    "gdp_pc": ("Income per person", "constant 2015 US$"),
-    "displaced": ("People displaced or newly arrived", "people"),
-    "violent_death_rate": ("Violent deaths", "per 100,000 people per year"),
-    "lives_lost": ("Lives lost to the shock, cumulative", "people"),
+    "food_insecurity": (N_("Food insecurity"), N_("% of population")),
+    "under5_mortality": (N_("Under-5 mortality"), N_("deaths per 1,000 live births")),
+    "gdp_pc": (N_("Income per person"), N_("constant 2015 US$")),
+    "displaced": (N_("People displaced or newly arrived"), N_("people")),
+    "violent_death_rate": (N_("Violent deaths"), N_("per 100,000 people per year")),
+    "lives_lost": (N_("Lives lost to the shock, cumulative"), N_("people")),
 }
 
 #: Indicators a country profile needs (the lab's ids) and what they feed.
@@ -144,24 +152,24 @@ _ZERO_IF_MISSING = ("battle_deaths_per_100k",)
 
 #: The model's equations (LaTeX), shown on screen in this order.
 EQUATIONS: list[tuple[str, str]] = [
-    ("Shock intensity", r"I_s(t) = \sigma_s \text{ if } t_0 \le t < t_0 + D, \text{ else } 0"),
-    ("Direct pressure on channel c",
+    (N_("Shock intensity"), r"I_s(t) = \sigma_s \text{ if } t_0 \le t < t_0 + D, \text{ else } 0"),
+    (N_("Direct pressure on channel c"),
      r"S_c(t) = \sum_s I_s(t)\,K_{s,c} \prod_r \big(1 - e_{r,c}\,L_r\,\mathrm{ramp}_r(t)\big)"),
-    ("Response ramp-up", r"\mathrm{ramp}_r(t) = \min\!\big(1, \max(0, (t - t_r + 1)/\ell_r)\big)"),
-    ("Coping capacity",
+    (N_("Response ramp-up"), r"\mathrm{ramp}_r(t) = \min\!\big(1, \max(0, (t - t_r + 1)/\ell_r)\big)"),
+    (N_("Coping capacity"),
      r"C(t) = \min\!\Big(1,\; w\,\min\!\big(1, \tfrac{h}{h_{full}}\big) + (1-w)\,\tfrac{g + 2.5}{5}"
      r" + \sum_r b_r L_r \mathrm{ramp}_r(t)\Big)"),
-    ("Pressure with persistence and cascades",
+    (N_("Pressure with persistence and cascades"),
      r"P_c(t) = \big(1 - \alpha C(t)\big)\Big(S_c(t) + \rho P_c(t-1) + \sum_{c' \to c} \beta_{c'c} P_{c'}(t-1)\Big)"),
-    ("Saturating effect", r"g(P) = 1 - e^{-P}"),
-    ("Food insecurity (%)", r"F(t) = F_0 + (100 - F_0)\, a_F\, g(P_{food})"),
-    ("Under-5 mortality", r"U(t) = U_0 \big(1 + a_U\, g(P_{health})\big)"),
-    ("Excess under-5 deaths per quarter",
+    (N_("Saturating effect"), r"g(P) = 1 - e^{-P}"),
+    (N_("Food insecurity (%)"), r"F(t) = F_0 + (100 - F_0)\, a_F\, g(P_{food})"),
+    (N_("Under-5 mortality"), r"U(t) = U_0 \big(1 + a_U\, g(P_{health})\big)"),
+    (N_("Excess under-5 deaths per quarter"),
      r"\tfrac{N}{4}\cdot\tfrac{b_0 + b_1 U_0}{1000}\cdot\tfrac{U(t) - U_0}{1000}"),
-    ("Income per person", r"Y(t) = Y_0 \big(1 - a_Y\, g(P_{income})\big)"),
-    ("People displaced (or arrived)", r"M(t) = N\, a_M\, g(P_{displacement})"),
-    ("Violent deaths per 100,000 a year", r"V(t) = V_0 + a_V\, g(P_{security})"),
-    ("Response cost (US dollars)",
+    (N_("Income per person"), r"Y(t) = Y_0 \big(1 - a_Y\, g(P_{income})\big)"),
+    (N_("People displaced (or arrived)"), r"M(t) = N\, a_M\, g(P_{displacement})"),
+    (N_("Violent deaths per 100,000 a year"), r"V(t) = V_0 + a_V\, g(P_{security})"),
+    (N_("Response cost (US dollars)"),
      r"\mathrm{cost}_r = L_r \cdot c_r \cdot N \cdot (T - t_r)/4"),
 ]
 
@@ -248,13 +256,17 @@ class ModelSpec:
         True
         """
         out = {n: p.label for n, p in self.parameters.items()}
+        impact, effect = _("Impact of {shock} on {channel}"), _("Effect of {response} on {channel}")
         for s in self.shocks.values():
             for c in CHANNELS:
-                out[f"impact.{s.name}.{c}"] = f"Impact of {s.label.lower()} on {c}"
+                out[f"impact.{s.name}.{c}"] = impact.format(shock=s.label.lower(),
+                                                            channel=_(CHANNEL_WORDS[c]))
         for r in self.responses.values():
-            out[f"cost.{r.name}"] = f"Cost of {r.label.lower()} (US$ per person per year)"
+            out[f"cost.{r.name}"] = _("Cost of {response} (US$ per person per year)").format(
+                response=r.label.lower())
             for c in CHANNELS:
-                out[f"effect.{r.name}.{c}"] = f"Effect of {r.label.lower()} on {c}"
+                out[f"effect.{r.name}.{c}"] = effect.format(response=r.label.lower(),
+                                                            channel=_(CHANNEL_WORDS[c]))
         return out
 
     def get(self, name: str) -> float:
@@ -273,7 +285,8 @@ class ModelSpec:
         if kind == "cost" and len(rest) == 1 and rest[0] in self.responses:
             return self.responses[rest[0]].cost.value
         raise LabInputError(
-            f"The model has no parameter called {name!r}.{did_you_mean(name, self.editable())}"
+            _("The model has no parameter called {name}.").format(name=repr(name))
+            + did_you_mean(name, self.editable())
         )
 
     def with_value(self, name: str, value: float) -> ModelSpec:
@@ -291,19 +304,22 @@ class ModelSpec:
         try:
             v = float(value)
         except (TypeError, ValueError) as err:
-            raise LabInputError(f"{value!r} is not a number. Type a value such as 0.5.") from err
+            raise LabInputError(_("{value} is not a number. Type a value such as 0.5.").format(
+                value=repr(value))) from err
         if not math.isfinite(v):
-            raise LabInputError("Type a finite number.")
+            raise LabInputError(_("Type a finite number."))
         kind, *rest = name.split(".")
         edited = tuple(dict.fromkeys([*self.edited, name]))
         if not rest:
             p = self.parameters[name]
             lo, hi = _BOUNDS.get(name, (0.0, math.inf))
             if not lo <= v <= hi:
-                upper = f"{hi:g}" if math.isfinite(hi) else "any positive number"
+                upper = _g(hi) if math.isfinite(hi) else _("any positive number")
                 raise LabInputError(
-                    f"{p.label} must be between {lo:g} and {upper} (you typed {v:g}). "
-                    f"The plausible range is {p.low:g}–{p.high:g}."
+                    _("{label} must be between {low} and {high} (you typed {value}). "
+                      "The plausible range is {range_low}–{range_high}.").format(
+                        label=p.label, low=_g(lo), high=upper, value=_g(v),
+                        range_low=_g(p.low), range_high=_g(p.high))
                 )
             # Keep the range around the new value so the uncertainty band follows it.
             width = (p.high - p.low) / 2
@@ -311,7 +327,8 @@ class ModelSpec:
             return replace(self, parameters={**self.parameters, name: new}, edited=edited)
         if kind == "impact":
             if not 0 <= v <= 2:
-                raise LabInputError(f"A shock's impact must be between 0 and 2 (you typed {v:g}).")
+                raise LabInputError(_("A shock's impact must be between 0 and 2 (you typed "
+                                      "{value}).").format(value=_g(v)))
             s = self.shocks[rest[0]]
             new_s = replace(s, impacts={**s.impacts, rest[1]: v})
             return replace(self, shocks={**self.shocks, s.name: new_s}, edited=edited)
@@ -319,17 +336,30 @@ class ModelSpec:
         if kind == "effect":
             if not -1 <= v <= 1:
                 raise LabInputError(
-                    f"A response's effect is a share of pressure removed, between −1 and 1 "
-                    f"(you typed {v:g}); negative means it adds pressure."
+                    _("A response's effect is a share of pressure removed, between −1 and 1 "
+                      "(you typed {value}); negative means it adds pressure.").format(value=_g(v))
                 )
             new_r = replace(r, effects={**r.effects, rest[1]: v})
         else:
             if v < 0:
-                raise LabInputError(f"A cost cannot be negative (you typed {v:g}).")
+                raise LabInputError(_("A cost cannot be negative (you typed {value}).").format(
+                    value=_g(v)))
             width = (r.cost.high - r.cost.low) / 2
             new_r = replace(r, cost=replace(r.cost, value=v, low=max(0.0, v - width),
                                             high=v + width))
         return replace(self, responses={**self.responses, r.name: new_r}, edited=edited)
+
+
+def _g(value: float) -> str:
+    """A number as ``{:g}`` writes it, with the reader's decimal sign (0.5 → 0,5 in French).
+
+    >>> _g(0.95), _g(2.0)
+    ('0.95', '2')
+    """
+    from widgets.i18n import localise_number
+
+    text = f"{value:g}"
+    return text if get_language() == "en" or "e" in text else localise_number(text)
 
 
 def _parameter(name: str, d: Mapping[str, Any], label: str = "") -> Parameter:
@@ -351,16 +381,51 @@ def load_model_spec(path: str | Path | None = None) -> ModelSpec:
     >>> spec.responses["health_system"].kind
     'prevention'
     """
-    return copy.deepcopy(_load_spec(str(path or _SPEC_PATH)))
+    return copy.deepcopy(_load_spec(str(path or _SPEC_PATH), get_language()))
 
 
-@lru_cache(maxsize=4)
-def _load_spec(path: str) -> ModelSpec:
+def text_overlay_path(path: str | Path, lang: str) -> Path:
+    """The file holding the ``lang`` text of an English data file (``x.yml`` → ``x.fr.yml``).
+
+    >>> text_overlay_path("a/scenario_parameters.yml", "fr").name
+    'scenario_parameters.fr.yml'
+    """
+    path = Path(path)
+    return path.with_name(f"{path.stem}.{lang}{path.suffix}")
+
+
+#: The texts of the assumptions file that a reader sees (numbers stay in the English file).
+SPEC_TEXT_FIELDS = ("label", "unit", "reasoning", "source")
+
+
+def _overlay_spec_text(raw: dict, path: str, lang: str) -> dict:
+    """``raw`` with its labels, units, reasoning and sources in ``lang`` (when a translation exists).
+
+    The translation (``scenario_parameters.<lang>.yml``) holds only text, keyed
+    like the English file; every number is read from the English file, so the
+    two cannot disagree. A text missing there stays English.
+    """
+    if lang == "en" or not text_overlay_path(path, lang).is_file():
+        return raw
+    with open(text_overlay_path(path, lang), encoding="utf-8") as fh:
+        texts = yaml.safe_load(fh) or {}
+    out = copy.deepcopy(raw)
+    for section in ("parameters", "shocks", "responses"):
+        for key, d in out.get(section, {}).items():
+            mine = (texts.get(section) or {}).get(key) or {}
+            d.update({f: mine[f] for f in SPEC_TEXT_FIELDS if mine.get(f)})
+    return out
+
+
+@lru_cache(maxsize=8)
+def _load_spec(path: str, lang: str = "en") -> ModelSpec:
     try:
         with open(path, encoding="utf-8") as fh:
             raw = yaml.safe_load(fh)
+        raw = _overlay_spec_text(raw, path, lang)
     except (OSError, yaml.YAMLError) as err:
-        raise LabInputError(f"Could not read the model assumptions from {path}: {err}") from err
+        raise LabInputError(_("Could not read the model assumptions from {path}: {error}").format(
+            path=path, error=err)) from err
     params = {n: _parameter(n, d) for n, d in raw["parameters"].items()}
     shocks = {
         n: ShockType(n, d["label"], {c: float(d["impacts"].get(c, 0.0)) for c in CHANNELS},
@@ -370,10 +435,11 @@ def _load_spec(path: str) -> ModelSpec:
     }
     responses = {}
     for n, d in raw["responses"].items():
-        cost = _parameter(f"cost.{n}", {**d["cost_per_person"], "unit": "US$ per person per year"},
-                          label=f"Cost of {d['label'].lower()}")
+        cost = _parameter(f"cost.{n}", {**d["cost_per_person"],
+                                         "unit": _("US$ per person per year")},
+                          label=_("Cost of {response}").format(response=d["label"].lower()))
         responses[n] = ResponseType(
-            name=n, label=d["label"], kind=d["kind"],
+            name=n, label=d["label"], kind=d["kind"],  # i18n: not text
             effects={c: float(d["effects"].get(c, 0.0)) for c in CHANNELS}, cost=cost,
             applies_to=tuple(d.get("applies_to", ())), coping_boost=float(d.get("coping_boost", 0)),
             lead_quarters=int(d.get("lead_quarters", 1)),
@@ -432,19 +498,20 @@ class Inject:
 
 #: Ready-made injects for the facilitator (the start quarter can be changed).
 INJECTS: dict[str, Inject] = {
-    "cholera": Inject("Cholera in crowded shelters",
-                      "An outbreak of cholera spreads among displaced families.",
+    "cholera": Inject(N_("Cholera in crowded shelters"),
+                      N_("An outbreak of cholera spreads among displaced families."),
                       Shock("pandemic", 0.3, 5, 2)),
-    "refugee_arrivals": Inject("Refugees arrive from a neighbour's war",
-                               "Fighting across the border sends families into the country.",
+    "refugee_arrivals": Inject(N_("Refugees arrive from a neighbour's war"),
+                               N_("Fighting across the border sends families into the country."),
                                Shock("displacement_inflow", 0.5, 4, 4)),
-    "price_spike": Inject("World food prices jump",
-                          "Export bans elsewhere double the price of staple grains.",
+    "price_spike": Inject(N_("World food prices jump"),
+                          N_("Export bans elsewhere double the price of staple grains."),
                           Shock("economic", 0.4, 4, 3)),
-    "second_storm": Inject("A second cyclone",
-                           "A cyclone hits areas still recovering.", Shock("storm", 0.5, 6, 1)),
-    "convoy_attacks": Inject("Armed groups attack aid convoys",
-                             "Violence flares along supply routes.", Shock("conflict", 0.3, 5, 2)),
+    "second_storm": Inject(N_("A second cyclone"),
+                           N_("A cyclone hits areas still recovering."), Shock("storm", 0.5, 6, 1)),
+    "convoy_attacks": Inject(N_("Armed groups attack aid convoys"),
+                             N_("Violence flares along supply routes."),
+                             Shock("conflict", 0.3, 5, 2)),
 }
 
 
@@ -471,17 +538,20 @@ class CountryProfile:
                     "homicide_rate": 0.0, "battle_deaths_per_100k": 0.0}
         unknown = set(values) - set(defaults)
         if unknown:
-            raise LabInputError(f"Unknown profile value(s): {', '.join(sorted(unknown))}.")
+            raise LabInputError(_("Unknown profile value(s): {names}.").format(
+                names=", ".join(sorted(unknown))))
         return cls(name=name, values={k: float(v) for k, v in (defaults | values).items()})
 
 
 def _check_profile(profile: CountryProfile) -> None:
     v = profile.values
     if not v.get("population", 0) > 0:
-        raise LabInputError(f"{profile.name}: population must be positive.")
+        raise LabInputError(_("{country}: population must be positive.").format(
+            country=profile.name))
     for key in ("food_insecurity",):
         if not 0 <= v[key] <= 100:
-            raise LabInputError(f"{profile.name}: {key} must be a percentage (0–100).")
+            raise LabInputError(_("{country}: {value} must be a percentage (0–100).").format(
+                country=profile.name, value=key))
 
 
 def country_profile(iso3: str, table: pd.DataFrame | None = None) -> CountryProfile:
@@ -501,7 +571,8 @@ def country_profile(iso3: str, table: pd.DataFrame | None = None) -> CountryProf
     code = data.check_country(iso3)
     table = latest_table() if table is None else table
     if code not in table.index:
-        raise LabInputError(f"{data.country_name(code)} has no data for the scenario model.")
+        raise LabInputError(_("{country} has no data for the scenario model.").format(
+            country=data.local_country_name(code)))
     row = table.loc[code]
     values: dict[str, float] = {}
     years: dict[str, int] = {}
@@ -512,7 +583,8 @@ def country_profile(iso3: str, table: pd.DataFrame | None = None) -> CountryProf
             alt = _FALLBACKS[ind]
             v, y = row.get(alt), row.get(f"{alt}__year")
             if v is not None and not pd.isna(v):
-                notes.append(f"{_label(ind)} has no data; {_label(alt)} is used instead.")
+                notes.append(_("{indicator} has no data; {other} is used instead.").format(
+                    indicator=_label(ind), other=_label(alt)))
         if v is None or pd.isna(v):
             if ind in _ZERO_IF_MISSING:
                 v, y = 0.0, None
@@ -522,12 +594,15 @@ def country_profile(iso3: str, table: pd.DataFrame | None = None) -> CountryProf
                 if peers.empty:
                     peers = table[ind].dropna()
                 v, y = float(peers.median()), None
-                notes.append(f"{_label(ind)} has no data; the median of "
-                             f"{group or 'all countries'} ({v:.3g}) is used instead.")
+                notes.append(_("{indicator} has no data; the median of {group} ({value}) is "
+                               "used instead.").format(
+                    indicator=_label(ind), group=_(group) if group else _("all countries"),
+                    value=format_number_g(v, 3)))
         values[ind] = float(v)
         if y is not None and not pd.isna(y):
             years[ind] = int(y)
-    profile = CountryProfile(data.country_name(code), values, years, iso3=code, notes=tuple(notes))
+    profile = CountryProfile(data.local_country_name(code), values, years, iso3=code,
+                             notes=tuple(notes))
     _check_profile(profile)
     return profile
 
@@ -535,7 +610,15 @@ def country_profile(iso3: str, table: pd.DataFrame | None = None) -> CountryProf
 def _label(indicator: str) -> str:
     from widgets import data
 
-    return data.indicator_info(indicator).short_label
+    return _(data.indicator_info(indicator).short_label)
+
+
+def format_number_g(value: float, digits: int) -> str:
+    """``value`` to ``digits`` significant digits (``{:.3g}``) in the reader's language."""
+    from widgets.i18n import localise_number
+
+    text = f"{value:.{digits}g}"
+    return text if get_language() == "en" or "e" in text else localise_number(text)
 
 
 @lru_cache(maxsize=1)
@@ -579,10 +662,11 @@ def fictional_profile(profile: CountryProfile, seed: int = 0, jitter: float = 0.
     >>> fictional_profile(base, seed=3) == fake   # same seed, same country
     True
     """
-    seed = check_whole_number(seed, "seed", 0, 2**32 - 1)
-    jitter = check_real_number(jitter, "jitter", 0, 0.9)
+    seed = check_whole_number(seed, _("seed"), 0, 2**32 - 1)
+    jitter = check_real_number(jitter, _("jitter"), 0, 0.9)
     if not 0 <= jitter < 1:
-        raise LabInputError("The jitter must be between 0 and 1 (0.1 = values move by up to 10%).")
+        raise LabInputError(_("The jitter must be between 0 and 1 (0.1 = values move by up to "
+                              "10%)."))
     rng = np.random.default_rng(seed)
     values = {}
     for key in sorted(profile.values):
@@ -596,36 +680,44 @@ def fictional_profile(profile: CountryProfile, seed: int = 0, jitter: float = 0.
         values[key] = v
     name = FICTIONAL_NAMES[seed % len(FICTIONAL_NAMES)]
     return CountryProfile(name, values, {}, iso3=None, fictional=True,
-                          notes=("A fictional country: a real profile, renamed and perturbed.",))
+                          notes=(_("A fictional country: a real profile, renamed and "
+                                   "perturbed."),))
 
 
 def _check_shocks(shocks: Sequence[Shock], spec: ModelSpec, quarters: int) -> None:
     for s in shocks:
         if s.kind not in spec.shocks:
             raise LabInputError(
-                f"There is no shock called {s.kind!r}.{did_you_mean(s.kind, spec.shocks)} "
-                f"Shocks: {', '.join(spec.shocks)}."
+                _("There is no shock called {name}.").format(name=repr(s.kind))
+                + did_you_mean(s.kind, spec.shocks) + " "
+                + _("Shocks: {names}.").format(names=", ".join(spec.shocks))
             )
         label = spec.shocks[s.kind].label
         if not 0 <= s.severity <= 1:
-            raise LabInputError(f"{label}: severity must be between 0 (none) and 1 (severe).")
+            raise LabInputError(_("{label}: severity must be between 0 (none) and 1 "
+                                  "(severe).").format(label=label))
         if not 0 <= s.start < quarters:
-            raise LabInputError(f"{label}: the start quarter must be between 0 and {quarters - 1}.")
+            raise LabInputError(_("{label}: the start quarter must be between 0 and "
+                                  "{last}.").format(label=label, last=quarters - 1))
         if s.duration < 1:
-            raise LabInputError(f"{label}: a shock lasts at least one quarter.")
+            raise LabInputError(_("{label}: a shock lasts at least one quarter.").format(
+                label=label))
 
 
 def _check_responses(responses: Sequence[Response], spec: ModelSpec, quarters: int) -> None:
     for r in responses:
         if r.kind not in spec.responses:
             raise LabInputError(
-                f"There is no response called {r.kind!r}.{did_you_mean(r.kind, spec.responses)}"
+                _("There is no response called {name}.").format(name=repr(r.kind))
+                + did_you_mean(r.kind, spec.responses)
             )
         label = spec.responses[r.kind].label
         if not 0 <= r.level <= 1:
-            raise LabInputError(f"{label}: the level must be between 0 (none) and 1 (full).")
+            raise LabInputError(_("{label}: the level must be between 0 (none) and 1 "
+                                  "(full).").format(label=label))
         if not 0 <= r.start < quarters:
-            raise LabInputError(f"{label}: the start quarter must be between 0 and {quarters - 1}.")
+            raise LabInputError(_("{label}: the start quarter must be between 0 and "
+                                  "{last}.").format(label=label, last=quarters - 1))
 
 
 # --------------------------------------------------------------------------- model
@@ -714,12 +806,12 @@ def simulate(
     True
     """
     if not 1 <= quarters <= 80:
-        raise LabInputError("Choose between 1 and 80 quarters (20 years).")
+        raise LabInputError(_("Choose between 1 and 80 quarters (20 years)."))
     _check_profile(profile)
     _check_shocks(shocks, spec, quarters)
     _check_responses(responses, spec, quarters)
     if spec.value("persistence") >= 1:
-        raise LabInputError("Persistence must stay below 1, or pressure would never fade.")
+        raise LabInputError(_("Persistence must stay below 1, or pressure would never fade."))
     theta = _draw(spec, n_draws, seed)
     n, T = max(n_draws, 1), quarters
     v = profile.values
@@ -812,10 +904,10 @@ def _pressure_frame(shock: dict[str, np.ndarray], response: dict[str, np.ndarray
     values = [out[f"pressure_{c}"][0] for out in (shock, response) for c in CHANNELS]
     return pd.DataFrame({
         "variant": np.repeat(np.array(keys, dtype=object), n_c * quarters),
-        "variant_label": np.repeat(np.array([VARIANTS[k] for k in keys], dtype=object),
+        "variant_label": np.repeat(np.array([_(VARIANTS[k]) for k in keys], dtype=object),
                                    n_c * quarters),
         "channel": np.tile(np.repeat(np.array(CHANNELS, dtype=object), quarters), 2),
-        "channel_label": np.tile(np.repeat(np.array([CHANNEL_LABELS[c] for c in CHANNELS],
+        "channel_label": np.tile(np.repeat(np.array([_(CHANNEL_LABELS[c]) for c in CHANNELS],
                                                     dtype=object), quarters), 2),
         "quarter": np.tile(np.arange(quarters), 2 * n_c),
         "pressure": np.concatenate(values),
@@ -852,9 +944,9 @@ def default_budget(profile: CountryProfile, spec: ModelSpec) -> float:
 
 # --------------------------------------------------------------------------- results
 VARIANTS: dict[str, str] = {
-    "baseline": "No shock",
-    "shock": "Shock, no response",
-    "response": "Shock + response",
+    "baseline": N_("No shock"),
+    "shock": N_("Shock, no response"),
+    "response": N_("Shock + response"),
 }
 
 
@@ -889,12 +981,13 @@ class ScenarioResult:
 
 
 METRICS: dict[str, tuple[str, str]] = {
-    "people_affected": ("People affected at the peak (food insecure or displaced)", "people"),
-    "lives_lost": ("Lives lost (children under 5 and violent deaths)", "people"),
-    "child_deaths": ("Excess deaths of children under 5", "people"),
-    "violent_deaths": ("Excess violent deaths", "people"),
-    "peak_displaced": ("People displaced or arrived, at the peak", "people"),
-    "income_loss": ("Income lost", "US$ million"),
+    "people_affected": (N_("People affected at the peak (food insecure or displaced)"),
+                        N_("people")),
+    "lives_lost": (N_("Lives lost (children under 5 and violent deaths)"), N_("people")),
+    "child_deaths": (N_("Excess deaths of children under 5"), N_("people")),
+    "violent_deaths": (N_("Excess violent deaths"), N_("people")),
+    "peak_displaced": (N_("People displaced or arrived, at the peak"), N_("people")),
+    "income_loss": (N_("Income lost"), N_("US$ million")),
 }
 
 
@@ -938,11 +1031,11 @@ def run_scenario(
     >>> res.averted["lives"] > 0 and res.total_cost == 90.0
     True
     """
-    quarters = check_whole_number(quarters, "quarters", 1, 80)
-    n_draws = check_whole_number(n_draws, "draws", 0, MAX_SCENARIO_DRAWS)
-    seed = check_whole_number(seed, "seed", 0, 2**32 - 1)
+    quarters = check_whole_number(quarters, _("quarters"), 1, 80)
+    n_draws = check_whole_number(n_draws, _("draws"), 0, MAX_SCENARIO_DRAWS)
+    seed = check_whole_number(seed, _("seed"), 0, 2**32 - 1)
     if budget is not None:
-        budget = check_real_number(budget, "budget (US$ million)", 0)
+        budget = check_real_number(budget, _("budget (US$ million)"), 0)
     shocks, responses = list(shocks), list(responses)
     runs = {
         "baseline": simulate(profile, [], [], spec, quarters, n_draws, seed),
@@ -967,10 +1060,11 @@ def run_scenario(
     keys = np.array(list(runs), dtype=object)
     trajectories = pd.DataFrame({
         "variant": np.repeat(keys, n_out * T),
-        "variant_label": np.repeat(np.array([VARIANTS[k] for k in runs], dtype=object), n_out * T),
+        "variant_label": np.repeat(np.array([_(VARIANTS[k]) for k in runs], dtype=object),
+                                   n_out * T),
         "quarter": np.tile(np.arange(T), n_var * n_out),
         "outcome": np.tile(np.repeat(np.array(names, dtype=object), T), n_var),
-        "outcome_label": np.tile(np.repeat(np.array([OUTCOMES[o][0] for o in names],
+        "outcome_label": np.tile(np.repeat(np.array([_(OUTCOMES[o][0]) for o in names],
                                                     dtype=object), T), n_var),
         "value": np.concatenate(value), "low": np.concatenate(low),
         "high": np.concatenate(high),
@@ -982,7 +1076,7 @@ def run_scenario(
     for key in runs:
         for m, (label, unit) in METRICS.items():
             arr = mets[key][m]
-            rows.append((key, VARIANTS[key], m, label, unit, float(cmets[key][m][0]),
+            rows.append((key, _(VARIANTS[key]), m, _(label), _(unit), float(cmets[key][m][0]),
                          float(np.percentile(arr, lo_q)) if n_draws else float(arr[0]),
                          float(np.percentile(arr, hi_q)) if n_draws else float(arr[0])))
     summary = pd.DataFrame(rows, columns=["variant", "variant_label", "metric", "metric_label",
@@ -1031,7 +1125,21 @@ def budget_message(result: ScenarioResult) -> str:
     """
     cost, budget = result.total_cost, result.budget
     if result.over_budget:
-        return (f"Over budget: the responses cost US${cost:,.4g} million but the budget is "
-                f"US${budget:,.4g} million. Lower a level, start later or drop a response.")
-    return (f"The responses cost US${cost:,.4g} million of a US${budget:,.4g} million budget "
-            f"(US${budget - cost:,.4g} million left).")
+        return _("Over budget: the responses cost US${cost} million but the budget is "
+                 "US${budget} million. Lower a level, start later or drop a response.").format(
+            cost=musd(cost), budget=musd(budget))
+    return _("The responses cost US${cost} million of a US${budget} million budget "
+             "(US${left} million left).").format(cost=musd(cost), budget=musd(budget),
+                                                 left=musd(budget - cost))
+
+
+def musd(value: float) -> str:
+    """An amount in US$ million as the lab writes it (``{:,.4g}``), in the reader's language.
+
+    >>> musd(1234.5), musd(60)
+    ('1,234', '60')
+    """
+    from widgets.i18n import localise_number
+
+    text = f"{value:,.4g}"
+    return text if get_language() == "en" else localise_number(text)

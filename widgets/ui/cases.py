@@ -27,6 +27,7 @@ from widgets.cases import (
 from widgets.charts import format_value
 from widgets.charts.cases import case_timeline_chart, destinations_chart, timeline_update
 from widgets.errors import LabInputError
+from widgets.i18n import _, localise_number
 from widgets.ui import ChartPanel, LabWidget, data_table_html
 from widgets.ui.tour import with_unit
 
@@ -36,13 +37,13 @@ __all__ = ["CaseExplorer", "RefugeeDestinations", "case_notes_html", "events_tab
 def events_table_html(events: pd.DataFrame) -> str:
     """The numbered timeline with a source for every event, as an accessible table."""
     table = pd.DataFrame({
-        "No.": events["number"].astype(str),
-        "Date": events["date_label"],
-        "What happened": events["event"],
-        "Source": [f"{t} ({r})" if r else t for t, r in
-                   zip(events["source_title"], events["source_url_or_reference"], strict=True)],
+        _("No."): events["number"].astype(str),
+        _("Date"): events["date_label"],
+        _("What happened"): events["event"],
+        _("Source"): [f"{t} ({r})" if r else t for t, r in
+                      zip(events["source_title"], events["source_url_or_reference"], strict=True)],
     })
-    return data_table_html(table, caption="Timeline of key events, with sources")
+    return data_table_html(table, caption=_("Timeline of key events, with sources"))
 
 
 def case_notes_html(case_id: str) -> str:
@@ -50,13 +51,16 @@ def case_notes_html(case_id: str) -> str:
     case = get_case(case_id)
     qs = "".join(f"<li>{html.escape(q)}</li>" for q in case.questions)
     reading = "".join(f"<li>{html.escape(r)}</li>" for r in case.reading)
+    policy_head = html.escape(_("What human-security policy did or could have done."))
+    questions_head = html.escape(_("Discussion questions"))
+    reading_head = html.escape(_("Further reading"))
     return (
         f"<h3 style='font-size:1em;margin:6px 0'>{html.escape(case.title)}</h3>"
         f"<p>{html.escape(case.summary)}</p>"
-        f"<p><b>What human-security policy did or could have done.</b> "
+        f"<p><b>{policy_head}</b> "
         f"{html.escape(case.policy)}</p>"
-        f"<p><b>Discussion questions</b></p><ol>{qs}</ol>"
-        + (f"<p><b>Further reading</b></p><ul>{reading}</ul>" if reading else "")
+        f"<p><b>{questions_head}</b></p><ol>{qs}</ol>"
+        + (f"<p><b>{reading_head}</b></p><ul>{reading}</ul>" if reading else "")
     )
 
 
@@ -97,25 +101,28 @@ class CaseExplorer(LabWidget):
             foreign = [c for c in codes if c not in first.all_countries]
             if foreign or not codes:
                 raise LabInputError(
-                    f"The case '{first.title}' can show {', '.join(first.all_countries)}; "
-                    f"{', '.join(foreign) or 'an empty list'} cannot be shown. Choose from those.")
+                    _("The case '{case}' can show {countries}; {others} cannot be shown. Choose "
+                      "from those.").format(case=first.title,
+                                            countries=", ".join(first.all_countries),
+                                            others=", ".join(foreign) or _("an empty list")))
             countries = codes
         if indicator is not None and indicator not in first.indicators:
-            raise LabInputError(f"The case '{first.title}' has the indicators "
-                                f"{', '.join(first.indicators)}; {indicator!r} is not one of them.")
-        names = data.load_countries()[["iso3", "name"]]
-        self._names = dict(zip(names["iso3"], names["name"], strict=True))
+            raise LabInputError(_("The case '{case}' has the indicators {indicators}; {indicator} "
+                                  "is not one of them.").format(
+                case=first.title, indicators=", ".join(first.indicators),
+                indicator=repr(indicator)))
+        self._names = data.local_country_names()
         self._charts: dict[str, Any] = {}
         self._busy = False
 
         style = {"description_width": "90px"}
         wide = W.Layout(width="540px")
         self.case = W.Dropdown(options=[(c.title, c.id) for c in self._cases.values()],
-                               value=first.id, description="Case", style=style, layout=wide)
-        self.indicator = W.Dropdown(description="Indicator", style=style, layout=wide)
-        self.countries = W.SelectMultiple(rows=6, description="Countries", style=style,
+                               value=first.id, description=_("Case"), style=style, layout=wide)
+        self.indicator = W.Dropdown(description=_("Indicator"), style=style, layout=wide)
+        self.countries = W.SelectMultiple(rows=6, description=_("Countries"), style=style,
                                           layout=wide)
-        self.year = W.IntSlider(description="Read year", min=first.years[0],
+        self.year = W.IntSlider(description=_("Read year"), min=first.years[0],
                                 max=first.years[1], value=first.years[1], style=style,
                                 layout=wide)
         self.readout = W.HTML()
@@ -125,12 +132,13 @@ class CaseExplorer(LabWidget):
         self.panel = ChartPanel(self._case_chart(first.id), "", source="")
         super().__init__([
             self.case, self.indicator, self.countries,
-            W.HTML("<p style='font-size:12px;color:#444;margin:2px 0'>Hold <b>Ctrl</b> "
-                   "(<b>⌘</b> on a Mac) and click to choose several countries; from the "
-                   "keyboard use the arrow keys with <b>Shift</b>. The numbers at the top of "
-                   "the chart refer to the timeline below it.</p>"),
+            W.HTML("<p style='font-size:12px;color:#444;margin:2px 0'>" + _(
+                "Hold <b>Ctrl</b> (<b>⌘</b> on a Mac) and click to choose several countries; "
+                "from the keyboard use the arrow keys with <b>Shift</b>. The numbers at the top "
+                "of the chart refer to the timeline below it.") + "</p>"),
             self.year, self.panel, self.readout,
-            W.HTML("<h3 style='font-size:1em;margin:8px 0 2px'>Timeline</h3>"), self.timeline, self.notes])
+            W.HTML("<h3 style='font-size:1em;margin:8px 0 2px'>" + html.escape(_("Timeline"))
+                   + "</h3>"), self.timeline, self.notes])
         self._refresh_text()
         self._wire()
 
@@ -143,10 +151,11 @@ class CaseExplorer(LabWidget):
             # options and selection in one message each: the browser must never
             # apply a selection to the previous case's options
             with self.indicator.hold_sync():
-                self.indicator.options = [(self._infos[i].label, i) for i in case.indicators]
+                self.indicator.options = [(_(self._infos[i].label), i) for i in case.indicators]
                 self.indicator.value = (indicator if indicator in case.indicators
                                         else case.indicators[0])
             with self.countries.hold_sync():
+                # the case's own countries first, then its neighbours (as in the file)
                 self.countries.options = [(self._names.get(c, c), c) for c in case.all_countries]
                 wanted = [c for c in (countries or case.all_countries) if c in case.all_countries]
                 self.countries.value = tuple(wanted or case.all_countries)
@@ -173,17 +182,24 @@ class CaseExplorer(LabWidget):
             case = self._cases[case_id]
             series = {i: self._series[i] for i in case.indicators}
             stacked = stack_series(series, list(case.all_countries), case.years)
+            # country names in the reader's language (legend, tooltips, descriptions)
+            stacked["name"] = stacked["iso3"].map(lambda c: self._names.get(c, c))
             events = case_events(self._events, case_id, case.years)
             pieces = {}
             for (ind, iso3), g in stacked.groupby(["indicator", "iso3"], sort=False):
                 info = self._infos[ind]
+                g = g.assign(name=self._names.get(iso3, iso3))
                 pieces[(ind, iso3)] = g[["name", "year", "value"]].rename(columns={
-                    "name": "Country", "year": "Year",
-                    "value": f"{info.short_label} ({info.unit})"})
+                    "name": _("Country"), "year": _("Year"), "value": self._value_column(info)})
             lookup = {(r.indicator, r.iso3, r.year): r.value for r in stacked.itertuples()}
             self._charts[case_id] = {"stacked": stacked, "events": events,
                                      "pieces": pieces, "lookup": lookup}
         return self._charts[case_id]
+
+    @staticmethod
+    def _value_column(info: data.IndicatorInfo) -> str:
+        """The data table's value column: short label and unit in the reader's language."""
+        return f"{_(info.short_label)} ({_(info.unit)})"
 
     def _case_chart(self, case_id: str) -> Any:
         """The chart of one case with the current controls as parameter values."""
@@ -192,10 +208,10 @@ class CaseExplorer(LabWidget):
         info = self._infos[self.indicator.value]
         return case_timeline_chart(
             d["stacked"], d["events"], indicator=self.indicator.value,
-            countries=list(self.countries.value), y_label=info.label,
+            countries=list(self.countries.value), y_label=_(info.label),
             year=int(self.year.value), title=case.title,
-            subtitle="Numbered lines: dated events (see the timeline). Dotted line: the year "
-                     "you read.",
+            subtitle=_("Numbered lines: dated events (see the timeline). Dotted line: the year "
+                       "you read."),
             description="")
 
     def _show_case(self, case_id: str) -> None:
@@ -204,7 +220,7 @@ class CaseExplorer(LabWidget):
         params, datasets = timeline_update(d["stacked"], d["events"], self._cases[case_id].title)
         info = self._infos[self.indicator.value]
         params.update(indicator=self.indicator.value, countries=list(self.countries.value),
-                      year=int(self.year.value), ylabel=info.label)
+                      year=int(self.year.value), ylabel=_(info.label))
         self.panel.set_data(params=params, **datasets)
 
     def _current(self) -> pd.DataFrame:
@@ -214,8 +230,7 @@ class CaseExplorer(LabWidget):
                  if (self.indicator.value, c) in pieces]
         if not parts:
             info = self._infos[self.indicator.value]
-            return pd.DataFrame(columns=["Country", "Year",
-                                         f"{info.short_label} ({info.unit})"])
+            return pd.DataFrame(columns=[_("Country"), _("Year"), self._value_column(info)])
         return pd.concat(parts, ignore_index=True)
 
     def _description(self) -> str:
@@ -223,10 +238,11 @@ class CaseExplorer(LabWidget):
         info = self._infos[self.indicator.value]
         n_events = len(self._case_data(case.id)["events"])
         shown = ", ".join(self._names.get(c, c) for c in self._have) or (
-            "none of the chosen countries")
-        return (f"{with_unit(info)}, {case.years[0]}–{case.years[1]}, for {shown}. "
-                f"{n_events} dated events of the case are drawn as numbered vertical lines; "
-                f"the dotted line marks {self.year.value}.")
+            _("none of the chosen countries"))
+        return _("{indicator}, {first}–{last}, for {countries}. {n} dated events of the case are "
+                 "drawn as numbered vertical lines; the dotted line marks {year}.").format(
+            indicator=with_unit(info), first=case.years[0], last=case.years[1],
+            countries=shown, n=n_events, year=self.year.value)
 
     def _readout(self) -> None:
         info = self._infos[self.indicator.value]
@@ -236,14 +252,17 @@ class CaseExplorer(LabWidget):
         for c in self._have:
             v = lookup.get((self.indicator.value, c, year))
             if v is not None:
-                parts.append(f"{html.escape(self._names.get(c, c))}: "
-                             f"<b>{html.escape(format_value(v, info.unit))}</b>")
+                parts.append(_("{country}: {value}").format(
+                    country=html.escape(self._names.get(c, c)),
+                    value="<b>" + html.escape(format_value(v, info.unit)) + "</b>"))
+        label = html.escape(_(info.short_label))
         if not parts:
-            self.readout.value = (f"<p role='status'>No values of {html.escape(info.short_label)}"
-                                  f" for {year}; move the year slider.</p>")
+            self.readout.value = ("<p role='status'>" + _(
+                "No values of {indicator} for {year}; move the year slider.").format(
+                indicator=label, year=year) + "</p>")
         else:
-            self.readout.value = (f"<p role='status'>{html.escape(info.short_label)} in "
-                                  f"{year} — " + "; ".join(parts) + "</p>")
+            self.readout.value = ("<p role='status'>" + _("{indicator} in {year} — {values}").format(
+                indicator=label, year=year, values="; ".join(parts)) + "</p>")
 
     def _refresh_text(self) -> None:
         """Description, data table, source, readout and warnings for the current choice."""
@@ -251,7 +270,7 @@ class CaseExplorer(LabWidget):
         info = self._infos[self.indicator.value]
         codes = list(self.countries.value)
         if not codes:
-            raise LabInputError("Choose at least one country in the list.")
+            raise LabInputError(_("Choose at least one country in the list."))
         pieces = self._case_data(case.id)["pieces"]
         self._have = [c for c in codes if (self.indicator.value, c) in pieces]
         missing = [self._names.get(c, c) for c in codes if c not in self._have]
@@ -260,14 +279,18 @@ class CaseExplorer(LabWidget):
                           source=info.source_line())
         self._readout()
         if table.empty:
-            note = f" Note from the catalogue: {info.caveats}" if info.caveats else ""
-            self.show_message(f"{info.short_label} has no data for the countries chosen in "
-                              f"{case.years[0]}–{case.years[1]}.{note} Choose another "
-                              "indicator or add countries.", "error")
+            note = (" " + _("Note from the catalogue: {caveats}").format(caveats=info.caveats)
+                    if info.caveats else "")
+            self.show_message(_("{indicator} has no data for the countries chosen in "
+                                "{first}–{last}.").format(indicator=_(info.short_label),
+                                                          first=case.years[0],
+                                                          last=case.years[1])
+                              + note + " " + _("Choose another indicator or add countries."),
+                              "error")
         elif missing:
             note = f" {info.caveats}" if info.caveats else ""
-            self.show_message(f"No {info.short_label} data for {', '.join(missing)} in these "
-                              f"years.{note}", "warning")
+            self.show_message(_("No {indicator} data for {countries} in these years.").format(
+                indicator=_(info.short_label), countries=", ".join(missing)) + note, "warning")
         else:
             self.clear_message()
 
@@ -290,15 +313,15 @@ class CaseExplorer(LabWidget):
             return
         info = self._infos[self.indicator.value]
         self.panel.set_params(indicator=self.indicator.value,
-                              ylabel=info.label)
+                              ylabel=_(info.label))
         self._refresh_text()
 
     def _on_countries(self, change: dict | None = None) -> None:
         if self._busy:
             return
         if not self.countries.value:
-            raise LabInputError("Choose at least one country in the list; the chart still "
-                                "shows your last choice.")
+            raise LabInputError(_("Choose at least one country in the list; the chart still "
+                                  "shows your last choice."))
         self.panel.set_params(countries=list(self.countries.value))
         self._refresh_text()
 
@@ -366,15 +389,15 @@ class RefugeeDestinations(LabWidget):
         self._flows = data.load_displacement(origin=self.origin)
         years = sorted(self._flows.loc[self._flows["refugees"].fillna(0) > 0, "year"].unique())
         if not years:
-            raise LabInputError(f"No refugee flows recorded from {origin}.")
-        names = data.load_countries()[["iso3", "name"]]
-        self._names = dict(zip(names["iso3"], names["name"], strict=True))
-        self.year = W.IntSlider(description="Year", min=int(years[0]), max=int(years[-1]),
+            raise LabInputError(_("No refugee flows recorded from {country}.").format(
+                country=origin))
+        self._names = data.local_country_names()
+        self.year = W.IntSlider(description=_("Year"), min=int(years[0]), max=int(years[-1]),
                                 value=int(year if year is not None else years[-1]),
                                 style={"description_width": "90px"},
                                 layout=W.Layout(width="540px"))
         self._source = (data.indicator_info("refugees_hosted").source_line()
-                        + " Flows by country of origin and of asylum.")
+                        + " " + _("Flows by country of origin and of asylum."))
         self.panel = ChartPanel(*self._build())
         super().__init__([self.year, self.panel])
         self.on_change(self.year, self._redraw)
@@ -382,14 +405,19 @@ class RefugeeDestinations(LabWidget):
     def _build(self) -> tuple[Any, str, pd.DataFrame, str, str]:
         year = int(self.year.value)
         top = top_destinations(self._flows, self.origin, year, self.n)
-        top["host"] = top["asylum_iso3"].map(lambda c: self._names.get(c, "Other countries"))
-        origin_name = data.country_name(self.origin)
+        other = _("Other countries")
+        top["host"] = top["asylum_iso3"].map(lambda c: self._names.get(c, other))
+        origin_name = data.local_country_name(self.origin)
         lead = top.iloc[0]
-        text = (f"In {year}, {lead['host']} hosted the most refugees from {origin_name}: "
-                f"{lead['refugees']:,.0f}, or {lead['share']:.0f}% of all recorded.")
+        text = _("In {year}, {host} hosted the most refugees from {country}: {refugees}, or "
+                 "{share} of all recorded.").format(
+            year=year, host=lead["host"], country=origin_name,
+            refugees=localise_number(f"{lead['refugees']:,.0f}"),
+            share=localise_number(f"{lead['share']:.0f}", "%"))
         chart = destinations_chart(top, origin_name, year, description=text)
         table = top[["host", "refugees", "share"]].rename(
-            columns={"host": "Host country", "refugees": "Refugees", "share": "Share (%)"})
+            columns={"host": _("Host country"), "refugees": _("Refugees"),
+                     "share": _("Share (%)")})
         return chart, text, table, "", self._source
 
     def _redraw(self, change: dict | None = None) -> None:
