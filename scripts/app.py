@@ -181,6 +181,23 @@ def limit_settings(max_learners: int, environ: dict[str, str] | None = None
             {"HSL_MAX_KERNELS": str(max_learners), "PYTHONPATH": path})
 
 
+def server_settings(environ: dict[str, str] | None = None
+                    ) -> tuple[list[str], dict[str, str]]:
+    """Voilà flags and environment that load ``scripts/hsl_server.py`` into the app server.
+
+    Its kernel manager (no cap unless ``HSL_MAX_KERNELS`` is set) and its
+    template cache: every page reuses the compiled app template instead of
+    compiling it again (issue #16).
+
+    >>> flags, env = server_settings({})
+    >>> flags, "HSL_MAX_KERNELS" in env, env["PYTHONPATH"].endswith("scripts")
+    (['--VoilaConfiguration.multi_kernel_manager_class=hsl_server.ClassKernelManager'], False, True)
+    """
+    flags, env = limit_settings(1, environ)
+    env.pop("HSL_MAX_KERNELS")
+    return flags, env
+
+
 def prepare_class_dir(folder: Path) -> Path:
     """Create the class folder: ``learners/`` (one folder per work code), ``teams/``, ``shared/``."""
     for sub in ("learners", "teams", "shared"):
@@ -204,6 +221,8 @@ def server_plan(args: argparse.Namespace, environ: dict[str, str] | None = None
     env.pop("HSL_LEARNER", None)           # ... named by their own work code
     env["HSL_CLASS_DIR"] = str(prepare_class_dir(args.class_dir))
     flags, limit_env = limit_settings(getattr(args, "max_learners", 0) or 0, env)
+    if not flags:   # no cap: the server-side pieces still load (one compiled template)
+        flags, limit_env = server_settings(env)
     cmd += flags
     preheat = [p.name for number in (getattr(args, "preheat", None) or [])
                for p in sorted(Path(args.root).glob(f"{number}-*.ipynb"))]
