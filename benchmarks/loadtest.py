@@ -1038,15 +1038,18 @@ async def main_async(args) -> dict:
             pool_text, _, delay = setting[len("preheat"):].partition("d")
             pool = int(pool_text or 10)
             label = f"Pre-heated kernels (pool of {pool})"
+            quiet = float(delay) if delay else app.POOL_QUIET_S
             description = (f"Voilà keeps {pool} kernel(s) for this lesson started and "
                            "already running the lesson up to the first cell that needs the "
-                           "learner's work code (`kernel_pools_config`); a page takes one and "
-                           "the pool refills. When the pool is empty, a page gets a new kernel "
-                           "as without a pool.")
+                           "learner's request (its work code and language) "
+                           "(`kernel_pools_config`); a page takes a ready one. The lab's "
+                           "pool policy (`scripts/hsl_server.py`, QuietPool): waiting kernels "
+                           "run at low CPU priority; used kernels are replaced one at a time "
+                           f"once no page has opened for {quiet:.0f} s; when no kernel is "
+                           "ready, a page gets a new kernel at once, as without a pool.")
             options = {"preheat": [lesson.name[:2]], "pool_size": pool,
-                       "pool_refill_delay": float(delay or 0)}
-            if delay:
-                label += f", refilled after {float(delay):.0f} s"
+                       "pool_refill_delay": quiet}
+            label += f", refilled one at a time after {quiet:.0f} s quiet"
         else:
             raise SystemExit(f"unknown setting {setting!r} (app, preheatN)")
         await run_setting(label, description, options, lesson, sizes, args, data, deadline)

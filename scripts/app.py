@@ -131,6 +131,8 @@ def install(prefix: Path) -> list[Path]:
 
 
 CLASS_DIR = REPO_ROOT / "class-work"
+#: Seconds without a new page before a kernel pool refills (scripts/hsl_server.py, QuietPool).
+POOL_QUIET_S = 10.0
 
 
 def preheat_settings(notebooks: list[str], pool_size: int, fill_delay: float = 0.0
@@ -264,8 +266,10 @@ def main(argv: list[str] | None = None) -> int:
                              "memory (see docs/deployment.md)")
     parser.add_argument("--pool-size", type=int, default=5,
                         help="ready kernels per pre-heated lesson (default 5)")
-    parser.add_argument("--pool-refill-delay", type=float, default=0.0,
-                        help="seconds before a used ready kernel is replaced (default 0)")
+    parser.add_argument("--pool-refill-delay", type=float, default=POOL_QUIET_S,
+                        help="the pool replaces used kernels, one at a time and at low CPU "
+                             "priority, once no page has opened for this many seconds "
+                             f"(default {POOL_QUIET_S:.0f})")
     parser.add_argument("--install", action="store_true",
                         help="copy the app settings and template into this Python environment "
                              "(Binder postBuild, JupyterHub) instead of starting a server")
