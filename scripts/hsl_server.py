@@ -16,6 +16,7 @@ template's files again for every learner (~18% of the server's CPU per page).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 import threading
 import time
@@ -141,6 +142,50 @@ def set_niceness(pid: int, nice: int) -> bool:
     return done
 
 
+#: The ``?lang=`` of the page being served (set by :func:`install_language_check`).
+_REQUEST_LANG: contextvars.ContextVar[str | None] = contextvars.ContextVar("hsl_lang",
+                                                                          default=None)
+LAB_LANGUAGES = ("en", "fr", "es")
+
+
+def short_language(code: str | None) -> str | None:
+    """``"fr"`` for ``"FR-ca"``; None for none or a language the lab does not have (as widgets.i18n).
+
+    >>> short_language("FR-ca"), short_language("de"), short_language(None)
+    ('fr', None, None)
+    """
+    short = str(code or "").strip().lower().replace("_", "-").split("-")[0]
+    return short if short in LAB_LANGUAGES else None
+
+
+def pool_language(environ: dict[str, str] | None = None) -> str:
+    """The language a pre-heated kernel runs the lesson in: the server's ``HSL_LANG``, else English.
+
+    >>> pool_language({}), pool_language({"HSL_LANG": "es"})
+    ('en', 'es')
+    """
+    return short_language((os.environ if environ is None else environ).get("HSL_LANG")) or "en"
+
+
+def install_language_check() -> bool:
+    """Let the pool see the page's ``?lang=`` (Voilà asks for a pool kernel before the kernel
+    knows the page): a page in another language than the pool's gets a new kernel."""
+    from voila.handler import VoilaHandler
+
+    original = VoilaHandler.get_generator
+    if getattr(original, "hsl_lang", False):
+        return False
+
+    async def get_generator(self, path=None):
+        _REQUEST_LANG.set(short_language(self.get_argument("lang", None)))
+        async for part in original(self, path):
+            yield part
+
+    get_generator.hsl_lang = True  # type: ignore[attr-defined]
+    VoilaHandler.get_generator = get_generator
+    return True
+
+
 class QuietPool:
     """Voilà's pool of pre-heated kernels, refilled so that it never competes with a class.
 
@@ -154,7 +199,11 @@ class QuietPool:
     * used kernels are replaced **one at a time**, and only once no page has
       opened for ``fill_delay`` seconds (the room has settled);
     * a kernel waiting in the pool runs at **lower CPU priority**
-      (:func:`pool_nice`) and gets normal priority when a learner takes it.
+      (:func:`pool_nice`) and gets normal priority when a learner takes it;
+    * it runs the lesson in the server's language (:func:`pool_language`)
+      without waiting for the page, as far as the first cell that needs the
+      learner's work code; a page asking for another language (``?lang=``)
+      gets a new kernel.
 
     Installed on Voilà's ``VoilaKernelManager`` by :class:`ClassKernelManager`.
     """
@@ -165,6 +214,8 @@ class QuietPool:
         self.base_nice = os.getpriority(os.PRIO_PROCESS, 0)
         self.last_page = time.monotonic()
         self.workers: dict[str, asyncio.Task] = {}
+        self.language = pool_language()
+        install_language_check()
         km.fill_if_needed = self.fill_if_needed
         km.get_pool_size = self.ready_count
         km.get_rendered_notebook = self.take
@@ -175,6 +226,9 @@ class QuietPool:
                 if t.done() and not t.cancelled() and t.exception() is None]
 
     def ready_count(self, notebook_name: str) -> int:
+        asked = _REQUEST_LANG.get()
+        if asked is not None and asked != self.language:
+            return 0           # the ready kernels ran the lesson in another language
         return len(self._ready(notebook_name))
 
     async def take(self, notebook_name: str, extra_kernel_env_variables: dict | None = None,
@@ -254,6 +308,8 @@ class QuietPool:
         env[ENV_VARIABLE.VOILA_SERVER_URL] = parent.server_url
         env[ENV_VARIABLE.VOILA_APP_PORT] = str(parent.port)
         env[ENV_VARIABLE.VOILA_PREHEAT] = "True"
+        # The lesson runs in this language before the page arrives (widgets.i18n).
+        env["HSL_POOL_LANG"] = self.language
         kwargs["env"] = env
         return kwargs
 
