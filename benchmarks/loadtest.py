@@ -82,6 +82,8 @@ TARGET_MB_PER_LEARNER = 150.0
 #: Seconds one learner may wait for its page, and for one reply, before it counts as a failure.
 PAGE_TIMEOUT = 180.0
 REPLY_TIMEOUT = 30.0
+#: Seconds to wait for a kernel pool to fill (or refill) before a class arrives.
+POOL_FILL_TIMEOUT = 600.0
 #: The widget manager waits this long for ``update_states`` before asking widget by widget.
 CONTROL_TIMEOUT = 4.0
 CONTROL_MODELS = {"IntSliderModel", "FloatSliderModel", "DropdownModel",
@@ -979,7 +981,8 @@ async def run_setting(label: str, description: str, options: dict, lesson: Path,
         run["extra"] = server.command[len(app.voila_command(server.root, server.port, "t")):]
         try:
             if options.get("pool_size"):
-                await wait_kernels(server, options["pool_size"], 180)
+                # The pool fills one kernel at a time (scripts/hsl_server.py, QuietPool).
+                await wait_kernels(server, options["pool_size"], POOL_FILL_TIMEOUT)
                 run["pool_ready_s"] = round(await wait_kernels_idle(server, 300), 1)
             with Browsers(server, lesson, args.browsers) as browsers:
                 await asyncio.sleep(args.warmup)
@@ -1003,7 +1006,7 @@ async def run_setting(label: str, description: str, options: dict, lesson: Path,
                     save(data)
                     await wait_quiet(server, 30, baseline)
                     if options.get("pool_size"):   # the pool refilled: let it finish its run
-                        await wait_kernels(server, baseline, 60)
+                        await wait_kernels(server, baseline, POOL_FILL_TIMEOUT)
                         await wait_kernels_idle(server, 300)
                     await asyncio.sleep(args.settle)
                 run["browser_errors"] = browsers.errors
