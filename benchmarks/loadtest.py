@@ -73,6 +73,12 @@ app = harness.app
 OUT_DIR = REPO_ROOT / "benchmarks"
 MAX_LEARNERS = 40
 DEFAULT_SIZES = (1, 5, 10, 20, 30)
+#: What ``make loadtest`` compares: the app as ``make app`` starts it, and the setting for
+#: a room (a pool of pre-heated kernels as large as the largest class measured).
+DEFAULT_SETTINGS = "app,preheat30"
+#: What each lever did (put in the report) and the shorter lever runs it compares.
+LEVERS_FILE = REPO_ROOT / "benchmarks" / "LEVERS-class.md"
+LEVER_RUNS = ("before", "levers", "levers2", "levers3", "s10-app", "s10-quietpool", "s10-pool")
 #: Seconds between two control changes of one learner (the issue's classroom pace).
 PACE = 2.0
 #: Targets from the design guide (section 6).
@@ -1080,17 +1086,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds of quiet between two class sizes (default 10)")
     parser.add_argument("--browsers", type=int, default=2, choices=range(0, 3),
                         help="real Chromium learners beside the class (0–2, default 2)")
-    parser.add_argument("--settings", default="app",
+    parser.add_argument("--settings", default=DEFAULT_SETTINGS,
                         help="comma-separated server settings to compare: app, preheatN "
                              "(a pool of N pre-heated kernels), preheatNdS (refilled S seconds "
-                             "after use), e.g. app,preheat10,preheat10d60")
-    parser.add_argument("--max-seconds", type=float, default=1800.0,
-                        help="hard wall-clock limit for the whole run (default 1800)")
-    parser.add_argument("--compare", nargs="*", default=[], metavar="NAME",
+                             "after use), e.g. app,preheat10,preheat10d60 (default "
+                             f"{DEFAULT_SETTINGS}: as make app starts it, and the setting "
+                             "docs/deployment.md recommends for a room)")
+    parser.add_argument("--max-seconds", type=float, default=3600.0,
+                        help="hard wall-clock limit for the whole run (default 3600)")
+    parser.add_argument("--compare", nargs="*", default=list(LEVER_RUNS), metavar="NAME",
                         help="add the figures of earlier runs (results-class-NAME.json) to the "
                              "report, e.g. the lever runs")
     parser.add_argument("--levers", metavar="FILE",
-                        help="a Markdown file with what each lever did, put in the report")
+                        default=str(LEVERS_FILE) if LEVERS_FILE.exists() else None,
+                        help="a Markdown file with what each lever did, put in the report "
+                             "(default benchmarks/LEVERS-class.md)")
     parser.add_argument("--rewrite", action="store_true",
                         help="measure nothing: write the report again from the JSON results")
     parser.add_argument("--name", default="", help="write results-class-NAME.json instead")

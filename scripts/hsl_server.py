@@ -313,16 +313,26 @@ class QuietPool:
         kwargs["env"] = env
         return kwargs
 
-    async def _settled(self, kernel_id: str, limit: float = 120.0) -> None:
-        """Wait until the new kernel has run the lesson as far as it can (its CPU goes quiet)."""
+    async def _settled(self, kernel_id: str, limit: float = 180.0, started_cpu: float = 1.0
+                       ) -> None:
+        """Wait until the new kernel has run the lesson as far as it can.
+
+        That is: it has used at least ``started_cpu`` CPU-seconds (Python, the
+        imports) and then stays quiet for two seconds. A kernel at low priority
+        on a busy machine gets almost no CPU and would otherwise look quiet
+        from the start (seen at load 10: five kernels started in a row).
+        """
         pid = self.kernel_pid(kernel_id)
         if pid is None:
             return
-        began, last = time.monotonic(), _cpu_seconds(pid)
+        began, last, quiet = time.monotonic(), _cpu_seconds(pid), 0
         while time.monotonic() - began < limit:
             await asyncio.sleep(1.0)
             now = _cpu_seconds(pid)
-            if now is None or now - last < 0.05:
+            if now is None or last is None:
+                return
+            quiet = quiet + 1 if now >= started_cpu and now - last < 0.05 else 0
+            if quiet >= 2:
                 return
             last = now
 
