@@ -78,7 +78,8 @@ DEFAULT_SIZES = (1, 5, 10, 20, 30)
 DEFAULT_SETTINGS = "app,preheat30"
 #: What each lever did (put in the report) and the shorter lever runs it compares.
 LEVERS_FILE = REPO_ROOT / "benchmarks" / "LEVERS-class.md"
-LEVER_RUNS = ("before", "levers", "levers2", "levers3", "s10-app", "s10-quietpool", "s10-pool")
+LEVER_RUNS = ("before", "levers", "levers2", "levers3", "s10-app", "s10-quietpool", "s10-pool",
+              "s10-pool5")
 #: Seconds between two control changes of one learner (the issue's classroom pace).
 PACE = 2.0
 #: Targets from the design guide (section 6).
