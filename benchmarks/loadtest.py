@@ -73,6 +73,13 @@ app = harness.app
 OUT_DIR = REPO_ROOT / "benchmarks"
 MAX_LEARNERS = 40
 DEFAULT_SIZES = (1, 5, 10, 20, 30)
+#: What ``make loadtest`` compares: the app as ``make app`` starts it, and the setting for
+#: a room (a pool of pre-heated kernels as large as the largest class measured).
+DEFAULT_SETTINGS = "app,preheat30"
+#: What each lever did (put in the report) and the shorter lever runs it compares.
+LEVERS_FILE = REPO_ROOT / "benchmarks" / "LEVERS-class.md"
+LEVER_RUNS = ("before", "levers", "levers2", "levers3", "s10-app", "s10-quietpool", "s10-pool",
+              "s10-pool5")
 #: Seconds between two control changes of one learner (the issue's classroom pace).
 PACE = 2.0
 #: Targets from the design guide (section 6).
@@ -82,6 +89,8 @@ TARGET_MB_PER_LEARNER = 150.0
 #: Seconds one learner may wait for its page, and for one reply, before it counts as a failure.
 PAGE_TIMEOUT = 180.0
 REPLY_TIMEOUT = 30.0
+#: Seconds to wait for a kernel pool to fill (or refill) before a class arrives.
+POOL_FILL_TIMEOUT = 600.0
 #: The widget manager waits this long for ``update_states`` before asking widget by widget.
 CONTROL_TIMEOUT = 4.0
 CONTROL_MODELS = {"IntSliderModel", "FloatSliderModel", "DropdownModel",
@@ -984,7 +993,8 @@ async def run_setting(label: str, description: str, options: dict, lesson: Path,
         run["extra"] = server.command[len(app.voila_command(server.root, server.port, "t")):]
         try:
             if options.get("pool_size"):
-                await wait_kernels(server, options["pool_size"], 180)
+                # The pool fills one kernel at a time (scripts/hsl_server.py, QuietPool).
+                await wait_kernels(server, options["pool_size"], POOL_FILL_TIMEOUT)
                 run["pool_ready_s"] = round(await wait_kernels_idle(server, 300), 1)
             with Browsers(server, lesson, args.browsers) as browsers:
                 await asyncio.sleep(args.warmup)
@@ -1008,7 +1018,7 @@ async def run_setting(label: str, description: str, options: dict, lesson: Path,
                     save(data)
                     await wait_quiet(server, 30, baseline)
                     if options.get("pool_size"):   # the pool refilled: let it finish its run
-                        await wait_kernels(server, baseline, 60)
+                        await wait_kernels(server, baseline, POOL_FILL_TIMEOUT)
                         await wait_kernels_idle(server, 300)
                     await asyncio.sleep(args.settle)
                 run["browser_errors"] = browsers.errors
@@ -1043,15 +1053,18 @@ async def main_async(args) -> dict:
             pool_text, _, delay = setting[len("preheat"):].partition("d")
             pool = int(pool_text or 10)
             label = f"Pre-heated kernels (pool of {pool})"
+            quiet = float(delay) if delay else app.POOL_QUIET_S
             description = (f"Voilà keeps {pool} kernel(s) for this lesson started and "
                            "already running the lesson up to the first cell that needs the "
-                           "learner's work code (`kernel_pools_config`); a page takes one and "
-                           "the pool refills. When the pool is empty, a page gets a new kernel "
-                           "as without a pool.")
+                           "learner's request (its work code and language) "
+                           "(`kernel_pools_config`); a page takes a ready one. The lab's "
+                           "pool policy (`scripts/hsl_server.py`, QuietPool): waiting kernels "
+                           "run at low CPU priority; used kernels are replaced one at a time "
+                           f"once no page has opened for {quiet:.0f} s; when no kernel is "
+                           "ready, a page gets a new kernel at once, as without a pool.")
             options = {"preheat": [lesson.name[:2]], "pool_size": pool,
-                       "pool_refill_delay": float(delay or 0)}
-            if delay:
-                label += f", refilled after {float(delay):.0f} s"
+                       "pool_refill_delay": quiet}
+            label += f", refilled one at a time after {quiet:.0f} s quiet"
         else:
             raise SystemExit(f"unknown setting {setting!r} (app, preheatN)")
         await run_setting(label, description, options, lesson, sizes, args, data, deadline)
@@ -1079,17 +1092,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds of quiet between two class sizes (default 10)")
     parser.add_argument("--browsers", type=int, default=2, choices=range(0, 3),
                         help="real Chromium learners beside the class (0–2, default 2)")
-    parser.add_argument("--settings", default="app",
+    parser.add_argument("--settings", default=DEFAULT_SETTINGS,
                         help="comma-separated server settings to compare: app, preheatN "
                              "(a pool of N pre-heated kernels), preheatNdS (refilled S seconds "
-                             "after use), e.g. app,preheat10,preheat10d60")
-    parser.add_argument("--max-seconds", type=float, default=1800.0,
-                        help="hard wall-clock limit for the whole run (default 1800)")
-    parser.add_argument("--compare", nargs="*", default=[], metavar="NAME",
+                             "after use), e.g. app,preheat10,preheat10d60 (default "
+                             f"{DEFAULT_SETTINGS}: as make app starts it, and the setting "
+                             "docs/deployment.md recommends for a room)")
+    parser.add_argument("--max-seconds", type=float, default=3600.0,
+                        help="hard wall-clock limit for the whole run (default 3600)")
+    parser.add_argument("--compare", nargs="*", default=list(LEVER_RUNS), metavar="NAME",
                         help="add the figures of earlier runs (results-class-NAME.json) to the "
                              "report, e.g. the lever runs")
     parser.add_argument("--levers", metavar="FILE",
-                        help="a Markdown file with what each lever did, put in the report")
+                        default=str(LEVERS_FILE) if LEVERS_FILE.exists() else None,
+                        help="a Markdown file with what each lever did, put in the report "
+                             "(default benchmarks/LEVERS-class.md)")
     parser.add_argument("--rewrite", action="store_true",
                         help="measure nothing: write the report again from the JSON results")
     parser.add_argument("--name", default="", help="write results-class-NAME.json instead")

@@ -131,6 +131,8 @@ def install(prefix: Path) -> list[Path]:
 
 
 CLASS_DIR = REPO_ROOT / "class-work"
+#: Seconds without a new page before a kernel pool refills (scripts/hsl_server.py, QuietPool).
+POOL_QUIET_S = 10.0
 
 
 def preheat_settings(notebooks: list[str], pool_size: int, fill_delay: float = 0.0
@@ -181,6 +183,23 @@ def limit_settings(max_learners: int, environ: dict[str, str] | None = None
             {"HSL_MAX_KERNELS": str(max_learners), "PYTHONPATH": path})
 
 
+def server_settings(environ: dict[str, str] | None = None
+                    ) -> tuple[list[str], dict[str, str]]:
+    """Voilà flags and environment that load ``scripts/hsl_server.py`` into the app server.
+
+    Its kernel manager (no cap unless ``HSL_MAX_KERNELS`` is set) and its
+    template cache: every page reuses the compiled app template instead of
+    compiling it again (issue #16).
+
+    >>> flags, env = server_settings({})
+    >>> flags, "HSL_MAX_KERNELS" in env, env["PYTHONPATH"].endswith("scripts")
+    (['--VoilaConfiguration.multi_kernel_manager_class=hsl_server.ClassKernelManager'], False, True)
+    """
+    flags, env = limit_settings(1, environ)
+    env.pop("HSL_MAX_KERNELS")
+    return flags, env
+
+
 def prepare_class_dir(folder: Path) -> Path:
     """Create the class folder: ``learners/`` (one folder per work code), ``teams/``, ``shared/``."""
     for sub in ("learners", "teams", "shared"):
@@ -204,6 +223,8 @@ def server_plan(args: argparse.Namespace, environ: dict[str, str] | None = None
     env.pop("HSL_LEARNER", None)           # ... named by their own work code
     env["HSL_CLASS_DIR"] = str(prepare_class_dir(args.class_dir))
     flags, limit_env = limit_settings(getattr(args, "max_learners", 0) or 0, env)
+    if not flags:   # no cap: the server-side pieces still load (one compiled template)
+        flags, limit_env = server_settings(env)
     cmd += flags
     preheat = [p.name for number in (getattr(args, "preheat", None) or [])
                for p in sorted(Path(args.root).glob(f"{number}-*.ipynb"))]
@@ -245,8 +266,10 @@ def main(argv: list[str] | None = None) -> int:
                              "memory (see docs/deployment.md)")
     parser.add_argument("--pool-size", type=int, default=5,
                         help="ready kernels per pre-heated lesson (default 5)")
-    parser.add_argument("--pool-refill-delay", type=float, default=0.0,
-                        help="seconds before a used ready kernel is replaced (default 0)")
+    parser.add_argument("--pool-refill-delay", type=float, default=POOL_QUIET_S,
+                        help="the pool replaces used kernels, one at a time and at low CPU "
+                             "priority, once no page has opened for this many seconds "
+                             f"(default {POOL_QUIET_S:.0f})")
     parser.add_argument("--install", action="store_true",
                         help="copy the app settings and template into this Python environment "
                              "(Binder postBuild, JupyterHub) instead of starting a server")

@@ -25,6 +25,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("HSL_WORK_DIR", tempfile.mkdtemp(prefix="hsl-work-"))
+# Every chart a widget shows is checked against the Vega-Lite schema in the tests
+# (lessons skip that check at run time for speed: widgets/_offline.py, LabChart).
+os.environ.setdefault("HSL_VALIDATE_CHARTS", "1")
 
 
 def _raw_dir() -> Path:

@@ -119,7 +119,10 @@ def test_two_learners_on_a_pre_heated_server_each_get_their_own_work(lt, tmp_pat
     A pre-heated kernel ran the lesson before anyone asked for it; the learner's
     work code comes with the page request, so each page must still show its own
     learner's code (the name of their work folder). Both change a control and get
-    a reply, and leaving the page stops each learner's kernel.
+    a reply, and leaving the page stops each learner's kernel. The pool's policy
+    (``scripts/hsl_server.py``, :class:`QuietPool`): the second learner gets a new
+    kernel at once instead of waiting for the refill; a waiting kernel runs at lower
+    CPU priority and gets the server's priority back when a learner takes it.
     """
     import psutil
 
@@ -127,12 +130,23 @@ def test_two_learners_on_a_pre_heated_server_each_get_their_own_work(lt, tmp_pat
     server = lt.ClassServer(root=lt.REPO_ROOT / "lessons", class_dir=tmp_path / "class-work",
                             options={"preheat": ["00"], "pool_size": 1})
     server.start()
+    sys.path.insert(0, str(lt.REPO_ROOT / "scripts"))
+    import hsl_server
+
+    waiting_nice = hsl_server.pool_nice()       # 10 where priorities can be restored, else 0
     try:
         pid = server.process.pid
         _run(lt.wait_kernels(server, 1, 30))
+        _run(lt.wait_kernels_idle(server, 60))
+        base = psutil.Process(pid).nice()          # the server's own priority
+        (ready,) = server.kernel_pids()
+        assert psutil.Process(ready).nice() == min(19, base + waiting_nice)   # a waiting kernel yields the CPU
         entry = _run(lt.run_class(server, lesson, 2, interact=3.0, browsers=None,
                                          prefix="T"))
         assert entry["failures"] == [], entry["failures"]
+        # One learner got the ready kernel; the other a new one at once (never a wait
+        # for the pool's refill, which starts only once no page has opened for a while).
+        assert server.log_path.read_text().count("Using pre-heated kernel") == 1
         assert entry["usable_s"]["n"] == 2 and entry["state_fallbacks"] == 0
         assert entry["reply_ms"]["n"] >= 2            # each learner changed a control
         assert entry["own_code_shown"] == 2           # each page shows its learner's own code
@@ -140,6 +154,21 @@ def test_two_learners_on_a_pre_heated_server_each_get_their_own_work(lt, tmp_pat
         assert "Using pre-heated kernel" in server.log_path.read_text()
         _run(lt.wait_quiet(server, 20, 1))
         assert len(server.kernel_pids()) <= 1         # only the refilled pool is left
+        _run(lt.wait_kernels(server, 1, 60))
+        _run(lt.wait_kernels_idle(server, 60))
+        (refilled,) = server.kernel_pids()
+        assert psutil.Process(refilled).nice() == min(19, base + waiting_nice)
+
+        async def take_it() -> None:               # a learner takes it: normal priority again
+            import aiohttp
+
+            async with aiohttp.ClientSession() as http:
+                learner = lt.Learner(server, lesson.name, "T-LOAD-0009", http)
+                await learner.open()
+                assert psutil.Process(refilled).nice() == base
+                await learner.close()
+
+        _run(take_it())
     finally:
         server.stop()
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE

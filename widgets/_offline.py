@@ -332,6 +332,25 @@ def _load_bundle() -> str:
     return _BUNDLE
 
 
+#: Set to "1" to check every chart a widget shows against the Vega-Lite schema
+#: (the test suite does: tests/conftest.py). Off in a lesson: see LabChart.
+VALIDATE_ENV = "HSL_VALIDATE_CHARTS"
+
+
+def validate_charts() -> bool:
+    """Whether :class:`LabChart` checks each chart against the Vega-Lite schema now.
+
+    >>> import os
+    >>> old = os.environ.pop(VALIDATE_ENV, None)
+    >>> validate_charts()
+    False
+    >>> os.environ[VALIDATE_ENV] = "1"; validate_charts()
+    True
+    >>> _ = os.environ.pop(VALIDATE_ENV); old and os.environ.update({VALIDATE_ENV: old})
+    """
+    return os.environ.get(VALIDATE_ENV, "") == "1"
+
+
 class LabChart(alt.JupyterChart):
     """``alt.JupyterChart`` that works offline and shares one Vega bundle per page.
 
@@ -353,6 +372,30 @@ class LabChart(alt.JupyterChart):
         locale = embed_locale()
         if locale:
             self.embed_options = {**locale, **(self.embed_options or {})}
+
+    @traitlets.observe("chart")
+    def _on_change_chart(self, change):
+        """Altair's own handler, without its JSON-schema check of the spec at run time.
+
+        Checking a chart against the Vega-Lite schema (``to_dict(validate=True)``)
+        was the largest single cost of building a lesson's widgets (~0.3 CPU-s
+        for lesson 04, in every kernel, and again at every chart change). The
+        lab's charts are built by code whose every spec the tests check
+        (``HSL_VALIDATE_CHARTS=1`` in the test suite), so a lesson skips it.
+        """
+        chart = change.new
+        if chart is None or validate_charts():
+            return super()._on_change_chart(change)
+        fast = getattr(type(chart), "to_dict", None)
+        if fast is None:
+            return super()._on_change_chart(change)
+        # Altair's schema objects keep attributes in ``_kwds``: set the instance's
+        # own to_dict (no validation) past that, and remove it afterwards.
+        object.__setattr__(chart, "to_dict", lambda *a, **k: fast(chart, *a, **{"validate": False, **k}))
+        try:
+            return super()._on_change_chart(change)
+        finally:
+            object.__delattr__(chart, "to_dict")
 
     @traitlets.default("_hsl_bundle")
     def _default_bundle(self) -> str:

@@ -125,6 +125,11 @@ def _from_query(query: str) -> str | None:
 
 def _from_request() -> str | None:
     query = os.environ.get("QUERY_STRING")
+    if query is None and os.environ.get("HSL_POOL_LANG"):
+        # A pre-heated kernel of the app server's pool (scripts/hsl_server.py): the server
+        # hands it only to a page whose ?lang= is absent or this language, so it need not
+        # wait for the page to run the lesson (issue #16).
+        return None
     if query is None and os.environ.get("VOILA_PREHEAT", "False") != "False":
         from widgets._paths import _wait_for_voila_request
 

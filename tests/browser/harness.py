@@ -132,6 +132,10 @@ class Server:
                 flags, limit_env = app.limit_settings(max_learners, env)
                 cmd += flags
                 env.update(limit_env)
+            else:   # the app's server-side pieces, as scripts/app.py loads them
+                flags, server_env = app.server_settings(env)
+                cmd += flags
+                env.update(server_env)
         elif kind == "lab":
             root = workspace
             settings = workspace / ".lab-settings"
