@@ -346,3 +346,20 @@ def test_the_language_survives_a_save_and_a_restore(tmp_path):
     again.load()
     assert i18n.get_language() == "fr"
     assert "Français" in again.message_text
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_a_text_in_a_lesson_and_in_a_widget_reads_the_same(lang):
+    """At run time lessons and widgets share one catalogue: the same English must not have two
+    translations (e.g. "none" agreeing with different nouns); give the lesson its own words."""
+    from babel.messages.pofile import read_po
+
+    def read(path):
+        with path.open("rb") as fh:
+            return {m.id: m.string for m in read_po(fh, locale=lang) if m.id}
+
+    widget = read(ROOT / "widgets" / "locale" / lang / "LC_MESSAGES" / "messages.po")
+    clashes = [f"{path.name}: {msg!r} → {text!r} (widgets: {widget[msg]!r})"
+               for path in sorted((ROOT / "lessons" / "locale" / lang).glob("*.po"))
+               for msg, text in read(path).items() if msg in widget and text != widget[msg]]
+    assert clashes == []

@@ -159,9 +159,11 @@ def get_language() -> str:
 
 # ============================================================== catalogues
 def _catalogue_files(lang: str) -> list[Path]:
-    files = [PACKAGE_LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"]
-    if (LESSON_LOCALE_DIR / lang).is_dir():
-        files += sorted((LESSON_LOCALE_DIR / lang).glob("*.po"))
+    # The lessons' units first, the widgets' catalogue last: where a lesson's sentence and a
+    # widget's text are the same English (e.g. "none"), the widget's wording wins, so a
+    # control reads the same in every lesson.
+    files = sorted((LESSON_LOCALE_DIR / lang).glob("*.po")) if (LESSON_LOCALE_DIR / lang).is_dir() else []
+    files.append(PACKAGE_LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po")
     return [f for f in files if f.is_file()]
 
 

@@ -294,11 +294,10 @@ JS_CHART_STATE = """
   });
 }
 """
-# Every ChartPanel (it has a "Show the data" toggle): is its chart drawn?
+# Every ChartPanel (class hsl-chart-panel, in any language): is its chart drawn?
 JS_PANELS = """
-() => Array.from(document.querySelectorAll('button.widget-toggle-button'))
-  .filter((b) => /(Show|Hide) the data/.test(b.innerText))
-  .map((b) => { const box = b.closest('.widget-vbox') || b.parentElement;
+() => Array.from(document.querySelectorAll('.hsl-chart-panel'))
+  .map((box) => {
     const v = box.querySelector('.vega-embed canvas') || box.querySelector('.vega-embed svg.marks');
     const r = v ? v.getBoundingClientRect() : null;
     return {drawn: !!(v && r.width > 10 && r.height > 10),
