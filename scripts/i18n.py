@@ -54,6 +54,9 @@ TRANSLATED_MODULES = [
     "widgets/quiz.py",
     "widgets/i18n.py",
     "widgets/_a11y.py",
+    "widgets/classreport.py",
+    "widgets/charts/classreport.py",
+    "widgets/ui/classreport.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).
