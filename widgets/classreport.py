@@ -307,11 +307,17 @@ def load_class(source: str | Path | bytes, pseudonymise: bool = True,
 
 
 # ============================================================== aggregations
-def _questions(lesson: str) -> tuple[str, list[Any]]:
-    """A lesson's knowledge-check questions, read once per version of the file."""
+def _questions(lesson: str, lang: str | None = None) -> tuple[str, list[Any]]:
+    """A lesson's knowledge-check questions, read once per version of the file.
+
+    ``lang`` ("fr", "es"): the translated quiz (``lessons/quizzes/<lang>/``) when
+    there is one, else the English quiz; ``None``: the English quiz.
+    """
     from widgets.quiz import load_questions
 
     path = QUIZ_DIR / f"{lesson}.yml"
+    if lang and lang != "en" and (QUIZ_DIR / str(lang) / f"{lesson}.yml").is_file():
+        path = QUIZ_DIR / str(lang) / f"{lesson}.yml"
     try:
         stamp = (str(path), path.stat().st_mtime_ns)
     except OSError:
@@ -324,6 +330,32 @@ def _questions(lesson: str) -> tuple[str, list[Any]]:
 
 #: Knowledge checks already read, by (file, modification time).
 _QUESTIONS: dict[tuple[str, int], tuple[str, list[Any]]] = {}
+
+
+def _learner_questions(doc: dict[str, Any], lesson: str) -> dict[str, Any]:
+    """The questions as the learner saw them: the quiz in the language the portfolio was
+    saved in (answers are stored as option texts, so a French learner's answers are French)."""
+    extra = doc.get("extra") if isinstance(doc.get("extra"), dict) else {}
+    lang = str(extra.get("language") or "")
+    try:
+        return {q.id: q for q in _questions(lesson, lang or None)[1]}
+    except LabInputError:
+        return {}
+
+
+def _as_shown(theirs: Any, shown: Any, response: Any) -> Any:
+    """A learner's response in the language of the report: same option, by its position."""
+    if theirs is shown or getattr(theirs, "type", "") not in ("single", "multiple") or \
+            len(theirs.options) != len(shown.options):
+        return response
+    texts = [o.text for o in theirs.options]
+
+    def one(value: Any) -> Any:
+        return shown.options[texts.index(value)].text if value in texts else value
+
+    if theirs.type == "multiple" and isinstance(response, list | tuple):
+        return [one(v) for v in response]
+    return one(response)
 
 
 def _answer_key(question: Any, response: Any) -> str:
@@ -341,22 +373,27 @@ def quiz_results(data: ClassData, lesson: str, questions: list[Any] | None = Non
     answered (NaN when nobody did). Answers are marked with
     :func:`widgets.quiz.grade`, exactly as the learner's widget marked them.
     """
+    from widgets.i18n import get_language
     from widgets.quiz import grade
 
+    own_language = questions is None     # each learner's answers read in their quiz's language
     if questions is None:
-        _title, questions = _questions(lesson)
+        _title, questions = _questions(lesson, get_language())
+    theirs = {label: _learner_questions(doc, lesson) if own_language else {}
+              for label, doc in data.documents.items()}
     rows = []
     for number, q in enumerate(questions, start=1):
         answered = right = 0
         wrong: Counter[str] = Counter()
         feedback: dict[str, str] = {}
-        for doc in data.documents.values():
+        for label, doc in data.documents.items():
             state = doc["quizzes"].get(lesson) or {}
             answers = state.get("answers") if isinstance(state, dict) else None
             response = answers.get(q.id) if isinstance(answers, dict) else None
             if response in (None, "", []):
                 continue
             answered += 1
+            response = _as_shown(theirs[label].get(q.id, q), q, response)
             try:
                 result = grade(q, response)
             except Exception:  # noqa: BLE001 - a learner file's odd value counts as wrong
@@ -440,7 +477,9 @@ def _quiz_score(doc: dict[str, Any], lesson: str, questions: list[Any]) -> float
     if not isinstance(answers, dict) or all(v in (None, "", []) for v in answers.values()):
         return None
     right = 0
+    theirs = _learner_questions(doc, lesson)
     for q in questions:
+        q = theirs.get(q.id, q)
         response = answers.get(q.id)
         if response in (None, "", []):
             continue
