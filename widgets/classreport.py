@@ -713,11 +713,13 @@ def demo_class(folder: str | Path, learners: int = 30, lessons: tuple[str, ...] 
     """
     import random
 
+    from widgets.i18n import get_language
     from widgets.portfolio import new_document, save_document
 
     rng = random.Random(seed)
     folder = Path(folder)
-    quizzes = {lesson: _questions(lesson)[1] for lesson in lessons}
+    # answers are option texts in the language a portfolio records (the kernel's language)
+    quizzes = {lesson: _questions(lesson, get_language())[1] for lesson in lessons}
     difficulty = {(lesson, q.id): rng.uniform(0.3, 0.95)
                   for lesson, qs in quizzes.items() for q in qs}
     for n in range(1, learners + 1):
@@ -1114,9 +1116,9 @@ def portfolio_choices(data: ClassData, key: str = "06/policy_portfolio") -> list
     scores_t = pd.DataFrame(score_rows, columns=_VALUE_COLUMNS)
     med = shares_t.groupby(["group", "item"])["value"].median()
     n = shares_t["learner"].nunique()
-    medians = "; ".join(f"{g}: " + ", ".join(f"{i} {format_percent(v / 100)}"
-                                             for i, v in med[g].items())
-                        for g in med.index.get_level_values(0).unique())
+    medians = _("; ").join(_("{group}: {shares}").format(group=g, shares=", ".join(
+        f"{i} {format_percent(v / 100)}" for i, v in med[g].items()))
+        for g in med.index.get_level_values(0).unique())
     text = ngettext("Lesson 06 policy portfolios of {n} learner: budget share per pillar (%); a "
                     "dot's size is the number of learners who chose that share. Median shares: "
                     "{medians}.",
@@ -1281,13 +1283,15 @@ def consultation_votes(data: ClassData, key: str = "08/consultation") -> list[Ch
     counts = _counts(rows)
     won = cn.winners_from_table(table)
     nobody = _("none")
-    rules = [f"{_(cn.RULES[r])}: {' / '.join(w) if w else nobody}" for r, w in won.items()]
+    rules = [_("{rule}: {winners}").format(rule=_(cn.RULES[r]),
+                                           winners=" / ".join(w) if w else nobody)
+             for r, w in won.items()]
     text = ngettext("Lesson 08 consultation: {n} ranking typed by the class over the options "
                     "{options}. Bars count first choices. Winners by rule: {winners}.",
                     "Lesson 08 consultation: {n} rankings typed by the class over the options "
                     "{options}. Bars count first choices. Winners by rule: {winners}.",
                     len(good)).format(n=len(good), options=", ".join(options),
-                                      winners="; ".join(rules))
+                                      winners=_("; ").join(rules))
     distinct = {tuple(w) for r, w in won.items() if w and r != "condorcet"}
     if len(distinct) > 1:
         discuss = _("The rules disagree on this class's own votes. Which rule would the class "

@@ -98,7 +98,7 @@ def quiz_results_description(results: pd.DataFrame, lesson: str = "") -> str:
                 number=r.number, share=format_percent(r.share_right), answered=r.answered)
         parts.append(part)
     return _("{head}: share of the learners who answered each question who got it right. "
-             "{questions}.").format(head=head, questions="; ".join(parts))
+             "{questions}.").format(head=head, questions=_("; ").join(parts))
 
 
 def _counts_chart(view) -> alt.FacetChart:
@@ -250,4 +250,4 @@ def team_rounds_description(table: pd.DataFrame) -> str:
                     "averted and cost in each round. {teams}. {label}",
                     "Scenario teams round by round ({n} teams): lives averted, displacement "
                     "averted and cost in each round. {teams}. {label}", teams).format(
-        n=teams, teams="; ".join(parts), label=_(TEACHING_LABEL))
+        n=teams, teams=_("; ").join(parts), label=_(TEACHING_LABEL))

@@ -263,8 +263,9 @@ class ClassReport(LabWidget):
                     ngettext("<b>{n} learner</b> read from {source} (shown by names)",
                              "<b>{n} learners</b> read from {source} (shown by names)", n))
             unused = ngettext("{n} file could not be used.", "{n} files could not be used.", bad)
-            self.status.value = ('<p role="status">' + read.format(
-                n=n, source=esc(self.source_label)) + "; " + unused.format(n=bad) + "</p>")
+            self.status.value = ('<p role="status">' + _("{learners}; {files}").format(
+                learners=read.format(n=n, source=esc(self.source_label)),
+                files=unused.format(n=bad)) + "</p>")
         self.problems.value = "" if not data.problems else (
             "<details open><summary>" + _("<b>Files that could not be used</b> (skipped; the "
                                           "rest of the class is shown)") + "</summary><ul>"
