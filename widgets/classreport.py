@@ -606,7 +606,9 @@ def summary_html(data: ClassData, lessons: list[str] | None = None,
     ]
     if data.problems:
         parts.append("<h2>" + _("Files that could not be used") + "</h2><ul>")
-        parts += [f"<li><b>{esc(p.file)}</b>: {esc(p.reason)}</li>" for p in data.problems]
+        parts += ["<li>" + _("{file}: {reason}").format(file=f"<b>{esc(p.file)}</b>",
+                                                        reason=esc(p.reason)) + "</li>"
+                  for p in data.problems]
         parts.append("</ul>")
     for lesson in lessons:
         results = quiz_results(data, lesson)

@@ -269,7 +269,9 @@ class ClassReport(LabWidget):
         self.problems.value = "" if not data.problems else (
             "<details open><summary>" + _("<b>Files that could not be used</b> (skipped; the "
                                           "rest of the class is shown)") + "</summary><ul>"
-            + "".join(f"<li><b>{esc(p.file)}</b>: {esc(p.reason)}</li>" for p in data.problems)
+            + "".join("<li>" + _("{file}: {reason}").format(file=f"<b>{esc(p.file)}</b>",
+                                                            reason=esc(p.reason)) + "</li>"
+                      for p in data.problems)
             + "</ul></details>")
         if self.data is not None and data.notes:
             self.problems.value += ("<details><summary><b>" + _("Read, with a note")
