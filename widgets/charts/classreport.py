@@ -57,7 +57,7 @@ def quiz_results_chart(results: pd.DataFrame, lesson: str = "") -> alt.LayerChar
         color=alt.Color("flag:N", title=None,
                         scale=alt.Scale(domain=[_(_LOW), _(_HIGH)],
                                         range=[OKABE_ITO[5], OKABE_ITO[0]]),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=alt.Legend(orient="bottom", labelLimit=320)),
         tooltip=[alt.Tooltip("label:N", title=_("Question")),
                  alt.Tooltip("percent_right:Q", title=_("% right")),
                  alt.Tooltip("right:Q", title=_("Right")),
