@@ -100,6 +100,9 @@ TRANSLATED_MODULES = [
     "widgets/scenario_teams.py",
     "widgets/cases.py",
     "widgets/ui/cases.py",
+    "widgets/classreport.py",
+    "widgets/charts/classreport.py",
+    "widgets/ui/classreport.py",
 ]
 
 #: Modules with user-facing text not translated yet (shown in docs/translating.md).

@@ -24,6 +24,15 @@ changed unit comes back *fuzzy* (the old translation kept as a suggestion), and
 ``build`` and ``check`` refuse it until a translator has looked at it: a
 translated lesson never shows English text in its place.
 
+The lessons' companions follow the same model: the solutions notebooks
+(``lessons/solutions/NN-name-solutions.ipynb``, units in
+``lessons/locale/<lang>/solutions-NN.po``, generated into
+``lessons/<lang>/solutions/NN-name.ipynb``) and the facilitator's notebooks
+(``lessons/facilitator/name.ipynb``, units in
+``lessons/locale/<lang>/facilitator-name.po``, generated into
+``lessons/<lang>/facilitator/name.ipynb``); ``update fr solutions-01`` or
+``update fr facilitator-class-report`` starts one.
+
 Quizzes: ``lessons/quizzes/<lang>/NN.yml`` is a translated copy of
 ``lessons/quizzes/NN.yml``; ``check`` verifies that it has the same questions,
 types, number of options, correct answers and data references.
@@ -72,10 +81,47 @@ def code_units(source: str) -> list[str]:
 
 
 def english_notebook(lesson: str) -> Path:
-    matches = sorted(LESSONS.glob(f"{lesson}-*.ipynb"))
+    folder, pattern = _companion(lesson) or (LESSONS, f"{lesson}-*.ipynb")
+    matches = sorted(folder.glob(pattern))
     if len(matches) != 1:
         raise SystemExit(f"no single English notebook for lesson {lesson!r} in lessons/")
     return matches[0]
+
+
+#: The lessons' companion notebooks, by the prefix of their id: (English folder, output folder).
+COMPANIONS = {"solutions": ("solutions", "solutions"), "facilitator": ("facilitator", "facilitator")}
+_COMPANION_ID = re.compile(r"^(solutions)-(\d\d)$|^(facilitator)-([a-z0-9-]+)$")
+
+
+def _companion(lesson: str) -> tuple[Path, str] | None:
+    """(folder, glob) of a companion notebook's English source; None for a lesson ("01")."""
+    m = _COMPANION_ID.match(lesson)
+    if not m:
+        return None
+    if m.group(1):
+        return LESSONS / COMPANIONS["solutions"][0], f"{m.group(2)}-*-solutions.ipynb"
+    return LESSONS / COMPANIONS["facilitator"][0], f"{m.group(4)}.ipynb"
+
+
+def english_name(lesson: str, path: Path) -> str:
+    """The part of the English file name a translation replaces (after NN- for numbered ones)."""
+    return path.stem if lesson.startswith("facilitator-") else path.stem.split("-", 1)[1]
+
+
+def translated_path(lang: str, lesson: str, name: str) -> Path:
+    """Where the translated notebook is written, from its translated file name."""
+    if lesson.startswith("solutions-"):
+        return LESSONS / lang / COMPANIONS["solutions"][1] / f"{lesson[-2:]}-{name}.ipynb"
+    if lesson.startswith("facilitator-"):
+        return LESSONS / lang / COMPANIONS["facilitator"][1] / f"{name}.ipynb"
+    return LESSONS / lang / f"{lesson}-{name}.ipynb"
+
+
+def translated_companions(lang: str) -> list[str]:
+    """The companion notebooks translated into ``lang`` (ids such as ``solutions-01``)."""
+    folder = LOCALE / lang
+    return sorted(p.stem for p in folder.glob("*.po") if _COMPANION_ID.match(p.stem)) \
+        if folder.is_dir() else []
 
 
 def read_notebook(path: Path) -> dict:
@@ -124,12 +170,12 @@ _SLUG = re.compile(r"^[^\W_A-Z]+(-[^\W_A-Z]+)*$")  # lower-case letters (é, ñ 
 def template(lesson: str) -> Catalog:
     nb_path = english_notebook(lesson)
     catalog = Catalog(project="Human Security Lab lessons", fuzzy=False)
-    catalog.add(nb_path.stem.split("-", 1)[1], context=FILE_NAME,
+    catalog.add(english_name(lesson, nb_path), context=FILE_NAME,
                 auto_comments=["the translated notebook's file name after the lesson number, which the "
                                "app's lesson list shows (dashes become spaces): lower-case "
                                "letters, digits and dashes"])
     for unit, where in lesson_units(read_notebook(nb_path)):
-        catalog.add(unit, locations=[(f"lessons/{nb_path.name}", 0)], auto_comments=[where])
+        catalog.add(unit, locations=[(str(nb_path.relative_to(REPO_ROOT)), 0)], auto_comments=[where])
     return catalog
 
 
@@ -148,7 +194,8 @@ def update(lang: str, lesson: str) -> Path:
 
 
 def translated_lessons(lang: str) -> list[str]:
-    return sorted(p.stem for p in (LOCALE / lang).glob("*.po")) if (LOCALE / lang).is_dir() else []
+    return sorted(p.stem for p in (LOCALE / lang).glob("*.po")
+                  if not _COMPANION_ID.match(p.stem)) if (LOCALE / lang).is_dir() else []
 
 
 def unit_problems(lang: str, lesson: str) -> list[str]:
@@ -156,7 +203,7 @@ def unit_problems(lang: str, lesson: str) -> list[str]:
     found = []
     english = english_notebook(lesson)
     wanted = [u for u, _ in lesson_units(read_notebook(english))]
-    name = catalog.get(english.stem.split("-", 1)[1], context=FILE_NAME)
+    name = catalog.get(english_name(lesson, english), context=FILE_NAME)
     if name is None or not name.string or name.fuzzy:
         found.append(f"{lang}/{lesson}: the file name ({FILE_NAME!r}) is not translated")
     elif not _SLUG.match(name.string):
@@ -205,19 +252,20 @@ def translate_notebook(lang: str, lesson: str) -> tuple[Path, str]:
             text = text.replace(unit, catalog.get(unit).string, 1)
         cell["source"] = _as_lines(text)
     nb["cells"].insert(0, language_cell(lang))
-    nb["metadata"]["hsl"] = {"language": lang, "generated_from": f"lessons/{english.name}",
+    nb["metadata"]["hsl"] = {"language": lang,
+                             "generated_from": str(english.relative_to(REPO_ROOT)),
                              "translations": f"lessons/locale/{lang}/{lesson}.po",
                              "note": "Generated by scripts/translate_lessons.py: do not edit; "
                                      "edit the English notebook or the .po file."}
-    name = catalog.get(english.stem.split("-", 1)[1], context=FILE_NAME).string
-    out = LESSONS / lang / f"{lesson}-{name}.ipynb"
+    name = catalog.get(english_name(lesson, english), context=FILE_NAME).string
+    out = translated_path(lang, lesson, name)
     return out, json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
 def build() -> list[Path]:
     written = []
     for lang in LANGUAGES:
-        for lesson in translated_lessons(lang):
+        for lesson in translated_lessons(lang) + translated_companions(lang):
             path, text = translate_notebook(lang, lesson)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
@@ -260,32 +308,41 @@ def quiz_problems(lang: str) -> list[str]:
 def check() -> list[str]:
     found = []
     for lang in LANGUAGES:
-        for lesson in translated_lessons(lang):
+        for lesson in translated_lessons(lang) + translated_companions(lang):
             problems = unit_problems(lang, lesson)
             found += problems
             if problems:
                 continue
             path, text = translate_notebook(lang, lesson)
+            english = str(english_notebook(lesson).relative_to(REPO_ROOT))
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 found.append(f"{lang}/{lesson}: {path.relative_to(REPO_ROOT)} is out of date "
                              "with its English source (run build)")
-            stale = [p for p in (LESSONS / lang).glob(f"{lesson}-*.ipynb") if p != path]
+            pattern = (f"{lesson[-2:]}-*.ipynb" if lesson.startswith("solutions-") else
+                       "*.ipynb" if lesson.startswith("facilitator-") else f"{lesson}-*.ipynb")
+            stale = [p for p in path.parent.glob(pattern) if p != path
+                     and (not lesson.startswith("facilitator-") or _generated_from(p) == english)]
             found += [f"{lang}/{lesson}: {p.relative_to(REPO_ROOT)} is left over from an older "
                       "file name (delete it)" for p in stale]
         found += quiz_problems(lang)
     return found
 
 
+def _generated_from(path: Path) -> str | None:
+    return read_notebook(path).get("metadata", {}).get("hsl", {}).get("generated_from")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["update", "build", "check"])
     parser.add_argument("lang", nargs="?", choices=LANGUAGES)
-    parser.add_argument("lessons", nargs="*", help="lesson numbers, e.g. 01 (default: those "
+    parser.add_argument("lessons", nargs="*", help="lesson numbers, e.g. 01, or companion "
+                        "notebooks, e.g. solutions-01, facilitator-class-report (default: those "
                         "that already have a .po file)")
     args = parser.parse_args(argv)
     if args.command == "update":
         for lang in [args.lang] if args.lang else list(LANGUAGES):
-            for lesson in args.lessons or translated_lessons(lang):
+            for lesson in args.lessons or translated_lessons(lang) + translated_companions(lang):
                 print(f"updated {update(lang, lesson).relative_to(REPO_ROOT)}")
         return 0
     if args.command == "build":

@@ -225,7 +225,7 @@ def test_widget_reads_the_class_shows_the_debrief_and_exports(room, tmp_path, mo
     monkeypatch.setenv("HSL_WORK_DIR", str(room))       # the trainer keeps the class in my-work
     report = ClassReport(folder="learners", lesson="03")
     assert report.data is not None and len(report.data.learners) == N
-    assert "5 file(s) could not be used" in report.status.value
+    assert "5 files could not be used" in report.status.value
     assert "<b>broken/portfolio.json</b>" in report.problems.value
     assert "67% right of 30" in report.panel.description_text
     assert "question 5" in report.discuss.value and "Ask the room" in report.discuss.value
@@ -397,7 +397,7 @@ def test_scenario_teams_side_by_side_reuse_the_team_functions(demo_room):
         map(tuple, same[pd_cols].values.tolist()))
     blue = table[table["team"] == "Team Blue"]
     assert blue["members"].iloc[0].split(", ")[:2] == ["L01", "L05"]
-    assert "Team Blue: 2 round(s)" in team_rounds_chart(table).to_dict()["description"]
+    assert "Team Blue: 2 rounds" in team_rounds_chart(table).to_dict()["description"]
     assert _snapshot(demo_room / "teams") == before
 
 
@@ -498,7 +498,7 @@ def test_widget_shows_choice_charts_teams_and_notes_on_request(demo_room, monkey
     assert len(report.choice_panels) == 2
     assert "Most common normalisation" in report.choice_panels[0].description_text
     assert "Discuss this" in report.choices_box.children[1].children[1].value
-    assert report.choice_panels[1].table_data["learner"].nunique() == N
+    assert report.choice_panels[1].table_data["Learner"].nunique() == N
     assert "could not be used" in report.status.value and "teams/broken-round-3.json" in \
         report.problems.value
     report.lesson.value = "01"                       # self-checks reach the report

@@ -55,6 +55,7 @@ import pandas as pd
 
 from widgets._paths import QUIZ_DIR, file_size
 from widgets.errors import LabInputError
+from widgets.i18n import N_, _, format_number, format_percent, ngettext
 from widgets.portfolio import FORMAT, MAX_DEPTH, _decode, _depth, normalise_document
 
 __all__ = [
@@ -161,32 +162,36 @@ def _entries_from_folder(folder: Path) -> tuple[list[tuple[str, bytes | None, st
         rel = path.relative_to(folder).as_posix()
         try:
             if path.is_symlink() or not path.is_file():
-                problems.append(Problem(rel, "it is a link or not a regular file; skipped."))
+                problems.append(Problem(rel, _("it is a link or not a regular file; skipped.")))
                 continue
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:
-                problems.append(Problem(rel, f"it is {file_size(size)}, larger than a portfolio "
-                                             f"can be ({file_size(MAX_FILE_BYTES)})."))
+                problems.append(Problem(rel, _("it is {size}, larger than a portfolio can be "
+                                               "({limit}).").format(
+                    size=file_size(size), limit=file_size(MAX_FILE_BYTES))))
                 continue
             with open(path, "rb") as fh:      # read only; nothing is written or renamed
                 entries.append((rel, fh.read(MAX_FILE_BYTES + 1), ""))
         except OSError as err:
-            problems.append(Problem(rel, f"it could not be opened ({err.strerror or 'error'})."))
+            problems.append(Problem(rel, _("it could not be opened ({error}).").format(
+                error=err.strerror or _("error"))))
     if len(paths) > MAX_FILES:
-        problems.append(Problem(folder.name, f"more than {MAX_FILES} portfolio files; only the "
-                                             f"first {MAX_FILES} were read."))
+        problems.append(Problem(folder.name, _("more than {n} portfolio files; only the first "
+                                               "{n} were read.").format(n=MAX_FILES)))
     return entries, problems
 
 
 def _entries_from_zip(data: bytes, label: str) -> tuple[list[tuple[str, bytes | None, str]],
                                                          list[Problem]]:
     if len(data) > MAX_ZIP_BYTES:
-        raise LabInputError(f"The zip {label} is {file_size(len(data))}, larger than the class "
-                            f"report reads ({file_size(MAX_ZIP_BYTES)}).")
+        raise LabInputError(_("The zip {name} is {size}, larger than the class report reads "
+                              "({limit}).").format(name=label, size=file_size(len(data)),
+                                                   limit=file_size(MAX_ZIP_BYTES)))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as err:
-        raise LabInputError(f"{label} is not a zip file the class report can read.") from err
+        raise LabInputError(_("{name} is not a zip file the class report can read.").format(
+            name=label)) from err
     entries: list[tuple[str, bytes | None, str]] = []
     problems: list[Problem] = []
     total = 0
@@ -198,22 +203,24 @@ def _entries_from_zip(data: bytes, label: str) -> tuple[list[tuple[str, bytes | 
         rel = "/".join(p for p in PurePosixPath(info.filename.replace("\\", "/")).parts
                        if p not in ("..", ".", "/"))
         if info.file_size > MAX_FILE_BYTES:
-            problems.append(Problem(rel, f"it would unpack to {file_size(info.file_size)}, larger "
-                                         f"than a portfolio can be ({file_size(MAX_FILE_BYTES)})."))
+            problems.append(Problem(rel, _("it would unpack to {size}, larger than a portfolio "
+                                           "can be ({limit}).").format(
+                size=file_size(info.file_size), limit=file_size(MAX_FILE_BYTES))))
             continue
         if total + info.file_size > MAX_TOTAL_BYTES:
-            problems.append(Problem(rel, "the zip unpacks to more than the class report reads; "
-                                         "this and later files were skipped."))
+            problems.append(Problem(rel, _("the zip unpacks to more than the class report "
+                                           "reads; this and later files were skipped.")))
             break
         try:
             with archive.open(info) as fh:    # never trust the declared size: read at most the limit
                 raw = fh.read(MAX_FILE_BYTES + 1)
         except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, NotImplementedError) as err:
-            reason = "it is encrypted" if "encrypt" in str(err).lower() else "it is damaged"
-            problems.append(Problem(rel, f"{reason} in the zip; skipped."))
+            reason = (_("it is encrypted in the zip; skipped.") if "encrypt" in str(err).lower()
+                      else _("it is damaged in the zip; skipped."))
+            problems.append(Problem(rel, reason))
             continue
         if len(raw) > MAX_FILE_BYTES:
-            problems.append(Problem(rel, "it unpacks to more than a portfolio can be."))
+            problems.append(Problem(rel, _("it unpacks to more than a portfolio can be.")))
             continue
         total += len(raw)
         entries.append((rel, raw, ""))
@@ -223,25 +230,26 @@ def _entries_from_zip(data: bytes, label: str) -> tuple[list[tuple[str, bytes | 
 def _parse(rel: str, raw: bytes) -> tuple[dict[str, Any] | None, str]:
     """``(document, notes)`` from a file's bytes, or ``(None, reason)`` if it cannot be used."""
     if len(raw) > MAX_FILE_BYTES:
-        return None, f"it is larger than a portfolio can be ({file_size(MAX_FILE_BYTES)})."
+        return None, _("it is larger than a portfolio can be ({limit}).").format(
+            limit=file_size(MAX_FILE_BYTES))
     if not raw.strip():
-        return None, "it is empty."
+        return None, _("it is empty.")
     text, _encoding = _decode(raw)
     try:
         value = json.loads(text)
     except json.JSONDecodeError as err:
-        return None, (f"it is not valid JSON (line {err.lineno}, column {err.colno}); it may "
-                      "be cut short or damaged.")
+        return None, _("it is not valid JSON (line {line}, column {column}); it may be cut "
+                       "short or damaged.").format(line=err.lineno, column=err.colno)
     except RecursionError:
-        return None, "it nests too deeply to be a portfolio."
+        return None, _("it nests too deeply to be a portfolio.")
     if _depth(value) > MAX_DEPTH:
-        return None, "it nests too deeply to be a portfolio."
+        return None, _("it nests too deeply to be a portfolio.")
     if not isinstance(value, dict):
-        return None, "it is JSON but not a lab portfolio (not an object)."
+        return None, _("it is JSON but not a lab portfolio (not an object).")
     looks_like = value.get("format") == FORMAT or (
         "format" not in value and any(k in value for k in ("widgets", "widget_states", "quizzes")))
     if not looks_like:
-        return None, "it is JSON but not a Human Security Lab portfolio."
+        return None, _("it is JSON but not a Human Security Lab portfolio.")
     doc, notes = normalise_document(value)
     return doc, " ".join(notes)
 
@@ -264,16 +272,17 @@ def load_class(source: str | Path | bytes, pseudonymise: bool = True,
         elif path.is_file() and path.suffix.lower() == ".zip":
             size = path.stat().st_size
             if size > MAX_ZIP_BYTES:
-                raise LabInputError(f"The zip {path.name} is {file_size(size)}, larger than the "
-                                    f"class report reads ({file_size(MAX_ZIP_BYTES)}).")
+                raise LabInputError(_("The zip {name} is {size}, larger than the class report "
+                                      "reads ({limit}).").format(
+                    name=path.name, size=file_size(size), limit=file_size(MAX_ZIP_BYTES)))
             entries, problems = _entries_from_zip(path.read_bytes(), path.name)
         else:
-            raise LabInputError(f"There is no folder or .zip file called {path.name} here. "
-                                "Give the folder that holds the learners' portfolio files, "
-                                "or a zip of them.")
+            raise LabInputError(_("There is no folder or .zip file called {name} here. Give "
+                                  "the folder that holds the learners' portfolio files, or a "
+                                  "zip of them.").format(name=path.name))
     by_name: dict[str, tuple[str, dict[str, Any]]] = {}
     read_notes: list[str] = []
-    for rel, raw, _ in entries:
+    for rel, raw, _kind in entries:
         doc, reason = _parse(rel, raw or b"")
         if doc is None:
             problems.append(Problem(rel, reason))
@@ -282,8 +291,8 @@ def load_class(source: str | Path | bytes, pseudonymise: bool = True,
             read_notes.append(f"{rel}: {reason}")
         who = doc["learner"].strip() or _learner_from_path(rel)
         if who in by_name:
-            problems.append(Problem(rel, f"a second portfolio for the same learner "
-                                         f"(also in {by_name[who][0]}); skipped."))
+            problems.append(Problem(rel, _("a second portfolio for the same learner (also in "
+                                           "{file}); skipped.").format(file=by_name[who][0])))
             continue
         by_name[who] = (rel, doc)
     out = ClassData(problems=problems, notes=read_notes, pseudonymised=pseudonymise)
@@ -293,16 +302,22 @@ def load_class(source: str | Path | bytes, pseudonymise: bool = True,
         rel, doc = by_name[who]
         out.documents[label], out.names[label], out.files[label] = doc, who, rel
     if not by_name:
-        out.notes.append("No learner's portfolio could be read from this source.")
+        out.notes.append(_("No learner's portfolio could be read from this source."))
     return out
 
 
 # ============================================================== aggregations
-def _questions(lesson: str) -> tuple[str, list[Any]]:
-    """A lesson's knowledge-check questions, read once per version of the file."""
+def _questions(lesson: str, lang: str | None = None) -> tuple[str, list[Any]]:
+    """A lesson's knowledge-check questions, read once per version of the file.
+
+    ``lang`` ("fr", "es"): the translated quiz (``lessons/quizzes/<lang>/``) when
+    there is one, else the English quiz; ``None``: the English quiz.
+    """
     from widgets.quiz import load_questions
 
     path = QUIZ_DIR / f"{lesson}.yml"
+    if lang and lang != "en" and (QUIZ_DIR / str(lang) / f"{lesson}.yml").is_file():
+        path = QUIZ_DIR / str(lang) / f"{lesson}.yml"
     try:
         stamp = (str(path), path.stat().st_mtime_ns)
     except OSError:
@@ -317,9 +332,35 @@ def _questions(lesson: str) -> tuple[str, list[Any]]:
 _QUESTIONS: dict[tuple[str, int], tuple[str, list[Any]]] = {}
 
 
+def _learner_questions(doc: dict[str, Any], lesson: str) -> dict[str, Any]:
+    """The questions as the learner saw them: the quiz in the language the portfolio was
+    saved in (answers are stored as option texts, so a French learner's answers are French)."""
+    extra = doc.get("extra") if isinstance(doc.get("extra"), dict) else {}
+    lang = str(extra.get("language") or "")
+    try:
+        return {q.id: q for q in _questions(lesson, lang or None)[1]}
+    except LabInputError:
+        return {}
+
+
+def _as_shown(theirs: Any, shown: Any, response: Any) -> Any:
+    """A learner's response in the language of the report: same option, by its position."""
+    if theirs is shown or getattr(theirs, "type", "") not in ("single", "multiple") or \
+            len(theirs.options) != len(shown.options):
+        return response
+    texts = [o.text for o in theirs.options]
+
+    def one(value: Any) -> Any:
+        return shown.options[texts.index(value)].text if value in texts else value
+
+    if theirs.type == "multiple" and isinstance(response, list | tuple):
+        return [one(v) for v in response]
+    return one(response)
+
+
 def _answer_key(question: Any, response: Any) -> str:
     if question.type == "multiple":
-        return " + ".join(sorted(str(r) for r in (response or ()))) or "(none)"
+        return " + ".join(sorted(str(r) for r in (response or ()))) or _("(none)")
     return str(response)
 
 
@@ -332,22 +373,27 @@ def quiz_results(data: ClassData, lesson: str, questions: list[Any] | None = Non
     answered (NaN when nobody did). Answers are marked with
     :func:`widgets.quiz.grade`, exactly as the learner's widget marked them.
     """
+    from widgets.i18n import get_language
     from widgets.quiz import grade
 
+    own_language = questions is None     # each learner's answers read in their quiz's language
     if questions is None:
-        _title, questions = _questions(lesson)
+        _title, questions = _questions(lesson, get_language())
+    theirs = {label: _learner_questions(doc, lesson) if own_language else {}
+              for label, doc in data.documents.items()}
     rows = []
     for number, q in enumerate(questions, start=1):
         answered = right = 0
         wrong: Counter[str] = Counter()
         feedback: dict[str, str] = {}
-        for doc in data.documents.values():
+        for label, doc in data.documents.items():
             state = doc["quizzes"].get(lesson) or {}
             answers = state.get("answers") if isinstance(state, dict) else None
             response = answers.get(q.id) if isinstance(answers, dict) else None
             if response in (None, "", []):
                 continue
             answered += 1
+            response = _as_shown(theirs[label].get(q.id, q), q, response)
             try:
                 result = grade(q, response)
             except Exception:  # noqa: BLE001 - a learner file's odd value counts as wrong
@@ -431,7 +477,9 @@ def _quiz_score(doc: dict[str, Any], lesson: str, questions: list[Any]) -> float
     if not isinstance(answers, dict) or all(v in (None, "", []) for v in answers.values()):
         return None
     right = 0
+    theirs = _learner_questions(doc, lesson)
     for q in questions:
+        q = theirs.get(q.id, q)
         response = answers.get(q.id)
         if response in (None, "", []):
             continue
@@ -485,7 +533,8 @@ def gradebook_rows(data: ClassData, lessons: list[str] | None = None,
     empty when the learner saved no answer for that lesson.
     """
     if fmt not in GRADEBOOK_FORMATS:
-        raise LabInputError(f"Choose a gradebook format: {', '.join(GRADEBOOK_FORMATS)}.")
+        raise LabInputError(_("Choose a gradebook format: {formats}.").format(
+            formats=", ".join(GRADEBOOK_FORMATS)))
     table = completion(data, lessons)
     rows = []
     for label in data.learners:
@@ -526,7 +575,7 @@ def gradebook_csv(data: ClassData, lessons: list[str] | None = None, fmt: str = 
 
 
 def summary_html(data: ClassData, lessons: list[str] | None = None,
-                 title: str = "Class summary", teams: pd.DataFrame | None = None,
+                 title: str = "", teams: pd.DataFrame | None = None,
                  include_notes: bool = False) -> str:
     """A printable, self-contained HTML page: who is in, problems, quiz results per lesson,
     the class's choices in the widgets (with the debrief prompts), the scenario teams
@@ -535,66 +584,83 @@ def summary_html(data: ClassData, lessons: list[str] | None = None,
 
     Every learner string (names, answers, file names, notes) is escaped.
     """
+    from widgets.i18n import get_language
+
     esc = html.escape
+    title = title or _("Class summary")
     lessons = lessons if lessons is not None else [
         lesson for lesson in data.lessons() if (QUIZ_DIR / f"{lesson}.yml").exists()]
+    n = len(data.learners)
+    read = (ngettext("{n} learner's portfolio read (names replaced by codes).",
+                     "{n} learners' portfolios read (names replaced by codes).", n)
+            if data.pseudonymised else
+            ngettext("{n} learner's portfolio read.", "{n} learners' portfolios read.", n))
     parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<!DOCTYPE html><html lang='{get_language()}'><head><meta charset='utf-8'>",
         f"<title>{esc(title)}</title><style>body{{font-family:system-ui,sans-serif;"
         "max-width:60em;margin:2em auto;color:#222}table{border-collapse:collapse;"
         "margin:0.5em 0 1.5em}th,td{border:1px solid #999;padding:3px 8px;text-align:left;"
         "vertical-align:top}caption{text-align:left;font-weight:bold}</style></head><body>",
         f"<h1>{esc(title)}</h1>",
-        f"<p>{len(data.learners)} learners' portfolios read"
-        + (" (names replaced by codes)" if data.pseudonymised else "") + ".</p>",
+        f"<p>{read.format(n=n)}</p>",
     ]
     if data.problems:
-        parts.append("<h2>Files that could not be used</h2><ul>")
-        parts += [f"<li><b>{esc(p.file)}</b>: {esc(p.reason)}</li>" for p in data.problems]
+        parts.append("<h2>" + _("Files that could not be used") + "</h2><ul>")
+        parts += ["<li>" + _("{file}: {reason}").format(file=f"<b>{esc(p.file)}</b>",
+                                                        reason=esc(p.reason)) + "</li>"
+                  for p in data.problems]
         parts.append("</ul>")
     for lesson in lessons:
         results = quiz_results(data, lesson)
-        parts.append(f"<h2>Lesson {esc(lesson)}: knowledge check</h2><table>"
-                     "<caption>Share right per question, and the most common wrong answer"
-                     "</caption><tr><th>#</th><th>Question</th><th>Answered</th>"
-                     "<th>Right</th><th>Most common wrong answer</th><th>What it suggests"
-                     "</th></tr>")
+        parts.append("<h2>" + _("Lesson {lesson}: knowledge check").format(lesson=esc(lesson))
+                     + "</h2><table><caption>"
+                     + _("Share right per question, and the most common wrong answer")
+                     + "</caption><tr><th>#</th>" + "".join(f"<th>{h}</th>" for h in (
+                         _("Question"), _("Answered"), _("Right"), _("Most common wrong answer"),
+                         _("What it suggests"))) + "</tr>")
         for r in results.itertuples():
-            share = "–" if pd.isna(r.share_right) else f"{100 * r.share_right:.0f}%"
+            share = "–" if pd.isna(r.share_right) else format_percent(r.share_right)
             wrong = f"{esc(r.common_wrong)} ({r.common_wrong_count})" if r.common_wrong else "–"
             parts.append(f"<tr><td>{r.number}</td><td>{esc(r.prompt)}</td><td>{r.answered}</td>"
                          f"<td>{share}</td><td>{wrong}</td><td>{esc(r.misconception)}</td></tr>")
         parts.append("</table>")
     table = completion(data, lessons) if lessons else None
     if table is not None and not table.empty:
-        parts.append("<h2>Completion</h2><table><tr><th>Learner</th>"
+        parts.append("<h2>" + _("Completion") + "</h2><table><tr><th>" + _("Learner") + "</th>"
                      + "".join(f"<th>{esc(lesson)}</th>" for lesson in lessons) + "</tr>")
         for label in data.learners:
             mine = table[table["learner"] == label].set_index("lesson")
             cells = []
             for lesson in lessons:
                 score = mine.loc[lesson, "quiz_score"]
-                cells.append("–" if pd.isna(score) else f"{100 * score:.0f}%")
+                cells.append("–" if pd.isna(score) else format_percent(score))
             parts.append(f"<tr><td>{esc(label)}</td>"
                          + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         parts.append("</table>")
     parts += _choices_summary(data)
     if teams is not None and not teams.empty:
-        parts.append("<h2>Lesson 10: scenario teams round by round</h2><table><tr><th>Team</th>"
-                     "<th>Round</th><th>Responses</th><th>Cost (US$ million)</th>"
-                     "<th>Lives averted</th><th>Displacement averted</th><th>Members</th></tr>")
+        parts.append("<h2>" + _("Lesson 10: scenario teams round by round") + "</h2><table><tr>"
+                     + "".join(f"<th>{h}</th>" for h in (
+                         _("Team"), _("Round"), _("Responses"), _("Cost (US$ million)"),
+                         _("Lives averted"), _("Displacement averted"), _("Members"))) + "</tr>")
         parts += [f"<tr><td>{esc(str(r.team))}</td><td>{int(r.round)}</td>"
-                  f"<td>{esc(str(r.responses))}</td><td>{r.cost_musd:,.4g}</td>"
-                  f"<td>{r.lives_averted:,.0f}</td><td>{r.displacement_averted:,.0f}</td>"
+                  f"<td>{esc(str(r.responses))}</td>"
+                  f"<td>{format_number(float(f'{r.cost_musd:.4g}'))}</td>"
+                  f"<td>{format_number(r.lives_averted, 0)}</td>"
+                  f"<td>{format_number(r.displacement_averted, 0)}</td>"
                   f"<td>{esc(str(r.members))}</td></tr>" for r in teams.itertuples()]
-        parts.append(f"</table><p><b>Discuss this:</b> {esc(team_rounds_discuss(teams))}</p>")
+        parts.append("</table><p><b>" + _("Discuss this:") + "</b> "
+                     + esc(team_rounds_discuss(teams)) + "</p>")
     if include_notes:
         notes = class_notes(data)
         shared, withheld = notes_sharing(data)
-        parts.append(f"<h2>Notes learners agreed to share</h2><p>{shared} learner(s) agreed; "
-                     f"{withheld} did not, and their notes are not in this page.</p><ul>")
-        parts += [f"<li><b>{esc(r.learner)}</b>, lesson {esc(r.lesson)}: {esc(r.note)}</li>"
-                  for r in notes.itertuples()]
+        parts.append("<h2>" + _("Notes learners agreed to share") + "</h2><p>" + ngettext(
+            "{shared} learner agreed; {withheld} did not, and their notes are not in this page.",
+            "{shared} learners agreed; {withheld} did not, and their notes are not in this page.",
+            shared).format(shared=shared, withheld=withheld) + "</p><ul>")
+        parts += ["<li>" + _("{learner}, lesson {lesson}: {note}").format(
+                      learner=f"<b>{esc(r.learner)}</b>", lesson=esc(r.lesson), note=esc(r.note))
+                  + "</li>" for r in notes.itertuples()]
         parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -608,21 +674,25 @@ def _choices_summary(data: ClassData) -> list[str]:
         views = choice_views(data, lesson)
         if not views:
             continue
-        parts.append(f"<h2>Lesson {esc(lesson)}: choices in the widgets</h2>")
+        parts.append("<h2>" + _("Lesson {lesson}: choices in the widgets").format(
+            lesson=esc(lesson)) + "</h2>")
         for view in views:
             parts.append(f"<h3>{esc(view.title)}</h3><p>{esc(view.description)}</p>"
-                         f"<p><b>Discuss this:</b> {esc(view.discuss)}</p>")
+                         + "<p><b>" + _("Discuss this:") + f"</b> {esc(view.discuss)}</p>")
             if view.kind == "counts":
-                parts.append("<table><tr><th>Choice</th><th>Answer</th><th>Learners</th></tr>")
+                parts.append("<table><tr>" + "".join(f"<th>{h}</th>" for h in (
+                    _("Choice"), _("Answer"), _("Learners"))) + "</tr>")
                 parts += [f"<tr><td>{esc(str(r.question))}</td><td>{esc(str(r.answer))}</td>"
                           f"<td>{int(r.learners)}</td></tr>" for r in view.table.itertuples()]
             else:
                 summary = view.table.groupby(["item", "group"], sort=False)["value"].agg(
                     ["median", "min", "max"]).reset_index()
-                parts.append("<table><tr><th>Item</th><th>Group</th><th>Median</th><th>Lowest"
-                             "</th><th>Highest</th></tr>")
+                parts.append("<table><tr>" + "".join(f"<th>{h}</th>" for h in (
+                    _("Item"), _("Group"), _("Median"), _("Lowest"), _("Highest"))) + "</tr>")
                 parts += [f"<tr><td>{esc(str(r.item))}</td><td>{esc(str(r.group))}</td>"
-                          f"<td>{r.median:.3g}</td><td>{r.min:.3g}</td><td>{r.max:.3g}</td></tr>"
+                          f"<td>{format_number(float(f'{r.median:.3g}'))}</td>"
+                          f"<td>{format_number(float(f'{r.min:.3g}'))}</td>"
+                          f"<td>{format_number(float(f'{r.max:.3g}'))}</td></tr>"
                           for r in summary.itertuples()]
             parts.append("</table>")
     return parts
@@ -645,11 +715,13 @@ def demo_class(folder: str | Path, learners: int = 30, lessons: tuple[str, ...] 
     """
     import random
 
+    from widgets.i18n import get_language
     from widgets.portfolio import new_document, save_document
 
     rng = random.Random(seed)
     folder = Path(folder)
-    quizzes = {lesson: _questions(lesson)[1] for lesson in lessons}
+    # answers are option texts in the language a portfolio records (the kernel's language)
+    quizzes = {lesson: _questions(lesson, get_language())[1] for lesson in lessons}
     difficulty = {(lesson, q.id): rng.uniform(0.3, 0.95)
                   for lesson, qs in quizzes.items() for q in qs}
     for n in range(1, learners + 1):
@@ -860,27 +932,31 @@ def index_choices(data: ClassData, key: str = "03/index_builder") -> list[Choice
     states = _states(data, key)
     if not states:
         return []
-    named = {"normalisation": ("Normalisation", ix.NORMALISATIONS),
-             "aggregation": ("Aggregation", ix.AGGREGATIONS),
-             "preset": ("Weights", ix.WEIGHT_PRESETS)}
-    rows = [(title, labels.get(str(state[control]), str(state[control])), "")
-            for _, state in states for control, (title, labels) in named.items()
+    q_norm, q_agg = _("Normalisation"), _("Aggregation")
+    named = {"normalisation": (q_norm, ix.NORMALISATIONS),
+             "aggregation": (q_agg, ix.AGGREGATIONS),
+             "preset": (_("Weights"), ix.WEIGHT_PRESETS)}
+    rows = [(title, _(labels.get(str(state[control]), str(state[control]))), "")
+            for _s, state in states for control, (title, labels) in named.items()
             if control in state]
     counts = _counts(rows)
     n = len(states)
-    norm, n_norm = _top(counts, "Normalisation")
-    agg, n_agg = _top(counts, "Aggregation")
+    norm, n_norm = _top(counts, q_norm)
+    agg, n_agg = _top(counts, q_agg)
     kinds = counts.groupby("question")["answer"].nunique().to_dict()
-    text = (f"Lesson 03 index builder, saved by {n} learner(s). "
-            + (f"Most common normalisation: {norm} ({n_norm} of {n}). " if norm else "")
-            + (f"Most common aggregation: {agg} ({n_agg} of {n}). " if agg else "")
-            + f"The class used {kinds.get('Normalisation', 0)} normalisation(s) and "
-            f"{kinds.get('Aggregation', 0)} aggregation(s).")
-    discuss = ("Pick two learners who chose differently and put their top ten countries side by "
-               "side. Which choice moved a country the most, and which choice would each of them "
-               "defend in front of the ministry that publishes the index?")
-    views = [ChoiceView(key, "How the class built the index", "counts", counts, text, discuss,
-                        learners=n)]
+    text = (ngettext("Lesson 03 index builder, saved by {n} learner.",
+                     "Lesson 03 index builder, saved by {n} learners.", n).format(n=n) + " "
+            + (_("Most common normalisation: {choice} ({k} of {n}).").format(
+                choice=norm, k=n_norm, n=n) + " " if norm else "")
+            + (_("Most common aggregation: {choice} ({k} of {n}).").format(
+                choice=agg, k=n_agg, n=n) + " " if agg else "")
+            + _("Normalisations used by the class: {norms}; aggregations: {aggs}.").format(
+                norms=kinds.get(q_norm, 0), aggs=kinds.get(q_agg, 0)))
+    discuss = _("Pick two learners who chose differently and put their top ten countries side "
+                "by side. Which choice moved a country the most, and which choice would each of "
+                "them defend in front of the ministry that publishes the index?")
+    views = [ChoiceView(key, _("How the class built the index"), "counts", counts, text,
+                        discuss, learners=n)]
     catalogue = lab_data.load_catalogue()
     labels = catalogue["short_label"].to_dict()
     dimension_of = catalogue["dimension"].to_dict()
@@ -898,23 +974,31 @@ def index_choices(data: ClassData, key: str = "03/index_builder") -> list[Choice
             final = ix.combine_weights(iw, dimension_of, dw)
         except (LabInputError, TypeError, ValueError, KeyError):
             continue                       # a damaged or all-zero weighting is left out
-        values += [{"item": labels.get(i, i), "group": "", "learner": learner,
+        values += [{"item": _(labels.get(i, i)), "group": "", "learner": learner,
                     "value": round(100 * w, 1)} for i, w in final.items()]
     if values:
         table = pd.DataFrame(values, columns=_VALUE_COLUMNS)
         spread = table.groupby("item")["value"].agg(["min", "max", "median"])
         widest = (spread["max"] - spread["min"]).idxmax()
-        text = (f"Final weight of each indicator in the learners' indices (% of the index), "
-                f"{table['learner'].nunique()} learner(s); a dot's size is the number of learners "
-                f"who gave that weight, the black tick the class's median. The widest "
-                f"disagreement is on {widest}: from {spread.loc[widest, 'min']:.0f}% to "
-                f"{spread.loc[widest, 'max']:.0f}% (median {spread.loc[widest, 'median']:.0f}%).")
-        discuss = (f"Weights are value judgements. Ask the learners who gave {widest} the most "
-                   "and the least weight to argue their case: what would each weighting tell a "
-                   "minister to do first?")
-        views.append(ChoiceView(key, "Weights the class gave each indicator", "values", table,
-                                text, discuss, value_title="Weight in the index (%)",
-                                learners=table["learner"].nunique()))
+        k = table["learner"].nunique()
+        text = ngettext(
+            "Final weight of each indicator in the learners' indices (% of the index), {k} "
+            "learner; a dot's size is the number of learners who gave that weight, the black "
+            "tick the class's median. The widest disagreement is on {item}: from {low} to "
+            "{high} (median {median}).",
+            "Final weight of each indicator in the learners' indices (% of the index), {k} "
+            "learners; a dot's size is the number of learners who gave that weight, the black "
+            "tick the class's median. The widest disagreement is on {item}: from {low} to "
+            "{high} (median {median}).", k).format(
+                k=k, item=widest, low=format_percent(spread.loc[widest, "min"] / 100),
+                high=format_percent(spread.loc[widest, "max"] / 100),
+                median=format_percent(spread.loc[widest, "median"] / 100))
+        discuss = _("Weights are value judgements. Ask the learners who gave {item} the most "
+                    "and the least weight to argue their case: what would each weighting tell a "
+                    "minister to do first?").format(item=widest)
+        views.append(ChoiceView(key, _("Weights the class gave each indicator"), "values", table,
+                                text, discuss, value_title=_("Weight in the index (%)"),
+                                learners=k))
     return views
 
 
@@ -935,12 +1019,14 @@ def risk_mapping_choices(data: ClassData, key: str = "04/risk_assessment") -> li
     states = _states(data, key)
     if not states:
         return []
-    labels = _labels()
+    labels = {k: _(v) for k, v in _labels().items()}
+    inside_note, added_note = _("In the lab's mapping"), _("Added (not in the lab's mapping)")
     rows, changed = [], 0
     added: Counter[tuple[str, str]] = Counter()
-    for _, state in states:
+    for _learner, state in states:
         differs = False
         for dim, title in rk.RISK_DIMENSIONS.items():
+            title = _(title)
             chosen = state.get(dim)
             if not isinstance(chosen, list | tuple):
                 continue
@@ -949,25 +1035,34 @@ def risk_mapping_choices(data: ClassData, key: str = "04/risk_assessment") -> li
             for ind in chosen:
                 ind = str(ind)
                 inside = ind in default
-                rows.append((title, labels.get(ind, ind), "In the lab's mapping" if inside
-                             else "Added (not in the lab's mapping)"))
+                rows.append((title, labels.get(ind, ind), inside_note if inside else added_note))
                 if not inside:
                     added[(labels.get(ind, ind), title)] += 1
         changed += differs
     counts = _counts(rows)
     n = len(states)
-    text = (f"Lesson 04 risk model, saved by {n} learner(s): {changed} changed the lab's mapping "
-            "of indicators to the three dimensions. Bars count the learners who put each "
-            "indicator in each dimension.")
+    text = ngettext("Lesson 04 risk model, saved by {n} learner: {changed} changed the lab's "
+                    "mapping of indicators to the three dimensions. Bars count the learners who "
+                    "put each indicator in each dimension.",
+                    "Lesson 04 risk model, saved by {n} learners: {changed} changed the lab's "
+                    "mapping of indicators to the three dimensions. Bars count the learners who "
+                    "put each indicator in each dimension.", n).format(n=n, changed=changed)
     if added:
         (ind, dim), times = added.most_common(1)[0]
-        text += f" The most common addition: {ind} in {dim} ({times} learner(s))."
-        discuss = (f"{times} learner(s) put {ind} in {dim}. Ask them what it is meant to measure "
-                   "there, and what a better measure would be if the data existed.")
+        text += " " + ngettext("The most common addition: {indicator} in {dimension} ({n} "
+                               "learner).",
+                               "The most common addition: {indicator} in {dimension} ({n} "
+                               "learners).", times).format(indicator=ind, dimension=dim, n=times)
+        discuss = ngettext("{n} learner put {indicator} in {dimension}. Ask them what it is "
+                           "meant to measure there, and what a better measure would be if the "
+                           "data existed.",
+                           "{n} learners put {indicator} in {dimension}. Ask them what it is "
+                           "meant to measure there, and what a better measure would be if the "
+                           "data existed.", times).format(n=times, indicator=ind, dimension=dim)
     else:
-        discuss = ("Nobody changed the lab's mapping. Ask the room which indicator they trust "
-                   "least as a measure of its dimension, and what it would take to replace it.")
-    return [ChoiceView(key, "How the class mapped indicators to risk dimensions", "counts",
+        discuss = _("Nobody changed the lab's mapping. Ask the room which indicator they trust "
+                    "least as a measure of its dimension, and what it would take to replace it.")
+    return [ChoiceView(key, _("How the class mapped indicators to risk dimensions"), "counts",
                        counts, text, discuss, learners=n)]
 
 
@@ -999,18 +1094,19 @@ def portfolio_choices(data: ClassData, key: str = "06/policy_portfolio") -> list
         index="instrument", columns="outcome", values="score")
     outcomes = list(matrix["outcomes"])
     long = long.loc[ids, outcomes].to_numpy()
-    outcome_labels = [matrix["outcomes"][o]["label"] for o in outcomes]
+    outcome_labels = [_(matrix["outcomes"][o]["label"]) for o in outcomes]
+    groups = {"a": _("Portfolio A"), "b": _("Portfolio B")}
     shares_rows, score_rows = [], []
     for learner, state in states:
         for side in ("a", "b"):
-            group = f"Portfolio {side.upper()}"
+            group = groups[side]
             try:
                 amounts = {k: float(state.get(f"{side}_{k}", 0) or 0) for k in ids}
                 shares = triad.normalise_allocation(amounts)
             except (LabInputError, TypeError, ValueError):
                 continue                   # an empty or damaged budget is left out
             for pillar, share in triad.pillar_totals(shares, matrix).items():
-                shares_rows.append({"item": matrix["pillars"][pillar], "group": group,
+                shares_rows.append({"item": _(matrix["pillars"][pillar]), "group": group,
                                     "learner": learner, "value": round(100 * share, 1)})
             scores = [shares[k] for k in ids] @ long
             score_rows += [{"item": label, "group": group, "learner": learner,
@@ -1022,33 +1118,42 @@ def portfolio_choices(data: ClassData, key: str = "06/policy_portfolio") -> list
     scores_t = pd.DataFrame(score_rows, columns=_VALUE_COLUMNS)
     med = shares_t.groupby(["group", "item"])["value"].median()
     n = shares_t["learner"].nunique()
-    text = (f"Lesson 06 policy portfolios of {n} learner(s): budget share per pillar (%); a dot's "
-            "size is the number of learners who chose that share. Median shares: "
-            + "; ".join(f"{g}: " + ", ".join(f"{i} {v:.0f}%" for i, v in med[g].items())
-                        for g in med.index.get_level_values(0).unique()) + ".")
-    discuss = ("Where did the class put the money, and why? Ask a learner with a large defence "
-               "share and one with a small one to explain what risk each was insuring against.")
+    medians = _("; ").join(_("{group}: {shares}").format(group=g, shares=", ".join(
+        f"{i} {format_percent(v / 100)}" for i, v in med[g].items()))
+        for g in med.index.get_level_values(0).unique())
+    text = ngettext("Lesson 06 policy portfolios of {n} learner: budget share per pillar (%); a "
+                    "dot's size is the number of learners who chose that share. Median shares: "
+                    "{medians}.",
+                    "Lesson 06 policy portfolios of {n} learners: budget share per pillar (%); a "
+                    "dot's size is the number of learners who chose that share. Median shares: "
+                    "{medians}.", n).format(n=n, medians=medians)
+    discuss = _("Where did the class put the money, and why? Ask a learner with a large defence "
+                "share and one with a small one to explain what risk each was insuring against.")
     human = scores_t[scores_t["item"].isin(
-        [v["label"] for v in matrix["outcomes"].values() if v["kind"] == "human"])]
+        [_(v["label"]) for v in matrix["outcomes"].values() if v["kind"] == "human"])]
     mean_human = human.groupby(["learner", "group"])["value"].mean().unstack()
-    b_ahead = int((mean_human.get("Portfolio B", 0) > mean_human.get("Portfolio A", 0)).sum()) \
-        if {"Portfolio A", "Portfolio B"} <= set(mean_human.columns) else 0
-    score_text = (f"Long-term scores of the learners' portfolios on each outcome (the lab's "
-                  f"teaching matrix, −1 to 3); a dot's size is the number of learners. For {b_ahead} "
-                  f"of {n} learner(s), portfolio B scores higher than A on the average of the "
-                  "human-security outcomes.")
-    score_discuss = ("The scores come from an assumed matrix, not from evidence. Which cell of the "
-                     "matrix would change the class's ranking of A and B if it were wrong?")
-    return [ChoiceView(key, "How the class shared the budget", "values", shares_t, text, discuss,
-                       value_title="Share of the budget (%)", learners=n),
-            ChoiceView(key, "How the class's portfolios score (teaching matrix)", "values",
+    b_ahead = int((mean_human.get(groups["b"], 0) > mean_human.get(groups["a"], 0)).sum()) \
+        if set(groups.values()) <= set(mean_human.columns) else 0
+    score_text = ngettext(
+        "Long-term scores of the learners' portfolios on each outcome (the lab's teaching "
+        "matrix, −1 to 3); a dot's size is the number of learners. For {ahead} of {n} learner, "
+        "portfolio B scores higher than A on the average of the human-security outcomes.",
+        "Long-term scores of the learners' portfolios on each outcome (the lab's teaching "
+        "matrix, −1 to 3); a dot's size is the number of learners. For {ahead} of {n} learners, "
+        "portfolio B scores higher than A on the average of the human-security outcomes.",
+        n).format(ahead=b_ahead, n=n)
+    score_discuss = _("The scores come from an assumed matrix, not from evidence. Which cell of "
+                      "the matrix would change the class's ranking of A and B if it were wrong?")
+    return [ChoiceView(key, _("How the class shared the budget"), "values", shares_t, text,
+                       discuss, value_title=_("Share of the budget (%)"), learners=n),
+            ChoiceView(key, _("How the class's portfolios score (teaching matrix)"), "values",
                        scores_t, score_text, score_discuss,
-                       value_title="Long-term score (teaching matrix)", learners=n)]
+                       value_title=_("Long-term score (teaching matrix)"), learners=n)]
 
 
 #: Screening verdicts, worst first (a summary of :func:`widgets.screening.summarise_screening`).
-SCREENING_VERDICTS = ("Serious harm, not mitigated", "Harm, not mitigated", "Harm, mitigated",
-                      "No harm rated")
+SCREENING_VERDICTS = (N_("Serious harm, not mitigated"), N_("Harm, not mitigated"),
+                      N_("Harm, mitigated"), N_("No harm rated"))
 
 
 def screening_verdict(summary: dict[str, Any]) -> str:
@@ -1086,6 +1191,8 @@ def screening_choices(data: ClassData, key: str = "07/instrument_screening"
         return []
     guidance = sc.load_guidance()
     labels = sc.aspect_labels()
+    q_instrument, q_verdict = _("Instrument screened"), _("Verdict")
+    g_dimension, g_group = _("Dimension"), _("Group")
     rows, values = [], []
     for learner, state in states:
         try:
@@ -1095,33 +1202,36 @@ def screening_choices(data: ClassData, key: str = "07/instrument_screening"
         except LabInputError:
             continue
         instrument = str(state.get("instrument", ""))
-        label = guidance["instruments"].get(instrument, {}).get("label", instrument or "?")
-        rows += [("Instrument screened", label, ""), ("Verdict", screening_verdict(summary), "")]
-        values += [{"item": labels[k], "group": "Dimension" if k in guidance["dimensions"]
-                    else "Group", "learner": learner, "value": r} for k, r in ratings.items()]
+        label = _(guidance["instruments"].get(instrument, {}).get("label", instrument or "?"))
+        rows += [(q_instrument, label, ""), (q_verdict, _(screening_verdict(summary)), "")]
+        values += [{"item": _(labels[k]), "group": g_dimension if k in guidance["dimensions"]
+                    else g_group, "learner": learner, "value": r} for k, r in ratings.items()]
     if not rows:
         return []
     counts = _counts(rows)
     n = len(rows) // 2
-    verdict, times = _top(counts, "Verdict")
-    text = (f"Lesson 07 screenings saved by {n} learner(s): the instrument each screened and the "
-            f"verdict from their ratings and mitigations. Most common verdict: {verdict} "
-            f"({times} of {n}).")
-    discuss = ("Put two learners who screened the same instrument with different verdicts side "
-               "by side. Which rating differs, and what evidence would settle it?")
+    verdict, times = _top(counts, q_verdict)
+    text = ngettext("Lesson 07 screenings saved by {n} learner: the instrument each screened and "
+                    "the verdict from their ratings and mitigations. Most common verdict: "
+                    "{verdict} ({k} of {n}).",
+                    "Lesson 07 screenings saved by {n} learners: the instrument each screened and "
+                    "the verdict from their ratings and mitigations. Most common verdict: "
+                    "{verdict} ({k} of {n}).", n).format(n=n, verdict=verdict, k=times)
+    discuss = _("Put two learners who screened the same instrument with different verdicts side "
+                "by side. Which rating differs, and what evidence would settle it?")
     table = pd.DataFrame(values, columns=_VALUE_COLUMNS)
     spread = table.groupby("item")["value"].agg(["min", "max", "mean"])
     worst = spread["mean"].idxmin()
-    rating_text = (f"Ratings from −2 (serious harm) to +2 (clear benefit); a dot's size is the "
-                   f"number of learners who gave that rating. "
-                   f"The aspect rated worst on average: {worst} (mean "
-                   f"{spread.loc[worst, 'mean']:.1f}).")
-    rating_discuss = (f"Who is harmed when {worst.lower()} suffers, and did the mitigations the "
-                      "class chose reach them?")
-    return [ChoiceView(key, "How the class screened instruments", "counts", counts, text,
+    rating_text = _("Ratings from −2 (serious harm) to +2 (clear benefit); a dot's size is the "
+                    "number of learners who gave that rating. The aspect rated worst on average: "
+                    "{aspect} (mean {mean}).").format(
+        aspect=worst, mean=format_number(spread.loc[worst, "mean"], 1))
+    rating_discuss = _("Who is harmed when {aspect} suffers, and did the mitigations the class "
+                       "chose reach them?").format(aspect=worst.lower())
+    return [ChoiceView(key, _("How the class screened instruments"), "counts", counts, text,
                        discuss, learners=n),
-            ChoiceView(key, "How the class rated each aspect", "values", table, rating_text,
-                       rating_discuss, value_title="Rating (−2 harm to +2 benefit)",
+            ChoiceView(key, _("How the class rated each aspect"), "values", table, rating_text,
+                       rating_discuss, value_title=_("Rating (−2 harm to +2 benefit)"),
                        learners=n)]
 
 
@@ -1145,7 +1255,7 @@ def consultation_votes(data: ClassData, key: str = "08/consultation") -> list[Ch
     if not states:
         return []
     by_options: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for _, state in states:
+    for _learner, state in states:
         options = tuple(o.strip() for o in str(state.get("options_text", "")).split(",")
                         if o.strip())
         typed = state.get("typed")
@@ -1166,24 +1276,32 @@ def consultation_votes(data: ClassData, key: str = "08/consultation") -> list[Ch
             continue
     if not good:
         return []
-    rankings = cn.parse_rankings(cn.rankings_table(good, options), options, "the class's votes")
+    rankings = cn.parse_rankings(cn.rankings_table(good, options), options,
+                                 _("the class's votes"))
     table = cn.aggregate(rankings)
     first = cn.disagreement(rankings)["first_choices"]
-    rows = [("First choices", o, "") for o in options for _ in range(int(first.get(o, 0)))]
+    first_q = _("First choices")
+    rows = [(first_q, o, "") for o in options for _i in range(int(first.get(o, 0)))]
     counts = _counts(rows)
     won = cn.winners_from_table(table)
-    rules = [f"{cn.RULES[r]}: {' / '.join(w) if w else 'none'}" for r, w in won.items()]
-    text = (f"Lesson 08 consultation: {len(good)} ranking(s) typed by the class over the options "
-            f"{', '.join(options)}. Bars count first choices. Winners by rule: "
-            + "; ".join(rules) + ".")
+    nobody = _("none")
+    rules = [_("{rule}: {winners}").format(rule=_(cn.RULES[r]),
+                                           winners=" / ".join(w) if w else nobody)
+             for r, w in won.items()]
+    text = ngettext("Lesson 08 consultation: {n} ranking typed by the class over the options "
+                    "{options}. Bars count first choices. Winners by rule: {winners}.",
+                    "Lesson 08 consultation: {n} rankings typed by the class over the options "
+                    "{options}. Bars count first choices. Winners by rule: {winners}.",
+                    len(good)).format(n=len(good), options=", ".join(options),
+                                      winners=_("; ").join(rules))
     distinct = {tuple(w) for r, w in won.items() if w and r != "condorcet"}
     if len(distinct) > 1:
-        discuss = ("The rules disagree on this class's own votes. Which rule would the class have "
-                   "announced before voting, and would the losers accept the result?")
+        discuss = _("The rules disagree on this class's own votes. Which rule would the class "
+                    "have announced before voting, and would the losers accept the result?")
     else:
-        discuss = ("The rules agree this time. Would they still agree if the most affected "
-                   "participants' votes counted five times? Who decides that weight?")
-    return [ChoiceView(key, "How the class voted", "counts", counts, text, discuss,
+        discuss = _("The rules agree this time. Would they still agree if the most affected "
+                    "participants' votes counted five times? Who decides that weight?")
+    return [ChoiceView(key, _("How the class voted"), "counts", counts, text, discuss,
                        learners=len(good))]
 
 
@@ -1270,19 +1388,20 @@ def team_rounds(plans: list[dict[str, Any]], data: ClassData | None = None) -> p
 def team_rounds_discuss(table: pd.DataFrame) -> str:
     """A debrief prompt from the teams' rounds (plain text)."""
     if table.empty:
-        return ("When teams save their plans (lesson 10, 'Save team plan'), their decisions and "
-                "outcomes appear here round by round.")
+        return _("When teams save their plans (lesson 10, 'Save team plan'), their decisions and "
+                 "outcomes appear here round by round.")
     latest = table.sort_values("round").groupby("team").tail(1)
     best = latest.sort_values("lives_averted", ascending=False).iloc[0]
     cheap = latest.sort_values("cost_musd").iloc[0]
     if best["team"] == cheap["team"]:
-        return (f"{best['team']} averted the most lives and spent the least in its last round. "
-                "Ask them what they chose not to do, and ask the other teams whether they would "
-                "copy it in a country they know.")
-    return (f"{best['team']} averted the most lives ({best['lives_averted']:,.0f}) in its last "
-            f"round; {cheap['team']} spent the least (US${cheap['cost_musd']:,.4g} million). Ask "
-            "both teams what they would cut or add if the budget were halved, and which "
-            "assumption of the model their plan depends on most.")
+        return _("{team} averted the most lives and spent the least in its last round. Ask "
+                 "them what they chose not to do, and ask the other teams whether they would "
+                 "copy it in a country they know.").format(team=best["team"])
+    return _("{best} averted the most lives ({lives}) in its last round; {cheap} spent the least "
+             "(US${cost} million). Ask both teams what they would cut or add if the budget were "
+             "halved, and which assumption of the model their plan depends on most.").format(
+        best=best["team"], lives=format_number(best["lives_averted"], 0), cheap=cheap["team"],
+        cost=format_number(float(f"{cheap['cost_musd']:.4g}")))
 
 
 # ============================================================== learners' notes (opt-in)

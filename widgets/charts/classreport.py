@@ -18,13 +18,14 @@ import altair as alt
 import pandas as pd
 
 from widgets.charts import OKABE_ITO, describe
+from widgets.i18n import N_, _, format_number, format_percent, ngettext
 
 __all__ = ["choice_chart", "values_chart_data", "quiz_chart_data", "quiz_results_chart", "quiz_results_description",
            "team_rounds_chart"]
 
 #: Below this share right, a question is flagged for the debrief.
 DISCUSS_BELOW = 0.6
-_LOW, _HIGH = "Under 60% right: discuss", "60% or more right"
+_LOW, _HIGH = N_("Under 60% right: discuss"), N_("60% or more right")
 
 
 def quiz_chart_data(results: pd.DataFrame) -> pd.DataFrame:
@@ -33,7 +34,7 @@ def quiz_chart_data(results: pd.DataFrame) -> pd.DataFrame:
     df["label"] = [f"Q{n}: {str(p)[:48]}{'…' if len(str(p)) > 48 else ''}"
                    for n, p in zip(df["number"], df["prompt"], strict=True)]
     df["percent_right"] = (100 * df["share_right"]).round(0)
-    df["flag"] = [_LOW if (s == s and s < DISCUSS_BELOW) else _HIGH
+    df["flag"] = [_(_LOW) if (s == s and s < DISCUSS_BELOW) else _(_HIGH)
                   for s in df["share_right"]]
     return df[["label", "number", "answered", "right", "percent_right", "flag",
                "common_wrong", "common_wrong_count"]]
@@ -50,47 +51,54 @@ def quiz_results_chart(results: pd.DataFrame, lesson: str = "") -> alt.LayerChar
     order = df["label"].tolist()
     base = alt.Chart(df)
     bars = base.mark_bar().encode(
-        x=alt.X("percent_right:Q", title="Learners who got it right (% of those who answered)",
+        x=alt.X("percent_right:Q", title=_("Learners who got it right (% of those who answered)"),
                 scale=alt.Scale(domain=[0, 100])),
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=360)),
         color=alt.Color("flag:N", title=None,
-                        scale=alt.Scale(domain=[_LOW, _HIGH],
+                        scale=alt.Scale(domain=[_(_LOW), _(_HIGH)],
                                         range=[OKABE_ITO[5], OKABE_ITO[0]]),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("label:N", title="Question"),
-                 alt.Tooltip("percent_right:Q", title="% right"),
-                 alt.Tooltip("right:Q", title="Right"),
-                 alt.Tooltip("answered:Q", title="Answered"),
-                 alt.Tooltip("common_wrong:N", title="Most common wrong answer")],
+                        legend=alt.Legend(orient="bottom", labelLimit=320)),
+        tooltip=[alt.Tooltip("label:N", title=_("Question")),
+                 alt.Tooltip("percent_right:Q", title=_("% right")),
+                 alt.Tooltip("right:Q", title=_("Right")),
+                 alt.Tooltip("answered:Q", title=_("Answered")),
+                 alt.Tooltip("common_wrong:N", title=_("Most common wrong answer"))],
     )
     text = base.mark_text(align="left", dx=4, fontSize=12).encode(
         x="percent_right:Q", y=alt.Y("label:N", sort=order),
         text=alt.Text("percent_right:Q", format=".0f"))
     rule = alt.Chart(pd.DataFrame({"x": [100 * DISCUSS_BELOW]})).mark_rule(
         strokeDash=[4, 4], color="#000000", strokeWidth=1.5).encode(x="x:Q")
-    title = f"Lesson {lesson}: knowledge check" if lesson else "Knowledge check"
+    title = (_("Lesson {lesson}: knowledge check").format(lesson=lesson) if lesson
+             else _("Knowledge check"))
     chart = alt.layer(bars, text, rule).properties(
         width=420, height=max(60, 34 * len(df)),
-        title=alt.Title(title, subtitle="Share of the class right on each question"))
+        title=alt.Title(title, subtitle=_("Share of the class right on each question")))
     return describe(chart, quiz_results_description(results, lesson))
 
 
 def quiz_results_description(results: pd.DataFrame, lesson: str = "") -> str:
     """One paragraph saying what the chart shows, question by question."""
-    head = f"Lesson {lesson} knowledge check" if lesson else "Knowledge check"
+    head = (_("Lesson {lesson} knowledge check").format(lesson=lesson) if lesson
+            else _("Knowledge check"))
     if results.empty or results["answered"].sum() == 0:
-        return f"{head}: nobody in the class has saved an answer yet."
+        return _("{head}: nobody in the class has saved an answer yet.").format(head=head)
     parts = []
     for r in results.itertuples():
         if not r.answered:
-            parts.append(f"question {r.number}: no answers")
+            parts.append(_("question {number}: no answers").format(number=r.number))
             continue
-        part = f"question {r.number}: {100 * r.share_right:.0f}% right of {r.answered}"
         if r.common_wrong:
-            part += f" (most common wrong answer: {r.common_wrong[:60]})"
+            part = _("question {number}: {share} right of {answered} (most common wrong "
+                     "answer: {wrong})").format(number=r.number,
+                                                share=format_percent(r.share_right),
+                                                answered=r.answered, wrong=r.common_wrong[:60])
+        else:
+            part = _("question {number}: {share} right of {answered}").format(
+                number=r.number, share=format_percent(r.share_right), answered=r.answered)
         parts.append(part)
-    return (f"{head}: share of the learners who answered each question who got it right. "
-            + "; ".join(parts) + ".")
+    return _("{head}: share of the learners who answered each question who got it right. "
+             "{questions}.").format(head=head, questions=_("; ").join(parts))
 
 
 def _counts_chart(view) -> alt.FacetChart:
@@ -102,12 +110,12 @@ def _counts_chart(view) -> alt.FacetChart:
                         legend=alt.Legend(orient="bottom"))
               if notes else alt.value(OKABE_ITO[0]))
     bars = alt.Chart(df).mark_bar().encode(
-        x=alt.X("learners:Q", title="Learners", axis=alt.Axis(tickMinStep=1)),
+        x=alt.X("learners:Q", title=_("Learners"), axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("answer:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
         color=colour,
-        tooltip=[alt.Tooltip("question:N", title="Choice"),
-                 alt.Tooltip("answer:N", title="Answer"),
-                 alt.Tooltip("learners:Q", title="Learners")],
+        tooltip=[alt.Tooltip("question:N", title=_("Choice")),
+                 alt.Tooltip("answer:N", title=_("Answer")),
+                 alt.Tooltip("learners:Q", title=_("Learners"))],
     ).properties(width=360, height=alt.Step(20))
     return bars.facet(row=alt.Row("question:N", title=None,
                                   header=alt.Header(labelAngle=0, labelAlign="left",
@@ -143,17 +151,17 @@ def _values_chart(view) -> alt.LayerChart:
               if groups else alt.value(OKABE_ITO[0]))
     offset = {"yOffset": alt.YOffset("group:N", sort=groups)} if len(groups) > 1 else {}
     points = alt.Chart(dots).mark_circle(opacity=0.75).encode(
-        x=alt.X("value:Q", title=view.value_title or "Value"), y=y, color=colour,
-        size=alt.Size("learners:Q", title="Learners", scale=alt.Scale(range=[30, 400], zero=False),
+        x=alt.X("value:Q", title=view.value_title or _("Value")), y=y, color=colour,
+        size=alt.Size("learners:Q", title=_("Learners"), scale=alt.Scale(range=[30, 400], zero=False),
                       legend=alt.Legend(orient="bottom", tickMinStep=1)),
-        tooltip=[alt.Tooltip("item:N", title="Item"), alt.Tooltip("group:N", title="Group"),
-                 alt.Tooltip("value:Q", title="Value"),
-                 alt.Tooltip("learners:Q", title="Learners")],
+        tooltip=[alt.Tooltip("item:N", title=_("Item")), alt.Tooltip("group:N", title=_("Group")),
+                 alt.Tooltip("value:Q", title=_("Value")),
+                 alt.Tooltip("learners:Q", title=_("Learners"))],
         **offset)
     ticks = alt.Chart(medians).mark_tick(color="#000000", thickness=2, size=18).encode(
         x=alt.X("median:Q"), y=y, **offset,
-        tooltip=[alt.Tooltip("item:N", title="Item"), alt.Tooltip("group:N", title="Group"),
-                 alt.Tooltip("median:Q", title="Median of the class", format=".2f")])
+        tooltip=[alt.Tooltip("item:N", title=_("Item")), alt.Tooltip("group:N", title=_("Group")),
+                 alt.Tooltip("median:Q", title=_("Median of the class"), format=".2f")])
     return alt.layer(points, ticks).properties(
         width=380, height=alt.Step(32 if len(groups) > 1 else 24))
 
@@ -177,8 +185,9 @@ def choice_chart(view) -> alt.TopLevelMixin:
     return describe(chart, view.description)
 
 
-_TEAM_MEASURES = {"lives_averted": "Lives averted", "displacement_averted": "Displacement averted",
-                  "cost_musd": "Cost (US$ million)"}
+_TEAM_MEASURES = {"lives_averted": N_("Lives averted"),
+                  "displacement_averted": N_("Displacement averted"),
+                  "cost_musd": N_("Cost (US$ million)")}
 
 
 def team_rounds_chart(table: pd.DataFrame) -> alt.FacetChart:
@@ -197,24 +206,24 @@ def team_rounds_chart(table: pd.DataFrame) -> alt.FacetChart:
     else:
         long = table.melt(id_vars=["team", "round"], value_vars=list(_TEAM_MEASURES),
                           var_name="key", value_name="value")
-        long["measure"] = long["key"].map(_TEAM_MEASURES)
+        long["measure"] = long["key"].map({k: _(v) for k, v in _TEAM_MEASURES.items()})
         long = long[["team", "round", "measure", "value"]]
     teams = sorted(long["team"].unique(), key=str.casefold)
     base = alt.Chart(long).encode(
-        x=alt.X("round:O", title="Round", axis=alt.Axis(labelAngle=0)),
+        x=alt.X("round:O", title=_("Round"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=None),
-        color=alt.Color("team:N", title="Team", scale=alt.Scale(domain=teams,
+        color=alt.Color("team:N", title=_("Team"), scale=alt.Scale(domain=teams,
                                                                range=OKABE_ITO[:max(1, len(teams))]),
                         legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("round:O", title="Round"),
-                 alt.Tooltip("measure:N", title="Measure"),
-                 alt.Tooltip("value:Q", title="Value", format=",.0f")])
+        tooltip=[alt.Tooltip("team:N", title=_("Team")), alt.Tooltip("round:O", title=_("Round")),
+                 alt.Tooltip("measure:N", title=_("Measure")),
+                 alt.Tooltip("value:Q", title=_("Value"), format=",.0f")])
     layered = alt.layer(base.mark_line(strokeWidth=2),
                         base.mark_point(filled=True, size=60)).properties(width=190, height=160)
     chart = layered.facet(column=alt.Column("measure:N", title=None,
-                                            sort=list(_TEAM_MEASURES.values()))
+                                            sort=[_(v) for v in _TEAM_MEASURES.values()])
                           ).resolve_scale(y="independent").properties(
-        title=alt.Title("Scenario teams round by round", subtitle=TEACHING_LABEL))
+        title=alt.Title(_("Scenario teams round by round"), subtitle=_(TEACHING_LABEL)))
     return describe(chart, team_rounds_description(table))
 
 
@@ -223,13 +232,22 @@ def team_rounds_description(table: pd.DataFrame) -> str:
     from widgets.scenarios import TEACHING_LABEL
 
     if table.empty:
-        return "No scenario team has saved a plan yet."
+        return _("No scenario team has saved a plan yet.")
     parts = []
     for team, rows in table.groupby("team", sort=False):
         last = rows.sort_values("round").iloc[-1]
-        parts.append(f"{team}: {len(rows)} round(s); in round {int(last['round'])}, "
-                     f"{last['lives_averted']:,.0f} lives and {last['displacement_averted']:,.0f} "
-                     f"people's displacement averted for US${last['cost_musd']:,.4g} million")
-    return (f"Scenario teams round by round ({table['team'].nunique()} team(s)): lives averted, "
-            "displacement averted and cost in each round. " + "; ".join(parts)
-            + ". " + TEACHING_LABEL)
+        parts.append(ngettext(
+            "{team}: {n} round; in round {round}, {lives} lives and {displacement} people's "
+            "displacement averted for US${cost} million",
+            "{team}: {n} rounds; in round {round}, {lives} lives and {displacement} people's "
+            "displacement averted for US${cost} million", len(rows)).format(
+                team=team, n=len(rows), round=int(last["round"]),
+                lives=format_number(last["lives_averted"], 0),
+                displacement=format_number(last["displacement_averted"], 0),
+                cost=format_number(float(f"{last['cost_musd']:.4g}"))))
+    teams = table["team"].nunique()
+    return ngettext("Scenario teams round by round ({n} team): lives averted, displacement "
+                    "averted and cost in each round. {teams}. {label}",
+                    "Scenario teams round by round ({n} teams): lives averted, displacement "
+                    "averted and cost in each round. {teams}. {label}", teams).format(
+        n=teams, teams=_("; ").join(parts), label=_(TEACHING_LABEL))

@@ -56,6 +56,7 @@ from widgets.classreport import (
     widget_choices,
 )
 from widgets.errors import LabInputError
+from widgets.i18n import _, format_number, format_percent, ngettext
 from widgets.ui import ChartPanel, LabWidget
 
 __all__ = ["ClassReport"]
@@ -110,18 +111,18 @@ class ClassReport(LabWidget):
         self.data: ClassData | None = None
         self.source_label = ""
         lessons = _quiz_lessons()
-        self.folder = W.Text(value=folder, description="Class folder", style=_WIDE,
-                             placeholder="e.g. learners, or a .zip file name",
+        self.folder = W.Text(value=folder, description=_("Class folder"), style=_WIDE,
+                             placeholder=_("e.g. learners, or a .zip file name"),
                              layout=W.Layout(width="420px"))
-        self.load_button = W.Button(description="Read the class", icon="folder-open",
+        self.load_button = W.Button(description=_("Read the class"), icon="folder-open",
                                     button_style="primary", layout=W.Layout(width="auto"))
         self.upload = W.FileUpload(accept=".zip", multiple=False,
-                                   description="Upload a zip", layout=W.Layout(width="auto"))
+                                   description=_("Upload a zip"), layout=W.Layout(width="auto"))
         self.pseudonymise = W.Checkbox(value=True, indent=False,
-                                       description="Replace learners' names by codes (L01, L02…)",
+                                       description=_("Replace learners' names by codes (L01, L02…)"),
                                        layout=W.Layout(width="auto"))
         self.lesson = W.Dropdown(options=lessons, value=lesson if lesson in lessons else lessons[0],
-                                 description="Lesson", style=_WIDE)
+                                 description=_("Lesson"), style=_WIDE)
         self.status = W.HTML()
         self.discuss = W.HTML(layout=W.Layout(width="320px", margin="0 0 0 12px"))
         self.problems = W.HTML()
@@ -138,21 +139,22 @@ class ClassReport(LabWidget):
         self.teams_box = W.VBox()
         # learners' notes: only those who agreed, and only when the trainer asks
         self.show_notes = W.Checkbox(value=False, indent=False,
-                                     description="Show the notes learners agreed to share "
-                                                 "(for the lesson chosen)",
+                                     description=_("Show the notes learners agreed to share "
+                                                   "(for the lesson chosen)"),
                                      layout=W.Layout(width="auto"))
         self.notes_html = W.HTML()
         empty = quiz_results(ClassData(), self.lesson.value)
         self.panel = ChartPanel(quiz_results_chart(empty, self.lesson.value),
-                                "", empty)
-        self.export_csv = W.Button(description="Export gradebook (CSV)", icon="download",
+                                "", self._results_table(empty))
+        self.export_csv = W.Button(description=_("Export gradebook (CSV)"), icon="download",
                                    layout=W.Layout(width="auto"))
-        self.export_html = W.Button(description="Export class summary (HTML)", icon="print",
+        self.export_html = W.Button(description=_("Export class summary (HTML)"), icon="print",
                                     layout=W.Layout(width="auto"))
         self.export_status = W.HTML()
         super().__init__([
-            W.HTML("<p>Read the portfolios your learners saved (a folder or a zip) to see "
-                   "the class as a whole. Learners' files are only read, never changed.</p>"),
+            W.HTML("<p>" + _("Read the portfolios your learners saved (a folder or a zip) to "
+                             "see the class as a whole. Learners' files are only read, never "
+                             "changed.") + "</p>"),
             W.HBox([self.folder, self.load_button]),
             W.HBox([self.upload, self.pseudonymise]),
             self.status, self.lesson,
@@ -171,9 +173,9 @@ class ClassReport(LabWidget):
         self._show()
         if self._learner_page:
             self.show_message(
-                "The class report reads the whole room's work, so on the class server it opens "
-                "only from the trainer's address (printed by make app). Here it can read your "
-                "own folder or a zip you upload.", "info")
+                _("The class report reads the whole room's work, so on the class server it opens "
+                  "only from the trainer's address (printed by make app). Here it can read your "
+                  "own folder or a zip you upload."), "info")
         elif folder:
             try:
                 self.load_folder(folder)
@@ -184,13 +186,15 @@ class ClassReport(LabWidget):
     def load_folder(self, typed: str) -> ClassData:
         """Read the class from a folder or .zip inside the class (or work) folder."""
         path = confine(typed, [self.root], base=self.root, what="class folder")
-        return self._accept(path, Path(str(typed).strip()).name or "the class folder")
+        return self._accept(path, Path(str(typed).strip()).name or _("the class folder"))
 
-    def load_zip_bytes(self, content: bytes, name: str = "the uploaded zip") -> ClassData:
+    def load_zip_bytes(self, content: bytes, name: str = "") -> ClassData:
+        name = name or _("the uploaded zip")
         if len(content) > MAX_UPLOAD_BYTES:
-            raise LabInputError(f"{name} is larger than the class report reads from an upload "
-                                f"({MAX_UPLOAD_BYTES // (1024 * 1024)} MB). Put the zip in "
-                                "the class folder and type its name instead.")
+            raise LabInputError(_("{name} is larger than the class report reads from an upload "
+                                  "({limit} MB). Put the zip in the class folder and type its "
+                                  "name instead.").format(
+                name=name, limit=MAX_UPLOAD_BYTES // (1024 * 1024)))
         return self._accept(bytes(content), name)
 
     def _on_upload(self, change: dict) -> None:
@@ -198,10 +202,10 @@ class ClassReport(LabWidget):
         if not files:
             return
         f = files[0]
-        name = str(f.get("name", "the uploaded file"))
+        name = str(f.get("name") or _("the uploaded file"))
         if not name.lower().endswith(".zip"):
-            raise LabInputError(f"{name} is not a .zip file. Zip the learners' portfolio "
-                                "files (or their folders) and upload the zip.")
+            raise LabInputError(_("{name} is not a .zip file. Zip the learners' portfolio "
+                                  "files (or their folders) and upload the zip.").format(name=name))
         self.load_zip_bytes(bytes(f["content"]), name)
 
     def _accept(self, source: Path | bytes, label: str) -> ClassData:
@@ -246,24 +250,32 @@ class ClassReport(LabWidget):
         results = quiz_results(data, lesson)
         self.panel.update(chart=quiz_results_chart(results, lesson),
                           description=self.panel_description(results, lesson),
-                          table=results[["number", "prompt", "answered", "right", "share_right",
-                                         "common_wrong", "common_wrong_count"]])
+                          table=self._results_table(results))
         self.discuss.value = self._discuss_html(results)
         esc = html.escape
         if self.data is None:
-            self.status.value = "<p>No class read yet.</p>"
+            self.status.value = "<p>" + _("No class read yet.") + "</p>"
         else:
-            who = "codes" if data.pseudonymised else "names"
-            self.status.value = (f'<p role="status"><b>{len(data.learners)} learners</b> read '
-                                 f"from {esc(self.source_label)} (shown by {who}); "
-                                 f"{len(data.problems)} file(s) could not be used.</p>")
+            n, bad = len(data.learners), len(data.problems)
+            read = (ngettext("<b>{n} learner</b> read from {source} (shown by codes)",
+                             "<b>{n} learners</b> read from {source} (shown by codes)", n)
+                    if data.pseudonymised else
+                    ngettext("<b>{n} learner</b> read from {source} (shown by names)",
+                             "<b>{n} learners</b> read from {source} (shown by names)", n))
+            unused = ngettext("{n} file could not be used.", "{n} files could not be used.", bad)
+            self.status.value = ('<p role="status">' + _("{learners}; {files}").format(
+                learners=read.format(n=n, source=esc(self.source_label)),
+                files=unused.format(n=bad)) + "</p>")
         self.problems.value = "" if not data.problems else (
-            "<details open><summary><b>Files that could not be used</b> (skipped; the rest "
-            "of the class is shown)</summary><ul>"
-            + "".join(f"<li><b>{esc(p.file)}</b>: {esc(p.reason)}</li>" for p in data.problems)
+            "<details open><summary>" + _("<b>Files that could not be used</b> (skipped; the "
+                                          "rest of the class is shown)") + "</summary><ul>"
+            + "".join("<li>" + _("{file}: {reason}").format(file=f"<b>{esc(p.file)}</b>",
+                                                            reason=esc(p.reason)) + "</li>"
+                      for p in data.problems)
             + "</ul></details>")
         if self.data is not None and data.notes:
-            self.problems.value += ("<details><summary><b>Read, with a note</b></summary><ul>"
+            self.problems.value += ("<details><summary><b>" + _("Read, with a note")
+                                    + "</b></summary><ul>"
                                     + "".join(f"<li>{esc(n)}</li>" for n in data.notes)
                                     + "</ul></details>")
         self.choices.value = self._choices_html(data, lesson)
@@ -276,14 +288,15 @@ class ClassReport(LabWidget):
         if lesson not in self._panel_cache:
             boxes: list[W.Widget] = []
             for view in choice_views(data, lesson):
-                panel = ChartPanel(choice_chart(view), view.description, view.table,
-                                   caption=view.title)
+                panel = ChartPanel(choice_chart(view), view.description,
+                                   self._view_table(view), caption=view.title)
                 boxes.append(W.HBox([panel, W.HTML(self._prompt_html(view.discuss),
                                                    layout=W.Layout(width="320px",
                                                                    margin="0 0 0 12px"))]))
             if boxes:
-                boxes.insert(0, W.HTML("<h4 style='margin:12px 0 4px'>Choices the class made in "
-                                       "this lesson's widgets</h4>"))
+                boxes.insert(0, W.HTML("<h4 style='margin:12px 0 4px'>"
+                                       + _("Choices the class made in this lesson's widgets")
+                                       + "</h4>"))
             self._panel_cache[lesson] = boxes
         boxes = self._panel_cache[lesson]
         self.choice_panels = [b.children[0] for b in boxes if isinstance(b, W.HBox)]
@@ -291,7 +304,25 @@ class ClassReport(LabWidget):
 
     @staticmethod
     def _prompt_html(text: str) -> str:
-        return f"<p><b>Discuss this</b></p><p>{html.escape(text)}</p>"
+        return "<p><b>" + _("Discuss this") + f"</b></p><p>{html.escape(text)}</p>"
+
+    @staticmethod
+    def _results_table(results: pd.DataFrame) -> pd.DataFrame:
+        """The knowledge-check table of "Show the data", with headers in the reader's language."""
+        return results[["number", "prompt", "answered", "right", "share_right", "common_wrong",
+                        "common_wrong_count"]].rename(columns={
+            "number": _("Question"), "prompt": _("Prompt"), "answered": _("Answered"),
+            "right": _("Right"), "share_right": _("Share right"),
+            "common_wrong": _("Most common wrong answer"),
+            "common_wrong_count": _("Learners who gave it")})
+
+    @staticmethod
+    def _view_table(view) -> pd.DataFrame:
+        """A choice view's table for "Show the data", with headers in the reader's language."""
+        return view.table.rename(columns={
+            "question": _("Choice"), "answer": _("Answer"), "learners": _("Learners"),
+            "note": _("Note"), "item": _("Item"), "group": _("Group"), "learner": _("Learner"),
+            "value": view.value_title or _("Value")})
 
     def _show_teams(self, lesson: str) -> None:
         if lesson != "10":
@@ -300,20 +331,33 @@ class ClassReport(LabWidget):
         table = self.teams_table
         chart, text = team_rounds_chart(table), team_rounds_description(table)
         if self.team_panel is None:
-            self.team_panel = ChartPanel(chart, text, table,
-                                         caption="Scenario teams round by round")
+            self.team_panel = ChartPanel(chart, text, self._teams_table(table),
+                                         caption=_("Scenario teams round by round"))
         else:
-            self.team_panel.update(chart=chart, table=table, description=text)
-        where = (f"from {html.escape(self.teams_folder.name)}/" if self.teams_folder is not None
-                 else "(no teams folder found next to the class's portfolios)")
+            self.team_panel.update(chart=chart, table=self._teams_table(table), description=text)
+        intro = (_("Each team's saved plans from {folder}: what they chose in each round, and "
+                   "what it achieved in the lab's teaching model.").format(
+                     folder=html.escape(self.teams_folder.name) + "/")
+                 if self.teams_folder is not None else
+                 _("Each team's saved plans (no teams folder found next to the class's "
+                   "portfolios): what they chose in each round, and what it achieved in the "
+                   "lab's teaching model."))
         self.teams_box.children = [
-            W.HTML(f"<h4 style='margin:12px 0 4px'>Scenario teams side by side</h4><p>Each "
-                   f"team's saved plans {where}: what they chose in each round, and what it "
-                   "achieved in the lab's teaching model.</p>"),
+            W.HTML("<h4 style='margin:12px 0 4px'>" + _("Scenario teams side by side")
+                   + f"</h4><p>{intro}</p>"),
             W.HBox([self.team_panel, W.HTML(self._prompt_html(team_rounds_discuss(table)),
                                             layout=W.Layout(width="320px",
                                                             margin="0 0 0 12px"))]),
             W.HTML(self._teams_html(table))]
+
+    @staticmethod
+    def _teams_table(table: pd.DataFrame) -> pd.DataFrame:
+        """The teams' table of "Show the data", with headers in the reader's language."""
+        return table.rename(columns={
+            "team": _("Team"), "room": _("Room"), "round": _("Round"),
+            "responses": _("Responses"), "cost_musd": _("Cost (US$ million)"),
+            "lives_averted": _("Lives averted"), "displacement_averted": _("Displacement averted"),
+            "members": _("Members")})
 
     @staticmethod
     def _teams_html(table: pd.DataFrame) -> str:
@@ -322,21 +366,26 @@ class ClassReport(LabWidget):
             return ""
         esc = html.escape
         rounds = sorted(table["round"].unique())
-        parts = ["<table class='hsl-teams'><caption>Decisions and outcomes per round</caption>"
-                 "<tr><th scope='col'>Team</th><th scope='col'>Members</th>"
-                 + "".join(f"<th scope='col'>Round {int(r)}</th>" for r in rounds) + "</tr>"]
+        parts = ["<table class='hsl-teams'><caption>" + _("Decisions and outcomes per round")
+                 + "</caption><tr><th scope='col'>" + _("Team") + "</th><th scope='col'>"
+                 + _("Members") + "</th>"
+                 + "".join("<th scope='col'>" + _("Round {n}").format(n=int(r)) + "</th>"
+                           for r in rounds) + "</tr>"]
         for team, rows in table.groupby("team", sort=False):
-            by_round = {int(r["round"]): r for _, r in rows.iterrows()}
+            by_round = {int(r["round"]): r for _i, r in rows.iterrows()}
             cells = []
             for r in rounds:
                 row = by_round.get(int(r))
                 if row is None:
                     cells.append("<td>–</td>")
                     continue
-                cells.append(f"<td>{esc(str(row['responses']))}<br><small>Cost US$"
-                             f"{row['cost_musd']:,.4g} million; lives averted "
-                             f"{row['lives_averted']:,.0f}; displacement averted "
-                             f"{row['displacement_averted']:,.0f}</small></td>")
+                cells.append(f"<td>{esc(str(row['responses']))}<br><small>" + _(
+                    "Cost US${cost} million; lives averted {lives}; displacement averted "
+                    "{displacement}").format(
+                        cost=format_number(float(f"{row['cost_musd']:.4g}")),
+                        lives=format_number(row["lives_averted"], 0),
+                        displacement=format_number(row["displacement_averted"], 0))
+                    + "</small></td>")
             members = esc(str(rows["members"].iloc[0])) or "–"
             parts.append(f"<tr><th scope='row'>{esc(str(team))}</th><td>{members}</td>"
                          + "".join(cells) + "</tr>")
@@ -350,8 +399,11 @@ class ClassReport(LabWidget):
         data = self.data or ClassData()
         shared, withheld = notes_sharing(data)
         esc = html.escape
-        head = (f"<p>{shared} learner(s) agreed to share their notes with you; {withheld} did "
-                "not (their notes are never shown here).</p>")
+        head = "<p>" + ngettext(
+            "{shared} learner agreed to share their notes with you; {withheld} did not (their "
+            "notes are never shown here).",
+            "{shared} learners agreed to share their notes with you; {withheld} did not (their "
+            "notes are never shown here).", shared).format(shared=shared, withheld=withheld) + "</p>"
         if self.data is None:
             self.notes_html.value = ""
             return
@@ -360,11 +412,12 @@ class ClassReport(LabWidget):
             return
         notes = class_notes(data, self.lesson.value)
         if notes.empty:
-            self.notes_html.value = head + "<p>No shared notes for this lesson.</p>"
+            self.notes_html.value = head + "<p>" + _("No shared notes for this lesson.") + "</p>"
             return
-        who = "codes" if data.pseudonymised else "names"
+        title = (_("<b>Shared notes, lesson {lesson}</b> (by codes)") if data.pseudonymised
+                 else _("<b>Shared notes, lesson {lesson}</b> (by names)"))
         self.notes_html.value = (
-            head + f"<p><b>Shared notes, lesson {esc(self.lesson.value)}</b> (by {who})</p><ul>"
+            head + "<p>" + title.format(lesson=esc(self.lesson.value)) + "</p><ul>"
             + "".join(f"<li><b>{esc(r.learner)}</b>: {esc(r.note)}</li>"
                       for r in notes.itertuples()) + "</ul>")
 
@@ -378,24 +431,29 @@ class ClassReport(LabWidget):
     def _discuss_html(results: pd.DataFrame) -> str:
         esc = html.escape
         answered = results[results["answered"] > 0]
+        head = "<p><b>" + _("Discuss this") + "</b></p>"
         if answered.empty:
-            return ("<p><b>Discuss this</b></p><p>When the class has saved its answers, the "
-                    "question most learners found hard appears here with a debrief prompt.</p>")
+            return head + "<p>" + _("When the class has saved its answers, the question most "
+                                    "learners found hard appears here with a debrief prompt.") + "</p>"
         worst = answered.sort_values(["share_right", "number"]).iloc[0]
         if worst["share_right"] >= 1:
-            return ("<p><b>Discuss this</b></p><p>Everyone who answered got every question "
-                    "right. Ask a learner to explain the reasoning behind the last question "
-                    "to the room.</p>")
-        text = (f"<p><b>Discuss this</b></p><p>The hardest question for this class: "
-                f"{100 * worst['share_right']:.0f}% got "
-                f"question {int(worst['number'])} right: <i>{esc(str(worst['prompt']))}</i></p>")
+            return head + "<p>" + _("Everyone who answered got every question right. Ask a "
+                                    "learner to explain the reasoning behind the last question "
+                                    "to the room.") + "</p>"
+        text = head + "<p>" + _("The hardest question for this class: {share} got question "
+                                "{number} right: {prompt}").format(
+            share=format_percent(worst["share_right"]), number=int(worst["number"]),
+            prompt=f"<i>{esc(str(worst['prompt']))}</i>") + "</p>"
         if worst["common_wrong"]:
-            text += (f"<p>The most common wrong answer ({int(worst['common_wrong_count'])} "
-                     f"learners) was <q>{esc(str(worst['common_wrong']))}</q>.</p>")
+            n = int(worst["common_wrong_count"])
+            text += "<p>" + ngettext("The most common wrong answer ({n} learner) was {answer}.",
+                                     "The most common wrong answer ({n} learners) was {answer}.",
+                                     n).format(n=n, answer=f"<q>{esc(str(worst['common_wrong']))}</q>") + "</p>"
         if worst["misconception"]:
-            text += (f"<p>What it suggests: {esc(str(worst['misconception']))}</p>")
-        text += ("<p>Ask the room: why might someone choose that answer, and what evidence "
-                 "would change their mind?</p>")
+            text += "<p>" + _("What it suggests: {misconception}").format(
+                misconception=esc(str(worst["misconception"]))) + "</p>"
+        text += "<p>" + _("Ask the room: why might someone choose that answer, and what evidence "
+                          "would change their mind?") + "</p>"
         return text
 
     @staticmethod
@@ -406,21 +464,22 @@ class ClassReport(LabWidget):
         parts = []
         checks = self_checks(data, lesson)
         if not checks.empty:
-            parts.append("<p><b>Exercise self-checks</b> (widgets.check)</p><table><tr>"
-                         "<th>Exercise</th><th>Tried</th><th>Right now</th>"
-                         "<th>Right at some point</th><th>Mean attempts</th></tr>")
+            parts.append("<p>" + _("<b>Exercise self-checks</b> (widgets.check)") + "</p><table><tr>"
+                         + "".join(f"<th>{h}</th>" for h in (
+                             _("Exercise"), _("Tried"), _("Right now"), _("Right at some point"),
+                             _("Mean attempts"))) + "</tr>")
             parts += [f"<tr><td>{esc(r.exercise)}</td><td>{r.tried}</td><td>{r.right}</td>"
-                      f"<td>{r.ever_right}</td><td>{r.mean_attempts}</td></tr>"
+                      f"<td>{r.ever_right}</td><td>{format_number(r.mean_attempts)}</td></tr>"
                       for r in checks.itertuples()]
             parts.append("</table>")
         if not keys:
             return "".join(parts)
-        parts += ["<details><summary><b>Choices the class made in this lesson's widgets"
-                 "</b></summary>"]
+        parts += ["<details><summary><b>" + _("Choices the class made in this lesson's widgets")
+                  + "</b></summary>"]
         for key in keys:
             table = widget_choices(data, key)
-            parts.append(f"<p><b>{esc(key)}</b></p><table><tr><th>Control</th><th>Value</th>"
-                         "<th>Learners</th></tr>")
+            parts.append(f"<p><b>{esc(key)}</b></p><table><tr>" + "".join(
+                f"<th>{h}</th>" for h in (_("Control"), _("Value"), _("Learners"))) + "</tr>")
             for r in table.head(60).itertuples():
                 parts.append(f"<tr><td>{esc(r.control)}</td><td>{esc(r.value)}</td>"
                              f"<td>{r.learners}</td></tr>")
@@ -432,7 +491,7 @@ class ClassReport(LabWidget):
     def export(self, fmt: str = "csv") -> Path:
         """Write the gradebook (``csv``) or the class summary (``html``) to the work folder."""
         if self.data is None:
-            raise LabInputError("Read the class first (type its folder or upload a zip).")
+            raise LabInputError(_("Read the class first (type its folder or upload a zip)."))
         if fmt == "csv":
             path = _write_text(trainer_dir() / "class-gradebook.csv", gradebook_csv(self.data))
         elif fmt == "html":
@@ -440,7 +499,7 @@ class ClassReport(LabWidget):
                                summary_html(self.data, teams=self.teams_table,
                                             include_notes=self.show_notes.value))
         else:
-            raise LabInputError("Choose csv or html.")
-        self.export_status.value = (f'<p role="status">Saved <code>{html.escape(path.name)}'
-                                    "</code> in your work folder.</p>")
+            raise LabInputError(_("Choose csv or html."))
+        self.export_status.value = ('<p role="status">' + _("Saved {file} in your work folder.").format(
+            file=f"<code>{html.escape(path.name)}</code>") + "</p>")
         return path
