@@ -351,7 +351,7 @@ def load_countries(regions=None, income_groups=None) -> pd.DataFrame:
         if bad:
             raise LabInputError(_("Unknown region {region}.{hint} Regions: {regions}.").format(
                 region=repr(bad[0]), hint=did_you_mean(bad[0], known),
-                regions=", ".join(sorted(known))))
+                regions=", ".join(f'"{r}"' for r in sorted(known))))  # values to type
         df = df[df["un_region"].isin(wanted) | df["wb_region"].isin(wanted)]
     if income_groups is not None:
         wanted = _as_list(income_groups)
@@ -360,7 +360,7 @@ def load_countries(regions=None, income_groups=None) -> pd.DataFrame:
         if bad:
             raise LabInputError(_("Unknown income group {group}.{hint} Groups: {groups}.").format(
                 group=repr(bad[0]), hint=did_you_mean(bad[0], known),
-                groups=", ".join(sorted(known))))
+                groups=", ".join(f'"{g}"' for g in sorted(known))))  # values to type
         df = df[df["income_group"].isin(wanted)]
     return df.reset_index(drop=True)
 
