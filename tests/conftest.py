@@ -50,8 +50,9 @@ def work_dir(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _english_unless_a_test_chooses():
-    """Every test starts in English with no remembered language.
+def _english_unless_a_test_chooses(monkeypatch):
+    """Every test starts in English with no remembered language and no ``?lang=`` or
+    ``HSL_LANG`` from the environment.
 
     A portfolio saved or loaded in another language calls
     ``widgets.i18n.remember_language``; without this reset that choice would
@@ -59,6 +60,8 @@ def _english_unless_a_test_chooses():
     """
     from widgets import i18n
 
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.delenv("HSL_LANG", raising=False)
     i18n.set_language(None)
     i18n.remember_language(None)
     yield

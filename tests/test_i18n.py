@@ -47,13 +47,6 @@ catalogues = _load("i18n")
 lessons = _load("translate_lessons")
 
 
-@pytest.fixture(autouse=True)
-def _no_language_from_the_environment(monkeypatch):
-    """No ``?lang=`` or ``HSL_LANG`` leaks in (tests/conftest.py resets the chosen language)."""
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    monkeypatch.delenv("HSL_LANG", raising=False)
-
-
 # ============================================================== the switch
 def test_language_order_call_then_address_then_portfolio_then_environment(monkeypatch):
     assert i18n.get_language() == "en"

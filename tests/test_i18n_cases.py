@@ -9,27 +9,17 @@ every text) and check what a learner sees in each language.
 from __future__ import annotations
 
 import csv
-import re
 
 import pytest
 import yaml
 
+from tests.spec_text import numbers
 from widgets import i18n
-from widgets.cases import CASE_TEXT_FIELDS, CASEFILES_DIR, load_case_events, translated_file
+from widgets.cases import CASE_TEXT_FIELDS, CASEFILES_DIR, load_case_events
 from widgets.errors import LabInputError
+from widgets.i18n import translated_path
 
 LANGS = ("fr", "es")
-
-
-@pytest.fixture(autouse=True)
-def _no_language_from_the_environment(monkeypatch):
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    monkeypatch.delenv("HSL_LANG", raising=False)
-
-
-def numbers(text: str) -> list[str]:
-    """The runs of digits in a text, sorted: 1,000 / 1 000 / 1.000 and 0.5 / 0,5 read the same."""
-    return sorted(re.findall(r"\d+", str(text)))
 
 
 def _english_cases() -> dict[str, dict]:
@@ -40,7 +30,7 @@ def _english_cases() -> dict[str, dict]:
 @pytest.mark.parametrize("lang", LANGS)
 def test_translated_cases_have_the_english_ids_questions_and_numbers(lang):
     english = _english_cases()
-    raw = yaml.safe_load(translated_file("cases.yml", lang).read_text(encoding="utf-8"))
+    raw = yaml.safe_load(translated_path(CASEFILES_DIR / "cases.yml", lang).read_text(encoding="utf-8"))
     mine = [d["id"] for d in raw["cases"]]
     assert mine == list(english), f"{lang}: the cases (and their order) differ from cases.yml"
     for d in raw["cases"]:
@@ -58,7 +48,7 @@ def test_translated_cases_have_the_english_ids_questions_and_numbers(lang):
 def test_translated_events_are_the_english_events_row_for_row(lang):
     with (CASEFILES_DIR / "case_events.csv").open(encoding="utf-8") as fh:
         english = list(csv.DictReader(fh))
-    with translated_file("case_events.csv", lang).open(encoding="utf-8") as fh:
+    with translated_path(CASEFILES_DIR / "case_events.csv", lang).open(encoding="utf-8") as fh:
         mine = list(csv.DictReader(fh))
     assert len(mine) == len(english)
     for en, tr in zip(english, mine, strict=True):

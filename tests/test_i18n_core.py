@@ -22,14 +22,6 @@ from widgets.scorecard import country_scorecard
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True)
-def _no_language_from_the_environment(monkeypatch):
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    monkeypatch.delenv("HSL_LANG", raising=False)
-    yield
-    set_language(None)
-
-
 def _script(name: str):
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)

@@ -15,26 +15,9 @@ import re
 
 import pytest
 
+from tests.spec_text import spec_text
 from widgets.errors import LabInputError
 from widgets.i18n import set_language
-
-
-def _spec_text(spec: dict) -> str:
-    """Every string of the chart's spec but its data, one a line (titles, tooltips, expressions)."""
-    found: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-        elif isinstance(node, str):
-            found.append(node)
-
-    walk({k: v for k, v in spec.items() if k != "datasets"})
-    return "\n".join(found)
 
 
 def _titles(spec: dict) -> set[str]:
@@ -88,7 +71,7 @@ def test_the_explorer_in_french():
     spec = ex.panel.chart.spec
     assert {"Pays", "Valeur", "Année", "Rang", "Ligne en pointillés\u00a0: l’année affichée sur la carte"
             } <= _titles(spec)
-    words = _spec_text(spec)
+    words = spec_text(spec, data=False)
     assert '"{rank} sur {n} (1 = meilleure situation)"' in words
     assert '"hors du filtre actuel"' in words
     assert json.dumps("{indicator} au fil du temps, pays sélectionnés") in words
@@ -148,7 +131,7 @@ def test_coverage_in_spanish_and_french():
     assert "Pays par pays" in _html(fr)
     assert fr.country_panel.chart.params.coverage_title == (
         "Quels pays ont des données\u00a0? (Afrique, 2010–2020)")
-    assert '"aucun' in _spec_text(fr.country_panel.chart.spec)  # 'none' inside the Vega expression
+    assert '"aucun' in spec_text(fr.country_panel.chart.spec, data=False)  # 'none' inside the Vega expression
     # countries A-Z as French sorts them (É with E), in the rows and so on the chart's axis
     names = fr._country_rows["country"].tolist()
     assert names.index("Bénin") < names.index("Botswana") < names.index("Burundi")

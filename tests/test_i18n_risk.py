@@ -13,29 +13,13 @@ import json
 import pandas as pd
 import pytest
 
+from tests.spec_text import spec_text
 from widgets.errors import LabInputError
 from widgets.i18n import set_language
 
 NB = "\u00a0"  # French no-break space before : ; and inside « »; Spanish before %
 
 
-def _text(spec: dict | str) -> str:
-    """Every string in a chart spec (or its JSON text), one per line: titles, tooltips,
-    expressions (where the words are quoted as :func:`_js` shows them)."""
-    found: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-        elif isinstance(node, str):
-            found.append(node)
-
-    walk(json.loads(spec) if isinstance(spec, str) else spec)
-    return "\n".join(found)
 
 
 def _js(text: str) -> str:
@@ -69,16 +53,16 @@ def test_risk_assessment_in_french():
     assert "Le plus élevé" in ra.rank_panel.description_text
     assert "Somalie" in ra.rank_panel.description_text
     # charts: axis, legend and tooltip titles, words inside Vega expressions
-    ranking = _text(ra.rank_panel.chart.spec)
+    ranking = spec_text(ra.rank_panel.chart.spec)
     assert f"Score 0–10 (barre = risque{NB}; symboles = ses trois dimensions)" in ranking
     assert "Rang (1 = le plus à risque)" in ranking
     assert _js("Aléas et exposition") in ranking  # the dimension's name, computed in Vega
-    assert "(plus foncé = plus de risque)" in _text(ra.map_panel.chart.spec)
+    assert "(plus foncé = plus de risque)" in spec_text(ra.map_panel.chart.spec)
     trend = ra.trend_panel.chart.spec
     assert _js(f"{NB}: évolution du risque") in trend["title"]["text"]["expr"]
-    assert "Points de risque ajoutés par rapport au pays médian" in _text(
+    assert "Points de risque ajoutés par rapport au pays médian" in spec_text(
         ra.drivers_panel.chart.spec)
-    assert "Les 20 plus fortes variations" in _text(ra.lens_panel.chart.spec)
+    assert "Les 20 plus fortes variations" in spec_text(ra.lens_panel.chart.spec)
     # "Show the data": headers and values in French
     table = ra.rank_panel.table_data
     assert {"rang", "nom", "région (ONU)", "groupe de revenu", "risque"} <= set(table.columns)
@@ -101,14 +85,14 @@ def test_risk_charts_and_messages_in_spanish():
     set_language("es")
     drivers = pd.DataFrame({"label": ["Gini"], "dimension": ["vulnerability"], "push": [0.4],
                             "score": [7.0]})
-    spec = _text(charts.drivers_chart(drivers, "Uno.").to_dict())
+    spec = spec_text(charts.drivers_chart(drivers, "Uno.").to_dict())
     assert "Puntos de riesgo añadidos respecto al país mediano" in spec
     assert "Vulnerabilidad" in spec and "Dimensión" in spec
     trend = pd.DataFrame({"year": [2020], "country": [5.0], "peer_median": [4.0],
                           "peer_low": [3.0], "peer_high": [5.0]})
     spec = charts.trend_chart(trend, "Kenia", "países de la región África", "Tendencia.").to_dict()
     assert _js(": evolución del riesgo") in spec["title"]["text"]["expr"]
-    assert "Pares, percentil 25" in _text(spec)
+    assert "Pares, percentil 25" in spec_text(spec)
     with pytest.raises(LabInputError, match="Amenaza y exposición no tiene ningún indicador"):
         rk.check_model({"hazard_exposure": [], "vulnerability": ["gini"],
                         "lack_of_coping": ["water_basic"]})
@@ -139,7 +123,7 @@ def test_spending_tradeoffs_in_spanish(monkeypatch):
     spec = w.scatter.chart.spec
     params = {p["name"]: p["value"] for p in spec["params"]}
     assert params["y_short"] == "Mortalidad de menores de 5 años"
-    text = _text(spec)
+    text = spec_text(spec)
     assert _js(" frente a ") in text
     assert f"Cada punto es un país; recta = relación ajustada; sombreado = banda de confianza del 95{NB}%" in text
     assert "Países destacados" in text and _js("Ingreso bajo") in text
@@ -153,7 +137,7 @@ def test_spending_tradeoffs_in_spanish(monkeypatch):
     # the calculator
     w.share.value = 10
     assert f"Reasignar el <b>10{NB}%</b> del gasto militar" in w.result.value
-    realloc = _text(w.realloc_panel.chart.spec)
+    realloc = spec_text(w.realloc_panel.chart.spec)
     assert all(word in realloc for word in ("Defensa", "Ahora", "Tras la reasignación",
                                             "US$ por persona y año (precios corrientes)"))
     assert "el gasto en salud por persona sube" in w.realloc_panel.description_text
@@ -182,8 +166,8 @@ def test_spending_charts_and_messages_in_french():
     with pytest.raises(LabInputError, match="Choisissez deux années différentes"):
         tradeoffs.change_between(c.assign(year=1990, milex_gdp=1.0), "milex_gdp", 1990, 1990)
     # the explorer's template is kept per language: French words in French, English in English
-    french = _text(_template())
+    french = spec_text(_template())
     set_language("en")
-    english = _text(_template())
+    english = spec_text(_template())
     assert _js(" en fonction de ") in french and _js(" against ") in english
     assert "Pays mis en évidence" in french and "Highlighted countries" in english

@@ -15,8 +15,10 @@ import re
 import pytest
 import yaml
 
+from tests.spec_text import numbers
 from widgets import i18n
 from widgets.errors import LabInputError
+from widgets.i18n import translated_path
 from widgets.scenarios import (
     _SPEC_PATH,
     SPEC_TEXT_FIELDS,
@@ -25,27 +27,15 @@ from widgets.scenarios import (
     Shock,
     load_model_spec,
     run_scenario,
-    text_overlay_path,
 )
 
 LANGS = ("fr", "es")
 
 
-@pytest.fixture(autouse=True)
-def _no_language_from_the_environment(monkeypatch):
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    monkeypatch.delenv("HSL_LANG", raising=False)
-
-
-def numbers(text: str) -> list[str]:
-    """The runs of digits in a text, sorted: 1,000 / 1 000 / 1.000 and 0.5 / 0,5 read the same."""
-    return sorted(re.findall(r"\d+", str(text)))
-
-
 @pytest.mark.parametrize("lang", LANGS)
 def test_translated_assumptions_have_the_english_keys_and_numbers(lang):
     english = yaml.safe_load(_SPEC_PATH.read_text(encoding="utf-8"))
-    mine = yaml.safe_load(text_overlay_path(_SPEC_PATH, lang).read_text(encoding="utf-8"))
+    mine = yaml.safe_load(translated_path(_SPEC_PATH, lang).read_text(encoding="utf-8"))
     assert set(mine) == {"parameters", "shocks", "responses"}
     for section in mine:
         assert list(mine[section]) == list(english[section]), (lang, section)

@@ -31,7 +31,7 @@ import pandas as pd
 import yaml
 
 from widgets.errors import LabInputError, check_whole_number, check_year_range, did_you_mean
-from widgets.i18n import _, get_language
+from widgets.i18n import _, get_language, translated_path
 
 __all__ = [
     "CASEFILES_DIR",
@@ -235,19 +235,9 @@ def validate_events(events: pd.DataFrame, case_ids: list[str] | None = None,
 CASE_TEXT_FIELDS = ("title", "summary", "policy", "questions")
 
 
-def translated_file(name: str, lang: str) -> Path:
-    """The ``lang`` version of a case file (``cases.yml`` → ``cases.fr.yml``).
-
-    >>> translated_file("case_events.csv", "es").name
-    'case_events.es.csv'
-    """
-    stem, _dot, suffix = name.rpartition(".")
-    return CASEFILES_DIR / f"{stem}.{lang}.{suffix}"
-
-
 def _case_texts(lang: str) -> dict[str, dict]:
     """The case texts in ``lang`` by case id (empty in English or without a translation)."""
-    path = translated_file("cases.yml", lang)
+    path = translated_path(CASEFILES_DIR / "cases.yml", lang)
     if lang == "en" or not path.is_file():
         return {}
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -286,7 +276,7 @@ def _event_texts(raw: pd.DataFrame, lang: str) -> pd.DataFrame:
     sources keep their published titles. A file that does not match row for row is
     not used (the English texts stay): ``tests/test_i18n_cases.py`` catches it first.
     """
-    path = translated_file("case_events.csv", lang)
+    path = translated_path(CASEFILES_DIR / "case_events.csv", lang)
     if lang == "en" or not path.is_file():
         return raw
     tr = pd.read_csv(path, dtype=str, keep_default_na=False)

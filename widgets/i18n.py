@@ -158,6 +158,20 @@ def get_language() -> str:
 
 
 # ============================================================== catalogues
+def translated_path(path: str | Path, lang: str) -> Path:
+    """The ``lang`` version of a data file with text in it, beside the English one.
+
+    Text a learner reads that lives in a data file (case texts, screening guidance,
+    the scenario's assumptions) is translated in a copy named ``<stem>.<lang><suffix>``;
+    ids and numbers stay in the English file.
+
+    >>> translated_path("widgets/casefiles/cases.yml", "fr").name
+    'cases.fr.yml'
+    """
+    path = Path(path)
+    return path.with_name(f"{path.stem}.{lang}{path.suffix}")
+
+
 def _catalogue_files(lang: str) -> list[Path]:
     # The lessons' units first, the widgets' catalogue last: where a lesson's sentence and a
     # widget's text are the same English (e.g. "none"), the widget's wording wins, so a

@@ -62,7 +62,7 @@ from widgets.errors import (
     check_whole_number,
     did_you_mean,
 )
-from widgets.i18n import N_, _, get_language
+from widgets.i18n import N_, _, get_language, translated_path
 
 __all__ = [
     "CHANNELS",
@@ -384,16 +384,6 @@ def load_model_spec(path: str | Path | None = None) -> ModelSpec:
     return copy.deepcopy(_load_spec(str(path or _SPEC_PATH), get_language()))
 
 
-def text_overlay_path(path: str | Path, lang: str) -> Path:
-    """The file holding the ``lang`` text of an English data file (``x.yml`` → ``x.fr.yml``).
-
-    >>> text_overlay_path("a/scenario_parameters.yml", "fr").name
-    'scenario_parameters.fr.yml'
-    """
-    path = Path(path)
-    return path.with_name(f"{path.stem}.{lang}{path.suffix}")
-
-
 #: The texts of the assumptions file that a reader sees (numbers stay in the English file).
 SPEC_TEXT_FIELDS = ("label", "unit", "reasoning", "source")
 
@@ -405,9 +395,9 @@ def _overlay_spec_text(raw: dict, path: str, lang: str) -> dict:
     like the English file; every number is read from the English file, so the
     two cannot disagree. A text missing there stays English.
     """
-    if lang == "en" or not text_overlay_path(path, lang).is_file():
+    if lang == "en" or not translated_path(path, lang).is_file():
         return raw
-    with open(text_overlay_path(path, lang), encoding="utf-8") as fh:
+    with open(translated_path(path, lang), encoding="utf-8") as fh:
         texts = yaml.safe_load(fh) or {}
     out = copy.deepcopy(raw)
     for section in ("parameters", "shocks", "responses"):

@@ -37,7 +37,7 @@ import yaml
 
 from widgets._text import md_text
 from widgets.errors import LabInputError, did_you_mean
-from widgets.i18n import N_, _, format_percent, format_significant, get_language
+from widgets.i18n import N_, _, format_percent, format_significant, get_language, translated_path
 
 __all__ = [
     "ASSUMPTIONS_DIR",
@@ -80,7 +80,7 @@ def localised_file(name: str, lang: str | None = None) -> Path:
     """
     lang = lang or get_language()
     path = ASSUMPTIONS_DIR / name
-    translated = path.with_name(f"{path.stem}.{lang}{path.suffix}")
+    translated = translated_path(path, lang)
     return translated if lang != "en" and translated.is_file() else path
 
 
