@@ -171,6 +171,8 @@ class ClassServer:
     log_path: Path | None = None
     command: list[str] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
+    #: Extra headers of a page request (the hub's learners send a browser's navigation headers).
+    page_headers: dict[str, str] | None = None
 
     def start(self, timeout: float = 120) -> ClassServer:
         self.port = app.free_port()
@@ -436,7 +438,7 @@ class Learner:
         start = time.perf_counter()
         url = self.server.base_url + self.server.lesson_path(self.lesson, res.code)
         timeout = aiohttp.ClientTimeout(total=PAGE_TIMEOUT)
-        headers = getattr(self.server, "page_headers", None)  # as a browser following a link
+        headers = self.server.page_headers  # what a browser following a link sends, if any
         async with self.http.get(url, timeout=timeout, headers=headers) as resp:
             first = await resp.content.read(1)
             res.first_byte_s = time.perf_counter() - start

@@ -8,8 +8,6 @@ that the report reads, and that every process the machinery started is stopped.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import importlib.util
 import sys
 from pathlib import Path
@@ -101,17 +99,6 @@ def test_a_lab_widget_answers_the_page_s_request_for_every_widget_state():
     widget.close()
 
 
-def _run(coro):
-    """``asyncio.run`` in a thread of its own.
-
-    A browser test run earlier by the same xdist worker (Playwright's sync API)
-    may leave an event loop running in this thread, where ``asyncio.run``
-    refuses to start.
-    """
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
 @pytest.mark.slow
 def test_two_learners_on_a_pre_heated_server_each_get_their_own_work(lt, tmp_path):
     """Two learners open lesson 00 on a server with one pre-heated kernel (the pool then runs dry).
@@ -136,12 +123,12 @@ def test_two_learners_on_a_pre_heated_server_each_get_their_own_work(lt, tmp_pat
     waiting_nice = hsl_server.pool_nice()       # 10 where priorities can be restored, else 0
     try:
         pid = server.process.pid
-        _run(lt.wait_kernels(server, 1, 30))
-        _run(lt.wait_kernels_idle(server, 60))
+        lt.harness.run_async(lt.wait_kernels(server, 1, 30))
+        lt.harness.run_async(lt.wait_kernels_idle(server, 60))
         base = psutil.Process(pid).nice()          # the server's own priority
         (ready,) = server.kernel_pids()
         assert psutil.Process(ready).nice() == min(19, base + waiting_nice)   # a waiting kernel yields the CPU
-        entry = _run(lt.run_class(server, lesson, 2, interact=3.0, browsers=None,
+        entry = lt.harness.run_async(lt.run_class(server, lesson, 2, interact=3.0, browsers=None,
                                          prefix="T"))
         assert entry["failures"] == [], entry["failures"]
         # One learner got the ready kernel; the other a new one at once (never a wait
@@ -152,10 +139,10 @@ def test_two_learners_on_a_pre_heated_server_each_get_their_own_work(lt, tmp_pat
         assert entry["own_code_shown"] == 2           # each page shows its learner's own code
         assert entry["cpu_seconds_total"] > 0 and entry["memory"]["kernels"] >= 2
         assert "Using pre-heated kernel" in server.log_path.read_text()
-        _run(lt.wait_quiet(server, 20, 1))
+        lt.harness.run_async(lt.wait_quiet(server, 20, 1))
         assert len(server.kernel_pids()) <= 1         # only the refilled pool is left
-        _run(lt.wait_kernels(server, 1, 60))
-        _run(lt.wait_kernels_idle(server, 60))
+        lt.harness.run_async(lt.wait_kernels(server, 1, 60))
+        lt.harness.run_async(lt.wait_kernels_idle(server, 60))
         (refilled,) = server.kernel_pids()
         assert psutil.Process(refilled).nice() == min(19, base + waiting_nice)
 
@@ -168,7 +155,7 @@ def test_two_learners_on_a_pre_heated_server_each_get_their_own_work(lt, tmp_pat
                 assert psutil.Process(refilled).nice() == base
                 await learner.close()
 
-        _run(take_it())
+        lt.harness.run_async(take_it())
     finally:
         server.stop()
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
