@@ -28,9 +28,15 @@ from __future__ import annotations
 import json
 import time
 
+# What a mouse can use in a widget (the controls Tab must reach).
+FOCUSABLE = ("'.noUi-handle, select, input, textarea, button, summary, "
+             ".jupyter-widget-Collapse-header'")
+# The places the focus can be in a widget: those, and a tab bar's current tab.
+FOCUS_STOPS = FOCUSABLE[:-1] + ", .lm-TabBar-tab.lm-mod-current'"
 # What has the focus now: where it is, what kind of control, whether it shows.
 JS_FOCUSED = """
 (out) => {
+  const FOCUS_STOPS = """ + FOCUS_STOPS + """;
   const el = document.activeElement;
   if (!el || el === document.body) return {inside: false, kind: 'body'};
   const box = document.querySelector('[data-hsl-out="' + out + '"]');
@@ -57,7 +63,9 @@ JS_FOCUSED = """
   const label = (el.getAttribute('aria-label') || el.innerText || el.title || el.className || '')
     .trim().slice(0, 50);
   if (!el.hasAttribute('data-hsl-kb')) el.setAttribute('data-hsl-kb', String(Math.random()).slice(2));
-  return {inside, after, kind, label, id: el.getAttribute('data-hsl-kb'),
+  const pos = inside ? Array.from(box.querySelectorAll(FOCUS_STOPS))
+    .filter((e) => e.getClientRects().length).indexOf(el) : -1;
+  return {inside, after, kind, label, pos, id: el.getAttribute('data-hsl-kb'),
           active: el.classList.contains('mod-active') || el.checked === true,
           form: !!el.closest('.hsl-form'),
           // At the end of its range the first key would change nothing: go the other way.
@@ -71,6 +79,19 @@ JS_FOCUSED = """
 # Is the accordion section whose title has the focus open?
 JS_SECTION_OPEN = """() => { const h = document.activeElement;
   return !!(h && h.parentElement && h.parentElement.classList.contains('jupyter-widget-Collapse-open')); }"""
+# Put the focus back on the control at position ``pos`` of widget ``out``: used when
+# a change rebuilt the control that had the focus (the browser then drops the
+# focus to the page), as a learner's screen reader puts them back where they were.
+JS_REFOCUS = """
+([out, pos]) => {
+  const box = document.querySelector('[data-hsl-out="' + out + '"]');
+  if (!box) return false;
+  const el = Array.from(box.querySelectorAll(""" + FOCUS_STOPS + """))
+    .filter((e) => e.getClientRects().length)[pos];
+  if (!el) return false;
+  el.focus(); return document.activeElement === el;
+}
+"""
 # Focus a place just before widget ``out`` (a temporary, invisible stop).
 JS_START = """
 (out) => {
@@ -134,13 +155,24 @@ def check_widgets(lp, name: str, timeout: float = 10.0) -> list[str]:
             continue
         stops: list[dict] = []
         used: dict[str, bool | None] = {}
+        spent: dict[str, float] = {}  # seconds each use took
+        walk_started = time.perf_counter()
         left = False
+        used_at = None  # position of the control just used (its change may rebuild it)
         for _ in range(MAX_TABS):
             page.keyboard.press("Tab")
             now = page.evaluate(JS_FOCUSED, out)
+            if not now["inside"] and not now["after"] and used_at is not None:
+                # The change rebuilt the control after the focus check below (a slow
+                # machine): the focus fell to the page and Tab went to its start.
+                # Carry on from the control that was used.
+                if page.evaluate(JS_REFOCUS, [out, used_at]):
+                    used_at = None
+                    continue
             if not now["inside"]:
                 left = now.get("after", False) or now["kind"] == "body"
                 break
+            used_at = None
             stops.append(now)
             if not now["ring"]:
                 failures.append(f"widget {out}: {now['kind']} '{now['label']}' has the focus "
@@ -151,6 +183,7 @@ def check_widgets(lp, name: str, timeout: float = 10.0) -> list[str]:
             # they are reached and must show focus, but changing one changes nothing yet.
             if (kind in KEYS and kind not in used and not now["form"]
                     and not (kind == "toggles" and now["active"])):
+                use_started = time.perf_counter()
                 before = lp.output_state(out)
                 keys, other = KEYS[kind]
                 if now["end"] and other:
@@ -168,16 +201,19 @@ def check_widgets(lp, name: str, timeout: float = 10.0) -> list[str]:
                         page.keyboard.press(key)
                     ok = _changed(lp, out, before, timeout)
                 used[kind] = ok
+                spent[kind] = round(time.perf_counter() - use_started, 2)
                 if not ok:
                     failures.append(f"widget {out}: {kind} '{now['label']}' used with "
                                     f"{' then '.join(keys)} changed nothing in the widget")
                 elif kind == "show-data":  # the table is open: close it again the same way
                     page.keyboard.press("Enter")
                 page.wait_for_timeout(100)
-                # A control may be rebuilt by the change: carry on from where the focus is.
+                used_at = now["pos"]
+                # A control may be rebuilt by the change: carry on from where it was.
                 if not page.evaluate("() => !!document.activeElement && "
                                      "document.activeElement !== document.body"):
-                    break
+                    if not page.evaluate(JS_REFOCUS, [out, used_at]):
+                        break
         page.evaluate("() => document.querySelectorAll('[data-hsl-kb-start]')"
                       ".forEach((e) => e.remove())")
         if not left and len(stops) >= MAX_TABS:
@@ -188,8 +224,7 @@ def check_widgets(lp, name: str, timeout: float = 10.0) -> list[str]:
         missed = page.evaluate("""([o, reached]) => {
             const box = document.querySelector('[data-hsl-out="' + o + '"]');
             if (!box) return [];
-            const sel = '.noUi-handle, select, input, textarea, button, summary, '
-              + '.jupyter-widget-Collapse-header';
+            const sel = """ + FOCUSABLE + """;
             // A radio group is one Tab stop (its other buttons are reached with the arrows).
             const known = (e) => reached.includes(e.getAttribute('data-hsl-kb') || '-');
             const groupReached = (e) => { const g = e.closest('.widget-radio-box');
@@ -206,7 +241,9 @@ def check_widgets(lp, name: str, timeout: float = 10.0) -> list[str]:
             failures.append(f"widget {out}: Tab never reached {missed}")
         record.append({"widget": out, "class": kind_of_widget, "tab_stops": len(stops),
                        "kinds": sorted({s["kind"] for s in stops}),
-                       "used_with_keys": used, "left_by_tab": left, "missed": missed})
+                       "used_with_keys": used, "seconds_per_use": spent,
+                       "seconds": round(time.perf_counter() - walk_started, 2),
+                       "left_by_tab": left, "missed": missed})
     from harness import ARTIFACTS
 
     folder = ARTIFACTS / "keyboard"

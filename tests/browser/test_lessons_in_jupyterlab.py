@@ -1,7 +1,12 @@
 """Every lesson, in a real browser, in JupyterLab (Run → Run All Cells), offline.
 
 The checks are those of ``test_lessons_in_app_mode.py`` (see its docstring and
-``harness.check_lesson``).
+``harness.check_lesson``), except that one control of each kind per widget is
+used (a slider, a list, a tick box...) rather than every control: the widgets
+behave the same in both front ends, and app mode uses every control. What
+JupyterLab adds — its own widget manager, renderers and page — is exercised
+by each kind. For the same reason axe-core checks the whole JupyterLab page
+once the sections are open, not each section as it opens (app mode does).
 """
 
 from __future__ import annotations
