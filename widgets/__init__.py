@@ -78,9 +78,20 @@ __all__ = ["LabInputError", "data", "get_language", "set_language", "setup", "__
 
 
 def setup() -> None:
-    """Offline charts and the lab theme. Called on import; safe to call again."""
+    """Offline charts and the lab theme; in a kernel, memory returned after each cell.
+
+    Called on import; safe to call again.
+    """
     enable_offline_charts()
     enable_theme()
+    if "IPython" in sys.modules:  # a kernel, or IPython: see widgets/_memory.py
+        from IPython import get_ipython
+
+        from widgets._memory import trim_after_each_cell
+
+        shell = get_ipython()
+        if shell is not None and getattr(shell, "kernel", None) is not None:
+            trim_after_each_cell(shell)
 
 
 def __getattr__(name: str) -> Any:
