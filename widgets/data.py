@@ -388,11 +388,9 @@ def local_country_name(code: str) -> str:
     >>> _ = set_language(None); local_country_name("DEU")
     'Germany'
     """
-    from widgets.i18n import country_display_name
+    from widgets.i18n import get_language
 
-    iso3 = check_country(code)
-    row = _countries().loc[_countries()["iso3"] == iso3].iloc[0]
-    return country_display_name(str(row["iso2"]), str(row["name"]))
+    return _local_country_names(get_language())[check_country(code)]
 
 
 def local_country_names() -> dict[str, str]:
