@@ -162,10 +162,9 @@ def check_widgets(lp, name: str, timeout: float = 10.0) -> list[str]:
         for _ in range(MAX_TABS):
             page.keyboard.press("Tab")
             now = page.evaluate(JS_FOCUSED, out)
-            if not now["inside"] and not now["after"] and used_at is not None:
-                # The change rebuilt the control after the focus check below (a slow
-                # machine): the focus fell to the page and Tab went to its start.
-                # Carry on from the control that was used.
+            if not now["inside"] and not now.get("after") and used_at is not None:
+                # The change rebuilt the control that had the focus (the browser drops it
+                # to the page, and Tab goes to the page's start): carry on from there.
                 if page.evaluate(JS_REFOCUS, [out, used_at]):
                     used_at = None
                     continue
@@ -208,12 +207,7 @@ def check_widgets(lp, name: str, timeout: float = 10.0) -> list[str]:
                 elif kind == "show-data":  # the table is open: close it again the same way
                     page.keyboard.press("Enter")
                 page.wait_for_timeout(100)
-                used_at = now["pos"]
-                # A control may be rebuilt by the change: carry on from where it was.
-                if not page.evaluate("() => !!document.activeElement && "
-                                     "document.activeElement !== document.body"):
-                    if not page.evaluate(JS_REFOCUS, [out, used_at]):
-                        break
+                used_at = now["pos"]  # a rebuilt control is found again by the next Tab
         page.evaluate("() => document.querySelectorAll('[data-hsl-kb-start]')"
                       ".forEach((e) => e.remove())")
         if not left and len(stops) >= MAX_TABS:
