@@ -44,6 +44,7 @@ def _import_altair_quickly() -> None:
 _import_altair_quickly()
 
 from widgets import data  # noqa: E402
+from widgets._memory import kernel_shell, trim_after_each_cell  # noqa: E402
 from widgets._offline import enable_offline_charts  # noqa: E402
 from widgets.charts import enable_theme  # noqa: E402
 from widgets.errors import LabInputError  # noqa: E402
@@ -84,14 +85,7 @@ def setup() -> None:
     """
     enable_offline_charts()
     enable_theme()
-    if "IPython" in sys.modules:  # a kernel, or IPython: see widgets/_memory.py
-        from IPython import get_ipython
-
-        from widgets._memory import trim_after_each_cell
-
-        shell = get_ipython()
-        if shell is not None and getattr(shell, "kernel", None) is not None:
-            trim_after_each_cell(shell)
+    trim_after_each_cell(kernel_shell())
 
 
 def __getattr__(name: str) -> Any:

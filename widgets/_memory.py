@@ -54,6 +54,20 @@ def _after_cell(*_: Any) -> None:
     release_free_memory()
 
 
+def kernel_shell() -> Any:
+    """This process's IPython kernel shell, or None (a plain Python process or terminal IPython).
+
+    >>> kernel_shell() is None
+    True
+    """
+    if "IPython" not in sys.modules:  # never import IPython just to ask
+        return None
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell if getattr(shell, "kernel", None) is not None else None
+
+
 def trim_after_each_cell(shell: Any = None) -> bool:
     """Release free memory after each cell of this IPython kernel; False outside one.
 
